@@ -1,0 +1,60 @@
+package com.kychub;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Every setting of the hub, under {@code kyc.*}. Operators set them in {@code config/application.yml} or
+ * through the environment variables that file maps them to; secrets only come from the environment.
+ */
+@ConfigurationProperties(prefix = "kyc")
+public record KycProperties(
+        @DefaultValue Db db,
+        @DefaultValue Api api,
+        @DefaultValue Inbox inbox,
+        @DefaultValue Providers providers) {
+
+    /**
+     * Where the store lives. With {@code url} empty the hub picks an embedded default (see
+     * {@code HubDataSourceConfiguration}).
+     */
+    public record Db(
+            String url,
+            String user,
+            String password,
+            @DefaultValue("kyc_hub") String localDatabase,
+            @DefaultValue("127.0.0.1") String localHost,
+            @DefaultValue("5432") int localPort,
+            @DefaultValue("postgres") String localUser,
+            String embeddedDataDirectory,
+            @DefaultValue("54329") int embeddedPort) {
+    }
+
+    /** The hub's own API: bearer keys, comma-separated in {@code KYC_API_KEYS}. */
+    public record Api(@DefaultValue List<String> keys) {
+    }
+
+    /** The durable inbox every inbound message goes through. */
+    public record Inbox(
+            @DefaultValue("1MB") DataSize maxBodySize,
+            @DefaultValue("true") boolean processingEnabled,
+            @DefaultValue("500ms") Duration pollPeriod,
+            @DefaultValue("200") int batchSize,
+            @DefaultValue("8") int maxAttempts,
+            @DefaultValue("2s") Duration initialBackoff,
+            @DefaultValue("10m") Duration maxBackoff) {
+    }
+
+    public record Providers(@DefaultValue Striga striga) {
+    }
+
+    /** Striga signs every webhook with its API key ({@code KYC_STRIGA_API_KEY}). */
+    public record Striga(
+            String apiKey,
+            @DefaultValue("true") boolean webhookAuthentication) {
+    }
+}

@@ -1,0 +1,33 @@
+package com.kychub.api;
+
+import com.kychub.KycProperties;
+import com.kychub.inbound.BodySizeLimitFilter;
+import com.kychub.inbound.InboxMetrics;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+
+/** The servlet filters in front of the webhooks and the hub API: body size first, then the API key. */
+@Configuration(proxyBeanMethods = false)
+public class HttpFilterConfiguration {
+
+    @Bean
+    public FilterRegistrationBean<BodySizeLimitFilter> bodySizeLimitFilter(KycProperties properties,
+                                                                           InboxMetrics metrics) {
+        FilterRegistrationBean<BodySizeLimitFilter> registration = new FilterRegistrationBean<>(
+                new BodySizeLimitFilter(properties.inbox().maxBodySize().toBytes(), metrics));
+        registration.addUrlPatterns("/webhooks/*", "/api/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
+    }
+
+    @Bean
+    public FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(KycProperties properties) {
+        FilterRegistrationBean<ApiKeyFilter> registration = new FilterRegistrationBean<>(
+                new ApiKeyFilter(properties.api().keys()));
+        registration.addUrlPatterns("/api/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+        return registration;
+    }
+}

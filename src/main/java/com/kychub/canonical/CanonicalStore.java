@@ -1,0 +1,171 @@
+package com.kychub.canonical;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Writes what provider messages say into the canonical store: the case, its checks and one audit event per real
+ * change, in one transaction. It is where the ordering rules of DESIGN.md live, so every provider gets them:
+ * an unchanged message writes nothing, a message older than the case's last provider timestamp is stale, and a
+ * non-decisive status never overwrites APPROVED or REJECTED_FINAL.
+ */
+@Component
+public class CanonicalStore {
+
+    public enum Outcome { CREATED, CHANGED, UNCHANGED, STALE }
+
+    public record Applied(UUID caseId, Outcome outcome) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+
+    public CanonicalStore(JdbcTemplate jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    @Transactional
+    public Applied apply(CaseUpdate update, Long inboundMessageId) {
+        if (update.customerId() != null) {
+            jdbc.update("insert into customer (customer_id) values (?) on conflict do nothing", update.customerId());
+        }
+        // The row is inserted blank and filled below like any other change, so a new case and an existing one
+        // take the same path; "returning" tells which one this is.
+        boolean opened = !jdbc.queryForList("""
+                insert into kyc_case (customer_id, provider, provider_ref, status, next_action)
+                values (?, ?, ?, ?, ?)
+                on conflict (provider, provider_ref) do nothing
+                returning id""", UUID.class,
+                update.customerId(), update.provider(), update.providerRef(),
+                CaseStatus.NOT_STARTED.name(), NextAction.NONE.name()).isEmpty();
+        StoredCase current = jdbc.queryForObject("""
+                select id, customer_id, status, next_action, reasons, provider_status, provider_details,
+                       provider_updated_at
+                from kyc_case where provider = ? and provider_ref = ? for update""",
+                this::readCase, update.provider(), update.providerRef());
+        Objects.requireNonNull(current);
+
+        if (!opened && isStale(current, update)) {
+            return new Applied(current.id(), Outcome.STALE);
+        }
+        Map<String, CheckResult> checksBefore = checksOf(current.id());
+        boolean checksChanged = update.checks().stream()
+                .anyMatch(check -> !check.equals(checksBefore.get(check.name())));
+        boolean caseChanged = opened
+                || current.status() != update.status()
+                || current.nextAction() != update.nextAction()
+                || !Objects.equals(current.providerStatus(), update.providerStatus())
+                || !current.reasons().equals(json.valueToTree(update.reasons()))
+                || !current.providerDetails().equals(json.valueToTree(update.providerDetails()))
+                || (current.customerId() == null && update.customerId() != null);
+        if (!caseChanged && !checksChanged) {
+            return new Applied(current.id(), Outcome.UNCHANGED);
+        }
+
+        jdbc.update("""
+                update kyc_case
+                set status = ?, next_action = ?, reasons = ?::jsonb, provider_status = ?, provider_details = ?::jsonb,
+                    provider_updated_at = coalesce(?, provider_updated_at), customer_id = coalesce(customer_id, ?),
+                    version = version + 1, updated_at = now()
+                where id = ?""",
+                update.status().name(), update.nextAction().name(), write(update.reasons()),
+                update.providerStatus(), write(update.providerDetails()), timestamp(update.occurredAt()),
+                update.customerId(), current.id());
+        for (CheckResult check : update.checks()) {
+            jdbc.update("""
+                    insert into kyc_check (case_id, name, passed, required, detail)
+                    values (?, ?, ?, ?, ?::jsonb)
+                    on conflict (case_id, name) do update
+                    set passed = excluded.passed, required = excluded.required, detail = excluded.detail,
+                        updated_at = now()""",
+                    current.id(), check.name(), check.passed(), check.required(), write(check.detail()));
+        }
+
+        String type = opened ? "CASE_OPENED" : current.status() != update.status() ? "STATUS_CHANGED" : "CASE_UPDATED";
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("providerStatus", update.providerStatus());
+        detail.put("reasons", update.reasons());
+        if (checksChanged) {
+            detail.put("checks", update.checks().stream().map(CheckResult::name).toList());
+        }
+        jdbc.update("""
+                insert into kyc_event (case_id, type, from_status, to_status, from_next_action, to_next_action,
+                                       provider_event, inbound_message_id, detail)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)""",
+                current.id(), type,
+                opened ? null : current.status().name(), update.status().name(),
+                opened ? null : current.nextAction().name(), update.nextAction().name(),
+                update.providerEvent(), inboundMessageId, write(detail));
+        return new Applied(current.id(), opened ? Outcome.CREATED : Outcome.CHANGED);
+    }
+
+    private static boolean isStale(StoredCase current, CaseUpdate update) {
+        if (update.occurredAt() != null && current.providerUpdatedAt() != null) {
+            return update.occurredAt().isBefore(current.providerUpdatedAt());
+        }
+        return current.status().isProtected() && !update.status().isDecision();
+    }
+
+    private Map<String, CheckResult> checksOf(UUID caseId) {
+        Map<String, CheckResult> checks = new LinkedHashMap<>();
+        jdbc.query("select name, passed, required, detail from kyc_check where case_id = ?", rows -> {
+            checks.put(rows.getString("name"), new CheckResult(rows.getString("name"), rows.getBoolean("passed"),
+                    rows.getBoolean("required"), readMap(rows.getString("detail"))));
+        }, caseId);
+        return checks;
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> readMap(String text) {
+        try {
+            return json.readValue(text, Map.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("kyc_check.detail is not a JSON object", e);
+        }
+    }
+
+    private static Timestamp timestamp(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+
+    private StoredCase readCase(ResultSet row, int n) throws SQLException {
+        try {
+            Timestamp updated = row.getTimestamp("provider_updated_at");
+            return new StoredCase(row.getObject("id", UUID.class), row.getString("customer_id"),
+                    CaseStatus.valueOf(row.getString("status")), NextAction.valueOf(row.getString("next_action")),
+                    json.readTree(row.getString("reasons")), row.getString("provider_status"),
+                    json.readTree(row.getString("provider_details")),
+                    updated == null ? null : updated.toInstant());
+        } catch (JsonProcessingException e) {
+            throw new SQLException("kyc_case holds invalid JSON", e);
+        }
+    }
+
+    private record StoredCase(UUID id, String customerId, CaseStatus status, NextAction nextAction,
+                              JsonNode reasons, String providerStatus, JsonNode providerDetails,
+                              Instant providerUpdatedAt) {
+    }
+}

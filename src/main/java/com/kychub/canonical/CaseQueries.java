@@ -1,0 +1,96 @@
+package com.kychub.canonical;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/** The read side of the canonical store, for the hub API. */
+@Component
+public class CaseQueries {
+
+    private static final String CASE_COLUMNS = """
+            select id, customer_id, provider, provider_ref, status, next_action, reasons, provider_status,
+                   provider_details, created_at, updated_at
+            from kyc_case""";
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+
+    public CaseQueries(JdbcTemplate jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    public Optional<CaseView> findCase(UUID id) {
+        return jdbc.query(CASE_COLUMNS + " where id = ?", this::readCase, id).stream().findFirst();
+    }
+
+    /** Cases filtered by provider and/or provider reference, newest first, at most {@code limit}. */
+    public List<CaseView> findCases(String provider, String providerRef, int limit) {
+        StringBuilder sql = new StringBuilder(CASE_COLUMNS).append(" where true");
+        List<Object> arguments = new ArrayList<>();
+        if (provider != null) {
+            sql.append(" and provider = ?");
+            arguments.add(provider);
+        }
+        if (providerRef != null) {
+            sql.append(" and provider_ref = ?");
+            arguments.add(providerRef);
+        }
+        sql.append(" order by updated_at desc, id limit ?");
+        arguments.add(limit);
+        return jdbc.query(sql.toString(), this::readCase, arguments.toArray());
+    }
+
+    public List<CaseView> casesOfCustomer(String customerId) {
+        return jdbc.query(CASE_COLUMNS + " where customer_id = ? order by updated_at desc, id", this::readCase,
+                customerId);
+    }
+
+    public boolean customerExists(String customerId) {
+        return !jdbc.queryForList("select 1 from customer where customer_id = ?", Integer.class, customerId).isEmpty();
+    }
+
+    public List<EventView> events(UUID caseId) {
+        return jdbc.query("""
+                select type, from_status, to_status, from_next_action, to_next_action, provider_event,
+                       inbound_message_id, occurred_at
+                from kyc_event where case_id = ? order by id""",
+                (row, n) -> new EventView(row.getString("type"),
+                        enumOrNull(CaseStatus.class, row.getString("from_status")),
+                        enumOrNull(CaseStatus.class, row.getString("to_status")),
+                        enumOrNull(NextAction.class, row.getString("from_next_action")),
+                        enumOrNull(NextAction.class, row.getString("to_next_action")),
+                        row.getString("provider_event"),
+                        (Long) row.getObject("inbound_message_id"),
+                        row.getTimestamp("occurred_at").toInstant()),
+                caseId);
+    }
+
+    private CaseView readCase(ResultSet row, int n) throws SQLException {
+        try {
+            return new CaseView(row.getObject("id", UUID.class), row.getString("customer_id"),
+                    row.getString("provider"), row.getString("provider_ref"),
+                    CaseStatus.valueOf(row.getString("status")), NextAction.valueOf(row.getString("next_action")),
+                    json.readValue(row.getString("reasons"), new TypeReference<List<String>>() { }),
+                    row.getString("provider_status"),
+                    json.readValue(row.getString("provider_details"), new TypeReference<Map<String, Object>>() { }),
+                    row.getTimestamp("created_at").toInstant(), row.getTimestamp("updated_at").toInstant());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SQLException("kyc_case holds invalid JSON", e);
+        }
+    }
+
+    private static <E extends Enum<E>> E enumOrNull(Class<E> type, String value) {
+        return value == null ? null : Enum.valueOf(type, value);
+    }
+}

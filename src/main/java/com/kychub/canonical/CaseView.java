@@ -1,0 +1,21 @@
+package com.kychub.canonical;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** A case as the hub API shows it. */
+public record CaseView(
+        UUID id,
+        String customerId,
+        String provider,
+        String providerRef,
+        CaseStatus status,
+        NextAction nextAction,
+        List<String> reasons,
+        String providerStatus,
+        Map<String, Object> providerDetails,
+        Instant createdAt,
+        Instant updatedAt) {
+}

@@ -1,0 +1,110 @@
+package com.kychub.inbound;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The durable inbox: every webhook body and poll response as received, deduplicated at the door by the unique
+ * (provider, dedup_key) in the same INSERT that stores it. States: ACCEPTED (waiting, or retrying after a
+ * transient fault), PROCESSED, FAILED (cannot be mapped: waits for a fix and a replay), DEAD (retries exhausted).
+ */
+@Component
+public class Inbox {
+
+    public record Stored(long id, boolean duplicate) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+
+    public Inbox(JdbcTemplate jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    /** Stores the message, or finds the one stored before under the same key; autocommits before returning. */
+    public Stored store(String provider, String channel, String dedupKey, Map<String, String> headers, String body) {
+        List<Long> inserted = jdbc.queryForList("""
+                insert into inbound_message (provider, channel, dedup_key, headers, body)
+                values (?, ?, ?, ?::jsonb, ?)
+                on conflict (provider, dedup_key) do nothing
+                returning id""", Long.class, provider, channel, dedupKey, write(headers), body);
+        if (!inserted.isEmpty()) {
+            return new Stored(inserted.get(0), false);
+        }
+        Long existing = jdbc.queryForObject("select id from inbound_message where provider = ? and dedup_key = ?",
+                Long.class, provider, dedupKey);
+        return new Stored(existing, true);
+    }
+
+    /** Locks the oldest due message for the caller's transaction; other workers skip it. */
+    public InboundMessage claimNext() {
+        List<InboundMessage> due = jdbc.query("""
+                select id, provider, channel, body, attempts from inbound_message
+                where state = 'ACCEPTED' and next_attempt_at <= now()
+                order by next_attempt_at, id
+                limit 1
+                for update skip locked""",
+                (row, n) -> new InboundMessage(row.getLong("id"), row.getString("provider"),
+                        row.getString("channel"), row.getString("body"), row.getInt("attempts")));
+        return due.isEmpty() ? null : due.get(0);
+    }
+
+    public void markProcessed(long id, String outcome, UUID caseId) {
+        jdbc.update("""
+                update inbound_message
+                set state = 'PROCESSED', outcome = ?, case_id = ?, attempts = attempts + 1, last_error = null,
+                    processed_at = now()
+                where id = ?""", outcome, caseId, id);
+    }
+
+    public void markFailed(long id, String error) {
+        jdbc.update("""
+                update inbound_message
+                set state = 'FAILED', attempts = attempts + 1, last_error = ?, processed_at = now()
+                where id = ?""", error, id);
+    }
+
+    /** Records a transient failure: due again after the back-off, or DEAD once attempts reach the limit. */
+    public boolean recordFailedAttempt(long id, String error, int maxAttempts, Duration backoff) {
+        String state = jdbc.queryForObject("""
+                update inbound_message
+                set attempts = attempts + 1, last_error = ?,
+                    state = case when attempts + 1 >= ? then 'DEAD' else 'ACCEPTED' end,
+                    next_attempt_at = ?
+                where id = ?
+                returning state""", String.class,
+                error, maxAttempts, Timestamp.from(Instant.now().plus(backoff)), id);
+        return "DEAD".equals(state);
+    }
+
+    /** Makes a FAILED or DEAD message due again, keeping its history of attempts. */
+    public boolean replay(long id) {
+        return jdbc.update("""
+                update inbound_message set state = 'ACCEPTED', next_attempt_at = now()
+                where id = ? and state in ('FAILED', 'DEAD')""", id) == 1;
+    }
+
+    public int replayAll(String provider) {
+        return jdbc.update("""
+                update inbound_message set state = 'ACCEPTED', next_attempt_at = now()
+                where provider = ? and state in ('FAILED', 'DEAD')""", provider);
+    }
+
+    private String write(Map<String, String> headers) {
+        try {
+            return json.writeValueAsString(headers);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("headers cannot be serialised", e);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package com.kychub.inbound;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.kychub.KycProperties;
+import com.kychub.canonical.CanonicalStore;
+import com.kychub.canonical.CaseUpdate;
+import com.kychub.canonical.UnmappableMessageException;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Processes the inbox: claims one due message at a time ({@code FOR UPDATE SKIP LOCKED}, so several hub instances
+ * share the work), sends its body to the provider's {@code direct:<provider>-process} route, which maps it to a
+ * {@link CaseUpdate}, and writes that into the canonical store and marks the message processed in the same
+ * transaction. A crash anywhere before the commit leaves the message ACCEPTED, and it is processed again.
+ */
+@Component
+public class InboxWorker {
+
+    private static final Logger log = LoggerFactory.getLogger(InboxWorker.class);
+
+    private final Inbox inbox;
+    private final CanonicalStore store;
+    private final ProducerTemplate producer;
+    private final TransactionTemplate transaction;
+    private final InboxMetrics metrics;
+    private final KycProperties.Inbox settings;
+
+    public InboxWorker(Inbox inbox, CanonicalStore store, ProducerTemplate producer, TransactionTemplate transaction,
+                       InboxMetrics metrics, KycProperties properties) {
+        this.inbox = inbox;
+        this.store = store;
+        this.producer = producer;
+        this.transaction = transaction;
+        this.metrics = metrics;
+        this.settings = properties.inbox();
+    }
+
+    /** Processes due messages until none is left or a batch is done; returns how many it took. */
+    public int drain() {
+        int taken = 0;
+        while (taken < settings.batchSize() && processNext()) {
+            taken++;
+        }
+        return taken;
+    }
+
+    /** Processes the oldest due message, if any; false when there is none. */
+    public boolean processNext() {
+        AtomicReference<InboundMessage> claimed = new AtomicReference<>();
+        try {
+            return Boolean.TRUE.equals(transaction.execute(status -> {
+                InboundMessage message = inbox.claimNext();
+                if (message == null) {
+                    return false;
+                }
+                claimed.set(message);
+                try {
+                    CaseUpdate update = map(message);
+                    CanonicalStore.Applied applied = store.apply(update, message.id());
+                    inbox.markProcessed(message.id(), applied.outcome().name(), applied.caseId());
+                    metrics.processed(message.provider());
+                } catch (UnmappableMessageException e) {
+                    // Mapping fails before anything is written, so the verdict commits alone; retrying cannot help.
+                    inbox.markFailed(message.id(), e.getMessage());
+                    metrics.failed(message.provider());
+                    log.warn("Inbox message {} from {} cannot be mapped and is kept as FAILED: {}",
+                            message.id(), message.provider(), e.getMessage());
+                }
+                return true;
+            }));
+        } catch (RuntimeException e) {
+            InboundMessage message = claimed.get();
+            if (message == null) {
+                throw e;
+            }
+            Duration backoff = backoff(message.attempts() + 1);
+            String error = describe(e);
+            boolean dead = Boolean.TRUE.equals(transaction.execute(status ->
+                    inbox.recordFailedAttempt(message.id(), error, settings.maxAttempts(), backoff)));
+            if (dead) {
+                metrics.dead(message.provider());
+                log.error("Inbox message {} from {} is DEAD after {} attempts: {}",
+                        message.id(), message.provider(), message.attempts() + 1, error);
+            } else {
+                log.warn("Inbox message {} from {} failed (attempt {}), retrying in {}: {}",
+                        message.id(), message.provider(), message.attempts() + 1, backoff, error);
+            }
+            return true;
+        }
+    }
+
+    private CaseUpdate map(InboundMessage message) {
+        try {
+            return producer.requestBody("direct:" + message.provider() + "-process", message.body(), CaseUpdate.class);
+        } catch (CamelExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof UnmappableMessageException unmappable) {
+                throw unmappable;
+            }
+            if (cause instanceof JsonProcessingException invalid) {
+                throw new UnmappableMessageException("body does not match the provider's format: "
+                        + invalid.getOriginalMessage());
+            }
+            throw e;
+        }
+    }
+
+    Duration backoff(int attempt) {
+        long factor = 1L << Math.min(attempt - 1, 20);
+        Duration next = settings.initialBackoff().multipliedBy(factor);
+        return next.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : next;
+    }
+
+    /** The failure as an operator needs it, without the message body (it may carry personal data). */
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+}

@@ -1,0 +1,129 @@
+package com.kychub.inbound;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.springframework.stereotype.Component;
+
+/**
+ * The door of the inbox, called by every provider's webhook route in {@code routes/}: {@link #receive} first,
+ * then the provider's own checks, then {@link #accept}. Variables it reads and sets:
+ * {@code provider} (set by the provider's route), {@code httpHeaders} (the request's HTTP headers, lowercased,
+ * credentials redacted), {@code dedupKey} (set by the provider's intake bean).
+ */
+@Component
+public class WebhookDoor {
+
+    public static final String HTTP_HEADERS = "httpHeaders";
+
+    private static final Set<String> REDACTED = Set.of("authorization", "proxy-authorization", "cookie");
+
+    private final Inbox inbox;
+    private final InboxMetrics metrics;
+    private final ObjectMapper json;
+
+    public WebhookDoor(Inbox inbox, InboxMetrics metrics, ObjectMapper json) {
+        this.inbox = inbox;
+        this.metrics = metrics;
+        this.json = json;
+    }
+
+    /**
+     * Checks the content type and that the body is UTF-8 text, leaves the body as the raw bytes (signatures are
+     * computed over them), copies the HTTP headers into a variable and strips them, so that no header can steer a
+     * later step.
+     */
+    public void receive(Exchange exchange) {
+        Message in = exchange.getIn();
+        String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (contentType == null || !isJson(contentType)) {
+            throw new WebhookRejectedException(415, "Content-Type must be application/json");
+        }
+        byte[] body = in.getBody(byte[].class);
+        if (body == null || body.length == 0) {
+            throw WebhookRejectedException.badRequest("the body is empty");
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body));
+        } catch (CharacterCodingException e) {
+            throw WebhookRejectedException.badRequest("the body is not UTF-8 text");
+        }
+        Map<String, String> headers = new TreeMap<>();
+        in.getHeaders().forEach((name, value) -> {
+            if (!name.startsWith("Camel") && value != null) {
+                String key = name.toLowerCase(Locale.ROOT);
+                headers.put(key, REDACTED.contains(key) ? "[redacted]" : value.toString());
+            }
+        });
+        in.removeHeaders("*");
+        in.setBody(body);
+        exchange.setVariable(HTTP_HEADERS, headers);
+    }
+
+    /** Stores the message and answers 200 once it is committed; a duplicate is answered 200 and changes nothing. */
+    @SuppressWarnings("unchecked")
+    public void accept(Exchange exchange) throws JsonProcessingException {
+        String provider = exchange.getVariable("provider", String.class);
+        String dedupKey = exchange.getVariable("dedupKey", String.class);
+        Map<String, String> headers = exchange.getVariable(HTTP_HEADERS, Map.class);
+        String body = new String(exchange.getIn().getBody(byte[].class), StandardCharsets.UTF_8);
+        Inbox.Stored stored = inbox.store(provider, "WEBHOOK", dedupKey, headers, body);
+        if (stored.duplicate()) {
+            metrics.duplicate(provider);
+        } else {
+            metrics.accepted(provider);
+        }
+        reply(exchange, 200, new Acknowledgement(stored.duplicate() ? "duplicate" : "accepted", stored.id()));
+    }
+
+    /** Answers a refused webhook with its status and reason; nothing was stored. */
+    public void refuse(Exchange exchange) throws JsonProcessingException {
+        WebhookRejectedException refused = exchange.getProperty(Exchange.EXCEPTION_CAUGHT,
+                WebhookRejectedException.class);
+        metrics.rejected(exchange.getVariable("provider", String.class));
+        reply(exchange, refused.status(), new Refusal("rejected", refused.getMessage()));
+    }
+
+    /** The store cannot be reached: 503, so the provider delivers again later. Nothing was acknowledged. */
+    public void unavailable(Exchange exchange) throws JsonProcessingException {
+        reply(exchange, 503, new Refusal("unavailable", "the store is unavailable, deliver again later"));
+        exchange.getMessage().setHeader("Retry-After", "30");
+    }
+
+    public void failed(Exchange exchange) throws JsonProcessingException {
+        reply(exchange, 500, new Refusal("internal error", "the message was not stored"));
+    }
+
+    /** The answer to a stored webhook: {@code id} is the inbox message's, the same for a duplicate. */
+    public record Acknowledgement(String status, long id) {
+    }
+
+    public record Refusal(String error, String reason) {
+    }
+
+    private void reply(Exchange exchange, int status, Object answer) throws JsonProcessingException {
+        Message out = exchange.getMessage();
+        out.removeHeaders("*");
+        out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        out.setBody(json.writeValueAsString(answer));
+    }
+
+    private static boolean isJson(String contentType) {
+        String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        return mediaType.equals("application/json") || mediaType.endsWith("+json");
+    }
+}

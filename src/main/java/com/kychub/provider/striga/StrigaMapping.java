@@ -1,0 +1,88 @@
+package com.kychub.provider.striga;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.kychub.canonical.CaseStatus;
+import com.kychub.canonical.CaseUpdate;
+import com.kychub.canonical.NextAction;
+import com.kychub.canonical.UnmappableMessageException;
+
+/**
+ * Striga's VerificationStatus in the canonical vocabulary. The table reads side by side with the enum in
+ * provider doc 004; a value that is not in it is never guessed.
+ */
+public final class StrigaMapping {
+
+    public static final String PROVIDER = "striga";
+
+    record Canonical(CaseStatus status, NextAction nextAction) {
+    }
+
+    static final Map<String, Canonical> STATUSES = Map.of(
+            "NOT_STARTED", new Canonical(CaseStatus.NOT_STARTED, NextAction.START_KYC),
+            // "Start KYC" was called and the SumSub token fetched: the user is in the hosted flow.
+            "INITIATED", new Canonical(CaseStatus.IN_PROGRESS, NextAction.COMPLETE_VERIFICATION),
+            "PENDING_REVIEW", new Canonical(CaseStatus.IN_REVIEW, NextAction.WAIT),
+            // Manual review by Striga's compliance team.
+            "ON_HOLD", new Canonical(CaseStatus.IN_REVIEW, NextAction.WAIT),
+            "APPROVED", new Canonical(CaseStatus.APPROVED, NextAction.NONE),
+            // "require re-submission of documents": the user starts the flow again.
+            "REJECTED", new Canonical(CaseStatus.REJECTED, NextAction.RESTART_KYC),
+            "REJECTED_FINAL", new Canonical(CaseStatus.REJECTED_FINAL, NextAction.NONE));
+
+    /** REJECTED with {@code rejectionFinal: true}: "the user cannot be verified". */
+    static final Canonical REJECTED_AND_FINAL = new Canonical(CaseStatus.REJECTED_FINAL, NextAction.NONE);
+
+    private StrigaMapping() {
+    }
+
+    public static CaseUpdate toCanonical(StrigaKycEvent event) {
+        if (event.userId() == null || event.userId().isBlank()) {
+            throw new UnmappableMessageException("Striga webhook without userId");
+        }
+        Canonical canonical = STATUSES.get(event.status());
+        if (canonical == null) {
+            throw new UnmappableMessageException("unknown Striga status '" + event.status() + "'");
+        }
+        if ("REJECTED".equals(event.status()) && Boolean.TRUE.equals(event.rejectionFinal())) {
+            canonical = REJECTED_AND_FINAL;
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        putIfPresent(details, "rejectionComments", event.rejectionComments());
+        putIfPresent(details, "rejectionFinal", event.rejectionFinal());
+        putIfPresent(details, "currentTier", event.currentTier());
+        putIfPresent(details, "tier0", event.tier0());
+        putIfPresent(details, "tier1", event.tier1());
+        putIfPresent(details, "tier2", event.tier2());
+        putIfPresent(details, "tier3", event.tier3());
+        // Striga's userId is the id the fintech got from Striga's create-user call and keeps for that customer.
+        return new CaseUpdate(PROVIDER, event.userId(), event.userId(), canonical.status(), canonical.nextAction(),
+                event.details(), event.status(), event.status(), details, null, timestamp(event.ts()));
+    }
+
+    /** {@code ts} of newer payloads: epoch seconds or milliseconds, or ISO-8601; anything else is ignored. */
+    static Instant timestamp(JsonNode ts) {
+        if (ts == null || ts.isNull()) {
+            return null;
+        }
+        if (ts.isNumber()) {
+            long value = ts.asLong();
+            return value > 100_000_000_000L ? Instant.ofEpochMilli(value) : Instant.ofEpochSecond(value);
+        }
+        try {
+            return Instant.parse(ts.asText());
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static void putIfPresent(Map<String, Object> details, String name, Object value) {
+        if (value != null && !(value instanceof JsonNode node && node.isNull())) {
+            details.put(name, value);
+        }
+    }
+}

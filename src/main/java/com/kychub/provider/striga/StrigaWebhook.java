@@ -1,0 +1,117 @@
+package com.kychub.provider.striga;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.kychub.KycProperties;
+import com.kychub.inbound.HmacSignatures;
+import com.kychub.inbound.WebhookDoor;
+import com.kychub.inbound.WebhookRejectedException;
+import org.apache.camel.Body;
+import org.apache.camel.Variable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.util.StringUtils;
+
+/**
+ * The door checks of {@code POST /webhooks/striga/kyc}: Striga's signature, then the shape of the body.
+ * <p>
+ * Striga sends header {@code signature} = hex HMAC-SHA256 of {@code JSON.stringify(body)} keyed with the Striga API
+ * key. The raw body is checked first; if a proxy re-formatted it, its compact re-serialisation (key order kept, no
+ * whitespace) is checked too. Both comparisons are constant-time.
+ */
+@Component("strigaWebhook")
+public class StrigaWebhook {
+
+    private static final Logger log = LoggerFactory.getLogger(StrigaWebhook.class);
+
+    private final KycProperties.Striga settings;
+    private final ObjectMapper json;
+
+    public StrigaWebhook(KycProperties properties, ObjectMapper json) {
+        this.settings = properties.providers().striga();
+        this.json = json;
+        if (settings.webhookAuthentication() && !StringUtils.hasText(settings.apiKey())) {
+            log.warn("KYC_STRIGA_API_KEY is not set: every Striga webhook will be refused with 401");
+        }
+    }
+
+    public void authenticate(@Body byte[] body, @Variable(WebhookDoor.HTTP_HEADERS) Map<String, String> headers) {
+        if (!settings.webhookAuthentication()) {
+            return;
+        }
+        if (!StringUtils.hasText(settings.apiKey())) {
+            throw WebhookRejectedException.unauthorized("Striga webhook authentication is not configured");
+        }
+        String signature = headers.get("signature");
+        if (!StringUtils.hasText(signature)) {
+            throw WebhookRejectedException.unauthorized("missing signature header");
+        }
+        if (HmacSignatures.matchesHex(settings.apiKey(), body, signature)) {
+            return;
+        }
+        byte[] compact = compact(body);
+        if (compact == null || !HmacSignatures.matchesHex(settings.apiKey(), compact, signature)) {
+            throw WebhookRejectedException.unauthorized("invalid signature");
+        }
+    }
+
+    /** Validates the body as a Striga KYC webhook and returns its dedup key: the hash of its compact form. */
+    public String dedupKey(@Body byte[] body) {
+        JsonNode tree = parse(body);
+        if (tree == null || !tree.isObject()) {
+            throw WebhookRejectedException.badRequest("the body is not a JSON object");
+        }
+        requireText(tree, "userId");
+        requireText(tree, "status");
+        try {
+            json.treeToValue(tree, StrigaKycEvent.class);
+        } catch (IOException e) {
+            throw WebhookRejectedException.badRequest("the body is not a Striga KYC webhook: "
+                    + e.getClass().getSimpleName());
+        }
+        return "sha256:" + sha256(compact(body));
+    }
+
+    private static void requireText(JsonNode tree, String field) {
+        JsonNode value = tree.get(field);
+        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+            throw WebhookRejectedException.badRequest("'" + field + "' is required and must be a non-empty string");
+        }
+    }
+
+    private JsonNode parse(byte[] body) {
+        try {
+            return json.readTree(body);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private byte[] compact(byte[] body) {
+        JsonNode tree = parse(body);
+        if (tree == null) {
+            return null;
+        }
+        try {
+            return json.writeValueAsString(tree).getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+}
