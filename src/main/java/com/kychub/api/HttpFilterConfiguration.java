@@ -1,7 +1,7 @@
 package com.kychub.api;
 
 import com.kychub.KycProperties;
-import com.kychub.inbound.BodySizeLimitFilter;
+import com.kychub.inbound.RawBodyFilter;
 import com.kychub.inbound.InboxMetrics;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -13,10 +13,10 @@ import org.springframework.core.Ordered;
 public class HttpFilterConfiguration {
 
     @Bean
-    public FilterRegistrationBean<BodySizeLimitFilter> bodySizeLimitFilter(KycProperties properties,
+    public FilterRegistrationBean<RawBodyFilter> rawBodyFilter(KycProperties properties,
                                                                            InboxMetrics metrics) {
-        FilterRegistrationBean<BodySizeLimitFilter> registration = new FilterRegistrationBean<>(
-                new BodySizeLimitFilter(properties.inbox().maxBodySize().toBytes(), metrics));
+        FilterRegistrationBean<RawBodyFilter> registration = new FilterRegistrationBean<>(
+                new RawBodyFilter(properties.inbox().maxBodySize().toBytes(), metrics));
         registration.addUrlPatterns("/webhooks/*", "/api/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;

@@ -76,7 +76,7 @@ public class Inbox {
 
     /** Records a transient failure: due again after the back-off, or DEAD once attempts reach the limit. */
     public boolean recordFailedAttempt(long id, String error, int maxAttempts, Duration backoff) {
-        String state = jdbc.queryForObject("""
+        List<String> state = jdbc.queryForList("""
                 update inbound_message
                 set attempts = attempts + 1, last_error = ?,
                     state = case when attempts + 1 >= ? then 'DEAD' else 'ACCEPTED' end,
@@ -84,7 +84,7 @@ public class Inbox {
                 where id = ?
                 returning state""", String.class,
                 error, maxAttempts, Timestamp.from(Instant.now().plus(backoff)), id);
-        return "DEAD".equals(state);
+        return state.contains("DEAD");
     }
 
     /** Makes a FAILED or DEAD message due again, keeping its history of attempts. */

@@ -99,7 +99,10 @@ public class InboxWorker {
 
     private CaseUpdate map(InboundMessage message) {
         try {
-            return producer.requestBody("direct:" + message.provider() + "-process", message.body(), CaseUpdate.class);
+            // block=false: a provider route that is not running fails fast into the back-off instead of holding
+            // this thread and the row lock for the direct component's 30 s wait.
+            return producer.requestBody("direct:" + message.provider() + "-process?block=false", message.body(),
+                    CaseUpdate.class);
         } catch (CamelExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof UnmappableMessageException unmappable) {

@@ -11,6 +11,7 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
@@ -49,7 +50,8 @@ public class WebhookDoor {
         if (contentType == null || !isJson(contentType)) {
             throw new WebhookRejectedException(415, "Content-Type must be application/json");
         }
-        byte[] body = in.getBody(byte[].class);
+        HttpServletRequest request = in.getHeader("CamelHttpServletRequest", HttpServletRequest.class);
+        byte[] body = request == null ? null : (byte[]) request.getAttribute(RawBodyFilter.RAW_BODY);
         if (body == null || body.length == 0) {
             throw WebhookRejectedException.badRequest("the body is empty");
         }

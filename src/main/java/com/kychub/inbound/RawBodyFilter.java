@@ -18,16 +18,19 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses a body over the configured limit with 413 before anything reads it into memory: at once when
- * Content-Length says so, or as soon as a chunked body passes the limit. A body within the limit is handed on
- * from the bytes already read.
+ * Reads every webhook and API body once, as the exact bytes received. A body over the configured limit is refused
+ * with 413 before it is read into memory: at once when Content-Length says so, or as soon as a chunked body passes
+ * the limit. A body within the limit is kept in the request attribute {@link #RAW_BODY} (signatures are computed
+ * over these bytes, which a servlet reader would have decoded with a guessed charset) and handed on.
  */
-public class BodySizeLimitFilter extends OncePerRequestFilter {
+public class RawBodyFilter extends OncePerRequestFilter {
+
+    public static final String RAW_BODY = "kyc.rawBody";
 
     private final long maxBytes;
     private final InboxMetrics metrics;
 
-    public BodySizeLimitFilter(long maxBytes, InboxMetrics metrics) {
+    public RawBodyFilter(long maxBytes, InboxMetrics metrics) {
         this.maxBytes = maxBytes;
         this.metrics = metrics;
     }
@@ -44,6 +47,7 @@ public class BodySizeLimitFilter extends OncePerRequestFilter {
             refuse(request, response);
             return;
         }
+        request.setAttribute(RAW_BODY, body);
         chain.doFilter(new CachedBodyRequest(request, body), response);
     }
 

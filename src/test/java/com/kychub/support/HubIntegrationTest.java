@@ -1,0 +1,148 @@
+package com.kychub.support;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The whole hub on a random port against a real PostgreSQL (database {@code kyc_hub_test}), one Spring context
+ * shared by every subclass. Each test starts from an empty store.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "kyc.db.local-database=kyc_hub_test",
+        "kyc.db.embedded-data-directory=target/embedded-postgres",
+        "kyc.api.keys=" + HubIntegrationTest.API_KEY + ",second-key",
+        "kyc.providers.striga.api-key=" + HubIntegrationTest.STRIGA_KEY,
+        "kyc.inbox.max-body-size=64KB",
+        "kyc.inbox.poll-period=100ms",
+        "kyc.inbox.max-attempts=3",
+        "kyc.inbox.initial-backoff=50ms",
+        "kyc.inbox.max-backoff=200ms"})
+public abstract class HubIntegrationTest {
+
+    public static final String API_KEY = "test-api-key";
+    public static final String STRIGA_KEY = "test-striga-key";
+
+    protected static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected JdbcTemplate jdbc;
+
+    @BeforeEach
+    void emptyTheStore() {
+        jdbc.execute("truncate kyc_event, kyc_check, inbound_message, kyc_case, customer restart identity cascade");
+    }
+
+    /** POSTs a body to a webhook path, signed as Striga signs it. */
+    protected HttpResponse<String> postStriga(String body) {
+        return post("/webhooks/striga/kyc", body, Map.of("Content-Type", "application/json",
+                "signature", hmacHex(STRIGA_KEY, body.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    protected HttpResponse<String> post(String path, String body, Map<String, String> headers) {
+        return post(path, body.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    protected HttpResponse<String> post(String path, byte[] body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(request::header);
+        return send(request.build());
+    }
+
+    /** GETs a hub API path with the test API key. */
+    protected HttpResponse<String> api(String path) {
+        return get(path, Map.of("Authorization", "Bearer " + API_KEY));
+    }
+
+    protected JsonNode apiJson(String path) {
+        HttpResponse<String> response = api(path);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return readJson(response.body());
+    }
+
+    protected HttpResponse<String> get(String path, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).GET();
+        headers.forEach(request::header);
+        return send(request.build());
+    }
+
+    protected HttpResponse<String> apiPost(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody())
+                .header("Authorization", "Bearer " + API_KEY).build());
+    }
+
+    /** Waits until the inbox has no message left to process. */
+    protected void awaitInboxDrained() {
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                jdbc.queryForObject("select count(*) from inbound_message where state = 'ACCEPTED'", Integer.class) == 0);
+    }
+
+    protected static JsonNode readJson(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
+    }
+
+    protected static String fixture(String path) {
+        try (InputStream in = HubIntegrationTest.class.getResourceAsStream("/fixtures/" + path)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException | NullPointerException e) {
+            throw new AssertionError("no fixture " + path, e);
+        }
+    }
+
+    /** The HMAC computed independently of the hub's own code. */
+    protected static String hmacHex(String key, byte[] data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(data));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
