@@ -3,12 +3,14 @@ package com.kychub.api;
 import com.kychub.KycProperties;
 import com.kychub.inbound.RawBodyFilter;
 import com.kychub.inbound.InboxMetrics;
+import com.kychub.inbound.WebhookReadinessFilter;
+import org.apache.camel.CamelContext;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
-/** The servlet filters in front of the webhooks and the hub API: body size first, then the API key. */
+/** The servlet filters in front of the webhooks and the hub API: readiness, body size, then the API key. */
 @Configuration(proxyBeanMethods = false)
 public class HttpFilterConfiguration {
 
@@ -19,6 +21,15 @@ public class HttpFilterConfiguration {
                 new RawBodyFilter(properties.inbox().maxBodySize().toBytes(), metrics));
         registration.addUrlPatterns("/webhooks/*", "/api/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
+    }
+
+    @Bean
+    public FilterRegistrationBean<WebhookReadinessFilter> webhookReadinessFilter(CamelContext camel) {
+        FilterRegistrationBean<WebhookReadinessFilter> registration = new FilterRegistrationBean<>(
+                new WebhookReadinessFilter(camel));
+        registration.addUrlPatterns("/webhooks/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }
 
