@@ -58,7 +58,7 @@ class InboxRestartIntegrationTest {
     private static ConfigurableApplicationContext start(boolean processing) {
         return new SpringApplicationBuilder(KycHubApplication.class).run(
                 "--server.port=0",
-                "--kyc.db.local-database=kyc_hub_restart_test",
+                "--kyc.db.local-database=" + System.getProperty("kyc.test.database", "kyc_hub_test") + "_restart",
                 "--kyc.db.embedded-port=54330",
                 "--kyc.db.embedded-data-directory=target/embedded-postgres-restart",
                 "--kyc.providers.striga.api-key=" + STRIGA_KEY,

@@ -29,7 +29,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * shared by every subclass. Each test starts from an empty store.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "kyc.db.local-database=kyc_hub_test",
+        // -Dkyc.test.database=... lets two checkouts run their suites side by side on one server.
+        "kyc.db.local-database=${kyc.test.database:kyc_hub_test}",
         "kyc.db.embedded-data-directory=target/embedded-postgres",
         "kyc.api.keys=" + HubIntegrationTest.API_KEY + ",second-key",
         "kyc.providers.striga.api-key=" + HubIntegrationTest.STRIGA_KEY,
