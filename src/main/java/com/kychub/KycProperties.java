@@ -52,6 +52,18 @@ public record KycProperties(
     public record Providers(@DefaultValue Striga striga) {
     }
 
+    /**
+     * How a provider that documents no webhook signature authenticates its webhooks: {@code hmac-sha256} (a header
+     * carrying the HMAC-SHA256 of the raw body, hex or base64), {@code bearer} (a shared token in
+     * {@code Authorization: Bearer}) or {@code none}. Left empty, the provider's webhook route does not start.
+     */
+    public record WebhookAuth(
+            String scheme,
+            @DefaultValue("X-Signature") String header,
+            @DefaultValue("hex") String encoding,
+            String secret) {
+    }
+
     /** Striga signs every webhook with its API key ({@code KYC_STRIGA_API_KEY}). */
     public record Striga(
             String apiKey,
