@@ -19,9 +19,10 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Writes what provider messages say into the canonical store: the case, its checks and one audit event per real
- * change, in one transaction. It is where the ordering rules of DESIGN.md live, so every provider gets them:
- * an unchanged message writes nothing, a message older than the case's last provider timestamp is stale, and a
- * non-decisive status never overwrites APPROVED or REJECTED_FINAL.
+ * change, and the provider actions the change calls for, in one transaction. It is where the ordering rules of
+ * DESIGN.md live, so every provider gets them: an unchanged message writes nothing, a message older than the case's
+ * last provider timestamp is stale, and a non-decisive status never overwrites APPROVED or REJECTED_FINAL unless
+ * the update is the provider's own current truth (a status API's answer, an explicit restart).
  */
 @Component
 public class CanonicalStore {
@@ -44,6 +45,14 @@ public class CanonicalStore {
         if (update.customerId() != null) {
             jdbc.update("insert into customer (customer_id) values (?) on conflict do nothing", update.customerId());
         }
+        if (update.formerProviderRef() != null && !update.formerProviderRef().equals(update.providerRef())) {
+            jdbc.update("""
+                    update kyc_case set provider_ref = ?, updated_at = now()
+                    where provider = ? and provider_ref = ?
+                      and not exists (select 1 from kyc_case where provider = ? and provider_ref = ?)""",
+                    update.providerRef(), update.provider(), update.formerProviderRef(),
+                    update.provider(), update.providerRef());
+        }
         // The row is inserted blank and filled below like any other change, so a new case and an existing one
         // take the same path; "returning" tells which one this is.
         boolean opened = !jdbc.queryForList("""
@@ -60,7 +69,7 @@ public class CanonicalStore {
                 this::readCase, update.provider(), update.providerRef());
         Objects.requireNonNull(current);
 
-        if (!opened && isStale(current, update)) {
+        if (!opened && !update.authoritative() && isStale(current, update)) {
             return new Applied(current.id(), Outcome.STALE);
         }
         Map<String, CheckResult> checksBefore = checksOf(current.id());
@@ -81,11 +90,13 @@ public class CanonicalStore {
                 update kyc_case
                 set status = ?, next_action = ?, reasons = ?::jsonb, provider_status = ?, provider_details = ?::jsonb,
                     provider_updated_at = coalesce(?, provider_updated_at), customer_id = coalesce(customer_id, ?),
+                    next_poll_at = case when ?::bigint is null then null
+                                        else coalesce(next_poll_at, now() + ?::bigint * interval '1 millisecond') end,
                     version = version + 1, updated_at = now()
                 where id = ?""",
                 update.status().name(), update.nextAction().name(), write(update.reasons()),
                 update.providerStatus(), write(update.providerDetails()), timestamp(update.occurredAt()),
-                update.customerId(), current.id());
+                update.customerId(), millis(update.pollEvery()), millis(update.pollEvery()), current.id());
         for (CheckResult check : update.checks()) {
             jdbc.update("""
                     insert into kyc_check (case_id, name, passed, required, detail)
@@ -94,6 +105,15 @@ public class CanonicalStore {
                     set passed = excluded.passed, required = excluded.required, detail = excluded.detail,
                         updated_at = now()""",
                     current.id(), check.name(), check.passed(), check.required(), write(check.detail()));
+        }
+
+        for (ProviderAction action : update.actions()) {
+            jdbc.update("""
+                    insert into provider_action (provider, case_id, customer_id, action, payload)
+                    values (?, ?, ?, ?, ?::jsonb)
+                    on conflict (provider, customer_id, action) where state = 'PENDING' do nothing""",
+                    update.provider(), current.id(), Objects.requireNonNull(update.customerId(), "customerId"),
+                    action.action(), write(action.payload()));
         }
 
         String type = opened ? "CASE_OPENED" : current.status() != update.status() ? "STATUS_CHANGED" : "CASE_UPDATED";
@@ -145,6 +165,10 @@ public class CanonicalStore {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("kyc_check.detail is not a JSON object", e);
         }
+    }
+
+    private static Long millis(java.time.Duration duration) {
+        return duration == null ? null : duration.toMillis();
     }
 
     private static Timestamp timestamp(Instant instant) {

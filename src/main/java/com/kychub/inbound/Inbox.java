@@ -31,13 +31,24 @@ public class Inbox {
         this.json = json;
     }
 
-    /** Stores the message, or finds the one stored before under the same key; autocommits before returning. */
+    /** Stores a webhook, or finds the one stored before under the same key; autocommits before returning. */
     public Stored store(String provider, String channel, String dedupKey, Map<String, String> headers, String body) {
+        return store(provider, channel, "webhook", null, null, dedupKey, headers, body);
+    }
+
+    /**
+     * Stores a message of any kind: a webhook, or the answer of a status poll or of an action (channel POLL).
+     * Inside a transaction it joins it, so an answer is stored together with whatever caused it.
+     */
+    public Stored store(String provider, String channel, String messageType, String subject, Long causedBy,
+                        String dedupKey, Map<String, String> headers, String body) {
         List<Long> inserted = jdbc.queryForList("""
-                insert into inbound_message (provider, channel, dedup_key, headers, body)
-                values (?, ?, ?, ?::jsonb, ?)
+                insert into inbound_message (provider, channel, message_type, subject, caused_by, dedup_key, headers,
+                                             body)
+                values (?, ?, ?, ?, ?, ?, ?::jsonb, ?)
                 on conflict (provider, dedup_key) do nothing
-                returning id""", Long.class, provider, channel, dedupKey, write(headers), body);
+                returning id""", Long.class, provider, channel, messageType, subject, causedBy, dedupKey,
+                write(headers), body);
         if (!inserted.isEmpty()) {
             return new Stored(inserted.get(0), false);
         }
@@ -49,13 +60,14 @@ public class Inbox {
     /** Locks the oldest due message for the caller's transaction; other workers skip it. */
     public InboundMessage claimNext() {
         List<InboundMessage> due = jdbc.query("""
-                select id, provider, channel, body, attempts from inbound_message
+                select id, provider, channel, message_type, subject, body, attempts from inbound_message
                 where state = 'ACCEPTED' and next_attempt_at <= now()
                 order by next_attempt_at, id
                 limit 1
                 for update skip locked""",
                 (row, n) -> new InboundMessage(row.getLong("id"), row.getString("provider"),
-                        row.getString("channel"), row.getString("body"), row.getInt("attempts")));
+                        row.getString("channel"), row.getString("message_type"), row.getString("subject"),
+                        row.getString("body"), row.getInt("attempts")));
         return due.isEmpty() ? null : due.get(0);
     }
 

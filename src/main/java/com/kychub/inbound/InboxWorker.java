@@ -1,6 +1,9 @@
 package com.kychub.inbound;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -9,6 +12,8 @@ import com.kychub.canonical.CanonicalStore;
 import com.kychub.canonical.CaseUpdate;
 import com.kychub.canonical.UnmappableMessageException;
 import org.apache.camel.CamelExecutionException;
+import org.apache.camel.Exchange;
+import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,9 +68,16 @@ public class InboxWorker {
                 }
                 claimed.set(message);
                 try {
-                    CaseUpdate update = map(message);
-                    CanonicalStore.Applied applied = store.apply(update, message.id());
-                    inbox.markProcessed(message.id(), applied.outcome().name(), applied.caseId());
+                    List<String> outcomes = new ArrayList<>();
+                    UUID caseId = null;
+                    for (CaseUpdate update : map(message)) {
+                        CanonicalStore.Applied applied = store.apply(update, message.id());
+                        outcomes.add(applied.outcome().name());
+                        caseId = applied.caseId();
+                    }
+                    // A message that changes no case (a webhook that only asks for a pull) is RECORDED.
+                    inbox.markProcessed(message.id(), outcomes.isEmpty() ? "RECORDED" : String.join(",", outcomes),
+                            caseId);
                     metrics.processed(message.provider());
                 } catch (UnmappableMessageException e) {
                     // Mapping fails before anything is written, so the verdict commits alone; retrying cannot help.
@@ -97,23 +109,48 @@ public class InboxWorker {
         }
     }
 
-    private CaseUpdate map(InboundMessage message) {
-        try {
-            // block=false: a provider route that is not running fails fast into the back-off instead of holding
-            // this thread and the row lock for the direct component's 30 s wait.
-            return producer.requestBody("direct:" + message.provider() + "-process?block=false", message.body(),
-                    CaseUpdate.class);
-        } catch (CamelExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof UnmappableMessageException unmappable) {
-                throw unmappable;
-            }
-            if (cause instanceof JsonProcessingException invalid) {
-                throw new UnmappableMessageException("body does not match the provider's format: "
-                        + invalid.getOriginalMessage());
-            }
-            throw e;
+    /**
+     * Sends the body to {@code direct:<provider>-process} with the variables {@code inboxMessageId},
+     * {@code messageType} and {@code subject}; the route answers one {@link CaseUpdate}, a list of them, or nothing.
+     */
+    private List<CaseUpdate> map(InboundMessage message) {
+        // block=false: a provider route that is not running fails fast into the back-off instead of holding
+        // this thread and the row lock for the direct component's 30 s wait.
+        Exchange answer = producer.send("direct:" + message.provider() + "-process?block=false", exchange -> {
+            exchange.getIn().setBody(message.body());
+            exchange.setVariable("inboxMessageId", message.id());
+            exchange.setVariable("messageType", message.messageType());
+            exchange.setVariable("subject", message.subject());
+        });
+        Exception failure = answer.getException();
+        if (failure instanceof JsonProcessingException invalid) {
+            throw new UnmappableMessageException("body does not match the provider's format: "
+                    + invalid.getOriginalMessage());
         }
+        if (failure instanceof HttpOperationFailedException http && http.getStatusCode() >= 400
+                && http.getStatusCode() < 500 && http.getStatusCode() != 429) {
+            // The provider refused the request itself: sending it again cannot help.
+            throw new UnmappableMessageException("the provider answered " + http.getStatusCode() + " to "
+                    + http.getUri().replaceAll("\\?.*", ""));
+        }
+        if (failure instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (failure != null) {
+            throw new CamelExecutionException("processing failed", answer, failure);
+        }
+        Object body = answer.getMessage().getBody();
+        if (body == null) {
+            return List.of();
+        }
+        if (body instanceof CaseUpdate update) {
+            return List.of(update);
+        }
+        if (body instanceof List<?> list && list.stream().allMatch(CaseUpdate.class::isInstance)) {
+            return list.stream().map(CaseUpdate.class::cast).toList();
+        }
+        throw new IllegalStateException("direct:" + message.provider() + "-process answered a "
+                + body.getClass().getSimpleName() + ", not a CaseUpdate");
     }
 
     Duration backoff(int attempt) {

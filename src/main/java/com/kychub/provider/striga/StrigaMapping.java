@@ -60,7 +60,7 @@ public final class StrigaMapping {
         putIfPresent(details, "tier2", event.tier2());
         putIfPresent(details, "tier3", event.tier3());
         // Striga's userId is the id the fintech got from Striga's create-user call and keeps for that customer.
-        return new CaseUpdate(PROVIDER, event.userId(), event.userId(), canonical.status(), canonical.nextAction(),
+        return CaseUpdate.of(PROVIDER, event.userId(), event.userId(), canonical.status(), canonical.nextAction(),
                 event.details(), event.status(), event.status(), details, null, timestamp(event.ts()));
     }
 
