@@ -34,8 +34,8 @@ public record KycProperties(
             @DefaultValue("54329") int embeddedPort) {
     }
 
-    /** The hub's own API: bearer keys, comma-separated in {@code KYC_API_KEYS}. */
-    public record Api(@DefaultValue List<String> keys) {
+    /** The hub's own API: bearer keys, comma-separated in {@code KYC_API_KEYS}; bodies carry documents. */
+    public record Api(@DefaultValue List<String> keys, @DefaultValue("10MB") DataSize maxBodySize) {
     }
 
     /** The durable inbox every inbound message goes through. */
@@ -49,7 +49,36 @@ public record KycProperties(
             @DefaultValue("10m") Duration maxBackoff) {
     }
 
-    public record Providers(@DefaultValue Striga striga) {
+    public record Providers(@DefaultValue Striga striga, @DefaultValue Connectfi connectfi) {
+    }
+
+    /**
+     * Connect Financial: its API (base URL, API key from {@code KYC_CONNECTFI_API_KEY}), the integration strategy
+     * ({@code standard}: identity verification in Connect Financial's SDK; {@code external}: the fintech's own KYC
+     * provider, documents only), webhook authentication, the status poll, and which actions the hub takes itself.
+     */
+    public record Connectfi(
+            @DefaultValue("http://127.0.0.1:9999") String baseUrl,
+            String apiKey,
+            @DefaultValue("standard") String strategy,
+            @DefaultValue WebhookAuth webhookAuth,
+            @DefaultValue("1m") Duration pollPeriod,
+            @DefaultValue("5000") long pollTickMillis,
+            @DefaultValue("10") int requestsPerSecond,
+            @DefaultValue Actions actions) {
+
+        public boolean external() {
+            return "external".equalsIgnoreCase(strategy);
+        }
+    }
+
+    /** The calls the hub makes to a provider on its own, each on by default. */
+    public record Actions(
+            @DefaultValue("true") boolean createCustomer,
+            @DefaultValue("true") boolean startKyc,
+            @DefaultValue("true") boolean rerunKyc,
+            @DefaultValue("true") boolean updateProfile,
+            @DefaultValue("true") boolean uploadDocuments) {
     }
 
     /**

@@ -15,11 +15,19 @@ import org.springframework.core.Ordered;
 public class HttpFilterConfiguration {
 
     @Bean
-    public FilterRegistrationBean<RawBodyFilter> rawBodyFilter(KycProperties properties,
-                                                                           InboxMetrics metrics) {
+    public FilterRegistrationBean<RawBodyFilter> webhookBodyFilter(KycProperties properties, InboxMetrics metrics) {
         FilterRegistrationBean<RawBodyFilter> registration = new FilterRegistrationBean<>(
                 new RawBodyFilter(properties.inbox().maxBodySize().toBytes(), metrics));
-        registration.addUrlPatterns("/webhooks/*", "/api/*");
+        registration.addUrlPatterns("/webhooks/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
+    }
+
+    @Bean
+    public FilterRegistrationBean<RawBodyFilter> apiBodyFilter(KycProperties properties, InboxMetrics metrics) {
+        FilterRegistrationBean<RawBodyFilter> registration = new FilterRegistrationBean<>(
+                new RawBodyFilter(properties.api().maxBodySize().toBytes(), metrics));
+        registration.addUrlPatterns("/api/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;
     }

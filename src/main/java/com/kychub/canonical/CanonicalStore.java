@@ -45,14 +45,6 @@ public class CanonicalStore {
         if (update.customerId() != null) {
             jdbc.update("insert into customer (customer_id) values (?) on conflict do nothing", update.customerId());
         }
-        if (update.formerProviderRef() != null && !update.formerProviderRef().equals(update.providerRef())) {
-            jdbc.update("""
-                    update kyc_case set provider_ref = ?, updated_at = now()
-                    where provider = ? and provider_ref = ?
-                      and not exists (select 1 from kyc_case where provider = ? and provider_ref = ?)""",
-                    update.providerRef(), update.provider(), update.formerProviderRef(),
-                    update.provider(), update.providerRef());
-        }
         // The row is inserted blank and filled below like any other change, so a new case and an existing one
         // take the same path; "returning" tells which one this is.
         boolean opened = !jdbc.queryForList("""
@@ -108,12 +100,17 @@ public class CanonicalStore {
         }
 
         for (ProviderAction action : update.actions()) {
+            // An action is named for what it does once (START_KYC, UPLOAD_DOCUMENT:W9:<document id>): one that is
+            // pending or done is not planned again, so a status seen twice never calls the provider twice.
             jdbc.update("""
                     insert into provider_action (provider, case_id, customer_id, action, payload)
-                    values (?, ?, ?, ?, ?::jsonb)
+                    select ?, ?, ?, ?, ?::jsonb
+                    where not exists (select 1 from provider_action where provider = ? and customer_id = ?
+                                      and action = ? and state in ('PENDING', 'DONE'))
                     on conflict (provider, customer_id, action) where state = 'PENDING' do nothing""",
                     update.provider(), current.id(), Objects.requireNonNull(update.customerId(), "customerId"),
-                    action.action(), write(action.payload()));
+                    action.action(), write(action.payload()),
+                    update.provider(), update.customerId(), action.action());
         }
 
         String type = opened ? "CASE_OPENED" : current.status() != update.status() ? "STATUS_CHANGED" : "CASE_UPDATED";
@@ -132,6 +129,30 @@ public class CanonicalStore {
                 opened ? null : current.nextAction().name(), update.nextAction().name(),
                 update.providerEvent(), inboundMessageId, write(detail));
         return new Applied(current.id(), opened ? Outcome.CREATED : Outcome.CHANGED);
+    }
+
+    /**
+     * Gives a case the reference the provider assigned it (a case opened before the provider named it), keeping its
+     * id and audit trail; nothing happens when no case has {@code from} or one already has {@code to}.
+     */
+    public void renameCase(String provider, String from, String to) {
+        jdbc.update("""
+                update kyc_case set provider_ref = ?, updated_at = now()
+                where provider = ? and provider_ref = ?
+                  and not exists (select 1 from kyc_case where provider = ? and provider_ref = ?)""",
+                to, provider, from, provider, to);
+    }
+
+    /** Asks the status pollers to look again at every polled case of the customer: their data changed. */
+    public void pollSoonForCustomer(String customerId) {
+        jdbc.update("update kyc_case set next_poll_at = now() where customer_id = ? and next_poll_at is not null",
+                customerId);
+    }
+
+    /** Asks the provider's status poller to look at the case at its next tick. */
+    public void pollSoon(String provider, String providerRef) {
+        jdbc.update("update kyc_case set next_poll_at = now() where provider = ? and provider_ref = ?",
+                provider, providerRef);
     }
 
     private static boolean isStale(StoredCase current, CaseUpdate update) {

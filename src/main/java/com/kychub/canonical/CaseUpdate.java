@@ -14,8 +14,6 @@ import java.util.Objects;
  * @param providerEvent     the provider's own name for what happened (event type, trigger, status)
  * @param providerDetails   provider fields kept on the case as they are (rejection comments, SDK link, ...)
  * @param occurredAt        when the provider says it happened, if it says; older messages never overwrite newer
- * @param formerProviderRef the reference this case had until now (a case opened before the provider assigned its
- *                          own id is renamed, keeping its id and audit trail)
  * @param authoritative     the provider's current truth (a status API's answer, an explicit restart) rather than a
  *                          notification: it may move a case out of APPROVED or REJECTED_FINAL
  * @param actions           calls to make to the provider once this change is committed
@@ -33,7 +31,6 @@ public record CaseUpdate(
         Map<String, Object> providerDetails,
         List<CheckResult> checks,
         Instant occurredAt,
-        String formerProviderRef,
         boolean authoritative,
         List<ProviderAction> actions,
         Duration pollEvery) {
@@ -49,12 +46,12 @@ public record CaseUpdate(
         actions = actions == null ? List.of() : List.copyOf(actions);
     }
 
-    /** A notification-style update: no rename, no actions, no polling. */
+    /** A notification-style update: no actions, no polling. */
     public static CaseUpdate of(String provider, String providerRef, String customerId, CaseStatus status,
                                 NextAction nextAction, List<String> reasons, String providerStatus,
                                 String providerEvent, Map<String, Object> providerDetails, List<CheckResult> checks,
                                 Instant occurredAt) {
         return new CaseUpdate(provider, providerRef, customerId, status, nextAction, reasons, providerStatus,
-                providerEvent, providerDetails, checks, occurredAt, null, false, null, null);
+                providerEvent, providerDetails, checks, occurredAt, false, null, null);
     }
 }

@@ -13,7 +13,6 @@ import com.kychub.canonical.CaseUpdate;
 import com.kychub.canonical.UnmappableMessageException;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
-import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,7 +93,7 @@ public class InboxWorker {
                 throw e;
             }
             Duration backoff = backoff(message.attempts() + 1);
-            String error = describe(e);
+            String error = Failures.describe(e);
             boolean dead = Boolean.TRUE.equals(transaction.execute(status ->
                     inbox.recordFailedAttempt(message.id(), error, settings.maxAttempts(), backoff)));
             if (dead) {
@@ -127,11 +126,10 @@ public class InboxWorker {
             throw new UnmappableMessageException("body does not match the provider's format: "
                     + invalid.getOriginalMessage());
         }
-        if (failure instanceof HttpOperationFailedException http && http.getStatusCode() >= 400
-                && http.getStatusCode() < 500 && http.getStatusCode() != 429) {
+        String permanent = failure == null ? null : Failures.permanentReason(failure);
+        if (permanent != null) {
             // The provider refused the request itself: sending it again cannot help.
-            throw new UnmappableMessageException("the provider answered " + http.getStatusCode() + " to "
-                    + http.getUri().replaceAll("\\?.*", ""));
+            throw new UnmappableMessageException(permanent);
         }
         if (failure instanceof RuntimeException runtime) {
             throw runtime;
@@ -153,18 +151,7 @@ public class InboxWorker {
                 + body.getClass().getSimpleName() + ", not a CaseUpdate");
     }
 
-    Duration backoff(int attempt) {
-        long factor = 1L << Math.min(attempt - 1, 20);
-        Duration next = settings.initialBackoff().multipliedBy(factor);
-        return next.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : next;
-    }
-
-    /** The failure as an operator needs it, without the message body (it may carry personal data). */
-    private static String describe(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    private Duration backoff(int attempt) {
+        return Failures.backoff(attempt, settings.initialBackoff(), settings.maxBackoff());
     }
 }

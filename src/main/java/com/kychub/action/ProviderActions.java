@@ -1,0 +1,68 @@
+package com.kychub.action;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/** The provider_action outbox: PENDING until carried out (DONE), refused by the provider (FAILED) or DEAD. */
+@Component
+public class ProviderActions {
+
+    private final JdbcTemplate jdbc;
+
+    public ProviderActions(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Locks the oldest due action for the caller's transaction; other workers skip it. */
+    public PendingAction claimNext() {
+        List<PendingAction> due = jdbc.query("""
+                select id, provider, case_id, customer_id, action, payload, attempts from provider_action
+                where state = 'PENDING' and next_attempt_at <= now()
+                order by next_attempt_at, id
+                limit 1
+                for update skip locked""",
+                (row, n) -> new PendingAction(row.getLong("id"), row.getString("provider"),
+                        row.getObject("case_id", UUID.class), row.getString("customer_id"), row.getString("action"),
+                        row.getString("payload"), row.getInt("attempts")));
+        return due.isEmpty() ? null : due.get(0);
+    }
+
+    public void markDone(long id) {
+        jdbc.update("update provider_action set state = 'DONE', attempts = attempts + 1, last_error = null, "
+                + "done_at = now() where id = ?", id);
+    }
+
+    public void markFailed(long id, String error) {
+        jdbc.update("update provider_action set state = 'FAILED', attempts = attempts + 1, last_error = ?, "
+                + "done_at = now() where id = ?", error, id);
+    }
+
+    /** A transient failure: due again after the back-off, or DEAD once attempts reach the limit. */
+    public boolean recordFailedAttempt(long id, String error, int maxAttempts, Duration backoff) {
+        List<String> state = jdbc.queryForList("""
+                update provider_action
+                set attempts = attempts + 1, last_error = ?,
+                    state = case when attempts + 1 >= ? then 'DEAD' else 'PENDING' end,
+                    next_attempt_at = ?
+                where id = ?
+                returning state""", String.class,
+                error, maxAttempts, Timestamp.from(Instant.now().plus(backoff)), id);
+        return state.contains("DEAD");
+    }
+
+    /** Makes a FAILED or DEAD action pending again, unless another one of its kind is pending. */
+    public boolean replay(long id) {
+        return jdbc.update("""
+                update provider_action a set state = 'PENDING', next_attempt_at = now()
+                where id = ? and state in ('FAILED', 'DEAD')
+                  and not exists (select 1 from provider_action p where p.provider = a.provider
+                                  and p.customer_id = a.customer_id and p.action = a.action and p.state = 'PENDING')""",
+                id) == 1;
+    }
+}

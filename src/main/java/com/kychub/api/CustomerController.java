@@ -1,0 +1,181 @@
+package com.kychub.api;
+
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.kychub.canonical.CanonicalStore;
+import com.kychub.canonical.CaseQueries;
+import com.kychub.canonical.CaseView;
+import com.kychub.canonical.Customers;
+import com.kychub.canonical.OnboardingStarter;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * What the fintech hands the hub: customers with their profile ({@code kyc}, provider-shaped: mainAddress,
+ * nationality, occupation, ...), their documents, and the start of an onboarding at a provider. Personal data is
+ * stored, never logged.
+ */
+@RestController
+@RequestMapping("/api/v1/customers")
+public class CustomerController {
+
+    static final String CUSTOMER_ID = "[A-Za-z0-9._:-]{1,100}";
+    static final Set<String> DOCUMENT_TYPES = Set.of("SOURCE_OF_FUNDS", "W9", "W8BEN", "BIOMETRIC_REPORT",
+            "PROOF_OF_ADDRESS");
+
+    private final Customers customers;
+    private final CaseQueries cases;
+    private final CanonicalStore store;
+    private final Map<String, OnboardingStarter> starters;
+
+    public CustomerController(Customers customers, CaseQueries cases, CanonicalStore store,
+                              List<OnboardingStarter> starters) {
+        this.customers = customers;
+        this.cases = cases;
+        this.store = store;
+        this.starters = starters.stream().collect(Collectors.toMap(OnboardingStarter::provider, s -> s));
+    }
+
+    public record NewCustomer(
+            @NotBlank @Pattern(regexp = CUSTOMER_ID, message = "must be 1 to 100 letters, digits or ._:-")
+            String customerId,
+            @Email @Size(max = 254) String email,
+            JsonNode kyc) {
+    }
+
+    public record CustomerChange(@Email @Size(max = 254) String email, JsonNode kyc) {
+    }
+
+    public record NewDocument(
+            @NotBlank String type,
+            @NotBlank @Size(max = 200) @Pattern(regexp = "[^/\\\\\\x00-\\x1f]+", message = "must be a plain file name")
+            String fileName,
+            @NotBlank @Pattern(regexp = "[a-z]+/[a-z0-9.+-]+", message = "must be a media type") String contentType,
+            @NotBlank String content) {
+    }
+
+    public record NewOnboarding(@NotBlank String provider) {
+    }
+
+    public record Created(String customerId) {
+    }
+
+    public record StoredDocument(long id, String customerId, String type, int size) {
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    public Created create(@Valid @RequestBody NewCustomer customer) {
+        validateKyc(customer.kyc());
+        if (!customers.create(customer.customerId(), customer.email(), customer.kyc())) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, "customer " + customer.customerId() + " exists");
+        }
+        return new Created(customer.customerId());
+    }
+
+    @PatchMapping("/{customerId}")
+    public Created update(@PathVariable String customerId, @Valid @RequestBody CustomerChange change) {
+        validateKyc(change.kyc());
+        if (!customers.update(existing(customerId), change.email(), change.kyc())) {
+            throw ApiError.notFound("no customer " + customerId);
+        }
+        // Providers waiting for this data get it at their next status look.
+        store.pollSoonForCustomer(customerId);
+        return new Created(customerId);
+    }
+
+    @PostMapping("/{customerId}/documents")
+    @ResponseStatus(HttpStatus.CREATED)
+    public StoredDocument addDocument(@PathVariable String customerId, @Valid @RequestBody NewDocument document) {
+        existing(customerId);
+        if (!DOCUMENT_TYPES.contains(document.type())) {
+            throw ApiError.badRequest("'type' must be one of " + DOCUMENT_TYPES.stream().sorted().toList());
+        }
+        byte[] content;
+        try {
+            content = Base64.getDecoder().decode(document.content());
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("'content' must be base64");
+        }
+        if (content.length == 0) {
+            throw ApiError.badRequest("'content' is empty");
+        }
+        long id = customers.addDocument(customerId, document.type(), document.fileName(), document.contentType(),
+                content);
+        store.pollSoonForCustomer(customerId);
+        return new StoredDocument(id, customerId, document.type(), content.length);
+    }
+
+    @PostMapping("/{customerId}/onboardings")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    public CaseView startOnboarding(@PathVariable String customerId, @Valid @RequestBody NewOnboarding onboarding) {
+        existing(customerId);
+        OnboardingStarter starter = starters.get(onboarding.provider());
+        if (starter == null) {
+            throw ApiError.badRequest("'provider' must be one of " + starters.keySet().stream().sorted().toList());
+        }
+        UUID caseId = starter.start(customerId);
+        return cases.findCase(caseId).orElseThrow();
+    }
+
+    private String existing(String customerId) {
+        if (!customerId.matches(CUSTOMER_ID)) {
+            throw ApiError.badRequest("'customerId' must be 1 to 100 letters, digits or ._:-");
+        }
+        if (!customers.exists(customerId)) {
+            throw ApiError.notFound("no customer " + customerId);
+        }
+        return customerId;
+    }
+
+    /** The profile goes to providers as it is: its shape is checked where the docs fix it. */
+    private static void validateKyc(JsonNode kyc) {
+        if (kyc == null || kyc.isNull()) {
+            return;
+        }
+        if (!kyc.isObject()) {
+            throw ApiError.badRequest("'kyc' must be an object");
+        }
+        if (kyc.size() > 100) {
+            throw ApiError.badRequest("'kyc' has too many fields");
+        }
+        JsonNode address = kyc.get("mainAddress");
+        if (address != null && !address.isNull()) {
+            if (!address.isObject()) {
+                throw ApiError.badRequest("'kyc.mainAddress' must be an object");
+            }
+            JsonNode country = address.get("countryCode");
+            if (country != null && !(country.isTextual() && country.asText().matches("[A-Z]{2}"))) {
+                throw ApiError.badRequest("'kyc.mainAddress.countryCode' must be an ISO 3166 alpha-2 code");
+            }
+        }
+        JsonNode nationality = kyc.get("nationality");
+        if (nationality != null && !nationality.isNull()
+                && !(nationality.isTextual() && nationality.asText().matches("[A-Z]{2,3}"))) {
+            throw ApiError.badRequest("'kyc.nationality' must be an ISO 3166 country code");
+        }
+        JsonNode occupation = kyc.get("occupation");
+        if (occupation != null && !occupation.isNull()
+                && !(occupation.isTextual() && !occupation.asText().isBlank() && occupation.asText().length() <= 50)) {
+            throw ApiError.badRequest("'kyc.occupation' must be a code of at most 50 characters");
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package com.kychub.inbound;
+
+import java.time.Duration;
+
+import org.apache.camel.http.base.HttpOperationFailedException;
+
+/** How the inbox and action workers judge a failure: permanent or worth retrying, and when to try again. */
+public final class Failures {
+
+    private Failures() {
+    }
+
+    /**
+     * The reason a failure is permanent (the provider refused the request itself with a 4xx other than 429),
+     * or null when it is worth retrying (5xx, timeouts, connection failures, the store).
+     */
+    public static String permanentReason(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof HttpOperationFailedException http && http.getStatusCode() >= 400
+                    && http.getStatusCode() < 500 && http.getStatusCode() != 429) {
+                return "the provider answered " + http.getStatusCode() + " to " + http.getUri().replaceAll("\\?.*", "");
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    /** Exponential back-off: initial × 2^(attempt-1), at most max. */
+    public static Duration backoff(int attempt, Duration initial, Duration max) {
+        Duration next = initial.multipliedBy(1L << Math.min(Math.max(attempt, 1) - 1, 20));
+        return next.compareTo(max) > 0 ? max : next;
+    }
+
+    /** The failure as an operator needs it, without any message body (it may carry personal data). */
+    public static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+}

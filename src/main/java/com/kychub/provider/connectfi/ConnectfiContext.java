@@ -1,0 +1,33 @@
+package com.kychub.provider.connectfi;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+import com.kychub.KycProperties;
+
+/**
+ * What the mapping of a compliance status needs besides the status itself: which case it belongs to, what the
+ * hub holds for this customer (profile fields, documents), and what the hub is allowed to do on its own.
+ *
+ * @param heldProfileFields top-level fields of the customer's {@code kyc} object the hub holds
+ *                          ({@code mainAddress}, {@code nationality}, {@code occupation}, ...)
+ * @param heldDocuments     the newest document id of each type the hub holds (SOURCE_OF_FUNDS, W9, W8BEN, ...)
+ * @param dataVersion       when the customer's data last changed: a profile PATCH is planned once per version
+ * @param carriedDetails    provider details of the case that a status answer does not repeat (the SDK link)
+ * @param cause             the webhook event that made the hub pull this status, or null for a scheduled poll
+ */
+public record ConnectfiContext(
+        String providerRef,
+        String customerId,
+        String connectfiCustomerId,
+        String onboardingId,
+        Set<String> heldProfileFields,
+        Map<String, Long> heldDocuments,
+        long dataVersion,
+        Map<String, Object> carriedDetails,
+        String cause,
+        boolean external,
+        KycProperties.Actions actions,
+        Duration pollEvery) {
+}

@@ -1,0 +1,249 @@
+package com.kychub.provider.connectfi;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.kychub.KycProperties;
+import com.kychub.canonical.CanonicalStore;
+import com.kychub.canonical.CaseQueries;
+import com.kychub.canonical.CaseStatus;
+import com.kychub.canonical.CaseUpdate;
+import com.kychub.canonical.CaseView;
+import com.kychub.canonical.Customers;
+import com.kychub.canonical.NextAction;
+import com.kychub.canonical.UnmappableMessageException;
+import com.kychub.inbound.Inbox;
+import org.apache.camel.Body;
+import org.apache.camel.Variable;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * What {@code connectfi-process} does with each kind of Connect Financial message, called from
+ * {@code routes/connectfi-kyc.camel.yaml} inside the inbox worker's transaction:
+ * <ul>
+ * <li>a webhook keeps track of the customer's onboardings (the first one names the case, a restart closes the old
+ * case), then the route pulls the compliance status, which {@link #storeStatus} puts in the inbox;</li>
+ * <li>a compliance status (pulled after a webhook or by the poller) is the truth: {@link ConnectfiMapping};</li>
+ * <li>the answers of the hub's own calls (customer created, KYC started) link the customer and keep the SDK link.</li>
+ * </ul>
+ */
+@Component("connectfi")
+public class ConnectfiMessages {
+
+    static final String PROVIDER = ConnectfiMapping.PROVIDER;
+    /** The reference of a case opened before Connect Financial assigned an onboarding id. */
+    static final String BEFORE_ONBOARDING = "customer:";
+    private static final Pattern DOC_ELLIPSIS = Pattern.compile(",?\\s*\\.\\.\\.\\s*(?=[\\]}])");
+
+    private final Customers customers;
+    private final CanonicalStore store;
+    private final CaseQueries cases;
+    private final Inbox inbox;
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+    private final KycProperties.Connectfi settings;
+
+    public ConnectfiMessages(Customers customers, CanonicalStore store, CaseQueries cases, Inbox inbox,
+                             JdbcTemplate jdbc, ObjectMapper json, KycProperties properties) {
+        this.customers = customers;
+        this.store = store;
+        this.cases = cases;
+        this.inbox = inbox;
+        this.jdbc = jdbc;
+        this.json = json;
+        this.settings = properties.providers().connectfi();
+    }
+
+    /**
+     * Keeps track of the customer's onboardings. The case of a customer is keyed by the onboarding id: the first
+     * onboarding id renames the case opened before it; CUSTOMER_KYC_RESTARTED closes the previous onboarding's
+     * case (CANCELLED) and makes the new onboarding current, so the pull that follows opens its case.
+     */
+    public List<CaseUpdate> onWebhook(@Body ConnectfiWebhook webhook) {
+        if (!ConnectfiMapping.EVENTS.contains(webhook.eventType())) {
+            throw new UnmappableMessageException("unknown Connect Financial event type '" + webhook.eventType() + "'");
+        }
+        ConnectfiWebhook.Data data = webhook.data();
+        Customers.ProviderLink link = linkOf(data.customerId());
+        String onboardingId = data.onboardingId();
+        List<CaseUpdate> updates = new ArrayList<>();
+        if (onboardingId == null || onboardingId.equals(link.currentRef())) {
+            return updates;
+        }
+        if ("CUSTOMER_KYC_RESTARTED".equals(webhook.eventType()) && data.previousOnboardingId() != null) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("restartedAs", onboardingId);
+            updates.add(new CaseUpdate(PROVIDER, data.previousOnboardingId(), link.customerId(),
+                    CaseStatus.CANCELLED, NextAction.NONE, List.of("RESTARTED"), "RESTARTED", webhook.eventType(),
+                    details, null, null, true, null, null));
+            customers.setCurrentRef(PROVIDER, data.customerId(), onboardingId);
+        } else if (link.currentRef() == null || link.currentRef().startsWith(BEFORE_ONBOARDING)) {
+            store.renameCase(PROVIDER, currentRef(link), onboardingId);
+            customers.setCurrentRef(PROVIDER, data.customerId(), onboardingId);
+        }
+        // Otherwise: a late message about an older onboarding; the pull below still tells the current truth.
+        return updates;
+    }
+
+    /** Stores the compliance status pulled after a webhook in the inbox, as caused by that webhook. */
+    public void storeStatus(@Body String status, @Variable("subject") String connectfiCustomerId,
+                            @Variable("inboxMessageId") Long webhookMessageId) {
+        inbox.store(PROVIDER, "POLL", "compliance-status", connectfiCustomerId, webhookMessageId,
+                "status:" + connectfiCustomerId + ":after:" + webhookMessageId, Map.of(), status);
+    }
+
+    /**
+     * Stores a polled compliance status, unless it says exactly what the last one for that customer said and the
+     * customer's data has not changed since (new data may let the hub act on the same status).
+     */
+    public void storePolledStatus(@Body String status, @Variable("subject") String connectfiCustomerId) {
+        List<String> last = jdbc.queryForList("""
+                select m.body from inbound_message m
+                join provider_customer p on p.provider = m.provider and p.provider_customer_id = m.subject
+                join customer c on c.customer_id = p.customer_id
+                where m.provider = ? and m.message_type = 'compliance-status' and m.subject = ?
+                  and m.received_at > greatest(c.updated_at, (select max(created_at) from customer_document d
+                                                              where d.customer_id = c.customer_id))
+                order by m.id desc limit 1""", String.class, PROVIDER, connectfiCustomerId);
+        if (!last.isEmpty() && last.get(0).equals(status)) {
+            return;
+        }
+        inbox.store(PROVIDER, "POLL", "compliance-status", connectfiCustomerId, null,
+                "status:" + connectfiCustomerId + ":" + sha256(status) + ":" + System.currentTimeMillis(), Map.of(),
+                status);
+    }
+
+    /** A compliance status, the truth about the customer's current case. */
+    public CaseUpdate onStatus(@Body String body, @Variable("subject") String connectfiCustomerId,
+                               @Variable("inboxMessageId") Long messageId) {
+        ComplianceStatus status = parseStatus(body);
+        Customers.ProviderLink link = linkOf(connectfiCustomerId);
+        String ref = currentRef(link);
+        Map<String, Object> carried = new LinkedHashMap<>();
+        cases.findCases(PROVIDER, ref, 1).stream().findFirst().map(CaseView::providerDetails)
+                .ifPresent(details -> {
+                    if (details.get("sdk") != null) {
+                        carried.put("sdk", details.get("sdk"));
+                    }
+                });
+        ConnectfiContext context = new ConnectfiContext(ref, link.customerId(), connectfiCustomerId,
+                ref.startsWith(BEFORE_ONBOARDING) ? null : ref,
+                customers.heldKycFields(link.customerId()), customers.heldDocuments(link.customerId()),
+                customers.dataChangedAt(link.customerId()).toEpochMilli(), carried, causeOf(messageId), settings.external(), settings.actions(), settings.pollPeriod());
+        return ConnectfiMapping.toCanonical(status, context);
+    }
+
+    /** The answer to {@code POST /v1/customers}: links the customer and has the poller look at the case now. */
+    public List<CaseUpdate> onCustomerCreated(@Body String body, @Variable("subject") String customerId) {
+        String connectfiCustomerId = requiredText(read(body), "id", "customer-created answer");
+        customers.link(PROVIDER, connectfiCustomerId, customerId, BEFORE_ONBOARDING + customerId);
+        store.pollSoon(PROVIDER, BEFORE_ONBOARDING + customerId);
+        return List.of();
+    }
+
+    /**
+     * The answer to {@code POST /v1/compliance/kyc}: names the case after the onboarding and keeps the SDK link and
+     * QR code as the case's COMPLETE_VERIFICATION action (none under External KYC: documents come next).
+     */
+    public CaseUpdate onKycStarted(@Body String body, @Variable("subject") String connectfiCustomerId) {
+        JsonNode answer = read(body);
+        String onboardingId = requiredText(answer.path("onboarding"), "id", "KYC-started answer");
+        Customers.ProviderLink link = linkOf(connectfiCustomerId);
+        if (link.currentRef() == null || link.currentRef().startsWith(BEFORE_ONBOARDING)) {
+            store.renameCase(PROVIDER, currentRef(link), onboardingId);
+            customers.setCurrentRef(PROVIDER, connectfiCustomerId, onboardingId);
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("onboardingId", onboardingId);
+        JsonNode sdk = answer.path("sdk");
+        if (sdk.hasNonNull("link")) {
+            details.put("sdk", json.convertValue(sdk, Map.class));
+            return new CaseUpdate(PROVIDER, onboardingId, link.customerId(), CaseStatus.ACTION_REQUIRED,
+                    NextAction.COMPLETE_VERIFICATION, List.of(), "KYC_STARTED", "KYC_STARTED", details, null, null,
+                    false, null, settings.pollPeriod());
+        }
+        List<String> reasons = settings.external() ? List.of() : List.of("NO_SDK_LINK_IN_ANSWER");
+        return new CaseUpdate(PROVIDER, onboardingId, link.customerId(), CaseStatus.IN_PROGRESS, NextAction.WAIT,
+                reasons, "KYC_STARTED", "KYC_STARTED", details, null, null, false, null, settings.pollPeriod());
+    }
+
+    /** Answers of calls that change no case by themselves (profile PATCH, uploads, rerun): kept in the inbox. */
+    public List<CaseUpdate> recorded(@Body String body) {
+        return List.of();
+    }
+
+    public void unknownMessage(@Variable("messageType") String messageType) {
+        throw new UnmappableMessageException("unknown Connect Financial message type '" + messageType + "'");
+    }
+
+    /** The doc's own example carries a literal "..." among the checks: a real body may too. */
+    ComplianceStatus parseStatus(String body) {
+        try {
+            return json.readValue(DOC_ELLIPSIS.matcher(body).replaceAll(""), ComplianceStatus.class);
+        } catch (IOException e) {
+            throw new UnmappableMessageException("the compliance status is not valid JSON: "
+                    + e.getClass().getSimpleName());
+        }
+    }
+
+    private Customers.ProviderLink linkOf(String connectfiCustomerId) {
+        if (connectfiCustomerId == null || connectfiCustomerId.isBlank()) {
+            throw new UnmappableMessageException("Connect Financial message without a customer id");
+        }
+        // A customer created at Connect Financial without the hub: their id is the customer id.
+        return customers.linkByProviderId(PROVIDER, connectfiCustomerId)
+                .orElseGet(() -> customers.link(PROVIDER, connectfiCustomerId, connectfiCustomerId, null));
+    }
+
+    private static String currentRef(Customers.ProviderLink link) {
+        return link.currentRef() != null ? link.currentRef() : BEFORE_ONBOARDING + link.customerId();
+    }
+
+    /** The event type of the webhook that caused this pull, if a webhook did. */
+    private String causeOf(Long messageId) {
+        if (messageId == null) {
+            return null;
+        }
+        List<String> cause = jdbc.queryForList("""
+                select c.body::jsonb ->> 'eventType' from inbound_message m
+                join inbound_message c on c.id = m.caused_by
+                where m.id = ?""", String.class, messageId);
+        return cause.isEmpty() ? null : cause.get(0);
+    }
+
+    private JsonNode read(String body) {
+        try {
+            return json.readTree(body);
+        } catch (IOException e) {
+            throw new UnmappableMessageException("the answer is not valid JSON");
+        }
+    }
+
+    private static String requiredText(JsonNode node, String field, String what) {
+        JsonNode value = node.path(field);
+        if (!value.isTextual() || value.asText().isBlank()) {
+            throw new UnmappableMessageException("the " + what + " has no '" + field + "'");
+        }
+        return value.asText();
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package com.kychub.provider.connectfi;
+
+import java.io.IOException;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.kychub.canonical.Customers;
+import com.kychub.canonical.UnmappableMessageException;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+/**
+ * Builds the requests of the hub's calls to Connect Financial, one method per action, for
+ * {@code routes/connectfi-kyc.camel.yaml}: each sets the body and the variables {@code httpMethod}, {@code path},
+ * {@code answerType} (how the inbox files the answer) and {@code subject}. Personal data is read from the store at
+ * the moment of the call; actions themselves carry only ids and field names.
+ */
+@Component("connectfiRequests")
+public class ConnectfiRequests {
+
+    /** Ids go into request paths: they must be plain. */
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,100}");
+
+    private final Customers customers;
+    private final ObjectMapper json;
+
+    public ConnectfiRequests(Customers customers, ObjectMapper json) {
+        this.customers = customers;
+        this.json = json;
+    }
+
+    /** {@code POST /v1/customers}, with the KYC data when the hub holds some. */
+    public void createCustomer(Exchange exchange) throws IOException {
+        String customerId = exchange.getVariable("customerId", String.class);
+        ObjectNode body = json.createObjectNode();
+        body.put("externalId", customerId);
+        customers.email(customerId).ifPresent(email -> body.put("email", email));
+        ObjectNode kyc = customers.kyc(customerId);
+        if (!kyc.isEmpty()) {
+            body.set("kyc", kyc);
+        }
+        request(exchange, "POST", "/v1/customers", body, "customer-created", customerId);
+    }
+
+    /** {@code POST /v1/compliance/kyc}. */
+    public void startKyc(Exchange exchange) throws IOException {
+        String connectfiCustomerId = id(payload(exchange), "connectfiCustomerId");
+        ObjectNode body = json.createObjectNode().put("customerId", connectfiCustomerId);
+        request(exchange, "POST", "/v1/compliance/kyc", body, "kyc-started", connectfiCustomerId);
+    }
+
+    /** {@code POST /v1/compliance/kyc/:onboardingId/rerun}. */
+    public void rerunKyc(Exchange exchange) throws IOException {
+        String onboardingId = id(payload(exchange), "onboardingId");
+        request(exchange, "POST", "/v1/compliance/kyc/" + onboardingId + "/rerun", json.createObjectNode(),
+                "kyc-rerun", null);
+    }
+
+    /** {@code PATCH /v1/customers/:id} with exactly the fields the failed checks ask for. */
+    public void updateProfile(Exchange exchange) throws IOException {
+        JsonNode payload = payload(exchange);
+        String connectfiCustomerId = id(payload, "connectfiCustomerId");
+        ObjectNode held = customers.kyc(exchange.getVariable("customerId", String.class));
+        ObjectNode kyc = json.createObjectNode();
+        for (JsonNode field : payload.path("fields")) {
+            if (field.asText().equals("kyc")) {
+                kyc.setAll(held);
+            } else if (held.hasNonNull(field.asText())) {
+                kyc.set(field.asText(), held.get(field.asText()));
+            }
+        }
+        request(exchange, "PATCH", "/v1/customers/" + connectfiCustomerId, json.createObjectNode().set("kyc", kyc),
+                "profile-updated", connectfiCustomerId);
+    }
+
+    /** {@code POST /compliance/upload-doc}: the newest document of the type, base64 in JSON. */
+    public void uploadDocument(Exchange exchange) throws IOException {
+        JsonNode payload = payload(exchange);
+        String connectfiCustomerId = id(payload, "connectfiCustomerId");
+        String type = payload.path("type").asText();
+        Customers.Document document = customers.latestDocument(exchange.getVariable("customerId", String.class), type)
+                .orElseThrow(() -> new UnmappableMessageException("no " + type + " document held any more"));
+        ObjectNode body = json.createObjectNode()
+                .put("customerId", connectfiCustomerId)
+                .put("type", type)
+                .put("fileName", document.fileName())
+                .put("contentType", document.contentType())
+                .put("content", Base64.getEncoder().encodeToString(document.content()));
+        request(exchange, "POST", "/compliance/upload-doc", body, "document-uploaded", connectfiCustomerId);
+    }
+
+    /** {@code GET /v1/compliance/status/:customerId} for the customer in the variable {@code subject}. */
+    public void complianceStatus(Exchange exchange) {
+        String connectfiCustomerId = exchange.getVariable("subject", String.class);
+        if (connectfiCustomerId == null || !ID.matcher(connectfiCustomerId).matches()) {
+            throw new UnmappableMessageException("not a Connect Financial customer id");
+        }
+        exchange.getIn().setBody(null);
+        exchange.setVariable("httpMethod", "GET");
+        exchange.setVariable("path", "/v1/compliance/status/" + connectfiCustomerId);
+    }
+
+    public void unknownAction(Exchange exchange) {
+        throw new UnmappableMessageException("unknown Connect Financial action '"
+                + exchange.getVariable("action", String.class) + "'");
+    }
+
+    private void request(Exchange exchange, String method, String path, JsonNode body, String answerType,
+                         String subject) throws IOException {
+        exchange.getIn().setBody(json.writeValueAsString(body));
+        exchange.setVariable("httpMethod", method);
+        exchange.setVariable("path", path);
+        exchange.setVariable("answerType", answerType);
+        if (subject != null) {
+            exchange.setVariable("subject", subject);
+        }
+    }
+
+    private JsonNode payload(Exchange exchange) throws IOException {
+        return json.readTree(exchange.getIn().getBody(String.class));
+    }
+
+    private static String id(JsonNode payload, String field) {
+        String value = payload.path(field).asText();
+        if (!ID.matcher(value).matches()) {
+            throw new UnmappableMessageException("'" + field + "' is not a Connect Financial id");
+        }
+        return value;
+    }
+
+    static List<String> documentTypes() {
+        return List.of("SOURCE_OF_FUNDS", "W9", "W8BEN", "BIOMETRIC_REPORT", "PROOF_OF_ADDRESS");
+    }
+}

@@ -1,0 +1,89 @@
+package com.kychub.provider.connectfi;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.kychub.KycProperties;
+import com.kychub.inbound.ConfigurableWebhookAuthenticator;
+import com.kychub.inbound.WebhookDoor;
+import com.kychub.inbound.WebhookRejectedException;
+import com.kychub.inbound.WebhookRouteGate;
+import org.apache.camel.Body;
+import org.apache.camel.Variable;
+import org.springframework.stereotype.Component;
+
+/**
+ * The door checks of {@code POST /webhooks/connectfi}. Connect Financial documents no signature: the scheme is the
+ * operator's choice ({@code kyc.providers.connectfi.webhook-auth}); without one the route does not start.
+ */
+@Component("connectfiWebhook")
+public class ConnectfiWebhookIntake implements WebhookRouteGate.Gated {
+
+    private final ConfigurableWebhookAuthenticator authenticator;
+    private final ObjectMapper json;
+
+    public ConnectfiWebhookIntake(KycProperties properties, ObjectMapper json) {
+        this.authenticator = new ConfigurableWebhookAuthenticator(ConnectfiMapping.PROVIDER,
+                properties.providers().connectfi().webhookAuth());
+        this.json = json;
+    }
+
+    @Override
+    public String webhookRouteId() {
+        return "connectfi-webhook";
+    }
+
+    @Override
+    public ConfigurableWebhookAuthenticator authenticator() {
+        return authenticator;
+    }
+
+    public void authenticate(@Body byte[] body, @Variable(WebhookDoor.HTTP_HEADERS) Map<String, String> headers) {
+        authenticator.authenticate(body, headers);
+    }
+
+    /**
+     * Validates the envelope ({@code eventType} and {@code data.customerId} are strings) and returns the dedup key:
+     * the hash of the compact body, since the webhook carries no delivery id. An event type the doc does not list
+     * is accepted here and kept as FAILED by the processing, never guessed.
+     */
+    public String dedupKey(@Body byte[] body) {
+        JsonNode tree;
+        try {
+            tree = json.readTree(body);
+        } catch (IOException e) {
+            tree = null;
+        }
+        if (tree == null || !tree.isObject()) {
+            throw WebhookRejectedException.badRequest("the body is not a JSON object");
+        }
+        if (!tree.path("eventType").isTextual() || tree.path("eventType").asText().isBlank()) {
+            throw WebhookRejectedException.badRequest("'eventType' is required and must be a non-empty string");
+        }
+        if (!tree.path("data").isObject()) {
+            throw WebhookRejectedException.badRequest("'data' is required and must be an object");
+        }
+        JsonNode customerId = tree.path("data").path("customerId");
+        if (!customerId.isTextual() || customerId.asText().isBlank() || customerId.asText().length() > 100) {
+            throw WebhookRejectedException.badRequest("'data.customerId' is required: a string of at most 100 characters");
+        }
+        for (String field : new String[] {"onboardingId", "previousOnboardingId", "status"}) {
+            JsonNode value = tree.path("data").path(field);
+            if (!value.isMissingNode() && !value.isNull() && (!value.isTextual() || value.asText().length() > 100)) {
+                throw WebhookRejectedException.badRequest("'data." + field + "' must be a string of at most 100 characters");
+            }
+        }
+        try {
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(json.writeValueAsString(tree).getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
