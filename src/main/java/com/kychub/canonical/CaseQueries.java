@@ -3,6 +3,7 @@ package com.kychub.canonical;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +32,7 @@ public class CaseQueries {
     }
 
     public Optional<CaseView> findCase(UUID id) {
-        return jdbc.query(CASE_COLUMNS + " where id = ?", this::readCase, id).stream().findFirst();
+        return withChecks(jdbc.query(CASE_COLUMNS + " where id = ?", this::readCase, id)).stream().findFirst();
     }
 
     /** Cases filtered by provider and/or provider reference, newest first, at most {@code limit}. */
@@ -48,12 +49,12 @@ public class CaseQueries {
         }
         sql.append(" order by updated_at desc, id limit ?");
         arguments.add(limit);
-        return jdbc.query(sql.toString(), this::readCase, arguments.toArray());
+        return withChecks(jdbc.query(sql.toString(), this::readCase, arguments.toArray()));
     }
 
     public List<CaseView> casesOfCustomer(String customerId) {
-        return jdbc.query(CASE_COLUMNS + " where customer_id = ? order by updated_at desc, id", this::readCase,
-                customerId);
+        return withChecks(jdbc.query(CASE_COLUMNS + " where customer_id = ? order by updated_at desc, id",
+                this::readCase, customerId));
     }
 
     public boolean customerExists(String customerId) {
@@ -76,6 +77,26 @@ public class CaseQueries {
                 caseId);
     }
 
+    /** Adds each case's checks, by name, with one query for all of them. */
+    private List<CaseView> withChecks(List<CaseView> cases) {
+        if (cases.isEmpty()) {
+            return cases;
+        }
+        Map<UUID, List<CheckResult>> checks = new HashMap<>();
+        jdbc.query("select case_id, name, passed, required, detail from kyc_check where case_id = any(?) order by name",
+                row -> {
+                    try {
+                        checks.computeIfAbsent(row.getObject("case_id", UUID.class), id -> new ArrayList<>())
+                                .add(new CheckResult(row.getString("name"), row.getBoolean("passed"),
+                                        row.getBoolean("required"), json.readValue(row.getString("detail"),
+                                                new TypeReference<Map<String, Object>>() { })));
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        throw new SQLException("kyc_check holds invalid JSON", e);
+                    }
+                }, (Object) cases.stream().map(CaseView::id).toArray(UUID[]::new));
+        return cases.stream().map(c -> c.withChecks(checks.getOrDefault(c.id(), List.of()))).toList();
+    }
+
     private CaseView readCase(ResultSet row, int n) throws SQLException {
         try {
             return new CaseView(row.getObject("id", UUID.class), row.getString("customer_id"),
@@ -84,7 +105,7 @@ public class CaseQueries {
                     json.readValue(row.getString("reasons"), new TypeReference<List<String>>() { }),
                     row.getString("provider_status"),
                     json.readValue(row.getString("provider_details"), new TypeReference<Map<String, Object>>() { }),
-                    row.getTimestamp("created_at").toInstant(), row.getTimestamp("updated_at").toInstant());
+                    List.of(), row.getTimestamp("created_at").toInstant(), row.getTimestamp("updated_at").toInstant());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new SQLException("kyc_case holds invalid JSON", e);
         }

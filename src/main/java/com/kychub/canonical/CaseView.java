@@ -16,6 +16,12 @@ public record CaseView(
         List<String> reasons,
         String providerStatus,
         Map<String, Object> providerDetails,
+        List<CheckResult> checks,
         Instant createdAt,
         Instant updatedAt) {
+
+    CaseView withChecks(List<CheckResult> checks) {
+        return new CaseView(id, customerId, provider, providerRef, status, nextAction, reasons, providerStatus,
+                providerDetails, checks, createdAt, updatedAt);
+    }
 }

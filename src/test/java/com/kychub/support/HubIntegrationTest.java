@@ -18,11 +18,15 @@ import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The whole hub on a random port against a real PostgreSQL (database {@code kyc_hub_test}), one Spring context
@@ -38,11 +42,35 @@ import org.springframework.jdbc.core.JdbcTemplate;
         "kyc.inbox.poll-period=100ms",
         "kyc.inbox.max-attempts=3",
         "kyc.inbox.initial-backoff=50ms",
-        "kyc.inbox.max-backoff=200ms"})
+        "kyc.inbox.max-backoff=200ms",
+        "kyc.providers.connectfi.api-key=" + HubIntegrationTest.CONNECTFI_API_KEY,
+        "kyc.providers.connectfi.webhook-auth.scheme=hmac-sha256",
+        "kyc.providers.connectfi.webhook-auth.header=X-Signature",
+        "kyc.providers.connectfi.webhook-auth.secret=" + HubIntegrationTest.CONNECTFI_SECRET,
+        "kyc.providers.connectfi.poll-tick-millis=200",
+        // Time does not pass in tests: a test makes a case due with pollNow().
+        "kyc.providers.connectfi.poll-period=1h",
+        "camel.component.http.response-timeout=1500",
+        "kyc.providers.connectfi.requests-per-second=1000"})
 public abstract class HubIntegrationTest {
 
     public static final String API_KEY = "test-api-key";
     public static final String STRIGA_KEY = "test-striga-key";
+    public static final String CONNECTFI_API_KEY = "test-connectfi-api-key";
+    public static final String CONNECTFI_SECRET = "test-connectfi-secret";
+
+    /** The providers' APIs, stubbed on loopback; every test starts with no stubs and no recorded requests. */
+    protected static final WireMockServer PROVIDERS = new WireMockServer(
+            WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+
+    static {
+        PROVIDERS.start();
+    }
+
+    @DynamicPropertySource
+    static void providerUrls(DynamicPropertyRegistry registry) {
+        registry.add("kyc.providers.connectfi.base-url", PROVIDERS::baseUrl);
+    }
 
     protected static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -55,7 +83,26 @@ public abstract class HubIntegrationTest {
 
     @BeforeEach
     void emptyTheStore() {
-        jdbc.execute("truncate kyc_event, kyc_check, inbound_message, kyc_case, customer restart identity cascade");
+        PROVIDERS.resetAll();
+        jdbc.execute("truncate kyc_event, kyc_check, provider_action, inbound_message, provider_customer, "
+                + "customer_document, kyc_case, customer restart identity cascade");
+    }
+
+    /** POSTs a Connect Financial webhook, signed with the configured HMAC header. */
+    protected HttpResponse<String> postConnectfi(String body) {
+        return post("/webhooks/connectfi", body, Map.of("Content-Type", "application/json",
+                "X-Signature", hmacHex(CONNECTFI_SECRET, body.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    /** Makes every polled case due now, as if its poll period had passed. */
+    protected void pollNow() {
+        jdbc.update("update kyc_case set next_poll_at = now() where next_poll_at is not null");
+    }
+
+    /** Sends a JSON body to the hub API with the test API key. */
+    protected HttpResponse<String> apiSend(String method, String path, String body) {
+        return send(HttpRequest.newBuilder(uri(path)).method(method, HttpRequest.BodyPublishers.ofString(body))
+                .header("Authorization", "Bearer " + API_KEY).header("Content-Type", "application/json").build());
     }
 
     /** POSTs a body to a webhook path, signed as Striga signs it. */

@@ -127,7 +127,7 @@ public class ConnectfiMessages {
     /** A compliance status, the truth about the customer's current case. */
     public CaseUpdate onStatus(@Body String body, @Variable("subject") String connectfiCustomerId,
                                @Variable("inboxMessageId") Long messageId) {
-        ComplianceStatus status = parseStatus(body);
+        ComplianceStatus status = parseStatus(json, body);
         Customers.ProviderLink link = linkOf(connectfiCustomerId);
         String ref = currentRef(link);
         Map<String, Object> carried = new LinkedHashMap<>();
@@ -188,7 +188,7 @@ public class ConnectfiMessages {
     }
 
     /** The doc's own example carries a literal "..." among the checks: a real body may too. */
-    ComplianceStatus parseStatus(String body) {
+    static ComplianceStatus parseStatus(ObjectMapper json, String body) {
         try {
             return json.readValue(DOC_ELLIPSIS.matcher(body).replaceAll(""), ComplianceStatus.class);
         } catch (IOException e) {

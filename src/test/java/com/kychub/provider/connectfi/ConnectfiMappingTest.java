@@ -1,0 +1,212 @@
+package com.kychub.provider.connectfi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.kychub.KycProperties;
+import com.kychub.canonical.CaseStatus;
+import com.kychub.canonical.CaseUpdate;
+import com.kychub.canonical.CheckResult;
+import com.kychub.canonical.NextAction;
+import com.kychub.canonical.ProviderAction;
+import com.kychub.canonical.UnmappableMessageException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The Connect Financial tables against provider doc 001, with the doc's own example bodies. */
+class ConnectfiMappingTest {
+
+    private static final KycProperties.Actions ALL = new KycProperties.Actions(true, true, true, true, true);
+    private static final KycProperties.Actions NONE = new KycProperties.Actions(false, false, false, false, false);
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @ParameterizedTest
+    @CsvSource({
+            "START_KYC,         NOT_STARTED,     START_KYC",
+            "COMPLETE_SDK_FLOW, ACTION_REQUIRED, COMPLETE_VERIFICATION",
+            "UPLOAD_DOCUMENT,   ACTION_REQUIRED, PROVIDE_DOCUMENT",
+            "UPDATE_PROFILE,    ACTION_REQUIRED, UPDATE_PROFILE",
+            "RERUN_KYC,         ACTION_REQUIRED, RESTART_KYC",
+            "WAIT,              IN_REVIEW,       WAIT",
+            "CONTACT_SUPPORT,   ERROR,           CONTACT_SUPPORT"})
+    void everyNextActionHasOneCanonicalMeaningWhenTheHubDoesNotAct(String nextAction, CaseStatus status,
+                                                                    NextAction canonical) {
+        CaseUpdate update = map("{\"isCompliant\":false,\"onboardingStatus\":\"PROCESSING\",\"nextAction\":\""
+                + nextAction + "\",\"checks\":[]}", context(NONE, Set.of(), Map.of()));
+
+        assertThat(update.status()).isEqualTo(status);
+        assertThat(update.nextAction()).isEqualTo(canonical);
+        assertThat(update.actions()).isEmpty();
+        assertThat(update.authoritative()).isTrue();
+    }
+
+    @Test
+    void compliantWithNoNextActionIsApprovedAndPollingStops() {
+        CaseUpdate update = map("{\"isCompliant\":true,\"onboardingStatus\":\"APPROVED\",\"nextAction\":null,"
+                + "\"checks\":[{\"type\":\"KYC_STATUS\",\"passed\":true,\"required\":true}]}", context(ALL, Set.of(), Map.of()));
+
+        assertThat(update.status()).isEqualTo(CaseStatus.APPROVED);
+        assertThat(update.nextAction()).isEqualTo(NextAction.NONE);
+        assertThat(update.pollEvery()).isNull();
+        assertThat(update.reasons()).isEmpty();
+    }
+
+    @Test
+    void deniedComplianceIsFinal() {
+        CaseUpdate update = map("{\"isCompliant\":false,\"onboardingStatus\":\"DENIED_COMPLIANCE\","
+                + "\"nextAction\":\"CONTACT_SUPPORT\",\"checks\":[{\"type\":\"KYC_STATUS\",\"passed\":false,"
+                + "\"required\":true,\"suggestedAction\":\"CONTACT_SUPPORT\"}]}", context(ALL, Set.of(), Map.of()));
+
+        assertThat(update.status()).isEqualTo(CaseStatus.REJECTED_FINAL);
+        assertThat(update.nextAction()).isEqualTo(NextAction.CONTACT_SUPPORT);
+        assertThat(update.reasons()).startsWith("DENIED_COMPLIANCE");
+        assertThat(update.pollEvery()).isNull();
+    }
+
+    @Test
+    void theDocsExampleWithALiteralEllipsisIsReadAndItsSummaryIgnored() throws IOException {
+        CaseUpdate update = map(fixture("status-doc-response-structure.json"), context(NONE, Set.of(), Map.of()));
+
+        assertThat(update.checks()).extracting(CheckResult::name).containsExactly("KYC_STATUS", "DOC_SOURCE_OF_FUNDS");
+        // The doc's summary says 8 passed, 2 failed for two listed checks: reasons come from the checks.
+        assertThat(update.reasons()).contains("KYC_STATUS", "DOC_SOURCE_OF_FUNDS");
+        assertThat(update.nextAction()).isEqualTo(NextAction.PROVIDE_DOCUMENT);
+        assertThat(update.reasons()).contains("MISSING_DOCUMENT:SOURCE_OF_FUNDS");
+    }
+
+    @Test
+    void theExternalKycExampleUploadsWhatTheHubHoldsAndAsksForTheRest() throws IOException {
+        CaseUpdate update = map(fixture("status-external-upload.json"),
+                context(ALL, Set.of(), Map.of("BIOMETRIC_REPORT", 7L, "W8BEN", 9L)));
+
+        assertThat(update.status()).isEqualTo(CaseStatus.ACTION_REQUIRED);
+        assertThat(update.nextAction()).isEqualTo(NextAction.PROVIDE_DOCUMENT);
+        assertThat(update.actions()).extracting(ProviderAction::action)
+                .containsExactly("UPLOAD_DOCUMENT:BIOMETRIC_REPORT:7", "UPLOAD_DOCUMENT:W8BEN:9");
+        assertThat(update.reasons()).contains("MISSING_DOCUMENT:SOURCE_OF_FUNDS");
+        CheckResult sdk = update.checks().stream().filter(c -> c.name().equals("SDK_VERIFICATION_COMPLETED"))
+                .findFirst().orElseThrow();
+        assertThat(sdk.passed()).isTrue();
+        assertThat(sdk.required()).isFalse();
+        // suggestedAction is absent on passed checks, present on failed ones.
+        assertThat(sdk.detail()).doesNotContainKey("suggestedAction");
+    }
+
+    @Test
+    void withEveryDocumentHeldTheHubUploadsAndTheCaseWaits() throws IOException {
+        CaseUpdate update = map(fixture("status-external-upload.json"), context(ALL, Set.of(),
+                Map.of("BIOMETRIC_REPORT", 1L, "SOURCE_OF_FUNDS", 2L, "W9", 3L)));
+
+        assertThat(update.status()).isEqualTo(CaseStatus.IN_PROGRESS);
+        assertThat(update.nextAction()).isEqualTo(NextAction.WAIT);
+        assertThat(update.actions()).hasSize(3);
+    }
+
+    @Test
+    void updateProfilePatchesExactlyTheFieldsTheFailedChecksAskFor() throws IOException {
+        CaseUpdate update = map(fixture("status-update-profile.json"),
+                context(ALL, Set.of("mainAddress", "occupation", "nationality"), Map.of()));
+
+        assertThat(update.status()).isEqualTo(CaseStatus.IN_PROGRESS);
+        assertThat(update.actions()).singleElement().satisfies(action -> {
+            assertThat(action.action()).startsWith("UPDATE_PROFILE:");
+            assertThat(action.payload()).containsEntry("fields", List.of("mainAddress", "occupation"));
+        });
+    }
+
+    @Test
+    void updateProfileWithoutTheDataAsksTheFintechForIt() throws IOException {
+        CaseUpdate update = map(fixture("status-update-profile.json"), context(ALL, Set.of("mainAddress"), Map.of()));
+
+        assertThat(update.status()).isEqualTo(CaseStatus.ACTION_REQUIRED);
+        assertThat(update.nextAction()).isEqualTo(NextAction.UPDATE_PROFILE);
+        assertThat(update.reasons()).contains("MISSING_PROFILE_FIELD:occupation");
+        assertThat(update.actions()).isEmpty();
+    }
+
+    @Test
+    void missingKycDataAsksForPersonalData() {
+        CaseUpdate update = map("{\"isCompliant\":false,\"nextAction\":\"UPDATE_PROFILE\",\"checks\":[{\"type\":"
+                + "\"KYC_DATA_PRESENT\",\"passed\":false,\"required\":true,\"suggestedAction\":\"UPDATE_PROFILE\"}]}",
+                context(ALL, Set.of(), Map.of()));
+
+        assertThat(update.nextAction()).isEqualTo(NextAction.PROVIDE_PERSONAL_DATA);
+    }
+
+    @Test
+    void underManualReviewTheCaseIsInReviewNotActionRequired() {
+        CaseUpdate update = map("{\"isCompliant\":false,\"onboardingStatus\":\"PROCESSING\",\"nextAction\":\"WAIT\","
+                + "\"checks\":[{\"type\":\"SDK_VERIFICATION_COMPLETED\",\"passed\":false,\"required\":true},"
+                + "{\"type\":\"KYC_STATUS\",\"passed\":false,\"required\":true}]}", context(ALL, Set.of(), Map.of()));
+
+        assertThat(update.status()).isEqualTo(CaseStatus.IN_REVIEW);
+        assertThat(update.nextAction()).isEqualTo(NextAction.WAIT);
+    }
+
+    @Test
+    void startKycAndRerunAreTakenByTheHubWhenAllowed() {
+        CaseUpdate start = map("{\"isCompliant\":false,\"nextAction\":\"START_KYC\",\"checks\":[]}",
+                context(ALL, Set.of(), Map.of()));
+        CaseUpdate rerun = map("{\"isCompliant\":false,\"nextAction\":\"RERUN_KYC\",\"checks\":[]}",
+                context(ALL, Set.of(), Map.of()));
+
+        assertThat(start.actions()).extracting(ProviderAction::action).containsExactly("START_KYC");
+        assertThat(rerun.actions()).extracting(ProviderAction::action).containsExactly("RERUN_KYC:onb-1");
+        assertThat(start.status()).isEqualTo(CaseStatus.IN_PROGRESS);
+    }
+
+    @Test
+    void anUnknownCheckTypeIsKeptAndFlagged() {
+        CaseUpdate update = map("{\"isCompliant\":false,\"nextAction\":\"WAIT\",\"checks\":[{\"type\":\"PEP_SCREENING\","
+                + "\"passed\":true,\"required\":true}]}", context(ALL, Set.of(), Map.of()));
+
+        assertThat(update.checks()).singleElement().satisfies(check -> {
+            assertThat(check.name()).isEqualTo("PEP_SCREENING");
+            assertThat(check.detail()).containsEntry("flag", "unknown check type");
+        });
+        assertThat(update.reasons()).contains("UNKNOWN_CHECK_TYPE:PEP_SCREENING");
+    }
+
+    @Test
+    void anUnknownNextActionOrAMissingOneIsNeverGuessed() {
+        assertThatThrownBy(() -> map("{\"isCompliant\":false,\"nextAction\":\"CALL_US\",\"checks\":[]}",
+                context(ALL, Set.of(), Map.of()))).isInstanceOf(UnmappableMessageException.class)
+                .hasMessageContaining("CALL_US");
+        assertThatThrownBy(() -> map("{\"isCompliant\":false,\"nextAction\":null,\"checks\":[]}",
+                context(ALL, Set.of(), Map.of()))).isInstanceOf(UnmappableMessageException.class);
+    }
+
+    @Test
+    void theTablesCoverTheDocsElevenCheckTypesAndSevenActions() {
+        assertThat(ConnectfiMapping.CHECK_TYPES).hasSize(11);
+        assertThat(ConnectfiMapping.NEXT_ACTIONS).hasSize(7);
+        assertThat(ConnectfiMapping.EVENTS).contains("CUSTOMER_KYC_SDK_FLOW_COMPLETED", "CUSTOMER_KYC_SDK_FLOW_DONE");
+    }
+
+    private CaseUpdate map(String body, ConnectfiContext context) {
+        return ConnectfiMapping.toCanonical(ConnectfiMessages.parseStatus(json, body), context);
+    }
+
+    private static ConnectfiContext context(KycProperties.Actions actions, Set<String> profile,
+                                            Map<String, Long> documents) {
+        return new ConnectfiContext("onb-1", "c-1", "cf-1", "onb-1", profile, documents, 42L, Map.of(), null, false,
+                actions, Duration.ofMinutes(1));
+    }
+
+    private String fixture(String name) throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/fixtures/connectfi/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
