@@ -65,6 +65,7 @@ public record KycProperties(
             @DefaultValue("1m") Duration pollPeriod,
             @DefaultValue("5000") long pollTickMillis,
             @DefaultValue("10") int requestsPerSecond,
+            @DefaultValue("30") int circuitOpenSeconds,
             @DefaultValue Actions actions) {
 
         public boolean external() {

@@ -91,9 +91,14 @@ public class ActionWorker {
             if (action == null) {
                 throw e;
             }
+            String error = Failures.describe(e);
+            if (Failures.isCircuitOpen(e)) {
+                transaction.executeWithoutResult(status ->
+                        actions.postpone(action.id(), error, settings.initialBackoff()));
+                return true;
+            }
             Duration backoff = Failures.backoff(action.attempts() + 1, settings.initialBackoff(),
                     settings.maxBackoff());
-            String error = Failures.describe(e);
             boolean dead = Boolean.TRUE.equals(transaction.execute(status ->
                     actions.recordFailedAttempt(action.id(), error, settings.maxAttempts(), backoff)));
             if (dead) {

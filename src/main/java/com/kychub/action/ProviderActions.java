@@ -56,6 +56,12 @@ public class ProviderActions {
         return state.contains("DEAD");
     }
 
+    /** Due again after the delay, without spending an attempt (the provider's circuit is open). */
+    public void postpone(long id, String reason, Duration delay) {
+        jdbc.update("update provider_action set last_error = ?, next_attempt_at = ? where id = ?",
+                reason, Timestamp.from(Instant.now().plus(delay)), id);
+    }
+
     /** Makes a FAILED or DEAD action pending again, unless another one of its kind is pending. */
     public boolean replay(long id) {
         return jdbc.update("""

@@ -2,6 +2,7 @@ package com.kychub.inbound;
 
 import java.time.Duration;
 
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
 /** How the inbox and action workers judge a failure: permanent or worth retrying, and when to try again. */
@@ -25,6 +26,22 @@ public final class Failures {
             }
         }
         return null;
+    }
+
+    /**
+     * True when the call was not made because the provider's circuit breaker is open: the message waits without
+     * spending one of its attempts, so a provider outage delays messages instead of killing them.
+     */
+    public static boolean isCircuitOpen(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CallNotPermittedException) {
+                return true;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return false;
     }
 
     /** Exponential back-off: initial × 2^(attempt-1), at most max. */

@@ -99,6 +99,12 @@ public class Inbox {
         return state.contains("DEAD");
     }
 
+    /** Due again after the delay, without spending an attempt (the provider's circuit is open). */
+    public void postpone(long id, String reason, Duration delay) {
+        jdbc.update("update inbound_message set last_error = ?, next_attempt_at = ? where id = ?",
+                reason, Timestamp.from(Instant.now().plus(delay)), id);
+    }
+
     /** Makes a FAILED or DEAD message due again, keeping its history of attempts. */
     public boolean replay(long id) {
         return jdbc.update("""

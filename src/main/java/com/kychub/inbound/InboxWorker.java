@@ -92,8 +92,15 @@ public class InboxWorker {
             if (message == null) {
                 throw e;
             }
-            Duration backoff = backoff(message.attempts() + 1);
             String error = Failures.describe(e);
+            if (Failures.isCircuitOpen(e)) {
+                transaction.executeWithoutResult(status ->
+                        inbox.postpone(message.id(), error, settings.initialBackoff()));
+                log.debug("Inbox message {} from {} waits: the provider's circuit is open", message.id(),
+                        message.provider());
+                return true;
+            }
+            Duration backoff = backoff(message.attempts() + 1);
             boolean dead = Boolean.TRUE.equals(transaction.execute(status ->
                     inbox.recordFailedAttempt(message.id(), error, settings.maxAttempts(), backoff)));
             if (dead) {

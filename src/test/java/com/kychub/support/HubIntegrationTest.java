@@ -51,7 +51,8 @@ import org.springframework.test.context.DynamicPropertySource;
         // Time does not pass in tests: a test makes a case due with pollNow().
         "kyc.providers.connectfi.poll-period=1h",
         "camel.component.http.response-timeout=1500",
-        "kyc.providers.connectfi.requests-per-second=1000"})
+        "kyc.providers.connectfi.requests-per-second=1000",
+        "kyc.providers.connectfi.circuit-open-seconds=1"})
 public abstract class HubIntegrationTest {
 
     public static final String API_KEY = "test-api-key";

@@ -1,0 +1,31 @@
+package com.kychub.inbound;
+
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.springframework.stereotype.Component;
+
+/**
+ * Error handling of the routes the workers call ({@code process-errors}) and of the pollers ({@code poll-errors}).
+ * <ul>
+ * <li>process-errors: no in-memory redelivery and no log; the failure goes back to the inbox or action worker,
+ * which retries it durably with back-off and logs it once, without the message.</li>
+ * <li>poll-errors: one failed pull is logged in a line and skipped; the next tick tries again, the other cases of
+ * the round go on.</li>
+ * </ul>
+ */
+@Component
+public class ProcessingErrors extends RouteConfigurationBuilder {
+
+    @Override
+    public void configuration() {
+        routeConfiguration("process-errors")
+                .errorHandler(defaultErrorHandler().logExhausted(false).logStackTrace(false));
+
+        routeConfiguration("poll-errors")
+                .onException(Exception.class)
+                    .handled(true)
+                    .log(LoggingLevel.WARN, "Poll ${routeId} failed for one case, trying again next time: "
+                            + "${exception.class.simpleName}: ${exception.message}")
+                .end();
+    }
+}

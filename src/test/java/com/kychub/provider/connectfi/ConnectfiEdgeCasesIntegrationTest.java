@@ -1,0 +1,184 @@
+package com.kychub.provider.connectfi;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The doc's edge-case flows (SDK expired then rerun, denied, verification error, under review) and what the doc
+ * does not cover: unknown event and check types, the status API failing or hanging during the pull, bad webhooks.
+ * The customer here was created at Connect Financial without the hub: their Connect Financial id is their id.
+ */
+class ConnectfiEdgeCasesIntegrationTest extends ConnectfiFlows {
+
+    @Test
+    void sdkExpiredIsRerunAndTheRestartClosesTheOldCaseAndOpensTheNew() {
+        stubStatus("cf-9", status(false, "PROCESSING", "COMPLETE_SDK_FLOW", "KYC_STARTED:true:true",
+                "SDK_VERIFICATION_COMPLETED:false:true:COMPLETE_SDK_FLOW"));
+        send("CUSTOMER_KYC_STARTED", "cf-9", "onb-old");
+        awaitCase("onb-old", "ACTION_REQUIRED", "COMPLETE_VERIFICATION");
+
+        stubStatus("cf-9", status(false, "PROCESSING", "RERUN_KYC",
+                "SDK_VERIFICATION_COMPLETED:false:true:RERUN_KYC"));
+        PROVIDERS.stubFor(WireMock.post(urlEqualTo("/v1/compliance/kyc/onb-old/rerun"))
+                .willReturn(okJson("{\"onboarding\":{\"id\":\"onb-new\"}}")));
+        send("CUSTOMER_KYC_SDK_EXPIRED", "cf-9", "onb-old");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                PROVIDERS.verify(1, postRequestedFor(urlEqualTo("/v1/compliance/kyc/onb-old/rerun"))));
+
+        stubStatus("cf-9", status(false, "PROCESSING", "COMPLETE_SDK_FLOW", "KYC_STARTED:true:true",
+                "SDK_VERIFICATION_COMPLETED:false:true:COMPLETE_SDK_FLOW"));
+        send("CUSTOMER_KYC_RESTARTED", "cf-9", "onb-new", "\"previousOnboardingId\":\"onb-old\"");
+
+        JsonNode fresh = awaitCase("onb-new", "ACTION_REQUIRED", "COMPLETE_VERIFICATION");
+        JsonNode closed = awaitCase("onb-old", "CANCELLED", "NONE");
+        assertThat(closed.get("providerDetails").get("restartedAs").asText()).isEqualTo("onb-new");
+        assertThat(fresh.get("id")).isNotEqualTo(closed.get("id"));
+        JsonNode customer = apiJson("/api/v1/customers/cf-9/kyc");
+        assertThat(customer.get("cases")).hasSize(2);
+        assertThat(customer.get("overallStatus").asText()).isEqualTo("ACTION_REQUIRED");
+        JsonNode closing = apiJson("/api/v1/cases/" + closed.get("id").asText() + "/events");
+        assertThat(closing.get(closing.size() - 1).get("providerEvent").asText()).isEqualTo("CUSTOMER_KYC_RESTARTED");
+    }
+
+    @Test
+    void deniedIsRejectedFinalWithTheReason() {
+        stubStatus("cf-d", status(false, "DENIED_COMPLIANCE", "CONTACT_SUPPORT",
+                "KYC_STATUS:false:true:CONTACT_SUPPORT"));
+        send("CUSTOMER_KYC_FINISHED", "cf-d", "onb-d", "\"status\":\"DENIED_COMPLIANCE\"");
+
+        JsonNode denied = awaitCase("onb-d", "REJECTED_FINAL", "CONTACT_SUPPORT");
+        assertThat(texts(denied.get("reasons"))).startsWith("DENIED_COMPLIANCE");
+        assertThat(denied.get("providerStatus").asText()).isEqualTo("DENIED_COMPLIANCE");
+    }
+
+    @Test
+    void aVerificationErrorIsAnErrorForSupport() {
+        stubStatus("cf-e", status(false, "PROCESSING", "CONTACT_SUPPORT",
+                "SDK_VERIFICATION_COMPLETED:false:true:CONTACT_SUPPORT"));
+        send("CUSTOMER_KYC_ERROR", "cf-e", "onb-e");
+
+        JsonNode error = awaitCase("onb-e", "ERROR", "CONTACT_SUPPORT");
+        assertThat(texts(error.get("reasons"))).contains("VERIFICATION_ERROR", "SDK_VERIFICATION_COMPLETED");
+    }
+
+    @Test
+    void underManualReviewTheCaseWaitsInReview() {
+        stubStatus("cf-r", status(false, "PROCESSING", "WAIT", "SDK_VERIFICATION_COMPLETED:false:true",
+                "KYC_STATUS:false:true"));
+        send("CUSTOMER_KYC_SDK_FLOW_COMPLETED", "cf-r", "onb-r");
+
+        awaitCase("onb-r", "IN_REVIEW", "WAIT");
+        assertThat(checks("onb-r").at("/SDK_VERIFICATION_COMPLETED/passed").asBoolean()).isFalse();
+    }
+
+    @Test
+    void anUnknownEventTypeIsKeptAsFailedAndNothingIsPulled() {
+        long id = readJson(postConnectfi(webhook("CUSTOMER_KYC_PAUSED", "cf-u", "onb-u", null)).body())
+                .get("id").asLong();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "FAILED".equals(state(id)));
+        assertThat(jdbc.queryForObject("select last_error from inbound_message where id = ?", String.class, id))
+                .contains("CUSTOMER_KYC_PAUSED");
+        PROVIDERS.verify(0, getRequestedFor(urlEqualTo("/v1/compliance/status/cf-u")));
+    }
+
+    @Test
+    void anUnknownCheckTypeIsKeptAndFlaggedOnTheCase() {
+        stubStatus("cf-k", status(false, "PROCESSING", "WAIT", "KYC_STATUS:false:true", "PEP_SCREENING:false:true"));
+        send("CUSTOMER_KYC_SDK_FLOW_COMPLETED", "cf-k", "onb-k");
+
+        JsonNode flagged = awaitCase("onb-k", "IN_REVIEW", "WAIT");
+        assertThat(texts(flagged.get("reasons"))).contains("UNKNOWN_CHECK_TYPE:PEP_SCREENING");
+        assertThat(checks("onb-k").at("/PEP_SCREENING/detail/flag").asText()).isEqualTo("unknown check type");
+    }
+
+    @Test
+    void aStatusApiAnswering500IsRetriedAndTheWebhookIsProcessedOnceItRecovers() {
+        stubStatusFailing("cf-5", 500);
+        long id = readJson(postConnectfi(webhook("CUSTOMER_KYC_SDK_FLOW_COMPLETED", "cf-5", "onb-5", null)).body())
+                .get("id").asLong();
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                jdbc.queryForObject("select attempts from inbound_message where id = ?", Integer.class, id) >= 1);
+        assertThat(state(id)).isEqualTo("ACCEPTED");
+
+        stubStatus("cf-5", status(false, "PROCESSING", "WAIT", "KYC_STATUS:false:true"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "PROCESSED".equals(state(id)));
+        awaitCase("onb-5", "IN_REVIEW", "WAIT");
+    }
+
+    @Test
+    void aStatusApiThatKeepsFailingLeavesTheWebhookDeadNotLost() {
+        stubStatusFailing("cf-x", 503);
+        long id = readJson(postConnectfi(webhook("CUSTOMER_KYC_ERROR", "cf-x", "onb-x", null)).body())
+                .get("id").asLong();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> "DEAD".equals(state(id)));
+        assertThat(jdbc.queryForObject("select last_error from inbound_message where id = ?", String.class, id))
+                .contains("503");
+    }
+
+    @Test
+    void aHangingStatusApiTimesOutAndIsRetried() {
+        PROVIDERS.stubFor(WireMock.get(urlEqualTo("/v1/compliance/status/cf-t"))
+                .willReturn(aResponse().withFixedDelay(4000).withStatus(200)));
+        long id = readJson(postConnectfi(webhook("CUSTOMER_KYC_SDK_FLOW_COMPLETED", "cf-t", "onb-t", null)).body())
+                .get("id").asLong();
+
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                jdbc.queryForObject("select attempts from inbound_message where id = ?", Integer.class, id) >= 1);
+        assertThat(jdbc.queryForObject("select last_error from inbound_message where id = ?", String.class, id))
+                .containsIgnoringCase("timeout");
+        stubStatus("cf-t", status(false, "PROCESSING", "WAIT", "KYC_STATUS:false:true"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "PROCESSED".equals(state(id)));
+    }
+
+    @Test
+    void aStatusApiRefusingTheRequestIsFailedAtOnceNotRetried() {
+        stubStatusFailing("cf-404", 404);
+        long id = readJson(postConnectfi(webhook("CUSTOMER_UPDATED", "cf-404", null, null)).body()).get("id").asLong();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "FAILED".equals(state(id)));
+        assertThat(jdbc.queryForObject("select attempts from inbound_message where id = ?", Integer.class, id))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void webhooksAreAuthenticatedAndValidated() {
+        String body = webhook("CUSTOMER_UPDATED", "cf-a", null, null);
+        assertThat(post("/webhooks/connectfi", body, Map.of("Content-Type", "application/json",
+                "X-Signature", hmacHex("wrong", body.getBytes()))).statusCode()).isEqualTo(401);
+        assertThat(post("/webhooks/connectfi", body, Map.of("Content-Type", "application/json")).statusCode())
+                .isEqualTo(401);
+        assertThat(postConnectfi("{\"eventType\":\"CUSTOMER_UPDATED\"}").statusCode()).isEqualTo(400);
+        assertThat(postConnectfi("{\"eventType\":\"CUSTOMER_UPDATED\",\"data\":{\"customerId\":7}}").statusCode())
+                .isEqualTo(400);
+        assertThat(jdbc.queryForObject("select count(*) from inbound_message", Integer.class)).isZero();
+
+        HttpResponseAssert first = new HttpResponseAssert(postConnectfi(body).body());
+        HttpResponseAssert again = new HttpResponseAssert(postConnectfi(body).body());
+        assertThat(first.status()).isEqualTo("accepted");
+        assertThat(again.status()).isEqualTo("duplicate");
+    }
+
+    private record HttpResponseAssert(String body) {
+        String status() {
+            return readJson(body).get("status").asText();
+        }
+    }
+
+    private String state(long id) {
+        return jdbc.queryForObject("select state from inbound_message where id = ?", String.class, id);
+    }
+}
