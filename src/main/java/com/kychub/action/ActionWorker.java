@@ -41,19 +41,19 @@ public class ActionWorker {
         this.settings = properties.inbox();
     }
 
-    public int drain() {
+    public int drain(String provider) {
         int taken = 0;
-        while (taken < settings.batchSize() && executeNext()) {
+        while (taken < settings.batchSize() && executeNext(provider)) {
             taken++;
         }
         return taken;
     }
 
-    public boolean executeNext() {
+    public boolean executeNext(String provider) {
         AtomicReference<PendingAction> claimed = new AtomicReference<>();
         try {
             return Boolean.TRUE.equals(transaction.execute(status -> {
-                PendingAction action = actions.claimNext();
+                PendingAction action = actions.claimNext(provider);
                 if (action == null) {
                     return false;
                 }

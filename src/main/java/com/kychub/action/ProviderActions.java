@@ -19,17 +19,17 @@ public class ProviderActions {
         this.jdbc = jdbc;
     }
 
-    /** Locks the oldest due action for the caller's transaction; other workers skip it. */
-    public PendingAction claimNext() {
+    /** Locks the provider's oldest due action for the caller's transaction; other workers skip it. */
+    public PendingAction claimNext(String provider) {
         List<PendingAction> due = jdbc.query("""
                 select id, provider, case_id, customer_id, action, payload, attempts from provider_action
-                where state = 'PENDING' and next_attempt_at <= now()
+                where state = 'PENDING' and next_attempt_at <= now() and provider = ?
                 order by next_attempt_at, id
                 limit 1
                 for update skip locked""",
                 (row, n) -> new PendingAction(row.getLong("id"), row.getString("provider"),
                         row.getObject("case_id", UUID.class), row.getString("customer_id"), row.getString("action"),
-                        row.getString("payload"), row.getInt("attempts")));
+                        row.getString("payload"), row.getInt("attempts")), provider);
         return due.isEmpty() ? null : due.get(0);
     }
 

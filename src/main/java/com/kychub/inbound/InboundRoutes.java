@@ -1,17 +1,28 @@
 package com.kychub.inbound;
 
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import com.kychub.KycProperties;
 import com.kychub.action.ActionWorker;
+import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code inbox-process} drains the inbox into the canonical store, and {@code actions-execute} carries out the
- * provider actions case changes call for, for every provider. (The door of the inbox is {@link WebhookDoor}, called
- * from each provider's webhook route.)
+ * The workers of every provider that has a {@code <provider>-process} route: {@code inbox-process-<provider>} drains
+ * the provider's inbox messages into the canonical store and {@code actions-execute-<provider>} carries out the
+ * provider actions case changes call for. One pair per provider, so a slow or failing provider never holds up the
+ * others. (The door of the inbox is {@link WebhookDoor}, called from each provider's webhook route.)
  */
 @Component
-public class InboundRoutes extends RouteBuilder {
+public class InboundRoutes implements CamelContextConfiguration {
+
+    private static final Pattern PROCESS_ROUTE = Pattern.compile("([a-z0-9]+)-process");
 
     private final KycProperties.Inbox settings;
     private final InboxWorker worker;
@@ -24,17 +35,38 @@ public class InboundRoutes extends RouteBuilder {
     }
 
     @Override
-    public void configure() {
-        // A plain timer, not Quartz: every instance drains the inbox, and SKIP LOCKED shares the rows between them.
-        from("timer:inbox-process?delay=0&period=" + settings.pollPeriod().toMillis())
-                .routeId("inbox-process")
-                .autoStartup(settings.processingEnabled())
-                .bean(worker, "drain");
+    public void beforeApplicationStart(CamelContext camel) {
+        List<String> providers = ((ModelCamelContext) camel).getRouteDefinitions().stream()
+                .map(RouteDefinition::getRouteId)
+                .map(PROCESS_ROUTE::matcher)
+                .filter(Matcher::matches)
+                .map(match -> match.group(1))
+                .sorted()
+                .toList();
+        try {
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    long period = settings.pollPeriod().toMillis();
+                    for (String provider : providers) {
+                        // Plain timers, not Quartz: every instance drains, and SKIP LOCKED shares the rows out.
+                        from("timer:inbox-process-" + provider + "?delay=0&period=" + period)
+                                .routeId("inbox-process-" + provider)
+                                .autoStartup(settings.processingEnabled())
+                                .bean(worker, "drain('" + provider + "')");
+                        from("timer:actions-execute-" + provider + "?delay=0&period=" + period)
+                                .routeId("actions-execute-" + provider)
+                                .autoStartup(settings.processingEnabled())
+                                .bean(actions, "drain('" + provider + "')");
+                    }
+                }
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot add the inbox workers", e);
+        }
+    }
 
-        // Provider calls decided by case changes (provider_action), carried out after those changes commit.
-        from("timer:actions-execute?delay=0&period=" + settings.pollPeriod().toMillis())
-                .routeId("actions-execute")
-                .autoStartup(settings.processingEnabled())
-                .bean(actions, "drain");
+    @Override
+    public void afterApplicationStart(CamelContext camel) {
     }
 }

@@ -57,17 +57,17 @@ public class Inbox {
         return new Stored(existing, true);
     }
 
-    /** Locks the oldest due message for the caller's transaction; other workers skip it. */
-    public InboundMessage claimNext() {
+    /** Locks the provider's oldest due message for the caller's transaction; other workers skip it. */
+    public InboundMessage claimNext(String provider) {
         List<InboundMessage> due = jdbc.query("""
                 select id, provider, channel, message_type, subject, body, attempts from inbound_message
-                where state = 'ACCEPTED' and next_attempt_at <= now()
+                where state = 'ACCEPTED' and next_attempt_at <= now() and provider = ?
                 order by next_attempt_at, id
                 limit 1
                 for update skip locked""",
                 (row, n) -> new InboundMessage(row.getLong("id"), row.getString("provider"),
                         row.getString("channel"), row.getString("message_type"), row.getString("subject"),
-                        row.getString("body"), row.getInt("attempts")));
+                        row.getString("body"), row.getInt("attempts")), provider);
         return due.isEmpty() ? null : due.get(0);
     }
 

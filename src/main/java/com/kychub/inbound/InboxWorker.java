@@ -48,20 +48,20 @@ public class InboxWorker {
     }
 
     /** Processes due messages until none is left or a batch is done; returns how many it took. */
-    public int drain() {
+    public int drain(String provider) {
         int taken = 0;
-        while (taken < settings.batchSize() && processNext()) {
+        while (taken < settings.batchSize() && processNext(provider)) {
             taken++;
         }
         return taken;
     }
 
     /** Processes the oldest due message, if any; false when there is none. */
-    public boolean processNext() {
+    public boolean processNext(String provider) {
         AtomicReference<InboundMessage> claimed = new AtomicReference<>();
         try {
             return Boolean.TRUE.equals(transaction.execute(status -> {
-                InboundMessage message = inbox.claimNext();
+                InboundMessage message = inbox.claimNext(provider);
                 if (message == null) {
                     return false;
                 }
@@ -130,8 +130,9 @@ public class InboxWorker {
         });
         Exception failure = answer.getException();
         if (failure instanceof JsonProcessingException invalid) {
-            throw new UnmappableMessageException("body does not match the provider's format: "
-                    + invalid.getOriginalMessage());
+            // Jackson's message quotes the body, which may hold personal data: name the error only.
+            throw new UnmappableMessageException("body does not match the provider's format ("
+                    + invalid.getClass().getSimpleName() + ")");
         }
         String permanent = failure == null ? null : Failures.permanentReason(failure);
         if (permanent != null) {
