@@ -127,6 +127,20 @@ class StrigaWebhookIntegrationTest extends HubIntegrationTest {
     }
 
     @Test
+    void theRawBodyAndHeadersAreStoredWithCredentialsRedacted() {
+        String body = "{\"userId\":\"u-raw\", \"status\":\"INITIATED\",\n \"note\":\"Zoë\"}";
+        post("/webhooks/striga/kyc", body, Map.of("Content-Type", "application/json", "Authorization", "Basic c2VjcmV0",
+                "signature", hmacHex(STRIGA_KEY, body.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+
+        Map<String, Object> row = jdbc.queryForMap(
+                "select body, headers ->> 'authorization' as authorization, headers ->> 'signature' as signature "
+                        + "from inbound_message");
+        assertThat(row.get("body")).isEqualTo(body);
+        assertThat(row.get("authorization")).isEqualTo("[redacted]");
+        assertThat(row.get("signature")).isNotNull();
+    }
+
+    @Test
     void anInvalidOrMissingSignatureIs401AndNothingIsStored() {
         String body = body("u-forged", "APPROVED");
         HttpResponse<String> forged = post("/webhooks/striga/kyc", body,
