@@ -118,7 +118,7 @@ public class CanonicalStore {
         if (update.occurredAt() != null && current.providerUpdatedAt() != null) {
             return update.occurredAt().isBefore(current.providerUpdatedAt());
         }
-        return current.status().isProtected() && !update.status().isDecision();
+        return current.status().isProtected() && !update.status().isDecision() && !update.reopens();
     }
 
     private Map<String, CheckResult> checksOf(UUID caseId) {
