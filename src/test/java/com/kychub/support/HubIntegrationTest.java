@@ -34,6 +34,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
         "kyc.db.embedded-data-directory=target/embedded-postgres",
         "kyc.api.keys=" + HubIntegrationTest.API_KEY + ",second-key",
         "kyc.providers.striga.api-key=" + HubIntegrationTest.STRIGA_KEY,
+        "kyc.providers.argos.webhook-auth.scheme=hmac-sha256",
+        "kyc.providers.argos.webhook-auth.secret=" + HubIntegrationTest.ARGOS_WEBHOOK_SECRET,
+        "kyc.providers.argos.api-key=" + HubIntegrationTest.ARGOS_API_KEY,
         "kyc.inbox.max-body-size=64KB",
         "kyc.inbox.poll-period=100ms",
         "kyc.inbox.max-attempts=3",
@@ -43,6 +46,8 @@ public abstract class HubIntegrationTest {
 
     public static final String API_KEY = "test-api-key";
     public static final String STRIGA_KEY = "test-striga-key";
+    public static final String ARGOS_WEBHOOK_SECRET = "test-argos-webhook-secret";
+    public static final String ARGOS_API_KEY = "test-argos-api-key";
 
     protected static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
