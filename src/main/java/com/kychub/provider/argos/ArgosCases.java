@@ -135,8 +135,8 @@ public class ArgosCases {
             }
         }
         if (unreadable > 0) {
-            log.warn("{} unlinked ARGOS inbox messages could not be read (encrypted with another key?) and were not "
-                    + "checked for this erasure", unreadable);
+            log.warn("{} ARGOS inbox messages could not be read (encrypted with another key?) and were not checked "
+                    + "for this erasure", unreadable);
         }
         int rewritten = 0;
         for (Erasure.StoredMessage message : ours) {

@@ -1,6 +1,7 @@
 package com.kychub.provider.argos;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -66,6 +67,16 @@ public record ArgosKycEvent(
             @JsonProperty("reviewer") String reviewer,
             @JsonProperty("comment") JsonNode comment,
             @JsonProperty("commentCode") @JsonAlias({"comment_code", "commentcode"}) JsonNode commentCode) {
+
+        @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
+        public KycResult {
+        }
+
+        /** The result as bare text, as {@code data.kyc_result} may be. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        static KycResult of(String status) {
+            return new KycResult(status, null, null, null, null, null, null, null);
+        }
     }
 
     /** {@code data} of {@code updated}: the list of changed fields and the submission's result after the change. */

@@ -70,6 +70,9 @@ class ArgosErasureIntegrationTest extends ArgosHubTest {
 
         long delete = accepted(postArgos(argosFixture("delete.json", ERASED)));
         awaitState(delete, "PROCESSED");
+        // The canonical case did not change: the erasure is its own event.
+        assertThat(jdbc.queryForObject("select outcome from inbound_message where id = ?", String.class, delete))
+                .isEqualTo("UNCHANGED");
 
         // Nothing of the erased submission is left, in any row.
         assertThat(storeText()).allSatisfy(row -> assertThat(row).doesNotContain(PERSONAL_VALUES));

@@ -125,6 +125,15 @@ class ArgosMappingTest {
     }
 
     @Test
+    void aKycResultGivenAsBareTextIsRead() {
+        CaseUpdate update = ArgosMapping.toCanonical(event(Map.of("webhook_trigger", "approved",
+                "submission_id", "s-1", "kyc_result", "approved")), null);
+
+        assertThat(update.status()).isEqualTo(CaseStatus.APPROVED);
+        assertThat(update.providerDetails().get("kycResult")).isEqualTo(Map.of("status", "approved"));
+    }
+
+    @Test
     void approvedOrRejectedWithAContradictingResultIsNeverGuessed() {
         assertThatThrownBy(() -> ArgosMapping.toCanonical(event(Map.of("webhook_trigger", "approved",
                 "submission_id", "s-1", "kyc_result", Map.of("status", "rejected"))), null))
