@@ -49,7 +49,8 @@ public record KycProperties(
             @DefaultValue("10m") Duration maxBackoff) {
     }
 
-    public record Providers(@DefaultValue Striga striga, @DefaultValue Connectfi connectfi) {
+    public record Providers(@DefaultValue Striga striga, @DefaultValue Connectfi connectfi,
+                            @DefaultValue Argos argos) {
     }
 
     /**
@@ -98,5 +99,18 @@ public record KycProperties(
     public record Striga(
             String apiKey,
             @DefaultValue("true") boolean webhookAuthentication) {
+    }
+
+    /**
+     * ARGOS Identity documents no webhook signature: {@code webhook-auth} picks a scheme (secret
+     * {@code KYC_ARGOS_WEBHOOK_SECRET}). With {@code encryption} {@code aes-256-ecb} or {@code aes-256-gcm} the body
+     * is {@code {"data": "<base64>"}}, keyed with the SHA-256 of {@code secret-key} ({@code KYC_ARGOS_SECRET_KEY})
+     * when set, else of {@code api-key} ({@code KYC_ARGOS_API_KEY}).
+     */
+    public record Argos(
+            @DefaultValue WebhookAuth webhookAuth,
+            @DefaultValue("none") String encryption,
+            String apiKey,
+            String secretKey) {
     }
 }

@@ -14,8 +14,9 @@ import java.util.Objects;
  * @param providerEvent     the provider's own name for what happened (event type, trigger, status)
  * @param providerDetails   provider fields kept on the case as they are (rejection comments, SDK link, ...)
  * @param occurredAt        when the provider says it happened, if it says; older messages never overwrite newer
- * @param authoritative     the provider's current truth (a status API's answer, an explicit restart) rather than a
- *                          notification: it may move a case out of APPROVED or REJECTED_FINAL
+ * @param authoritative     the provider's current truth (a status API's answer, an explicit restart, ARGOS holding
+ *                          an approval in review on an AML red flag) rather than a late notification: it may move a
+ *                          case out of APPROVED or REJECTED_FINAL without a time of its own
  * @param actions           calls to make to the provider once this change is committed
  * @param pollEvery         how often the provider's status poller should look at this case; null: not at all
  */

@@ -38,6 +38,9 @@ import org.springframework.test.context.DynamicPropertySource;
         "kyc.db.embedded-data-directory=target/embedded-postgres",
         "kyc.api.keys=" + HubIntegrationTest.API_KEY + ",second-key",
         "kyc.providers.striga.api-key=" + HubIntegrationTest.STRIGA_KEY,
+        "kyc.providers.argos.webhook-auth.scheme=hmac-sha256",
+        "kyc.providers.argos.webhook-auth.secret=" + HubIntegrationTest.ARGOS_WEBHOOK_SECRET,
+        "kyc.providers.argos.api-key=" + HubIntegrationTest.ARGOS_API_KEY,
         "kyc.inbox.max-body-size=64KB",
         "kyc.inbox.poll-period=100ms",
         "kyc.inbox.max-attempts=3",
@@ -59,6 +62,8 @@ public abstract class HubIntegrationTest {
     public static final String STRIGA_KEY = "test-striga-key";
     public static final String CONNECTFI_API_KEY = "test-connectfi-api-key";
     public static final String CONNECTFI_SECRET = "test-connectfi-secret";
+    public static final String ARGOS_WEBHOOK_SECRET = "test-argos-webhook-secret";
+    public static final String ARGOS_API_KEY = "test-argos-api-key";
 
     /** The providers' APIs, stubbed on loopback; every test starts with no stubs and no recorded requests. */
     protected static final WireMockServer PROVIDERS = new WireMockServer(

@@ -1,0 +1,204 @@
+package com.kychub.provider.argos;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.kychub.canonical.CanonicalStore;
+import com.kychub.canonical.CaseUpdate;
+import com.kychub.canonical.CurrentCase;
+import com.kychub.canonical.Erasure;
+import com.kychub.canonical.PersonalData;
+import com.kychub.canonical.UnmappableMessageException;
+import org.apache.camel.Body;
+import org.apache.camel.Variable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The steps of {@code argos-process} that need the store, run inside the inbox worker's transaction: the case is
+ * read and locked first ({@link CurrentCase}), {@link ArgosMapping} says what the message means, then the personal
+ * data goes to the customer row ({@link PersonalData}) and the {@link CaseUpdate} back to the worker, which writes
+ * it. For {@code delete}, the submission's personal data is erased everywhere the hub holds it ({@link #erase}).
+ */
+@Component("argosCases")
+public class ArgosCases {
+
+    private static final Logger log = LoggerFactory.getLogger(ArgosCases.class);
+
+    /** Shorter values are not searched for in headers and errors (a two-letter code would match anything). */
+    private static final int SEARCHED_VALUE_LENGTH = 3;
+
+    private final CurrentCase currentCase;
+    private final PersonalData personalData;
+    private final Erasure erasure;
+    private final CanonicalStore store;
+    private final ArgosWebhook webhook;
+    private final ObjectMapper json;
+
+    public ArgosCases(CurrentCase currentCase, PersonalData personalData, Erasure erasure, CanonicalStore store,
+                      ArgosWebhook webhook, ObjectMapper json) {
+        this.currentCase = currentCase;
+        this.personalData = personalData;
+        this.erasure = erasure;
+        this.store = store;
+        this.webhook = webhook;
+        this.json = json;
+    }
+
+    /** Every trigger but {@code delete}. */
+    public CaseUpdate apply(@Body ArgosKycEvent event, @Variable("dedupKey") String dedupKey) {
+        Optional<CurrentCase.Snapshot> current = lock(event);
+        CaseUpdate update = ArgosMapping.toCanonical(event, current.orElse(null));
+        if (current.map(ArgosCases::erased).orElse(false)) {
+            // ARGOS deleted this submission before: a late message of it leaves no personal data behind.
+            erasure.messageId(ArgosMapping.PROVIDER, dedupKey).flatMap(erasure::message)
+                    .ifPresent(message -> scrub(message, true, new ArrayList<>()));
+        } else {
+            personalData.record(update.customerId(), ArgosMapping.PROVIDER, update.providerRef(),
+                    ArgosMapping.personalData(event), ArgosMapping.personalDataAsOf(event, update));
+        }
+        return update;
+    }
+
+    /**
+     * {@code delete}: erases the submission's personal data from the customer row, from the raw messages of the
+     * submission (bodies, headers, errors) and from the case's details, and records one {@code DATA_ERASED} event
+     * with ARGOS's {@code account_email}, {@code delete_time} and {@code comment}. The status is kept, and the case
+     * stays marked erased, so later messages of the submission are scrubbed as they are processed.
+     */
+    public CaseUpdate erase(@Body ArgosKycEvent event, @Variable("dedupKey") String dedupKey) {
+        Optional<CurrentCase.Snapshot> current = lock(event);
+        CaseUpdate update = ArgosMapping.toCanonical(event, current.orElse(null));
+        Long messageId = erasure.messageId(ArgosMapping.PROVIDER, dedupKey).orElse(null);
+
+        List<String> values = new ArrayList<>();
+        boolean personal = false;
+        if (current.isPresent() && current.get().customerId() != null) {
+            List<String> removed = personalData.erase(current.get().customerId(), ArgosMapping.PROVIDER,
+                    update.providerRef());
+            personal = !removed.isEmpty();
+            values.addAll(removed);
+        }
+        int messages = scrubMessages(update.providerRef(), current.map(CurrentCase.Snapshot::id).orElse(null), values);
+
+        UUID caseId;
+        if (current.isPresent()) {
+            caseId = current.get().id();
+            erasure.markErased(caseId, update.providerDetails());
+        } else {
+            // A submission the hub has no case for: its case is opened (with no result) to stand as the record
+            // that it was erased, so that a late message of it is scrubbed too.
+            caseId = store.apply(update, messageId).caseId();
+        }
+        Map<String, Object> detail = new LinkedHashMap<>();
+        putIfPresent(detail, "accountEmail", event.accountEmail());
+        putIfPresent(detail, "deleteTime", event.deleteTime());
+        putIfPresent(detail, "comment", event.comment());
+        detail.put("personalDataErased", personal);
+        detail.put("messagesErased", messages);
+        erasure.recordErasure(caseId, event.webhookTrigger(), messageId, detail);
+        log.info("ARGOS submission erased: case {}, {} inbox messages rewritten", caseId, messages);
+        return update;
+    }
+
+    private Optional<CurrentCase.Snapshot> lock(ArgosKycEvent event) {
+        String submission = event.submissionId();
+        return submission == null || submission.isBlank()
+                ? Optional.empty() : currentCase.lock(ArgosMapping.PROVIDER, submission);
+    }
+
+    private static boolean erased(CurrentCase.Snapshot snapshot) {
+        return snapshot.providerDetails().containsKey("erased");
+    }
+
+    /** Scrubs the submission's messages; returns how many were rewritten. */
+    private int scrubMessages(String submission, UUID caseId, List<String> values) {
+        List<Erasure.StoredMessage> ours = new ArrayList<>();
+        int unreadable = 0;
+        for (Erasure.StoredMessage message : erasure.candidates(ArgosMapping.PROVIDER, caseId)) {
+            JsonNode tree = read(message);
+            if (tree == null) {
+                unreadable++;
+            } else if ((caseId != null && caseId.equals(message.caseId()))
+                    || submission.equals(tree.path("submission_id").asText(null))) {
+                ours.add(message);
+                ArgosMapping.scrub(tree, values);
+            }
+        }
+        if (unreadable > 0) {
+            log.warn("{} ARGOS inbox messages could not be read (encrypted with another key?) and were not checked "
+                    + "for this erasure", unreadable);
+        }
+        int rewritten = 0;
+        for (Erasure.StoredMessage message : ours) {
+            if (scrub(message, false, values)) {
+                rewritten++;
+            }
+        }
+        return rewritten;
+    }
+
+    /**
+     * Rewrites one message without personal data: its body without the personal fields, and headers and last
+     * error without any of the values known to be personal.
+     *
+     * @param collect whether the body's own personal values are added to {@code values} first
+     * @return true when the message was rewritten
+     */
+    private boolean scrub(Erasure.StoredMessage message, boolean collect, List<String> values) {
+        JsonNode tree = read(message);
+        if (tree == null) {
+            return false;
+        }
+        List<String> own = new ArrayList<>();
+        boolean bodyChanged = ArgosMapping.scrub(tree, own);
+        if (collect) {
+            values.addAll(own);
+        }
+        String body = bodyChanged ? write(tree) : message.body();
+        Map<String, String> headers = new LinkedHashMap<>();
+        message.headers().forEach((name, value) -> headers.put(name, containsAny(value, values) ? "[erased]" : value));
+        String lastError = containsAny(message.lastError(), values) ? "[erased]" : message.lastError();
+        if (!bodyChanged && headers.equals(message.headers()) && Objects.equals(lastError, message.lastError())) {
+            return false;
+        }
+        erasure.rewrite(new Erasure.StoredMessage(message.id(), message.caseId(), body, headers, lastError));
+        return true;
+    }
+
+    private JsonNode read(Erasure.StoredMessage message) {
+        try {
+            return json.readTree(webhook.open(message.body()));
+        } catch (IOException | UnmappableMessageException e) {
+            return null;
+        }
+    }
+
+    private static boolean containsAny(String text, List<String> values) {
+        return text != null && values.stream()
+                .anyMatch(value -> value.length() >= SEARCHED_VALUE_LENGTH && text.contains(value));
+    }
+
+    private String write(JsonNode tree) {
+        try {
+            return json.writeValueAsString(tree);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write a scrubbed body", e);
+        }
+    }
+
+    private static void putIfPresent(Map<String, Object> map, String name, String value) {
+        if (value != null && !value.isBlank()) {
+            map.put(name, value);
+        }
+    }
+}

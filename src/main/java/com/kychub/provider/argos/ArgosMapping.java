@@ -1,0 +1,538 @@
+package com.kychub.provider.argos;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.kychub.canonical.CaseStatus;
+import com.kychub.canonical.CaseUpdate;
+import com.kychub.canonical.CheckResult;
+import com.kychub.canonical.CurrentCase;
+import com.kychub.canonical.NextAction;
+import com.kychub.canonical.UnmappableMessageException;
+
+/**
+ * ARGOS Identity's webhooks (provider doc 002) in the canonical vocabulary. The tables below read side by side with
+ * the doc's trigger table and its {@code kyc_result} and {@code aml_result} values; a value that is not in them is
+ * never guessed.
+ * <p>
+ * ARGOS's messages say what happened, not always where the submission now stands ({@code aml} has no result of its
+ * own, {@code updated} lists changed fields), so the mapping starts from the case as it stands: ARGOS's KYC result
+ * is the case's {@code providerStatus}, the rest of what ARGOS said lives in {@code providerDetails}, and the
+ * canonical status is derived from both on every message. Personal fields never enter the case: see
+ * {@link #personalData} and {@link #PERSONAL_FIELDS}.
+ */
+public final class ArgosMapping {
+
+    public static final String PROVIDER = "argos";
+
+    /** What a webhook_trigger does to the case. */
+    enum Effect {
+        /** sets ARGOS's KYC result to the one the trigger names */
+        RESULT,
+        /** {@code data.kyc_result} is the result after the change, when {@code data.update} says it changed */
+        UPDATE,
+        /** an AML check; the trigger table's KYC status for it is Approved */
+        AML,
+        /** the submission's personal data is erased; the status is kept */
+        ERASE,
+        /** a fraud signal; the trigger table gives no KYC status, so the status is kept */
+        FRAUD,
+        /** a newer trigger the doc does not describe: recorded, the status kept */
+        RECORD
+    }
+
+    record Meaning(Effect effect, String result) {
+    }
+
+    /** webhook_trigger, with the KYC status of the doc's trigger table where it gives one. */
+    static final Map<String, Meaning> TRIGGERS = Map.ofEntries(
+            // "KYC submission is created and waiting for manual review" (Pending).
+            Map.entry("submit", new Meaning(Effect.RESULT, "pending")),
+            Map.entry("approved", new Meaning(Effect.RESULT, "approved")),
+            Map.entry("rejected", new Meaning(Effect.RESULT, "rejected")),
+            Map.entry("updated", new Meaning(Effect.UPDATE, null)),
+            // "AML Screening is performed only when KYC is approved".
+            Map.entry("aml", new Meaning(Effect.AML, "approved")),
+            Map.entry("delete", new Meaning(Effect.ERASE, null)),
+            Map.entry("injection", new Meaning(Effect.FRAUD, null)),
+            Map.entry("injectionFail", new Meaning(Effect.FRAUD, null)),
+            Map.entry("created", new Meaning(Effect.RECORD, null)),
+            Map.entry("retry", new Meaning(Effect.RECORD, null)),
+            Map.entry("aml_monitor", new Meaning(Effect.RECORD, null)));
+
+    /** ARGOS's spellings of a KYC result ({@code kyc_result.status}, {@code data.kyc_result}), any letter case. */
+    static final Map<String, String> RESULT_SPELLINGS = Map.of(
+            "pending", "pending",
+            "approved", "approved",
+            "rejected", "rejected",
+            // kyc_result.status: "KYC review result (approved or reject)".
+            "reject", "rejected");
+
+    record Canonical(CaseStatus status, NextAction nextAction) {
+    }
+
+    /** ARGOS's KYC result in the canonical vocabulary. */
+    static final Map<String, Canonical> STATUSES = Map.of(
+            "pending", new Canonical(CaseStatus.IN_REVIEW, NextAction.WAIT),
+            "approved", new Canonical(CaseStatus.APPROVED, NextAction.NONE),
+            // A rejected submission is final at ARGOS, but the applicant may submit again (a new submission_id).
+            "rejected", new Canonical(CaseStatus.REJECTED, NextAction.RESTART_KYC));
+
+    /** An approval held in review by an AML red flag, until a dashboard update sets the result again. */
+    static final Canonical HELD_BY_AML = new Canonical(CaseStatus.IN_REVIEW, NextAction.WAIT);
+
+    /** No ARGOS message has given a result yet: the store's own blank case. */
+    static final Canonical NO_RESULT_YET = new Canonical(CaseStatus.NOT_STARTED, NextAction.NONE);
+
+    /** aml_result.currentstatus → is it a red flag (any letter case). */
+    static final Map<String, Boolean> AML_STATUSES = Map.of(
+            "not screened", false,
+            "red flag", true);
+
+    /** aml_result.risk_level_summary (any letter case). */
+    static final Set<String> AML_RISK_LEVELS = Set.of("not screened", "high", "medium", "low");
+
+    public static final String AML_CHECK = "AML";
+    public static final String INJECTION_CHECK = "INJECTION";
+    static final String AML_RED_FLAG = "AML_RED_FLAG";
+    static final String INJECTION = "INJECTION";
+
+    /**
+     * The personal fields of an ARGOS webhook in every spelling the hub reads ({@link ArgosKycEvent}'s personal
+     * components and their aliases): on the customer row only, and removed from raw messages on erasure. {@code cf}
+     * (cf1..cf3) is free data the fintech chose to send through ARGOS, so it is treated as personal.
+     */
+    public static final Set<String> PERSONAL_FIELDS = Set.of(
+            "email",
+            "cf", "cf1", "cf2", "cf3",
+            "age_group", "ageGroup",
+            "gender",
+            "date_of_birth", "dateOfBirth",
+            "nationality",
+            "ipAddress", "ip_address", "ipaddress",
+            "fullName", "full_name", "fullname",
+            "idType", "id_type",
+            "issuingCountry", "issuing_country",
+            "issueDate", "issue_date",
+            "expireDate", "expire_date",
+            "identityNumber", "identity_number",
+            "documentNumber", "document_number",
+            "additional_list", "addtional_list", "additionalList");
+
+    private ArgosMapping() {
+    }
+
+    /**
+     * @param current the case as it stands, or null when this submission has none yet
+     */
+    public static CaseUpdate toCanonical(ArgosKycEvent event, CurrentCase.Snapshot current) {
+        String submission = submissionId(event);
+        String trigger = event.webhookTrigger();
+        Meaning meaning = trigger == null ? null : TRIGGERS.get(trigger);
+        if (meaning == null) {
+            throw new UnmappableMessageException("unknown ARGOS webhook_trigger '" + trigger + "'");
+        }
+        Map<String, Object> details = current == null
+                ? new LinkedHashMap<>() : new LinkedHashMap<>(current.providerDetails());
+        String result = current == null ? null : current.providerStatus();
+        Instant occurredAt = null;
+        boolean reopens = false;
+        List<CheckResult> checks = new ArrayList<>();
+
+        putText(details, "applicantId", event.applicantId());
+        putText(details, "tokenId", event.tokenId());
+        putText(details, "submittedAt", event.createdAt());
+        details.put("lastTrigger", trigger);
+
+        switch (meaning.effect()) {
+            case RESULT -> {
+                result = meaning.result();
+                ArgosKycEvent.KycResult kyc = event.kycResult();
+                if (kyc != null && hasText(kyc.status()) && !result.equals(result(kyc.status(), "kyc_result.status"))) {
+                    throw new UnmappableMessageException("ARGOS kyc_result.status '" + kyc.status()
+                            + "' contradicts webhook_trigger '" + trigger + "'");
+                }
+                details.put("kycResult", kycResult(result, kyc));
+                occurredAt = "submit".equals(trigger) ? instant(event.createdAt())
+                        : kyc == null ? null : firstInstant(kyc.updatedAt(), kyc.kycResultAt());
+            }
+            case UPDATE -> {
+                ArgosKycEvent.UpdateData data = event.data();
+                List<String> changed = data == null ? List.of() : texts(data.update());
+                Map<String, Object> update = new LinkedHashMap<>();
+                update.put("fields", changed);
+                putText(update, "admin", event.admin());
+                putText(update, "updateTime", event.updateTime());
+                details.put("lastUpdate", update);
+                String after = data == null ? null : updatedResult(data.kycResult());
+                boolean listed = changed.stream().anyMatch(ArgosMapping::namesKycResult);
+                if (listed && after == null) {
+                    throw new UnmappableMessageException(
+                            "ARGOS updated lists kyc_result as changed but carries no data.kyc_result");
+                }
+                if (after != null && (listed || !after.equals(result))) {
+                    result = after;
+                    Map<String, Object> kyc = new LinkedHashMap<>();
+                    kyc.put("status", after);
+                    putText(kyc, "updatedAt", event.updateTime());
+                    putText(kyc, "createdAt", data.createdAt());
+                    putText(kyc, "kycResultAt", data.kycResultAt());
+                    putText(kyc, "pendingAt", data.pendingAt());
+                    putText(kyc, "reviewer", data.reviewer());
+                    details.put("kycResult", kyc);
+                    // A result set again from the dashboard is a decision taken after any AML screening.
+                    releaseAmlHold(details);
+                    occurredAt = instant(event.updateTime());
+                    reopens = true;
+                }
+            }
+            case AML -> {
+                ArgosKycEvent.AmlResult aml = event.amlResult();
+                if (aml == null || !hasText(aml.currentStatus())) {
+                    throw new UnmappableMessageException("ARGOS aml without aml_result.currentstatus");
+                }
+                Boolean redFlag = AML_STATUSES.get(normalise(aml.currentStatus()));
+                if (redFlag == null) {
+                    throw new UnmappableMessageException(
+                            "unknown ARGOS aml_result.currentstatus '" + aml.currentStatus() + "'");
+                }
+                if (aml.riskLevelSummary() != null && !AML_RISK_LEVELS.contains(normalise(aml.riskLevelSummary()))) {
+                    throw new UnmappableMessageException(
+                            "unknown ARGOS aml_result.risk_level_summary '" + aml.riskLevelSummary() + "'");
+                }
+                if (result == null || "pending".equals(result)) {
+                    result = meaning.result();
+                }
+                Map<String, Object> screening = new LinkedHashMap<>();
+                screening.put("currentstatus", aml.currentStatus());
+                putText(screening, "riskLevelSummary", aml.riskLevelSummary());
+                Map<String, Object> held = new LinkedHashMap<>(screening);
+                held.put("hold", redFlag);
+                details.put("aml", held);
+                // Neither documented value is a clean screening: "Not Screened" is informative, a red flag holds.
+                checks.add(new CheckResult(AML_CHECK, false, redFlag, screening));
+                reopens = redFlag && current != null && current.status() == CaseStatus.APPROVED;
+            }
+            case ERASE -> {
+                scrub(details, new ArrayList<>());
+                Map<String, Object> erased = new LinkedHashMap<>();
+                putText(erased, "deleteTime", event.deleteTime());
+                details.put("erased", erased);
+            }
+            case FRAUD -> {
+                Map<String, Object> injection = new LinkedHashMap<>();
+                injection.put("trigger", trigger);
+                if (event.action() != null) {
+                    putText(injection, "type", event.action().type());
+                    putText(injection, "createdAt", event.action().createdAt());
+                }
+                putText(injection, "kycStatus", event.kycStatus());
+                details.put("injection", injection);
+                checks.add(new CheckResult(INJECTION_CHECK, false, false, injection));
+            }
+            case RECORD -> {
+                // Kept in the inbox and named in the audit trail (lastTrigger changes); nothing is read into it.
+            }
+        }
+
+        Canonical canonical = canonical(result, details);
+        String customerId = current != null && current.customerId() != null ? current.customerId()
+                : hasText(event.userid()) ? event.userid() : submission;
+        return new CaseUpdate(PROVIDER, submission, customerId, canonical.status(), canonical.nextAction(),
+                reasons(result, details), result, trigger, details, checks, occurredAt, reopens, null, null);
+    }
+
+    /**
+     * The personal fields the message carries, under one name each: {@code email}, {@code cf} (the object and the
+     * flat cf1..cf3 together), {@code ageGroup}, {@code gender}, {@code dateOfBirth}, {@code nationality},
+     * {@code ipAddress}, {@code fullName}, {@code idType}, {@code issuingCountry}, {@code issueDate},
+     * {@code expireDate}, {@code identityNumber}, {@code documentNumber}, {@code additionalList}.
+     */
+    public static Map<String, Object> personalData(ArgosKycEvent event) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        putText(fields, "email", event.email());
+        ObjectNode cf = JsonNodeFactory.instance.objectNode();
+        if (event.cf() != null && event.cf().isObject()) {
+            cf.setAll((ObjectNode) event.cf());
+        }
+        putNode(cf, "cf1", event.cf1());
+        putNode(cf, "cf2", event.cf2());
+        putNode(cf, "cf3", event.cf3());
+        if (!cf.isEmpty()) {
+            fields.put("cf", cf);
+        }
+        putText(fields, "ageGroup", event.ageGroup());
+        putText(fields, "gender", event.gender());
+        putText(fields, "dateOfBirth", event.dateOfBirth());
+        putText(fields, "nationality", event.nationality());
+        putText(fields, "ipAddress", event.ipAddress());
+        putText(fields, "fullName", event.fullName());
+        putText(fields, "idType", event.idType());
+        putText(fields, "issuingCountry", event.issuingCountry());
+        putText(fields, "issueDate", event.issueDate());
+        putText(fields, "expireDate", event.expireDate());
+        putText(fields, "identityNumber", event.identityNumber());
+        putText(fields, "documentNumber", event.documentNumber());
+        // An array of {answer, inputValue, blockType} in the doc; an object is kept as it comes.
+        if (event.additionalList() != null && !event.additionalList().isNull()) {
+            fields.put("additionalList", event.additionalList());
+        }
+        return fields;
+    }
+
+    /**
+     * When the message's personal data was current: its own time (a result's, a dashboard update's, an injection's),
+     * else when the submission was made.
+     */
+    public static Instant personalDataAsOf(ArgosKycEvent event, CaseUpdate update) {
+        if (update.occurredAt() != null) {
+            return update.occurredAt();
+        }
+        return firstInstant(event.updateTime(), event.action() == null ? null : event.action().createdAt(),
+                event.createdAt());
+    }
+
+    /**
+     * Removes every personal field ({@link #PERSONAL_FIELDS}) at any depth, collecting the text values removed.
+     *
+     * @return true when something was removed
+     */
+    public static boolean scrub(JsonNode tree, List<String> removed) {
+        boolean changed = false;
+        if (tree instanceof ObjectNode object) {
+            Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                if (PERSONAL_FIELDS.contains(field.getKey())) {
+                    collectText(field.getValue(), removed);
+                    fields.remove();
+                    changed = true;
+                } else {
+                    changed |= scrub(field.getValue(), removed);
+                }
+            }
+        } else if (tree != null && tree.isArray()) {
+            for (JsonNode element : tree) {
+                changed |= scrub(element, removed);
+            }
+        }
+        return changed;
+    }
+
+    /** {@link #scrub(JsonNode, List)} for provider details held as plain maps and lists. */
+    @SuppressWarnings("unchecked")
+    static void scrub(Map<String, Object> map, List<String> removed) {
+        Iterator<Map.Entry<String, Object>> entries = map.entrySet().iterator();
+        while (entries.hasNext()) {
+            Map.Entry<String, Object> entry = entries.next();
+            if (PERSONAL_FIELDS.contains(entry.getKey())) {
+                removed.add(String.valueOf(entry.getValue()));
+                entries.remove();
+            } else if (entry.getValue() instanceof Map<?, ?> child) {
+                Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) child);
+                scrub(copy, removed);
+                entry.setValue(copy);
+            }
+        }
+    }
+
+    /**
+     * ARGOS's times are "UTC+0" with no format given: ISO-8601 with or without an offset, {@code yyyy-MM-dd HH:mm:ss}
+     * (read as UTC), or epoch seconds or milliseconds. Anything else is no time at all: the value is still kept.
+     */
+    static Instant instant(String value) {
+        if (!hasText(value)) {
+            return null;
+        }
+        String text = value.trim();
+        if (text.chars().allMatch(Character::isDigit) && text.length() <= 15) {
+            long number = Long.parseLong(text);
+            return number > 100_000_000_000L ? Instant.ofEpochMilli(number) : Instant.ofEpochSecond(number);
+        }
+        try {
+            return OffsetDateTime.parse(text.replace(' ', 'T')).toInstant();
+        } catch (DateTimeParseException e) {
+            // no offset: UTC, as the doc says
+        }
+        try {
+            return LocalDateTime.parse(text, LOCAL).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static final DateTimeFormatter LOCAL = new DateTimeFormatterBuilder()
+            .appendPattern("yyyy-MM-dd")
+            .optionalStart().appendLiteral('T').optionalEnd()
+            .optionalStart().appendLiteral(' ').optionalEnd()
+            .appendPattern("HH:mm:ss")
+            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
+            .toFormatter(Locale.ROOT);
+
+    private static Canonical canonical(String result, Map<String, Object> details) {
+        if (result == null) {
+            return NO_RESULT_YET;
+        }
+        if ("approved".equals(result) && amlHold(details)) {
+            return HELD_BY_AML;
+        }
+        return STATUSES.get(result);
+    }
+
+    /** Rejection codes and comments while rejected, then the standing signals: a holding red flag, an injection. */
+    private static List<String> reasons(String result, Map<String, Object> details) {
+        Set<String> reasons = new LinkedHashSet<>();
+        if ("rejected".equals(result) && details.get("kycResult") instanceof Map<?, ?> kyc) {
+            addTexts(reasons, kyc.get("commentCode"));
+            addTexts(reasons, kyc.get("comment"));
+        }
+        if ("approved".equals(result) && amlHold(details)) {
+            reasons.add(AML_RED_FLAG);
+        }
+        if (details.containsKey("injection")) {
+            reasons.add(INJECTION);
+        }
+        return List.copyOf(reasons);
+    }
+
+    private static boolean amlHold(Map<String, Object> details) {
+        return details.get("aml") instanceof Map<?, ?> aml && Boolean.TRUE.equals(aml.get("hold"));
+    }
+
+    private static void releaseAmlHold(Map<String, Object> details) {
+        if (details.get("aml") instanceof Map<?, ?> aml && Boolean.TRUE.equals(aml.get("hold"))) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> released = new LinkedHashMap<>((Map<String, Object>) aml);
+            released.put("hold", false);
+            details.put("aml", released);
+        }
+    }
+
+    private static Map<String, Object> kycResult(String result, ArgosKycEvent.KycResult kyc) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("status", result);
+        if (kyc != null) {
+            putText(details, "updatedAt", kyc.updatedAt());
+            putText(details, "createdAt", kyc.createdAt());
+            putText(details, "kycResultAt", kyc.kycResultAt());
+            putText(details, "pendingAt", kyc.pendingAt());
+            // "system: AI reviewed, agent: Agent reviewed".
+            putText(details, "reviewer", kyc.reviewer());
+            List<String> comment = texts(kyc.comment());
+            List<String> commentCode = texts(kyc.commentCode());
+            if (!comment.isEmpty()) {
+                details.put("comment", comment);
+            }
+            if (!commentCode.isEmpty()) {
+                details.put("commentCode", commentCode);
+            }
+        }
+        return details;
+    }
+
+    /** {@code data.kyc_result}: a result as text, or an object with its {@code status}. */
+    private static String updatedResult(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        JsonNode status = value.isObject() ? value.get("status") : value;
+        if (status == null || !status.isValueNode() || status.asText().isBlank()) {
+            throw new UnmappableMessageException("ARGOS data.kyc_result has no status the hub can read");
+        }
+        return result(status.asText(), "data.kyc_result");
+    }
+
+    private static String result(String spelled, String field) {
+        String result = RESULT_SPELLINGS.get(spelled.trim().toLowerCase(Locale.ROOT));
+        if (result == null) {
+            throw new UnmappableMessageException("unknown ARGOS " + field + " '" + spelled + "'");
+        }
+        return result;
+    }
+
+    private static boolean namesKycResult(String field) {
+        String name = field.replace("_", "").replace("data.", "").toLowerCase(Locale.ROOT);
+        return name.equals("kycresult");
+    }
+
+    private static String submissionId(ArgosKycEvent event) {
+        if (!hasText(event.submissionId())) {
+            throw new UnmappableMessageException("ARGOS webhook '" + event.webhookTrigger() + "' without submission_id");
+        }
+        return event.submissionId();
+    }
+
+    private static Instant firstInstant(String... values) {
+        for (String value : values) {
+            Instant instant = instant(value);
+            if (instant != null) {
+                return instant;
+            }
+        }
+        return null;
+    }
+
+    private static String normalise(String value) {
+        return value.trim().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+    }
+
+    /** Text values of a string, a number or a list of them; objects inside a list give their text values. */
+    static List<String> texts(JsonNode node) {
+        List<String> texts = new ArrayList<>();
+        collectText(node, texts);
+        texts.removeIf(String::isBlank);
+        return texts;
+    }
+
+    private static void collectText(JsonNode node, List<String> texts) {
+        if (node == null || node.isNull()) {
+            return;
+        }
+        if (node.isValueNode()) {
+            texts.add(node.asText());
+            return;
+        }
+        node.elements().forEachRemaining(child -> collectText(child, texts));
+    }
+
+    private static void addTexts(Set<String> reasons, Object value) {
+        if (value instanceof String text && !text.isBlank()) {
+            reasons.add(text);
+        } else if (value instanceof List<?> list) {
+            list.forEach(element -> addTexts(reasons, element));
+        }
+    }
+
+    private static void putText(Map<String, Object> map, String name, String value) {
+        if (hasText(value)) {
+            map.put(name, value);
+        }
+    }
+
+    private static void putNode(ObjectNode object, String name, JsonNode value) {
+        if (value != null && !value.isNull()) {
+            object.set(name, value);
+        }
+    }
+
+    private static boolean hasText(String value) {
+        return value != null && !value.isBlank();
+    }
+}

@@ -1,0 +1,182 @@
+package com.kychub.provider.argos;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.kychub.KycProperties;
+import com.kychub.canonical.UnmappableMessageException;
+import com.kychub.inbound.ConfigurableWebhookAuthenticator;
+import com.kychub.inbound.WebhookDoor;
+import com.kychub.inbound.WebhookRejectedException;
+import com.kychub.inbound.WebhookRouteGate;
+import org.apache.camel.Body;
+import org.apache.camel.Variable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.util.StringUtils;
+
+/**
+ * The door checks of {@code POST /webhooks/argos}, and the decryption both the door and {@code argos-process} need.
+ * <p>
+ * ARGOS documents no webhook signature, so the operator picks a scheme ({@link ConfigurableWebhookAuthenticator},
+ * {@code kyc.providers.argos.webhook-auth}); without one the route stays stopped ({@link WebhookRouteGate}). With
+ * the encryption option on ({@code kyc.providers.argos.encryption}) every body must be {@code {"data": "<base64>"}}
+ * and decrypt with the configured key, which only ARGOS and the hub hold: then scheme {@code none} is acceptable.
+ * The inbox keeps the body exactly as received (encrypted), and the dedup key is the SHA-256 of the decrypted
+ * webhook's compact JSON, since ARGOS gives no event id.
+ */
+@Component("argosWebhook")
+public class ArgosWebhook implements WebhookRouteGate.Gated {
+
+    public static final String ROUTE = "argos-webhook";
+
+    private static final Logger log = LoggerFactory.getLogger(ArgosWebhook.class);
+
+    private final ConfigurableWebhookAuthenticator authenticator;
+    private final ArgosEncryption encryption;
+    private final ObjectMapper json;
+
+    public ArgosWebhook(KycProperties properties, ObjectMapper json) {
+        KycProperties.Argos settings = properties.providers().argos();
+        this.authenticator = new ConfigurableWebhookAuthenticator(ArgosMapping.PROVIDER, settings.webhookAuth());
+        this.encryption = encryption(settings);
+        this.json = json;
+        if (authenticator.scheme() == ConfigurableWebhookAuthenticator.Scheme.NONE && !encryption.enabled()) {
+            log.warn("ARGOS webhooks are accepted without any authentication (webhook-auth.scheme none, encryption "
+                    + "none): only do this behind a proxy that authenticates ARGOS");
+        }
+    }
+
+    static ArgosEncryption encryption(KycProperties.Argos settings) {
+        ArgosEncryption.Mode mode = ArgosEncryption.parse(settings.encryption());
+        String key = StringUtils.hasText(settings.secretKey()) ? settings.secretKey() : settings.apiKey();
+        if (mode != ArgosEncryption.Mode.NONE && !StringUtils.hasText(key)) {
+            throw new IllegalStateException("kyc.providers.argos.encryption is " + settings.encryption()
+                    + " but no key is set (environment variable KYC_ARGOS_SECRET_KEY or KYC_ARGOS_API_KEY)");
+        }
+        return new ArgosEncryption(mode, key);
+    }
+
+    @Override
+    public String webhookRouteId() {
+        return ROUTE;
+    }
+
+    @Override
+    public ConfigurableWebhookAuthenticator authenticator() {
+        return authenticator;
+    }
+
+    public void authenticate(@Body byte[] body, @Variable(WebhookDoor.HTTP_HEADERS) Map<String, String> headers) {
+        authenticator.authenticate(body, headers);
+    }
+
+    /**
+     * Decrypts the body when encryption is on, validates it as an ARGOS webhook and returns its dedup key. A body
+     * that does not decrypt, or is not a webhook, is refused with 400 and the reason.
+     */
+    public String dedupKey(@Body byte[] body) {
+        JsonNode tree = parse(body);
+        if (tree == null || !tree.isObject()) {
+            throw WebhookRejectedException.badRequest("the body is not a JSON object");
+        }
+        if (encryption.enabled()) {
+            if (!isEncrypted(tree)) {
+                throw WebhookRejectedException.badRequest("ARGOS encryption is on (" + modeName()
+                        + "): the body must be {\"data\": \"<base64>\"}");
+            }
+            try {
+                tree = parse(encryption.decrypt(tree.get("data").asText()));
+            } catch (ArgosEncryption.UndecryptableException e) {
+                throw WebhookRejectedException.badRequest(e.getMessage());
+            }
+            if (tree == null || !tree.isObject()) {
+                throw WebhookRejectedException.badRequest("'data' does not decrypt to a JSON object");
+            }
+        } else if (isEncrypted(tree)) {
+            throw WebhookRejectedException.badRequest(
+                    "the body is encrypted but ARGOS encryption is off (kyc.providers.argos.encryption)");
+        }
+        JsonNode trigger = tree.get("webhook_trigger");
+        if (trigger == null || !trigger.isTextual() || trigger.asText().isBlank()) {
+            throw WebhookRejectedException.badRequest("'webhook_trigger' is required and must be a non-empty string");
+        }
+        // Every trigger the doc describes names its submission; a newer one is kept whatever it carries.
+        JsonNode submission = tree.get("submission_id");
+        if (ArgosMapping.TRIGGERS.containsKey(trigger.asText())
+                && (submission == null || !submission.isValueNode() || submission.asText().isBlank())) {
+            throw WebhookRejectedException.badRequest("'submission_id' is required");
+        }
+        try {
+            json.treeToValue(tree, ArgosKycEvent.class);
+        } catch (IOException e) {
+            throw WebhookRejectedException.badRequest("the body is not an ARGOS webhook: "
+                    + e.getClass().getSimpleName());
+        }
+        return key(tree);
+    }
+
+    /**
+     * The webhook JSON of a body the inbox stored: decrypted when it is {@code {"data": "<base64>"}}, as is when it
+     * is plain (as ARGOS sent it, or as erasure rewrote it). A body that no longer decrypts (the key changed) is
+     * unmappable: it stays FAILED until the key is fixed and it is replayed.
+     */
+    public String open(@Body String stored) {
+        JsonNode tree = parse(stored.getBytes(StandardCharsets.UTF_8));
+        if (tree == null || !isEncrypted(tree)) {
+            return stored;
+        }
+        if (!encryption.enabled()) {
+            throw new UnmappableMessageException(
+                    "the stored ARGOS body is encrypted but kyc.providers.argos.encryption is none");
+        }
+        try {
+            return new String(encryption.decrypt(tree.get("data").asText()), StandardCharsets.UTF_8);
+        } catch (ArgosEncryption.UndecryptableException e) {
+            throw new UnmappableMessageException(e.getMessage());
+        }
+    }
+
+    /** The dedup key of a decrypted webhook, the same the door computed for it. */
+    public String contentKey(@Body String webhook) {
+        JsonNode tree = parse(webhook.getBytes(StandardCharsets.UTF_8));
+        if (tree == null) {
+            throw new UnmappableMessageException("the stored ARGOS body is not JSON");
+        }
+        return key(tree);
+    }
+
+    /** {"data": "<base64>"} and nothing that makes it a plain webhook ({@code updated} has an object {@code data}). */
+    static boolean isEncrypted(JsonNode tree) {
+        return tree.isObject() && tree.path("data").isTextual() && !tree.has("webhook_trigger");
+    }
+
+    private String modeName() {
+        return encryption.mode().name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    private String key(JsonNode tree) {
+        try {
+            byte[] compact = json.writeValueAsString(tree).getBytes(StandardCharsets.UTF_8);
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(compact));
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot compute the dedup key", e);
+        }
+    }
+
+    private JsonNode parse(byte[] body) {
+        try {
+            return json.readTree(body);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,393 @@
+package com.kychub.provider.argos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.RecordComponent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.kychub.canonical.CaseStatus;
+import com.kychub.canonical.CaseUpdate;
+import com.kychub.canonical.CheckResult;
+import com.kychub.canonical.CurrentCase;
+import com.kychub.canonical.NextAction;
+import com.kychub.canonical.UnmappableMessageException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The ARGOS tables against provider doc 002, payload by payload (fixtures built from the doc's tables). */
+class ArgosMappingTest {
+
+    private static final String SUBMISSION = "c5b6a1e2-8f3d-4b7a-9e21-6d4f0a7b3c19";
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Test
+    void theTablesCoverExactlyTheDocumentedValues() {
+        assertThat(ArgosMapping.TRIGGERS).containsOnlyKeys("submit", "approved", "rejected", "updated", "aml",
+                "delete", "injection", "injectionFail", "created", "retry", "aml_monitor");
+        assertThat(ArgosMapping.RESULT_SPELLINGS).containsOnlyKeys("pending", "approved", "rejected", "reject");
+        assertThat(ArgosMapping.STATUSES).containsOnlyKeys("pending", "approved", "rejected");
+        assertThat(ArgosMapping.AML_STATUSES).containsOnlyKeys("not screened", "red flag");
+        assertThat(ArgosMapping.AML_RISK_LEVELS).containsExactlyInAnyOrder("not screened", "high", "medium", "low");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "submit.json,   IN_REVIEW, WAIT,        pending",
+            "approved.json, APPROVED,  NONE,        approved",
+            "rejected.json, REJECTED,  RESTART_KYC, rejected"})
+    void theResultTriggersOpenTheCaseWithTheirStatus(String fixture, CaseStatus status, NextAction nextAction,
+                                                     String providerStatus) throws IOException {
+        CaseUpdate update = ArgosMapping.toCanonical(fixture(fixture), null);
+
+        assertThat(update.provider()).isEqualTo("argos");
+        assertThat(update.providerRef()).isEqualTo(SUBMISSION);
+        assertThat(update.customerId()).isEqualTo("fintech-user-8841");
+        assertThat(update.status()).isEqualTo(status);
+        assertThat(update.nextAction()).isEqualTo(nextAction);
+        assertThat(update.providerStatus()).isEqualTo(providerStatus);
+        assertThat(update.providerEvent()).isEqualTo(fixture.replace(".json", ""));
+        assertThat(update.authoritative()).isFalse();
+    }
+
+    @Test
+    void submitIsDatedByWhenTheSubmissionWasMade() throws IOException {
+        assertThat(ArgosMapping.toCanonical(fixture("submit.json"), null).occurredAt())
+                .isEqualTo(Instant.parse("2024-03-04T09:12:45Z"));
+    }
+
+    @Test
+    void approvedKeepsArgosIdentifiersAndTimesButNoPersonalData() throws IOException {
+        CaseUpdate update = ArgosMapping.toCanonical(fixture("approved.json"), null);
+
+        assertThat(update.occurredAt()).isEqualTo(Instant.parse("2024-03-04T09:30:02Z"));
+        assertThat(update.reasons()).isEmpty();
+        assertThat(update.providerDetails()).containsEntry("applicantId", "APL-20240304-0042")
+                .containsEntry("tokenId", "tok-4f2e9a")
+                .containsEntry("lastTrigger", "approved");
+        assertThat(update.providerDetails().get("kycResult")).isEqualTo(Map.of("status", "approved",
+                "updatedAt", "2024-03-04 09:30:02", "createdAt", "2024-03-04 09:12:45",
+                "kycResultAt", "2024-03-04 09:30:02", "pendingAt", "2024-03-04 09:12:45", "reviewer", "agent"));
+        assertThat(json.writeValueAsString(List.of(update.providerDetails(), update.reasons(), update.checks())))
+                .doesNotContain("KIM MINJI", "1990-07-15", "M70123456",
+                "900715-2345678", "minji.kim@example.com", "203.0.113.45", "loyalty-tier-gold", "Software engineer");
+    }
+
+    @Test
+    void rejectedGivesItsCommentCodeAndCommentAsReasons() throws IOException {
+        CaseUpdate update = ArgosMapping.toCanonical(fixture("rejected.json"), null);
+
+        assertThat(update.status()).isEqualTo(CaseStatus.REJECTED);
+        assertThat(update.reasons()).containsExactly("DOC_EXPIRED", "The identity document has expired.");
+        assertThat(update.providerStatus()).isEqualTo("rejected");
+    }
+
+    @Test
+    void aCommentAsPlainTextIsAReasonToo() {
+        CaseUpdate update = ArgosMapping.toCanonical(event(Map.of("webhook_trigger", "rejected",
+                "submission_id", "s-1", "kyc_result", Map.of("status", "rejected", "comment", "Blurry photo"))), null);
+
+        assertThat(update.reasons()).containsExactly("Blurry photo");
+    }
+
+    @Test
+    void theOtherSpellingsOfTheDocAreRead() throws IOException {
+        ArgosKycEvent event = fixture("approved-other-spellings.json");
+        CaseUpdate update = ArgosMapping.toCanonical(event, null);
+
+        assertThat(update.status()).isEqualTo(CaseStatus.APPROVED);
+        assertThat(update.occurredAt()).isEqualTo(Instant.parse("2024-03-04T09:30:02Z"));
+        Map<String, Object> personal = ArgosMapping.personalData(event);
+        assertThat(personal.get("cf")).isEqualTo(json.readTree(
+                "{\"cf1\":\"loyalty-tier-gold\",\"cf2\":\"ref-77120\",\"cf3\":\"campaign-spring\"}"));
+        assertThat(personal.get("additionalList")).isEqualTo(json.readTree(
+                "{\"answer\":\"Occupation\",\"inputValue\":\"Software engineer\",\"blockType\":\"text\"}"));
+        assertThat(ArgosMapping.personalData(fixture("approved.json")).get("additionalList"))
+                .isEqualTo(ArgosMapping.personalData(fixture("updated.json")).get("additionalList"));
+    }
+
+    @Test
+    void aKycResultGivenAsBareTextIsRead() {
+        CaseUpdate update = ArgosMapping.toCanonical(event(Map.of("webhook_trigger", "approved",
+                "submission_id", "s-1", "kyc_result", "approved")), null);
+
+        assertThat(update.status()).isEqualTo(CaseStatus.APPROVED);
+        assertThat(update.providerDetails().get("kycResult")).isEqualTo(Map.of("status", "approved"));
+    }
+
+    @Test
+    void approvedOrRejectedWithAContradictingResultIsNeverGuessed() {
+        assertThatThrownBy(() -> ArgosMapping.toCanonical(event(Map.of("webhook_trigger", "approved",
+                "submission_id", "s-1", "kyc_result", Map.of("status", "rejected"))), null))
+                .isInstanceOf(UnmappableMessageException.class).hasMessageContaining("contradicts");
+        assertThatThrownBy(() -> ArgosMapping.toCanonical(event(Map.of("webhook_trigger", "rejected",
+                "submission_id", "s-1", "kyc_result", Map.of("status", "on hold"))), null))
+                .isInstanceOf(UnmappableMessageException.class).hasMessageContaining("'on hold'");
+    }
+
+    @Test
+    void updatedWithAChangedResultChangesTheStatusAtItsUpdateTime() throws IOException {
+        CaseUpdate update = ArgosMapping.toCanonical(fixture("updated.json"), approvedCase(Map.of()));
+
+        assertThat(update.status()).isEqualTo(CaseStatus.REJECTED);
+        assertThat(update.providerStatus()).isEqualTo("rejected");
+        assertThat(update.occurredAt()).isEqualTo(Instant.parse("2024-03-05T02:00:00Z"));
+        assertThat(update.authoritative()).isTrue();
+        assertThat(update.providerDetails().get("lastUpdate")).isEqualTo(Map.of("fields", List.of("kyc_result"),
+                "admin", "compliance-lead@fintech.example", "updateTime", "2024-03-05T02:00:00Z"));
+    }
+
+    @Test
+    void updatedOfOtherFieldsKeepsTheStatus() {
+        CaseUpdate update = ArgosMapping.toCanonical(event(Map.of("webhook_trigger", "updated",
+                "submission_id", SUBMISSION, "update_time", "2024-03-05T02:00:00Z",
+                "data", Map.of("update", List.of("fullName"), "kyc_result", "approved"), "fullName", "KIM MIN-JI")),
+                approvedCase(Map.of()));
+
+        assertThat(update.status()).isEqualTo(CaseStatus.APPROVED);
+        assertThat(update.occurredAt()).isNull();
+        assertThat(update.authoritative()).isFalse();
+    }
+
+    @Test
+    void updatedListingKycResultWithoutOneIsNeverGuessed() {
+        assertThatThrownBy(() -> ArgosMapping.toCanonical(event(Map.of("webhook_trigger", "updated",
+                "submission_id", SUBMISSION, "data", Map.of("update", List.of("kyc_result")))), approvedCase(Map.of())))
+                .isInstanceOf(UnmappableMessageException.class).hasMessageContaining("data.kyc_result");
+    }
+
+    @Test
+    void anAmlRedFlagPutsAnApprovedCaseBackInReview() throws IOException {
+        CaseUpdate update = ArgosMapping.toCanonical(fixture("aml.json"), approvedCase(Map.of()));
+
+        assertThat(update.status()).isEqualTo(CaseStatus.IN_REVIEW);
+        assertThat(update.nextAction()).isEqualTo(NextAction.WAIT);
+        assertThat(update.reasons()).containsExactly("AML_RED_FLAG");
+        assertThat(update.providerStatus()).isEqualTo("approved");
+        assertThat(update.authoritative()).isTrue();
+        assertThat(update.occurredAt()).isNull();
+        assertThat(update.checks()).containsExactly(new CheckResult("AML", false, true,
+                Map.of("currentstatus", "Red Flag", "riskLevelSummary", "HIGH")));
+    }
+
+    @Test
+    void notScreenedIsRecordedAndKeepsTheApproval() {
+        CaseUpdate update = ArgosMapping.toCanonical(aml("Not Screened", "Not Screened"), approvedCase(Map.of()));
+
+        assertThat(update.status()).isEqualTo(CaseStatus.APPROVED);
+        assertThat(update.reasons()).isEmpty();
+        assertThat(update.checks()).containsExactly(new CheckResult("AML", false, false,
+                Map.of("currentstatus", "Not Screened", "riskLevelSummary", "Not Screened")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"HIGH", "MEDIUM", "LOW", "high", "Not Screened"})
+    void everyDocumentedRiskLevelIsRead(String level) {
+        assertThat(ArgosMapping.toCanonical(aml("Red Flag", level), approvedCase(Map.of())).checks()).hasSize(1);
+    }
+
+    @Test
+    void unknownAmlValuesAreNeverGuessed() {
+        assertThatThrownBy(() -> ArgosMapping.toCanonical(aml("Clear", "LOW"), approvedCase(Map.of())))
+                .isInstanceOf(UnmappableMessageException.class).hasMessageContaining("currentstatus 'Clear'");
+        assertThatThrownBy(() -> ArgosMapping.toCanonical(aml("Red Flag", "SEVERE"), approvedCase(Map.of())))
+                .isInstanceOf(UnmappableMessageException.class).hasMessageContaining("'SEVERE'");
+        assertThatThrownBy(() -> ArgosMapping.toCanonical(event(Map.of("webhook_trigger", "aml",
+                "submission_id", SUBMISSION)), approvedCase(Map.of())))
+                .isInstanceOf(UnmappableMessageException.class).hasMessageContaining("aml_result");
+    }
+
+    @Test
+    void aRedFlagHoldsALaterDeliveredApprovalAndADashboardDecisionReleasesIt() throws IOException {
+        // The screening came first (out of order): the trigger table says aml means Approved.
+        CaseUpdate aml = ArgosMapping.toCanonical(fixture("aml.json"), null);
+        assertThat(aml.status()).isEqualTo(CaseStatus.IN_REVIEW);
+        assertThat(aml.providerStatus()).isEqualTo("approved");
+
+        CaseUpdate approved = ArgosMapping.toCanonical(fixture("approved.json"), snapshotOf(aml));
+        assertThat(approved.status()).isEqualTo(CaseStatus.IN_REVIEW);
+        assertThat(approved.reasons()).containsExactly("AML_RED_FLAG");
+
+        CaseUpdate dashboard = ArgosMapping.toCanonical(event(Map.of("webhook_trigger", "updated",
+                "submission_id", SUBMISSION, "update_time", "2024-03-05T02:00:00Z",
+                "data", Map.of("update", List.of("kyc_result"), "kyc_result", Map.of("status", "approved")))),
+                snapshotOf(approved));
+        assertThat(dashboard.status()).isEqualTo(CaseStatus.APPROVED);
+        assertThat(dashboard.reasons()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"injection", "injectionFail"})
+    void anInjectionIsAFraudSignalThatKeepsTheStatus(String trigger) throws IOException {
+        ObjectNode body = (ObjectNode) json.readTree(getClass().getResourceAsStream("/fixtures/argos/injection.json"));
+        body.put("webhook_trigger", trigger);
+        CaseUpdate update = ArgosMapping.toCanonical(json.treeToValue(body, ArgosKycEvent.class),
+                approvedCase(Map.of()));
+
+        assertThat(update.status()).isEqualTo(CaseStatus.APPROVED);
+        assertThat(update.reasons()).containsExactly("INJECTION");
+        assertThat(update.checks()).containsExactly(new CheckResult("INJECTION", false, false,
+                Map.of("trigger", trigger, "type", "address", "createdAt", "2024-03-04 09:13:10",
+                        "kycStatus", "approved")));
+        assertThat(update.occurredAt()).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"created", "retry", "aml_monitor"})
+    void newerTriggersAreRecordedNeverGuessedIntoAStatus(String trigger) {
+        CaseUpdate onApproved = ArgosMapping.toCanonical(event(Map.of("webhook_trigger", trigger,
+                "submission_id", SUBMISSION)), approvedCase(Map.of()));
+        CaseUpdate onNothing = ArgosMapping.toCanonical(event(Map.of("webhook_trigger", trigger,
+                "submission_id", SUBMISSION)), null);
+
+        assertThat(onApproved.status()).isEqualTo(CaseStatus.APPROVED);
+        assertThat(onApproved.providerDetails()).containsEntry("lastTrigger", trigger);
+        assertThat(onApproved.checks()).isEmpty();
+        assertThat(onNothing.status()).isEqualTo(CaseStatus.NOT_STARTED);
+        assertThat(onNothing.nextAction()).isEqualTo(NextAction.NONE);
+        assertThat(onNothing.providerStatus()).isNull();
+        assertThat(onNothing.customerId()).isEqualTo(SUBMISSION);
+    }
+
+    @Test
+    void anUnknownTriggerIsNeverGuessed() {
+        assertThatThrownBy(() -> ArgosMapping.toCanonical(event(Map.of("webhook_trigger", "suspended",
+                "submission_id", SUBMISSION)), null))
+                .isInstanceOf(UnmappableMessageException.class)
+                .hasMessage("unknown ARGOS webhook_trigger 'suspended'");
+        assertThatThrownBy(() -> ArgosMapping.toCanonical(event(Map.of("webhook_trigger", "approved")), null))
+                .isInstanceOf(UnmappableMessageException.class).hasMessageContaining("submission_id");
+    }
+
+    @Test
+    void deleteKeepsTheStatusAndMarksTheCaseErased() throws IOException {
+        CaseUpdate update = ArgosMapping.toCanonical(fixture("delete.json"),
+                approvedCase(Map.of("applicantId", "APL-1", "email", "leaked@example.com")));
+
+        assertThat(update.status()).isEqualTo(CaseStatus.APPROVED);
+        assertThat(update.providerDetails()).containsEntry("erased", Map.of("deleteTime", "2024-03-06 11:00:00"))
+                .containsEntry("applicantId", "APL-1")
+                .doesNotContainKey("email");
+    }
+
+    @Test
+    void theCustomerIsTheFintechsUseridElseTheSubmission() throws IOException {
+        assertThat(ArgosMapping.toCanonical(fixture("approved.json"), null).customerId())
+                .isEqualTo("fintech-user-8841");
+        assertThat(ArgosMapping.toCanonical(event(Map.of("webhook_trigger", "submit", "submission_id", "s-9")), null)
+                .customerId()).isEqualTo("s-9");
+        // A case keeps the customer it was opened for.
+        assertThat(ArgosMapping.toCanonical(fixture("approved.json"), approvedCase(Map.of())).customerId())
+                .isEqualTo("customer-of-the-case");
+    }
+
+    @Test
+    void personalDataIsEveryPersonalFieldUnderOneName() throws IOException {
+        Map<String, Object> personal = ArgosMapping.personalData(fixture("approved.json"));
+
+        assertThat(personal).containsOnlyKeys("email", "cf", "ageGroup", "gender", "dateOfBirth", "nationality",
+                "ipAddress", "fullName", "idType", "issuingCountry", "issueDate", "expireDate", "identityNumber",
+                "documentNumber", "additionalList");
+        assertThat(personal).containsEntry("fullName", "KIM MINJI").containsEntry("dateOfBirth", "1990-07-15")
+                .containsEntry("nationality", "KOR").containsEntry("documentNumber", "M70123456");
+        assertThat(ArgosMapping.personalData(fixture("injection.json")).get("cf"))
+                .isEqualTo(json.readTree("{\"cf1\":\"loyalty-tier-gold\",\"cf2\":\"ref-77120\",\"cf3\":\"campaign-spring\"}"));
+        assertThat(ArgosMapping.personalData(fixture("delete.json"))).isEmpty();
+    }
+
+    @Test
+    void everySpellingOfEveryPersonalComponentIsAPersonalField() {
+        Set<String> personal = Set.of("email", "cf", "cf1", "cf2", "cf3", "ageGroup", "gender", "dateOfBirth",
+                "nationality", "ipAddress", "fullName", "idType", "issuingCountry", "issueDate", "expireDate",
+                "identityNumber", "documentNumber", "additionalList");
+        Set<String> spellings = new HashSet<>();
+        for (RecordComponent component : ArgosKycEvent.class.getRecordComponents()) {
+            JsonProperty property = component.getAccessor().getAnnotation(JsonProperty.class);
+            JsonAlias alias = component.getAccessor().getAnnotation(JsonAlias.class);
+            if (personal.contains(component.getName())) {
+                spellings.add(property.value());
+                if (alias != null) {
+                    spellings.addAll(List.of(alias.value()));
+                }
+            } else {
+                assertThat(ArgosMapping.PERSONAL_FIELDS).as(component.getName()).doesNotContain(property.value());
+            }
+        }
+        assertThat(ArgosMapping.PERSONAL_FIELDS).containsExactlyInAnyOrderElementsOf(spellings);
+    }
+
+    @Test
+    void scrubbingRemovesEveryPersonalFieldAtAnyDepthAndKeepsTheRest() throws IOException {
+        JsonNode body = json.readTree(getClass().getResourceAsStream("/fixtures/argos/approved.json"));
+        List<String> removed = new ArrayList<>();
+
+        assertThat(ArgosMapping.scrub(body, removed)).isTrue();
+        assertThat(body.toString()).doesNotContain("KIM MINJI", "1990-07-15", "M70123456", "900715-2345678",
+                "minji.kim@example.com", "203.0.113.45", "loyalty-tier-gold", "Software engineer", "female");
+        assertThat(body.get("submission_id").asText()).isEqualTo(SUBMISSION);
+        assertThat(body.get("userid").asText()).isEqualTo("fintech-user-8841");
+        assertThat(body.at("/kyc_result/status").asText()).isEqualTo("approved");
+        assertThat(removed).contains("KIM MINJI", "Software engineer", "loyalty-tier-gold", "minji.kim@example.com");
+        assertThat(ArgosMapping.scrub(json.readTree(getClass().getResourceAsStream("/fixtures/argos/delete.json")),
+                new ArrayList<>())).isFalse();
+    }
+
+    @Test
+    void timesAreReadInEveryLikelyFormAndOtherwiseIgnored() {
+        assertThat(ArgosMapping.instant("2024-03-04 09:30:02")).isEqualTo(Instant.parse("2024-03-04T09:30:02Z"));
+        assertThat(ArgosMapping.instant("2024-03-04T09:30:02")).isEqualTo(Instant.parse("2024-03-04T09:30:02Z"));
+        assertThat(ArgosMapping.instant("2024-03-04T09:30:02.123Z"))
+                .isEqualTo(Instant.parse("2024-03-04T09:30:02.123Z"));
+        assertThat(ArgosMapping.instant("2024-03-04T18:30:02+09:00")).isEqualTo(Instant.parse("2024-03-04T09:30:02Z"));
+        assertThat(ArgosMapping.instant("1709544602")).isEqualTo(Instant.parse("2024-03-04T09:30:02Z"));
+        assertThat(ArgosMapping.instant("1709544602000")).isEqualTo(Instant.parse("2024-03-04T09:30:02Z"));
+        assertThat(ArgosMapping.instant("{update_at}")).isNull();
+        assertThat(ArgosMapping.instant(null)).isNull();
+    }
+
+    private ArgosKycEvent aml(String currentStatus, String riskLevel) {
+        return event(Map.of("webhook_trigger", "aml", "submission_id", SUBMISSION,
+                "aml_result", Map.of("currentstatus", currentStatus, "risk_level_summary", riskLevel)));
+    }
+
+    private static CurrentCase.Snapshot approvedCase(Map<String, Object> details) {
+        return new CurrentCase.Snapshot(UUID.randomUUID(), "customer-of-the-case", CaseStatus.APPROVED,
+                NextAction.NONE, List.of(), "approved", details, Instant.parse("2024-03-04T09:30:02Z"));
+    }
+
+    /** The case as the store would hold it after the update, read back through JSON as the store reads it. */
+    private CurrentCase.Snapshot snapshotOf(CaseUpdate update) throws IOException {
+        Map<String, Object> details = json.readValue(json.writeValueAsString(update.providerDetails()),
+                new TypeReference<LinkedHashMap<String, Object>>() { });
+        return new CurrentCase.Snapshot(UUID.randomUUID(), update.customerId(), update.status(), update.nextAction(),
+                update.reasons(), update.providerStatus(), details, update.occurredAt());
+    }
+
+    private ArgosKycEvent event(Map<String, Object> body) {
+        return json.convertValue(body, ArgosKycEvent.class);
+    }
+
+    private ArgosKycEvent fixture(String name) throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/fixtures/argos/" + name)) {
+            return json.readValue(in, ArgosKycEvent.class);
+        }
+    }
+}
