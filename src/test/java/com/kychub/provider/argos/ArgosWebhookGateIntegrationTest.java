@@ -25,6 +25,7 @@ class ArgosWebhookGateIntegrationTest {
     void withoutAChosenSchemeTheWebhookRouteStaysStopped() throws Exception {
         try (ConfigurableApplicationContext hub = new SpringApplicationBuilder(KycHubApplication.class).run(
                 "--server.port=0",
+                "--camel.main.name=kyc-hub-argos-gate",
                 "--kyc.db.local-database=" + System.getProperty("kyc.test.database", "kyc_hub_test") + "_argos_gate",
                 "--kyc.db.embedded-port=54331",
                 "--kyc.db.embedded-data-directory=target/embedded-postgres-argos-gate",
