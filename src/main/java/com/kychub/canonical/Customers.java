@@ -1,8 +1,5 @@
 package com.kychub.canonical;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -16,6 +13,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.kychub.inbound.DedupKeys;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -94,7 +92,7 @@ public class Customers {
         return jdbc.queryForObject("""
                 insert into customer_document (customer_id, type, file_name, content_type, content, sha256)
                 values (?, ?, ?, ?, ?, ?) returning id""", Long.class,
-                customerId, type, fileName, contentType, content, sha256(content));
+                customerId, type, fileName, contentType, content, DedupKeys.sha256Hex(content));
     }
 
     /** The newest document id of each type the hub holds for the customer. */
@@ -163,14 +161,6 @@ public class Customers {
             return json.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot serialise", e);
-        }
-    }
-
-    private static String sha256(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -2,9 +2,6 @@ package com.kychub.provider.argos;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 
@@ -13,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kychub.KycProperties;
 import com.kychub.canonical.UnmappableMessageException;
 import com.kychub.inbound.ConfigurableWebhookAuthenticator;
+import com.kychub.inbound.DedupKeys;
 import com.kychub.inbound.WebhookDoor;
 import com.kychub.inbound.WebhookRejectedException;
 import com.kychub.inbound.WebhookRouteGate;
@@ -164,12 +162,7 @@ public class ArgosWebhook implements WebhookRouteGate.Gated {
     }
 
     private String key(JsonNode tree) {
-        try {
-            byte[] compact = json.writeValueAsString(tree).getBytes(StandardCharsets.UTF_8);
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(compact));
-        } catch (IOException | NoSuchAlgorithmException e) {
-            throw new IllegalStateException("cannot compute the dedup key", e);
-        }
+        return DedupKeys.ofContent(json, tree);
     }
 
     private JsonNode parse(byte[] body) {

@@ -2,10 +2,7 @@ package com.kychub.provider.connectfi;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +19,7 @@ import com.kychub.canonical.CaseView;
 import com.kychub.canonical.Customers;
 import com.kychub.canonical.NextAction;
 import com.kychub.canonical.UnmappableMessageException;
+import com.kychub.inbound.DedupKeys;
 import com.kychub.inbound.Inbox;
 import org.apache.camel.Body;
 import org.apache.camel.Variable;
@@ -120,7 +118,7 @@ public class ConnectfiMessages {
             return;
         }
         inbox.store(PROVIDER, "POLL", "compliance-status", connectfiCustomerId, null,
-                "status:" + connectfiCustomerId + ":" + sha256(status) + ":" + System.currentTimeMillis(), Map.of(),
+                "status:" + connectfiCustomerId + ":" + DedupKeys.sha256Hex(status.getBytes(StandardCharsets.UTF_8)) + ":" + System.currentTimeMillis(), Map.of(),
                 status);
     }
 
@@ -236,14 +234,5 @@ public class ConnectfiMessages {
             throw new UnmappableMessageException("the " + what + " has no '" + field + "'");
         }
         return value.asText();
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,16 +1,13 @@
 package com.kychub.provider.connectfi;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kychub.KycProperties;
 import com.kychub.inbound.ConfigurableWebhookAuthenticator;
+import com.kychub.inbound.DedupKeys;
 import com.kychub.inbound.WebhookDoor;
 import com.kychub.inbound.WebhookRejectedException;
 import com.kychub.inbound.WebhookRouteGate;
@@ -79,11 +76,6 @@ public class ConnectfiWebhookIntake implements WebhookRouteGate.Gated {
                 throw WebhookRejectedException.badRequest("'data." + field + "' must be a string of at most 100 characters");
             }
         }
-        try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(json.writeValueAsString(tree).getBytes(StandardCharsets.UTF_8)));
-        } catch (IOException | NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return DedupKeys.ofContent(json, tree);
     }
 }

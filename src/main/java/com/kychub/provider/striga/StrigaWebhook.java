@@ -2,14 +2,12 @@ package com.kychub.provider.striga;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kychub.KycProperties;
+import com.kychub.inbound.DedupKeys;
 import com.kychub.inbound.HmacSignatures;
 import com.kychub.inbound.WebhookDoor;
 import com.kychub.inbound.WebhookRejectedException;
@@ -77,7 +75,7 @@ public class StrigaWebhook {
             throw WebhookRejectedException.badRequest("the body is not a Striga KYC webhook: "
                     + e.getClass().getSimpleName());
         }
-        return "sha256:" + sha256(compact(body));
+        return DedupKeys.ofContent(json, tree);
     }
 
     private static void requireText(JsonNode tree, String field) {
@@ -104,14 +102,6 @@ public class StrigaWebhook {
             return json.writeValueAsString(tree).getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {
             return null;
-        }
-    }
-
-    private static String sha256(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
         }
     }
 }
