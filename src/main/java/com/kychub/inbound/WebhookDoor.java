@@ -19,8 +19,9 @@ import org.springframework.stereotype.Component;
 /**
  * The door of the inbox, called by every provider's webhook route in {@code routes/}: {@link #receive} first,
  * then the provider's own checks, then {@link #accept}. Variables it reads and sets:
- * {@code provider} (set by the provider's route), {@code httpHeaders} (the request's HTTP headers, lowercased,
- * credentials redacted), {@code dedupKey} (set by the provider's intake bean).
+ * {@code provider} (set by the provider's route), {@code httpHeaders} (the request's HTTP headers, lowercased, as
+ * received: header-based authentication reads them), {@code dedupKey} (set by the provider's intake bean). The copy
+ * {@link #accept} stores has its credentials redacted.
  */
 @Component
 public class WebhookDoor {
@@ -67,7 +68,7 @@ public class WebhookDoor {
         in.getHeaders().forEach((name, value) -> {
             if (!name.startsWith("Camel") && value != null) {
                 String key = name.toLowerCase(Locale.ROOT);
-                headers.put(key, REDACTED.contains(key) ? "[redacted]" : value.toString());
+                headers.put(key, value.toString());
             }
         });
         in.removeHeaders("*");
@@ -80,7 +81,9 @@ public class WebhookDoor {
     public void accept(Exchange exchange) throws JsonProcessingException {
         String provider = exchange.getVariable("provider", String.class);
         String dedupKey = exchange.getVariable("dedupKey", String.class);
-        Map<String, String> headers = exchange.getVariable(HTTP_HEADERS, Map.class);
+        Map<String, String> headers = new TreeMap<>(exchange.getVariable(HTTP_HEADERS, Map.class));
+        // Credentials are checked at the door, never stored.
+        headers.replaceAll((name, value) -> REDACTED.contains(name) ? "[redacted]" : value);
         String body = new String(exchange.getIn().getBody(byte[].class), StandardCharsets.UTF_8);
         Inbox.Stored stored = inbox.store(provider, "WEBHOOK", dedupKey, headers, body);
         if (stored.duplicate()) {
