@@ -50,7 +50,7 @@ public record KycProperties(
     }
 
     public record Providers(@DefaultValue Striga striga, @DefaultValue Connectfi connectfi,
-                            @DefaultValue Argos argos) {
+                            @DefaultValue Argos argos, @DefaultValue Ondato ondato) {
     }
 
     /**
@@ -112,5 +112,39 @@ public record KycProperties(
             @DefaultValue("none") String encryption,
             String apiKey,
             String secretKey) {
+    }
+
+    /**
+     * Ondato: the IDV API (starts verifications, {@code GET /v1/identity-verifications/{id}}) and the KYC ID API
+     * ({@code GET /v1/identifications/{id}}), the setup the hub starts verifications with, the IDV URL given to the
+     * customer ({@code {id}} is the verification id), how the hub authenticates to the APIs, and the HTTP Basic
+     * credentials Ondato's webhooks carry ({@code KYC_ONDATO_WEBHOOK_USER} / {@code KYC_ONDATO_WEBHOOK_PASSWORD}).
+     */
+    public record Ondato(
+            @DefaultValue("http://127.0.0.1:9999") String idvBaseUrl,
+            @DefaultValue("http://127.0.0.1:9999") String kycBaseUrl,
+            String setupId,
+            @DefaultValue("https://idv.ondato.com/?id={id}") String idvUrlTemplate,
+            @DefaultValue OndatoApiAuth apiAuth,
+            String webhookUser,
+            String webhookPassword,
+            @DefaultValue("10") int requestsPerSecond,
+            @DefaultValue("30") int circuitOpenSeconds) {
+    }
+
+    /**
+     * How the hub authenticates its calls to Ondato: {@code api-key} (header {@code api-key-header} carrying
+     * {@code KYC_ONDATO_API_KEY}) or {@code oauth2} (client credentials at {@code token-url} with
+     * {@code KYC_ONDATO_CLIENT_ID} / {@code KYC_ONDATO_CLIENT_SECRET} and {@code scope}; the token is reused until
+     * shortly before it expires).
+     */
+    public record OndatoApiAuth(
+            @DefaultValue("api-key") String scheme,
+            @DefaultValue("X-Api-Key") String apiKeyHeader,
+            String apiKey,
+            String tokenUrl,
+            String clientId,
+            String clientSecret,
+            String scope) {
     }
 }

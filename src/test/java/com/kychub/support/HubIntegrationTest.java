@@ -55,7 +55,15 @@ import org.springframework.test.context.DynamicPropertySource;
         "kyc.providers.connectfi.poll-period=1h",
         "camel.component.http.response-timeout=1500",
         "kyc.providers.connectfi.requests-per-second=1000",
-        "kyc.providers.connectfi.circuit-open-seconds=1"})
+        "kyc.providers.connectfi.circuit-open-seconds=1",
+        "kyc.providers.ondato.setup-id=" + HubIntegrationTest.ONDATO_SETUP_ID,
+        "kyc.providers.ondato.api-auth.scheme=api-key",
+        "kyc.providers.ondato.api-auth.api-key-header=X-Api-Key",
+        "kyc.providers.ondato.api-auth.api-key=" + HubIntegrationTest.ONDATO_API_KEY,
+        "kyc.providers.ondato.webhook-user=" + HubIntegrationTest.ONDATO_WEBHOOK_USER,
+        "kyc.providers.ondato.webhook-password=" + HubIntegrationTest.ONDATO_WEBHOOK_PASSWORD,
+        "kyc.providers.ondato.requests-per-second=1000",
+        "kyc.providers.ondato.circuit-open-seconds=1"})
 public abstract class HubIntegrationTest {
 
     public static final String API_KEY = "test-api-key";
@@ -64,6 +72,10 @@ public abstract class HubIntegrationTest {
     public static final String CONNECTFI_SECRET = "test-connectfi-secret";
     public static final String ARGOS_WEBHOOK_SECRET = "test-argos-webhook-secret";
     public static final String ARGOS_API_KEY = "test-argos-api-key";
+    public static final String ONDATO_SETUP_ID = "test-ondato-setup";
+    public static final String ONDATO_API_KEY = "test-ondato-api-key";
+    public static final String ONDATO_WEBHOOK_USER = "ondato-hook";
+    public static final String ONDATO_WEBHOOK_PASSWORD = "test-ondato-password";
 
     /** The providers' APIs, stubbed on loopback; every test starts with no stubs and no recorded requests. */
     protected static final WireMockServer PROVIDERS = new WireMockServer(
@@ -76,6 +88,9 @@ public abstract class HubIntegrationTest {
     @DynamicPropertySource
     static void providerUrls(DynamicPropertyRegistry registry) {
         registry.add("kyc.providers.connectfi.base-url", PROVIDERS::baseUrl);
+        // Ondato's two APIs on distinct prefixes, so a call to the wrong one finds no stub.
+        registry.add("kyc.providers.ondato.idv-base-url", () -> PROVIDERS.baseUrl() + "/ondato-idv");
+        registry.add("kyc.providers.ondato.kyc-base-url", () -> PROVIDERS.baseUrl() + "/ondato-kyc");
     }
 
     protected static final ObjectMapper JSON = new ObjectMapper();

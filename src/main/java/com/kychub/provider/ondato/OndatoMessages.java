@@ -1,0 +1,227 @@
+package com.kychub.provider.ondato;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.kychub.KycProperties;
+import com.kychub.canonical.CanonicalStore;
+import com.kychub.canonical.CaseQueries;
+import com.kychub.canonical.CaseUpdate;
+import com.kychub.canonical.CaseView;
+import com.kychub.canonical.Customers;
+import com.kychub.canonical.UnmappableMessageException;
+import com.kychub.inbound.Inbox;
+import org.apache.camel.Body;
+import org.apache.camel.Variable;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * What {@code ondato-process} does with each kind of Ondato message, called from
+ * {@code routes/ondato-kyc.camel.yaml} inside the inbox worker's transaction:
+ * <ul>
+ * <li>a webhook names the identity verification it is about; the route pulls that verification from the IDV API and
+ * {@link #storeVerification} puts the answer in the inbox, caused by the webhook;</li>
+ * <li>a pulled identity verification names its KYC identification ({@code step.kycIdentification.id}); the route
+ * pulls it from the KYC ID API and {@link #storeIdentification} puts it in the inbox. Without one the customer has
+ * not reached that step: {@link #withoutIdentification};</li>
+ * <li>a pulled identification is the truth about the case: {@link OndatoMapping};</li>
+ * <li>the answer to the hub's {@code POST /v1/identity-verifications} names the case and gives the IDV URL.</li>
+ * </ul>
+ * Pulled answers are stored as received (they hold personal data: names, documents, dates of birth); only ids,
+ * statuses and rejection reasons leave them.
+ */
+@Component("ondato")
+public class OndatoMessages {
+
+    static final String PROVIDER = OndatoMapping.PROVIDER;
+    /** The reference of a case opened before Ondato assigned a verification id. */
+    static final String BEFORE_VERIFICATION = "customer:";
+
+    private final Customers customers;
+    private final CanonicalStore store;
+    private final CaseQueries cases;
+    private final Inbox inbox;
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+    private final KycProperties.Ondato settings;
+
+    public OndatoMessages(Customers customers, CanonicalStore store, CaseQueries cases, Inbox inbox,
+                          JdbcTemplate jdbc, ObjectMapper json, KycProperties properties) {
+        this.customers = customers;
+        this.store = store;
+        this.cases = cases;
+        this.inbox = inbox;
+        this.jdbc = jdbc;
+        this.json = json;
+        this.settings = properties.providers().ondato();
+    }
+
+    /** KycIdentification.* events carry the verification id as {@code payload.identityVerificationId}. */
+    public String verificationOfIdentificationEvent(@Body OndatoWebhook webhook) {
+        return verificationId(webhook, "identityVerificationId");
+    }
+
+    /** IdentityVerification.* and Idv.* events carry the IDV resource itself: its {@code payload.id}. */
+    public String verificationOfVerificationEvent(@Body OndatoWebhook webhook) {
+        return verificationId(webhook, "id");
+    }
+
+    public void unknownEvent(@Body OndatoWebhook webhook) {
+        throw new UnmappableMessageException("unknown Ondato event type '" + webhook.type() + "'");
+    }
+
+    /** Stores the identity verification pulled after a webhook in the inbox, as caused by that webhook. */
+    public List<CaseUpdate> storeVerification(@Body String answer, @Variable("subject") String verificationId,
+                                              @Variable("inboxMessageId") Long webhookMessageId) {
+        inbox.store(PROVIDER, "POLL", "identity-verification", verificationId, webhookMessageId,
+                "verification:" + verificationId + ":after:" + webhookMessageId, Map.of(), answer);
+        return List.of();
+    }
+
+    /** The KYC identification a pulled identity verification names, or null when it names none yet. */
+    public String kycIdentificationId(@Body String verification) {
+        JsonNode id = OndatoWebhook.field(OndatoWebhook.field(OndatoWebhook.field(read(verification), "step"),
+                "kycIdentification"), "id");
+        if (id == null || id.isNull()) {
+            return null;
+        }
+        if (!id.isTextual() || !OndatoRequests.ID.matcher(id.asText()).matches()) {
+            throw new UnmappableMessageException("the identity verification's step.kycIdentification.id is not an id");
+        }
+        return id.asText();
+    }
+
+    /** Stores the identification pulled for an identity verification, as caused by the verification's message. */
+    public List<CaseUpdate> storeIdentification(@Body String answer, @Variable("subject") String verificationId,
+                                                @Variable("kycIdentificationId") String kycIdentificationId,
+                                                @Variable("inboxMessageId") Long verificationMessageId) {
+        inbox.store(PROVIDER, "POLL", "identification", verificationId, verificationMessageId,
+                "identification:" + kycIdentificationId + ":after:" + verificationMessageId, Map.of(), answer);
+        return List.of();
+    }
+
+    /** An identity verification the customer has not taken to the identification step: the IDV URL is the way on. */
+    public CaseUpdate withoutIdentification(@Body String verification, @Variable("subject") String verificationId,
+                                            @Variable("inboxMessageId") Long messageId) {
+        String status = OndatoWebhook.text(read(verification), "status");
+        return OndatoMapping.withoutIdentification(verificationId, customerOf(verificationId), status,
+                idvUrl(verificationId), causeOf(messageId));
+    }
+
+    /** A KYC identification pulled from the KYC ID API: the truth. */
+    public CaseUpdate onIdentification(@Body String body, @Variable("subject") String verificationId,
+                                       @Variable("inboxMessageId") Long messageId) {
+        JsonNode identification = read(body);
+        OndatoRequests.id(verificationId);
+        return OndatoMapping.identification(verificationId, customerOf(verificationId),
+                OndatoWebhook.text(identification, "id"), OndatoWebhook.text(identification, "status"),
+                rejectionReasons(identification), idvUrl(verificationId), causeOf(messageId));
+    }
+
+    /**
+     * The answer to {@code POST /v1/identity-verifications} (subject: the fintech's customer id): links the customer
+     * to the verification, names the case after it and keeps the IDV URL as the case's COMPLETE_VERIFICATION action.
+     */
+    public CaseUpdate onVerificationCreated(@Body String body, @Variable("subject") String customerId) {
+        String verificationId = OndatoWebhook.text(read(body), "id");
+        if (verificationId == null || !OndatoRequests.ID.matcher(verificationId).matches()) {
+            throw new UnmappableMessageException("the identity-verification answer has no 'id'");
+        }
+        customers.linkByCustomer(PROVIDER, customerId).ifPresentOrElse(
+                link -> customers.setCurrentRef(PROVIDER, link.providerCustomerId(), verificationId),
+                () -> customers.link(PROVIDER, verificationId, customerId, verificationId));
+        store.renameCase(PROVIDER, BEFORE_VERIFICATION + customerId, verificationId);
+        return OndatoMapping.started(verificationId, customerId, idvUrl(verificationId));
+    }
+
+    public void unknownMessage(@Variable("messageType") String messageType) {
+        throw new UnmappableMessageException("unknown Ondato message type '" + messageType + "'");
+    }
+
+    /**
+     * Rejection reasons as the identification carries them: {@code rejectionReasons} (strings, or objects with a
+     * {@code reason}, {@code code} or {@code name}) or a single {@code rejectionReason}; kept only when present.
+     */
+    static List<String> rejectionReasons(JsonNode identification) {
+        List<String> reasons = new ArrayList<>();
+        JsonNode list = OndatoWebhook.field(identification, "rejectionReasons");
+        if (list != null && list.isArray()) {
+            for (JsonNode reason : list) {
+                String text = reason.isTextual() ? reason.asText() : firstText(reason, "reason", "code", "name");
+                if (text != null && !text.isBlank()) {
+                    reasons.add(text);
+                }
+            }
+        }
+        String single = OndatoWebhook.text(identification, "rejectionReason");
+        if (single != null && !reasons.contains(single)) {
+            reasons.add(single);
+        }
+        return reasons;
+    }
+
+    private static String firstText(JsonNode node, String... names) {
+        for (String name : names) {
+            String text = OndatoWebhook.text(node, name);
+            if (text != null) {
+                return text;
+            }
+        }
+        return null;
+    }
+
+    private String verificationId(OndatoWebhook webhook, String field) {
+        String id = OndatoWebhook.text(webhook.payload(), field);
+        if (id == null || !OndatoRequests.ID.matcher(id).matches()) {
+            throw new UnmappableMessageException("Ondato " + webhook.type() + " without a valid payload." + field);
+        }
+        return id;
+    }
+
+    /**
+     * The fintech's customer of a verification: the one of its case, or of the link the hub made when it started
+     * it. A verification started outside the hub gets a customer of its own, named by the verification id.
+     */
+    private String customerOf(String verificationId) {
+        return cases.findCases(PROVIDER, verificationId, 1).stream().findFirst()
+                .map(CaseView::customerId)
+                .or(() -> customers.linkByProviderId(PROVIDER, verificationId).map(Customers.ProviderLink::customerId))
+                .orElseGet(() -> customers.link(PROVIDER, verificationId, verificationId, verificationId).customerId());
+    }
+
+    private String idvUrl(String verificationId) {
+        return OndatoMapping.idvUrl(settings.idvUrlTemplate(), verificationId);
+    }
+
+    /** The event type of the webhook at the start of this message's chain of pulls, if a webhook started it. */
+    private String causeOf(Long messageId) {
+        if (messageId == null) {
+            return null;
+        }
+        List<String> bodies = jdbc.queryForList("""
+                with recursive chain (id, caused_by, channel, body, depth) as (
+                    select id, caused_by, channel, body, 0 from inbound_message where id = ?
+                    union all
+                    select m.id, m.caused_by, m.channel, m.body, c.depth + 1
+                    from inbound_message m join chain c on m.id = c.caused_by where c.depth < 5)
+                select body from chain where channel = 'WEBHOOK' limit 1""", String.class, messageId);
+        return bodies.isEmpty() ? null : OndatoWebhook.text(read(bodies.get(0)), "type");
+    }
+
+    private JsonNode read(String body) {
+        try {
+            JsonNode tree = json.readTree(body);
+            if (tree == null || !tree.isObject()) {
+                throw new UnmappableMessageException("the Ondato answer is not a JSON object");
+            }
+            return tree;
+        } catch (IOException e) {
+            throw new UnmappableMessageException("the Ondato answer is not valid JSON");
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package com.kychub.provider.ondato;
+
+import java.io.IOException;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.kychub.KycProperties;
+import com.kychub.canonical.UnmappableMessageException;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+import org.springframework.util.StringUtils;
+
+/**
+ * Builds the hub's calls to Ondato for {@code routes/ondato-kyc.camel.yaml}: each sets the body and the variables
+ * {@code api} ({@code idv}: the IDV API, {@code kyc}: the KYC ID API), {@code httpMethod}, {@code path}, and for an
+ * action {@code answerType} (how the inbox files the answer) and {@code subject}.
+ */
+@Component("ondatoRequests")
+public class OndatoRequests {
+
+    /** Ids go into request paths: they must be plain. */
+    static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,100}");
+
+    private final KycProperties.Ondato settings;
+    private final ObjectMapper json;
+
+    public OndatoRequests(KycProperties properties, ObjectMapper json) {
+        this.settings = properties.providers().ondato();
+        this.json = json;
+    }
+
+    /** {@code POST /v1/identity-verifications} with the configured {@code setupId} (doc 003, step 1). */
+    public void createIdentityVerification(Exchange exchange) throws IOException {
+        if (!StringUtils.hasText(settings.setupId())) {
+            throw new IllegalStateException("kyc.providers.ondato.setup-id (KYC_ONDATO_SETUP_ID) is not set");
+        }
+        exchange.getIn().setBody(json.writeValueAsString(json.createObjectNode().put("setupId", settings.setupId())));
+        exchange.setVariable("api", "idv");
+        exchange.setVariable("httpMethod", "POST");
+        exchange.setVariable("path", "/v1/identity-verifications");
+        exchange.setVariable("answerType", "identity-verification-created");
+        exchange.setVariable("subject", exchange.getVariable("customerId", String.class));
+    }
+
+    /** {@code GET /v1/identity-verifications/{id}} (IDV API) for the verification in the variable {@code subject}. */
+    public void identityVerification(Exchange exchange) {
+        get(exchange, "idv", "/v1/identity-verifications/" + id(exchange.getVariable("subject", String.class)));
+    }
+
+    /** {@code GET /v1/identifications/{id}} (KYC ID API) for the variable {@code kycIdentificationId}. */
+    public void identification(Exchange exchange) {
+        get(exchange, "kyc", "/v1/identifications/" + id(exchange.getVariable("kycIdentificationId", String.class)));
+    }
+
+    public void unknownAction(Exchange exchange) {
+        throw new UnmappableMessageException("unknown Ondato action '"
+                + exchange.getVariable("action", String.class) + "'");
+    }
+
+    private static void get(Exchange exchange, String api, String path) {
+        exchange.getIn().setBody(null);
+        exchange.setVariable("api", api);
+        exchange.setVariable("httpMethod", "GET");
+        exchange.setVariable("path", path);
+    }
+
+    static String id(String value) {
+        if (value == null || !ID.matcher(value).matches()) {
+            throw new UnmappableMessageException("not an Ondato id");
+        }
+        return value;
+    }
+}
