@@ -1,5 +1,6 @@
 package com.kychub.api;
 
+import com.kychub.canonical.ProviderNotConfiguredException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -25,6 +26,11 @@ public class ApiExceptionHandler {
     @ExceptionHandler(ResponseStatusException.class)
     ResponseEntity<ApiError> status(ResponseStatusException e) {
         return answer(e.getStatusCode(), e.getReason());
+    }
+
+    @ExceptionHandler(ProviderNotConfiguredException.class)
+    ResponseEntity<ApiError> notConfigured(ProviderNotConfiguredException e) {
+        return answer(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

@@ -3,6 +3,7 @@ package com.kychub.provider.ondato;
 import java.util.List;
 import java.util.UUID;
 
+import com.kychub.KycProperties;
 import com.kychub.canonical.CanonicalStore;
 import com.kychub.canonical.CaseQueries;
 import com.kychub.canonical.CaseStatus;
@@ -11,7 +12,9 @@ import com.kychub.canonical.Customers;
 import com.kychub.canonical.NextAction;
 import com.kychub.canonical.OnboardingStarter;
 import com.kychub.canonical.ProviderAction;
+import com.kychub.canonical.ProviderNotConfiguredException;
 import org.springframework.stereotype.Component;
+import org.springframework.util.StringUtils;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
@@ -27,11 +30,13 @@ public class OndatoOnboarding implements OnboardingStarter {
     private final Customers customers;
     private final CanonicalStore store;
     private final CaseQueries cases;
+    private final KycProperties.Ondato settings;
 
-    public OndatoOnboarding(Customers customers, CanonicalStore store, CaseQueries cases) {
+    public OndatoOnboarding(Customers customers, CanonicalStore store, CaseQueries cases, KycProperties properties) {
         this.customers = customers;
         this.store = store;
         this.cases = cases;
+        this.settings = properties.providers().ondato();
     }
 
     @Override
@@ -42,6 +47,10 @@ public class OndatoOnboarding implements OnboardingStarter {
     @Override
     @Transactional
     public UUID start(String customerId) {
+        if (!StringUtils.hasText(settings.setupId())) {
+            // Better said now than by a start call that can only die.
+            throw new ProviderNotConfiguredException("Ondato is not configured: KYC_ONDATO_SETUP_ID is not set");
+        }
         String ref = customers.linkByCustomer(OndatoMapping.PROVIDER, customerId)
                 .map(Customers.ProviderLink::currentRef)
                 .orElse(OndatoMessages.BEFORE_VERIFICATION + customerId);

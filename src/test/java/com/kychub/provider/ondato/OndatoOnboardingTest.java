@@ -1,0 +1,22 @@
+package com.kychub.provider.ondato;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.kychub.KycProperties;
+import com.kychub.canonical.ProviderNotConfiguredException;
+import org.junit.jupiter.api.Test;
+
+class OndatoOnboardingTest {
+
+    @Test
+    void withoutASetupIdNoVerificationIsStartedAndTheCallerIsToldWhy() {
+        KycProperties.Ondato unconfigured = new KycProperties.Ondato("http://127.0.0.1:1", "http://127.0.0.1:1", " ",
+                "https://idv.ondato.com/?id={id}", null, null, null, 10, 30);
+        OndatoOnboarding onboarding = new OndatoOnboarding(null, null, null,
+                new KycProperties(null, null, null, new KycProperties.Providers(null, null, null, unconfigured)));
+
+        assertThatThrownBy(() -> onboarding.start("c-1"))
+                .isInstanceOf(ProviderNotConfiguredException.class)
+                .hasMessageContaining("KYC_ONDATO_SETUP_ID");
+    }
+}
