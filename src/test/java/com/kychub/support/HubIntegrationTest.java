@@ -55,7 +55,16 @@ import org.springframework.test.context.DynamicPropertySource;
         "kyc.providers.connectfi.poll-period=1h",
         "camel.component.http.response-timeout=1500",
         "kyc.providers.connectfi.requests-per-second=1000",
-        "kyc.providers.connectfi.circuit-open-seconds=1"})
+        "kyc.providers.connectfi.circuit-open-seconds=1",
+        "kyc.providers.width.api-key=" + HubIntegrationTest.WIDTH_API_KEY,
+        "kyc.providers.width.domain-id=" + HubIntegrationTest.WIDTH_DOMAIN,
+        "kyc.providers.width.api-secret=" + HubIntegrationTest.WIDTH_SECRET,
+        // WIDTH executions are polled for real in tests, fast: a few polls pass in a second.
+        "kyc.providers.width.poll-every=250ms",
+        "kyc.providers.width.ocr-result-delay=250ms",
+        "kyc.providers.width.poll-tick-millis=100",
+        "kyc.providers.width.requests-per-second=1000",
+        "kyc.providers.width.circuit-open-seconds=1"})
 public abstract class HubIntegrationTest {
 
     public static final String API_KEY = "test-api-key";
@@ -64,6 +73,9 @@ public abstract class HubIntegrationTest {
     public static final String CONNECTFI_SECRET = "test-connectfi-secret";
     public static final String ARGOS_WEBHOOK_SECRET = "test-argos-webhook-secret";
     public static final String ARGOS_API_KEY = "test-argos-api-key";
+    public static final String WIDTH_API_KEY = "test-width-api-key";
+    public static final String WIDTH_DOMAIN = "test-width-domain";
+    public static final String WIDTH_SECRET = "test-width-secret";
 
     /** The providers' APIs, stubbed on loopback; every test starts with no stubs and no recorded requests. */
     protected static final WireMockServer PROVIDERS = new WireMockServer(
@@ -76,6 +88,7 @@ public abstract class HubIntegrationTest {
     @DynamicPropertySource
     static void providerUrls(DynamicPropertyRegistry registry) {
         registry.add("kyc.providers.connectfi.base-url", PROVIDERS::baseUrl);
+        registry.add("kyc.providers.width.base-url", PROVIDERS::baseUrl);
     }
 
     protected static final ObjectMapper JSON = new ObjectMapper();
