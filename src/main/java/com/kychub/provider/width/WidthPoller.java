@@ -11,7 +11,8 @@ import org.springframework.stereotype.Component;
 /**
  * Claims the WIDTH executions due for a status poll ({@code FOR UPDATE SKIP LOCKED}: two hub instances never poll the
  * same execution in one round) and moves their next poll {@code poll-every} on: one Quartz job for all executions,
- * never one per execution. An execution whose OCR result is awaited also has {@code workflow.kyc.ocr.data} polled.
+ * never one per execution. An execution whose OCR result is awaited (and not already in the inbox) also has
+ * {@code workflow.kyc.ocr.data} polled.
  */
 @Component("widthPoller")
 public class WidthPoller {
@@ -35,7 +36,11 @@ public class WidthPoller {
                              where provider = 'width' and next_poll_at <= now() and provider_ref not like 'customer:%'
                              order by next_poll_at limit ? for update skip locked)
                 returning provider_ref, provider_details ->> 'referenceId' as reference_id,
-                          coalesce(provider_details -> 'ocr' ->> 'pending', 'false') = 'true' as ocr_pending,
+                          coalesce(provider_details -> 'ocr' ->> 'pending', 'false') = 'true'
+                            and not exists (select 1 from inbound_message m where m.provider = 'width'
+                                            and m.dedup_key = 'ocr:' || provider_ref || ':'
+                                                              || (provider_details -> 'ocr' ->> 'callbackKey'))
+                            as ocr_pending,
                           provider_details -> 'ocr' ->> 'callbackKey' as ocr_callback_key""",
                 (row, n) -> new Due(row.getString("provider_ref"), row.getString("reference_id"),
                         row.getBoolean("ocr_pending"), row.getString("ocr_callback_key")),

@@ -28,9 +28,50 @@ class WidthWorkflowIntegrationTest extends WidthFlows {
 
     private static final String EXEC = "exec-abc123def456";
 
+    /**
+     * The WIDTH stub for EXEC, stateful: one WireMock scenario whose state is the node the execution waits on, moved
+     * on by the hub's own submissions (and by the test only where WIDTH would move by itself: screening done).
+     */
+    private void statefulWidth() {
+        String[][] statuses = {
+                {STARTED, waiting(EXEC, "n-ocr", WidthMapping.OCR)},
+                {"ocr-1", status(EXEC, "RUNNING")},
+                {"ocr-2", status(EXEC, "RUNNING")},
+                {"ocr-3", status(EXEC, "RUNNING")},
+                {"particular", waiting(EXEC, "n-part", WidthMapping.PARTICULAR)},
+                {"liveness", waiting(EXEC, "n-live", WidthMapping.LIVENESS)},
+                {"email", waiting(EXEC, "n-email", WidthMapping.EMAIL)},
+                {"docs", waiting(EXEC, "n-docs", WidthMapping.REQUIRED_DOCUMENT)},
+                {"form", waiting(EXEC, "n-form", WidthMapping.REQUIRED_FORMS)},
+                {"screen", waiting(EXEC, "n-screen", WidthMapping.SCREEN_CHECK)},
+                {"approved", "{\"executionId\":\"" + EXEC + "\",\"status\":\"COMPLETED\",\"result\":\"APPROVED\"}"}};
+        for (String[] state : statuses) {
+            PROVIDERS.stubFor(WireMock.post(urlPathEqualTo("/api/workflow.execution.status")).inScenario("exec")
+                    .whenScenarioStateIs(state[0]).willReturn(okJson(state[1])));
+        }
+        moveOn("workflow.kyc.ocr", STARTED, "ocr-1", "{\"success\":true}");
+        moveOn("workflow.kyc.ocr.data", "ocr-1", "ocr-2", "{\"status\":\"PROCESSING\"}");
+        moveOn("workflow.kyc.ocr.data", "ocr-2", "ocr-3", "{\"status\":\"PROCESSING\"}");
+        moveOn("workflow.kyc.ocr.data", "ocr-3", "particular",
+                "{\"status\":\"COMPLETED\",\"result\":{\"fullName\":\"JOHN SMITH\",\"documentNumber\":\"E123\"}}");
+        moveOn("workflow.kyc.particular.data", "particular", "liveness", "{\"success\":true}");
+        moveOn("workflow.kyc.liveness.data", "liveness", "email", "{\"success\":true}");
+        moveOn("workflow.kyc.otp.send", "email", "email",
+                "{\"requestId\":\"550e8400-e29b-41d4-a716-446655440000\"}");
+        moveOn("workflow.kyc.otp.verify", "email", "docs", "{\"success\":true}");
+        moveOn("workflow.kyc.required.doc", "docs", "docs", "{\"success\":true}");
+        moveOn("workflow.kyc.required.doc.submit", "docs", "form", "{\"success\":true}");
+        moveOn("workflow.kyc.required.form", "form", "screen", "{\"success\":true}");
+    }
+
+    private void moveOn(String method, String from, String to, String answer) {
+        PROVIDERS.stubFor(WireMock.post(urlPathEqualTo("/api/" + method)).inScenario("exec")
+                .whenScenarioStateIs(from).willReturn(okJson(answer)).willSetStateTo(to));
+    }
+
     @Test
     void anExecutionWalksThroughEveryNodeTypeAndEachNodeIsSubmittedOnce() {
-        stubStatus(EXEC, waiting(EXEC, "n-ocr", WidthMapping.OCR));
+        statefulWidth();
         startOnboarding("c-w1", "john@example.com", EXEC);
 
         // Registration, then the workflow; its executionId names the case, which is polled from then on.
@@ -52,17 +93,16 @@ class WidthWorkflowIntegrationTest extends WidthFlows {
         assertThat(signed.getHeader("x-signature")).isEqualTo(hmacHex(WIDTH_SECRET,
                 (signed.getHeader("x-timestamp") + "." + signed.getBodyAsString()).getBytes(StandardCharsets.UTF_8)));
 
-        // It arrives: OCR is submitted, and its result polled until it is there (two "not yet" first).
-        stubMethod("workflow.kyc.ocr", "{\"success\":true}");
-        PROVIDERS.stubFor(WireMock.post(urlPathEqualTo("/api/workflow.kyc.ocr.data")).inScenario("ocr")
-                .whenScenarioStateIs(STARTED).willReturn(okJson("{\"status\":\"PROCESSING\"}"))
-                .willSetStateTo("second"));
-        PROVIDERS.stubFor(WireMock.post(urlPathEqualTo("/api/workflow.kyc.ocr.data")).inScenario("ocr")
-                .whenScenarioStateIs("second").willReturn(okJson("{\"status\":\"PROCESSING\"}"))
-                .willSetStateTo("done"));
-        PROVIDERS.stubFor(WireMock.post(urlPathEqualTo("/api/workflow.kyc.ocr.data")).inScenario("ocr")
-                .whenScenarioStateIs("done").willReturn(okJson(
-                        "{\"status\":\"COMPLETED\",\"result\":{\"fullName\":\"JOHN SMITH\",\"documentNumber\":\"E123\"}}")));
+        // Particulars and liveness are handed over before WIDTH asks for them: they will go out at once.
+        assertThat(handOver("c-w1", "particulars", """
+                {"name": "John Smith", "dateOfBirth": "1990-01-15", "nationality": "SG", "sex": "MALE",
+                 "countryOfResidence": "SG", "address": "123 Main St"}""")).isEqualTo(201);
+        assertThat(handOver("c-w1", "liveness", """
+                {"provider": "SELF", "status": "PASS",
+                 "scores": {"qualityScore": 1.0, "brightnessScore": 100, "brightnessStatus": "normal"},
+                 "images": {"faceFull": "s3://workflow-kyc/c-w1/selfie.jpg"}}""")).isEqualTo(201);
+
+        // The identity document arrives: OCR is submitted, and its result polled until it is there (two "not yet").
         assertThat(handOver("c-w1", "identity-document", """
                 {"frontImage": "s3://workflow-kyc/c-w1/front.jpg", "backImage": "s3://workflow-kyc/c-w1/back.jpg",
                  "documentType": "INTERNATIONAL_PASSPORT", "region": "SG"}""")).isEqualTo(201);
@@ -74,29 +114,21 @@ class WidthWorkflowIntegrationTest extends WidthFlows {
         assertNodeIds(ocr, "n-ocr", referenceId);
         await().atMost(Duration.ofSeconds(20)).until(() -> checks(EXEC).has("OCR_RESULT_RECEIVED"));
         assertThat(requests("workflow.kyc.ocr.data")).hasSize(3);
+        assertThat(requests("workflow.kyc.ocr.data").get(0).getLoggedDate())
+                .isAfterOrEqualTo(requests("workflow.kyc.ocr").get(0).getLoggedDate());
         assertThat(checks(EXEC).at("/OCR_RESULT_RECEIVED/detail/fields").toString())
                 .isEqualTo("[\"documentNumber\",\"fullName\"]");
         assertThat(jdbc.queryForObject("select count(*) from kyc_event e join kyc_case k on k.id = e.case_id "
                 + "where k.provider_ref = ? and (e.detail::text like '%JOHN%' or e.detail::text like '%E123%')",
                 Integer.class, EXEC)).isZero();
+        assertThat(apiJson("/api/v1/cases?provider=width&providerRef=" + EXEC).toString())
+                .doesNotContain("JOHN").doesNotContain("E123");
 
-        // Particulars and liveness are held before WIDTH asks: they go out at once.
-        assertThat(handOver("c-w1", "particulars", """
-                {"name": "John Smith", "dateOfBirth": "1990-01-15", "nationality": "SG", "sex": "MALE",
-                 "countryOfResidence": "SG", "address": "123 Main St"}""")).isEqualTo(201);
-        assertThat(handOver("c-w1", "liveness", """
-                {"provider": "SELF", "status": "PASS",
-                 "scores": {"qualityScore": 1.0, "brightnessScore": 100, "brightnessStatus": "normal"},
-                 "images": {"faceFull": "s3://workflow-kyc/c-w1/selfie.jpg"}}""")).isEqualTo(201);
-        stubMethod("workflow.kyc.particular.data", "{\"success\":true}");
-        stubStatus(EXEC, waiting(EXEC, "n-part", WidthMapping.PARTICULAR));
         JsonNode particular = awaitRequest("workflow.kyc.particular.data");
         assertNodeIds(particular, "n-part", referenceId);
         assertThat(particular.get("personData").isTextual()).isTrue();
         assertThat(parse(particular.get("personData").asText()).get("name").asText()).isEqualTo("John Smith");
 
-        stubMethod("workflow.kyc.liveness.data", "{\"success\":true}");
-        stubStatus(EXEC, waiting(EXEC, "n-live", WidthMapping.LIVENESS));
         JsonNode liveness = awaitRequest("workflow.kyc.liveness.data");
         assertNodeIds(liveness, "n-live", referenceId);
         assertThat(liveness.get("status").asText()).isEqualTo("PASS");
@@ -104,9 +136,6 @@ class WidthWorkflowIntegrationTest extends WidthFlows {
         assertThat(parse(liveness.get("images").asText()).get("faceFull").asText()).endsWith("selfie.jpg");
 
         // Email OTP: sent to the customer's email, then the case waits for the code they received.
-        stubMethod("workflow.kyc.otp.send", "{\"requestId\":\"550e8400-e29b-41d4-a716-446655440000\"}");
-        stubMethod("workflow.kyc.otp.verify", "{\"success\":true}");
-        stubStatus(EXEC, waiting(EXEC, "n-email", WidthMapping.EMAIL));
         JsonNode send = awaitRequest("workflow.kyc.otp.send");
         assertThat(send.get("type").asText()).isEqualTo("email");
         assertThat(send.get("identity").asText()).isEqualTo("john@example.com");
@@ -121,7 +150,8 @@ class WidthWorkflowIntegrationTest extends WidthFlows {
         assertThat(verify.get("identity").asText()).isEqualTo("john@example.com");
         assertNodeIds(verify, "n-email", referenceId);
 
-        // Required documents: each uploaded, then the submit that advances the node.
+        // Required documents, asked for, then handed over: each uploaded, then the submit that advances the node.
+        awaitCase(EXEC, "ACTION_REQUIRED", "PROVIDE_DOCUMENT");
         assertThat(handOver("c-w1", "documents", """
                 [{"docType": "UTILITY_TELEPHONE_BILL", "isRequired": true, "extraData": {"issueDate": "2026-03-01"},
                   "doc": {"front": {"url": "s3://workflow-kyc/c-w1/bill.pdf", "filename": "bill.pdf",
@@ -129,9 +159,6 @@ class WidthWorkflowIntegrationTest extends WidthFlows {
                  {"docType": "BANK_STATEMENT",
                   "doc": {"front": {"url": "s3://workflow-kyc/c-w1/bank.pdf", "filename": "bank.pdf",
                                     "content_type": "application/pdf", "size": 1000}}}]""")).isEqualTo(201);
-        stubMethod("workflow.kyc.required.doc", "{\"success\":true}");
-        stubMethod("workflow.kyc.required.doc.submit", "{\"success\":true}");
-        stubStatus(EXEC, waiting(EXEC, "n-docs", WidthMapping.REQUIRED_DOCUMENT));
         JsonNode docSubmit = awaitRequest("workflow.kyc.required.doc.submit");
         assertNodeIds(docSubmit, "n-docs", referenceId);
         assertThat(requests("workflow.kyc.required.doc")).hasSize(2);
@@ -144,20 +171,19 @@ class WidthWorkflowIntegrationTest extends WidthFlows {
         assertThat(bill.get("isRequired").asBoolean()).isTrue();
         assertNodeIds(bill, "n-docs", referenceId);
 
-        // A form the node names.
+        // A form, asked for, then handed over.
+        awaitCase(EXEC, "ACTION_REQUIRED", "PROVIDE_FORM");
         assertThat(handOver("c-w1", "forms", """
                 [{"formId": "IndividualForm", "formData": {"field_source_of_funds": "EMPLOYMENT",
                                                             "field_annual_income": "50000-100000"}}]""")).isEqualTo(201);
-        stubMethod("workflow.kyc.required.form", "{\"success\":true}");
-        stubStatus(EXEC, waiting(EXEC, "n-form", WidthMapping.REQUIRED_FORMS));
         JsonNode form = awaitRequest("workflow.kyc.required.form");
         assertThat(form.get("formId").asText()).isEqualTo("IndividualForm");
         assertThat(parse(form.get("formData").asText()).get("field_source_of_funds").asText()).isEqualTo("EMPLOYMENT");
         assertNodeIds(form, "n-form", referenceId);
 
         // Screening runs at WIDTH: recorded, nothing submitted, the polls go on.
-        stubStatus(EXEC, waiting(EXEC, "n-screen", WidthMapping.SCREEN_CHECK));
         await().atMost(Duration.ofSeconds(20)).until(() -> checks(EXEC).has("SCREEN_CHECK"));
+        assertThat(awaitCase(EXEC, "IN_PROGRESS", "WAIT").get("providerStatus").asText()).isEqualTo("WAITING");
         awaitMorePolls(EXEC, 5);
         assertThat(submissionsPerNode(EXEC, "workflow.kyc.ocr", "workflow.kyc.particular.data",
                 "workflow.kyc.liveness.data", "workflow.kyc.otp.send", "workflow.kyc.otp.verify",
@@ -169,14 +195,15 @@ class WidthWorkflowIntegrationTest extends WidthFlows {
         assertThat(requests("workflow.applicant.register")).hasSize(1);
         assertThat(requests("workflow.apply.submit")).hasSize(1);
 
-        // Completed and approved: polling stops.
-        stubStatus(EXEC, "{\"executionId\":\"" + EXEC + "\",\"status\":\"COMPLETED\",\"result\":\"APPROVED\"}");
+        // Screening done, the execution completed and approved: polling stops.
+        PROVIDERS.setScenarioState("exec", "approved");
         JsonNode approved = awaitCase(EXEC, "APPROVED", "NONE");
         assertThat(approved.at("/providerDetails/result").asText()).isEqualTo("APPROVED");
         assertThat(jdbc.queryForObject("select next_poll_at is null from kyc_case where provider_ref = ?",
                 Boolean.class, EXEC)).isTrue();
         assertThat(jdbc.queryForObject("select count(*) from inbound_message where provider = 'width' "
                 + "and state <> 'PROCESSED'", Integer.class)).isZero();
+        assertThat(PROVIDERS.findAllUnmatchedRequests()).isEmpty();
     }
 
     private int handOver(String customerId, String kind, String body) {
