@@ -1,5 +1,6 @@
 package com.kychub.provider.width;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,13 +44,13 @@ record WidthCase(CaseView view, String executionId, String referenceId) {
 
     CaseUpdate update(CaseStatus status, NextAction nextAction, List<String> reasons, String providerStatus,
                       String providerEvent, Map<String, Object> details, List<CheckResult> checks,
-                      List<ProviderAction> actions, java.time.Duration pollEvery) {
+                      List<ProviderAction> actions, Duration pollEvery) {
         return new CaseUpdate(WidthMapping.PROVIDER, view.providerRef(), view.customerId(), status, nextAction,
                 reasons, providerStatus, providerEvent, details, checks, null, true, actions, pollEvery);
     }
 
     /** The case as it is, with other details: an answer of the hub's own call. */
-    CaseUpdate withDetails(String providerEvent, Map<String, Object> details, java.time.Duration pollEvery) {
+    CaseUpdate withDetails(String providerEvent, Map<String, Object> details, Duration pollEvery) {
         return update(view.status(), view.nextAction(), view.reasons(), view.providerStatus(), providerEvent, details,
                 null, null, pollEvery);
     }

@@ -152,7 +152,9 @@ public class WidthMessages {
         WidthCase current = widthCase(executionId);
         Map<String, Object> otp = current.detail("otp");
         otp.put("requestId", requestId);
-        otp.put("sentAt", System.currentTimeMillis());
+        // The database's clock, like the one that stamps the customer's code: the two are compared.
+        otp.put("sentAt", jdbc.queryForObject("select (extract(epoch from clock_timestamp()) * 1000)::bigint",
+                Long.class));
         Map<String, Object> details = current.allDetails();
         details.put("otp", otp);
         return current.update(CaseStatus.ACTION_REQUIRED, NextAction.PROVIDE_OTP, List.of("OTP_CODE_NEEDED"),

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.kychub.KycProperties;
 import com.kychub.canonical.CaseStatus;
 import com.kychub.canonical.CaseUpdate;
@@ -164,8 +165,7 @@ public class WidthNodes {
         Waiting node = waiting(execution, executionId);
         String wanted = execution.currentNode().formId();
         List<ProviderAction> actions = new ArrayList<>();
-        for (JsonNode form : data.get(node.customerId(), "forms").orElse(com.fasterxml.jackson.databind.node
-                .MissingNode.getInstance())) {
+        for (JsonNode form : data.get(node.customerId(), "forms").orElse(MissingNode.getInstance())) {
             String formId = form.path("formId").asText();
             if (wanted == null || wanted.equals(formId)) {
                 actions.add(node.action("FORM", formId, Map.of("formId", formId)));
