@@ -85,8 +85,13 @@ public class WidthMessages {
         if (ocrResult(read(answer)) == null) {
             return;
         }
-        inbox.store(PROVIDER, "POLL", "ocr-data", executionId, null, "ocr:" + executionId + ":" + callbackKey,
-                Map.of(), answer);
+        inbox.store(PROVIDER, "POLL", "ocr-data", executionId, null, ocrDedupKey(executionId, callbackKey), Map.of(),
+                answer);
+    }
+
+    /** One OCR result per execution and OCR submission. */
+    static String ocrDedupKey(String executionId, String callbackKey) {
+        return "ocr:" + executionId + ":" + callbackKey;
     }
 
     /** The answer of {@code workflow.applicant.register}: the workflow can start. */

@@ -36,22 +36,25 @@ public class WidthPoller {
                              where provider = 'width' and next_poll_at <= now() and provider_ref not like 'customer:%'
                              order by next_poll_at limit ? for update skip locked)
                 returning provider_ref, provider_details ->> 'referenceId' as reference_id,
-                          coalesce(provider_details -> 'ocr' ->> 'pending', 'false') = 'true'
-                            and not exists (select 1 from inbound_message m where m.provider = 'width'
-                                            and m.dedup_key = 'ocr:' || provider_ref || ':'
-                                                              || (provider_details -> 'ocr' ->> 'callbackKey'))
-                            as ocr_pending,
+                          coalesce(provider_details -> 'ocr' ->> 'pending', 'false') = 'true' as ocr_pending,
                           provider_details -> 'ocr' ->> 'callbackKey' as ocr_callback_key""",
                 (row, n) -> new Due(row.getString("provider_ref"), row.getString("reference_id"),
                         row.getBoolean("ocr_pending"), row.getString("ocr_callback_key")),
                 settings.pollEvery().toMillis(), settings.pollBatch());
     }
 
-    /** Puts one due execution into the variables the poll steps read. */
+    /**
+     * Puts one due execution into the variables the poll steps read. An OCR result already in the inbox (not processed
+     * yet) is not polled again. (A query of its own: the claim above touches kyc_case only, so that it never holds one
+     * table while waiting for another.)
+     */
     public void unpack(@Body Due due, Exchange exchange) {
+        boolean ocrPending = due.ocrPending() && jdbc.queryForList(
+                "select 1 from inbound_message where provider = 'width' and dedup_key = ?", Integer.class,
+                WidthMessages.ocrDedupKey(due.executionId(), due.ocrCallbackKey())).isEmpty();
         exchange.setVariable("subject", due.executionId());
         exchange.setVariable("referenceId", due.referenceId());
-        exchange.setVariable("ocrPending", due.ocrPending());
+        exchange.setVariable("ocrPending", ocrPending);
         exchange.setVariable("callbackKey", due.ocrCallbackKey());
     }
 }

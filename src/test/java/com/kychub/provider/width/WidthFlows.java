@@ -17,12 +17,38 @@ import java.util.function.Predicate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.kychub.support.HubIntegrationTest;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterEach;
 
 /**
  * WIDTH against a stub on loopback whose state the test moves on, as WIDTH's would move on: each test stubs
  * the execution's status as the workflow goes from node to node, and reads what the hub sent.
  */
 abstract class WidthFlows extends HubIntegrationTest {
+
+    /**
+     * Stops WIDTH polling and lets what is in flight (polls, inbox messages, due actions) finish, so that the next
+     * test's TRUNCATE never meets a WIDTH statement half-way through the shared store.
+     */
+    @AfterEach
+    void quiesceWidth() {
+        jdbc.update("update kyc_case set next_poll_at = null where provider = 'width'");
+        int[] last = {-1};
+        try {
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300)).until(() -> {
+                int served = PROVIDERS.getAllServeEvents().size();
+                boolean quiet = served == last[0] && jdbc.queryForObject("""
+                        select (select count(*) from inbound_message where provider = 'width' and state = 'ACCEPTED'
+                                  and next_attempt_at <= now())
+                             + (select count(*) from provider_action where provider = 'width' and state = 'PENDING'
+                                  and next_attempt_at <= now())""", Integer.class) == 0;
+                last[0] = served;
+                return quiet;
+            });
+        } catch (ConditionTimeoutException e) {
+            // Something keeps retrying: the next test's store reset copes as it does for the other providers.
+        }
+    }
 
     /** An execution WAITING on a node; its callbackKey is {@code kyc:<nodeId>:cb}. */
     static String waiting(String executionId, String nodeId, String nodeType) {
