@@ -50,7 +50,32 @@ public record KycProperties(
     }
 
     public record Providers(@DefaultValue Striga striga, @DefaultValue Connectfi connectfi,
-                            @DefaultValue Argos argos, @DefaultValue Ondato ondato) {
+                            @DefaultValue Argos argos, @DefaultValue Ondato ondato,
+                            @DefaultValue Width width) {
+    }
+
+    /**
+     * WIDTH: RPC-style POST methods at {@code base-url} + {@code path-template} ({@code {method}} replaced by the
+     * method name), the API key ({@code KYC_WIDTH_API_KEY}) as {@code apiKey} query parameter of every URL, the domain
+     * ({@code KYC_WIDTH_DOMAIN_ID}) in {@code x-domain}, every request signed with the API secret
+     * ({@code KYC_WIDTH_API_SECRET}) by {@code signature-scheme} ({@code hmac-sha256}, an assumption: the algorithm is
+     * not public; or {@code none}). Each execution is polled every {@code poll-every}; the poller ticks every
+     * {@code poll-tick-millis} and polls up to {@code poll-batch} due executions, {@code poll-threads} at a time.
+     */
+    public record Width(
+            @DefaultValue("http://127.0.0.1:9998") String baseUrl,
+            @DefaultValue("/api/{method}") String pathTemplate,
+            String apiKey,
+            String domainId,
+            String apiSecret,
+            @DefaultValue("hmac-sha256") String signatureScheme,
+            @DefaultValue("3s") Duration pollEvery,
+            @DefaultValue("2s") Duration ocrResultDelay,
+            @DefaultValue("1000") long pollTickMillis,
+            @DefaultValue("200") int pollBatch,
+            @DefaultValue("8") int pollThreads,
+            @DefaultValue("50") int requestsPerSecond,
+            @DefaultValue("30") int circuitOpenSeconds) {
     }
 
     /**

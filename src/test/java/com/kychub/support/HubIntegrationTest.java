@@ -64,7 +64,16 @@ import org.springframework.test.context.DynamicPropertySource;
         "kyc.providers.ondato.webhook-user=" + HubIntegrationTest.ONDATO_WEBHOOK_USER,
         "kyc.providers.ondato.webhook-password=" + HubIntegrationTest.ONDATO_WEBHOOK_PASSWORD,
         "kyc.providers.ondato.requests-per-second=1000",
-        "kyc.providers.ondato.circuit-open-seconds=1"})
+        "kyc.providers.ondato.circuit-open-seconds=1",
+        "kyc.providers.width.api-key=" + HubIntegrationTest.WIDTH_API_KEY,
+        "kyc.providers.width.domain-id=" + HubIntegrationTest.WIDTH_DOMAIN,
+        "kyc.providers.width.api-secret=" + HubIntegrationTest.WIDTH_SECRET,
+        // WIDTH executions are polled for real in tests, fast: a few polls pass in a second.
+        "kyc.providers.width.poll-every=250ms",
+        "kyc.providers.width.ocr-result-delay=250ms",
+        "kyc.providers.width.poll-tick-millis=100",
+        "kyc.providers.width.requests-per-second=1000",
+        "kyc.providers.width.circuit-open-seconds=1"})
 public abstract class HubIntegrationTest {
 
     public static final String API_KEY = "test-api-key";
@@ -77,6 +86,9 @@ public abstract class HubIntegrationTest {
     public static final String ONDATO_API_KEY = "test-ondato-api-key";
     public static final String ONDATO_WEBHOOK_USER = "ondato-hook";
     public static final String ONDATO_WEBHOOK_PASSWORD = "test-ondato-password";
+    public static final String WIDTH_API_KEY = "test-width-api-key";
+    public static final String WIDTH_DOMAIN = "test-width-domain";
+    public static final String WIDTH_SECRET = "test-width-secret";
 
     /** The providers' APIs, stubbed on loopback; every test starts with no stubs and no recorded requests. */
     protected static final WireMockServer PROVIDERS = new WireMockServer(
@@ -92,6 +104,7 @@ public abstract class HubIntegrationTest {
         // Ondato's two APIs on distinct prefixes, so a call to the wrong one finds no stub.
         registry.add("kyc.providers.ondato.idv-base-url", () -> PROVIDERS.baseUrl() + "/ondato-idv");
         registry.add("kyc.providers.ondato.kyc-base-url", () -> PROVIDERS.baseUrl() + "/ondato-kyc");
+        registry.add("kyc.providers.width.base-url", PROVIDERS::baseUrl);
     }
 
     protected static final ObjectMapper JSON = new ObjectMapper();

@@ -108,7 +108,7 @@ class ArgosWebhookTest {
         KycProperties.WebhookAuth auth = new KycProperties.WebhookAuth(scheme, "X-Signature", "hex",
                 "argos-webhook-secret");
         return new KycProperties(null, null, null, new KycProperties.Providers(null, null,
-                new KycProperties.Argos(auth, encryption, apiKey, null), null));
+                new KycProperties.Argos(auth, encryption, apiKey, null), null, null));
     }
 
     private static byte[] bytes(String text) {

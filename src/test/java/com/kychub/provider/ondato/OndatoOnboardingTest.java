@@ -13,7 +13,7 @@ class OndatoOnboardingTest {
         KycProperties.Ondato unconfigured = new KycProperties.Ondato("http://127.0.0.1:1", "http://127.0.0.1:1", " ",
                 "https://idv.ondato.com/?id={id}", null, null, null, 10, 30);
         OndatoOnboarding onboarding = new OndatoOnboarding(null, null, null,
-                new KycProperties(null, null, null, new KycProperties.Providers(null, null, null, unconfigured)));
+                new KycProperties(null, null, null, new KycProperties.Providers(null, null, null, unconfigured, null)));
 
         assertThatThrownBy(() -> onboarding.start("c-1"))
                 .isInstanceOf(ProviderNotConfiguredException.class)

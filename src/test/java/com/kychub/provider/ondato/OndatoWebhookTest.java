@@ -85,7 +85,7 @@ class OndatoWebhookTest {
         KycProperties.Ondato ondato = new KycProperties.Ondato("http://idv", "http://kyc", "setup",
                 "https://idv.ondato.com/?id={id}", null, user, password, 10, 30);
         return new OndatoWebhookIntake(new KycProperties(null, null, null,
-                new KycProperties.Providers(null, null, null, ondato)), json);
+                new KycProperties.Providers(null, null, null, ondato, null)), json);
     }
 
     private static Map<String, String> basic(String credentials) {

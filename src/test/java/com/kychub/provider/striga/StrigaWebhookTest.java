@@ -109,7 +109,7 @@ class StrigaWebhookTest {
 
     private static StrigaWebhook webhook(String apiKey, boolean authentication) {
         return new StrigaWebhook(new KycProperties(null, null, null,
-                new KycProperties.Providers(new KycProperties.Striga(apiKey, authentication), null, null, null)),
+                new KycProperties.Providers(new KycProperties.Striga(apiKey, authentication), null, null, null, null)),
                 new ObjectMapper());
     }
 

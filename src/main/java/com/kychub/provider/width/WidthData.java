@@ -1,0 +1,68 @@
+package com.kychub.provider.width;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * What the hub holds for WIDTH's nodes, per customer and kind ({@code particulars}, {@code identity-document},
+ * {@code liveness}, {@code documents}, {@code forms}, {@code otp}, {@code ocr-result}): personal data in
+ * {@code width_customer_data}, read at call time, never copied into a case, an event or a log.
+ */
+@Component
+public class WidthData {
+
+    public static final List<String> KINDS = List.of("particulars", "identity-document", "liveness", "documents",
+            "forms");
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+
+    public WidthData(JdbcTemplate jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    /** Replaces what is held of that kind; the customer row is created bare when missing. */
+    public void put(String customerId, String kind, JsonNode data) {
+        jdbc.update("insert into customer (customer_id) values (?) on conflict do nothing", customerId);
+        jdbc.update("""
+                insert into width_customer_data (customer_id, kind, data) values (?, ?, ?::jsonb)
+                on conflict (customer_id, kind) do update set data = excluded.data, updated_at = now()""",
+                customerId, kind, write(data));
+    }
+
+    public Optional<JsonNode> get(String customerId, String kind) {
+        return jdbc.queryForList("select data from width_customer_data where customer_id = ? and kind = ?",
+                String.class, customerId, kind).stream().findFirst().map(this::read);
+    }
+
+    /** When that kind was last handed over: names the submissions it feeds (an OTP code, a new version). */
+    public Optional<Instant> updatedAt(String customerId, String kind) {
+        return jdbc.queryForList("select updated_at from width_customer_data where customer_id = ? and kind = ?",
+                Timestamp.class, customerId, kind).stream().findFirst().map(Timestamp::toInstant);
+    }
+
+    private JsonNode read(String text) {
+        try {
+            return json.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("width_customer_data.data is not JSON", e);
+        }
+    }
+
+    private String write(JsonNode node) {
+        try {
+            return json.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot serialise", e);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package com.kychub.provider.width;
+
+import java.util.Map;
+
+import com.kychub.canonical.CaseStatus;
+import com.kychub.canonical.NextAction;
+import com.kychub.canonical.UnmappableMessageException;
+
+/**
+ * WIDTH's words in the canonical vocabulary, as tables to read beside the provider doc (000, "Poll status" and
+ * "Submit node data"). An unknown status, result or node type is never guessed: it throws, or (a node type) flags
+ * the case.
+ */
+public final class WidthMapping {
+
+    public static final String PROVIDER = "width";
+
+    /** Execution status → canonical status and next action. WAITING is decided by the node router. */
+    public record Outcome(CaseStatus status, NextAction nextAction, boolean terminal) {
+    }
+
+    static final Map<String, Outcome> STATUSES = Map.of(
+            "CREATED", new Outcome(CaseStatus.IN_PROGRESS, NextAction.WAIT, false),
+            "RUNNING", new Outcome(CaseStatus.IN_PROGRESS, NextAction.WAIT, false),
+            "FAILED", new Outcome(CaseStatus.ERROR, NextAction.CONTACT_SUPPORT, true),
+            "TIMEOUT", new Outcome(CaseStatus.EXPIRED, NextAction.CONTACT_SUPPORT, true),
+            "CANCELLED", new Outcome(CaseStatus.CANCELLED, NextAction.NONE, true));
+
+    /**
+     * The result of a COMPLETED execution. The doc does not show its shape: the hub reads {@code result} (a string,
+     * or an object's {@code decision} / {@code status}) — an assumption, see the README.
+     */
+    static final Map<String, Outcome> RESULTS = Map.of(
+            "APPROVED", new Outcome(CaseStatus.APPROVED, NextAction.NONE, true),
+            "PASS", new Outcome(CaseStatus.APPROVED, NextAction.NONE, true),
+            "REJECTED", new Outcome(CaseStatus.REJECTED, NextAction.NONE, true),
+            "FAIL", new Outcome(CaseStatus.REJECTED, NextAction.NONE, true),
+            "MANUAL_REVIEW", new Outcome(CaseStatus.IN_REVIEW, NextAction.WAIT, true),
+            "IN_REVIEW", new Outcome(CaseStatus.IN_REVIEW, NextAction.WAIT, true));
+
+    /** Node types of the doc's table; the node router in routes/width-kyc.camel.yaml has one branch each. */
+    public static final String OCR = "flow_action_identity_document";
+    public static final String PARTICULAR = "flow_action_individual_particular";
+    public static final String LIVENESS = "flow_action_liveness_test";
+    public static final String EMAIL = "flow_action_validate_email";
+    public static final String PHONE = "flow_action_validate_phone";
+    public static final String REQUIRED_DOCUMENT = "flow_action_individual_required_document";
+    public static final String REQUIRED_FORMS = "flow_action_individual_required_forms";
+    public static final String SCREEN_CHECK = "flow_action_screen_check";
+
+    /** What the user must hand over when the hub does not hold what a node needs. */
+    static final Map<String, NextAction> NEEDS = Map.of(
+            OCR, NextAction.PROVIDE_DOCUMENT,
+            PARTICULAR, NextAction.PROVIDE_PERSONAL_DATA,
+            LIVENESS, NextAction.PROVIDE_LIVENESS,
+            EMAIL, NextAction.PROVIDE_PERSONAL_DATA,
+            PHONE, NextAction.PROVIDE_PERSONAL_DATA,
+            REQUIRED_DOCUMENT, NextAction.PROVIDE_DOCUMENT,
+            REQUIRED_FORMS, NextAction.PROVIDE_FORM);
+
+    private WidthMapping() {
+    }
+
+    /** A non-WAITING, non-COMPLETED execution status. */
+    public static Outcome status(String status) {
+        Outcome outcome = STATUSES.get(status);
+        if (outcome == null) {
+            throw new UnmappableMessageException("unknown WIDTH execution status '" + status + "'");
+        }
+        return outcome;
+    }
+
+    /** The result of a COMPLETED execution. */
+    public static Outcome result(String result) {
+        Outcome outcome = result == null ? null : RESULTS.get(result.toUpperCase(java.util.Locale.ROOT));
+        if (outcome == null) {
+            throw new UnmappableMessageException("unknown WIDTH result '" + result + "' of a COMPLETED execution");
+        }
+        return outcome;
+    }
+
+    public static NextAction needs(String nodeType) {
+        return NEEDS.get(nodeType);
+    }
+}

@@ -1,0 +1,269 @@
+package com.kychub.provider.width;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.kychub.KycProperties;
+import com.kychub.canonical.CanonicalStore;
+import com.kychub.canonical.CaseQueries;
+import com.kychub.canonical.CaseStatus;
+import com.kychub.canonical.CaseUpdate;
+import com.kychub.canonical.CheckResult;
+import com.kychub.canonical.NextAction;
+import com.kychub.canonical.ProviderAction;
+import com.kychub.canonical.UnmappableMessageException;
+import com.kychub.inbound.Inbox;
+import org.apache.camel.Body;
+import org.apache.camel.Variable;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * What {@code width-process} does with each kind of WIDTH message, called from {@code routes/width-kyc.camel.yaml}
+ * inside the inbox worker's transaction: the answers of the hub's calls (registered, workflow started, OTP sent,
+ * OCR submitted, ...) and execution statuses that are not WAITING (WAITING goes to the node router,
+ * {@link WidthNodes}). Also stores what the poller reads into the inbox.
+ */
+@Component("width")
+public class WidthMessages {
+
+    static final String PROVIDER = WidthMapping.PROVIDER;
+    /** The reference of a case before WIDTH assigned its execution. */
+    static final String BEFORE_EXECUTION = "customer:";
+
+    private final CanonicalStore store;
+    private final CaseQueries cases;
+    private final WidthData data;
+    private final Inbox inbox;
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+    private final KycProperties.Width settings;
+
+    public WidthMessages(CanonicalStore store, CaseQueries cases, WidthData data, Inbox inbox, JdbcTemplate jdbc,
+                         ObjectMapper json, KycProperties properties) {
+        this.store = store;
+        this.cases = cases;
+        this.data = data;
+        this.inbox = inbox;
+        this.jdbc = jdbc;
+        this.json = json;
+        this.settings = properties.providers().width();
+    }
+
+    /**
+     * Stores a polled execution status, unless it says exactly what the last one said and nothing happened since
+     * that may change what the hub does with it: the customer handed over data, or one of the case's calls was made.
+     */
+    public void storePolledStatus(@Body String status, @Variable("subject") String executionId) {
+        List<String> last = jdbc.queryForList("""
+                select m.body from inbound_message m
+                join kyc_case k on k.provider = m.provider and k.provider_ref = m.subject
+                where m.provider = ? and m.message_type = 'execution-status' and m.subject = ?
+                  and m.received_at > greatest(
+                        (select c.updated_at from customer c where c.customer_id = k.customer_id),
+                        (select max(d.updated_at) from width_customer_data d where d.customer_id = k.customer_id),
+                        (select max(a.done_at) from provider_action a where a.case_id = k.id))
+                order by m.id desc limit 1""", String.class, PROVIDER, executionId);
+        if (!last.isEmpty() && last.get(0).equals(status)) {
+            return;
+        }
+        inbox.store(PROVIDER, "POLL", "execution-status", executionId, null,
+                "status:" + executionId + ":" + sha256(status) + ":" + System.nanoTime(), Map.of(), status);
+    }
+
+    /** Stores a polled OCR result once it is there (an answer without one is "not yet"). */
+    public void storeOcrData(@Body String answer, @Variable("subject") String executionId,
+                             @Variable("callbackKey") String callbackKey) {
+        if (ocrResult(read(answer)) == null) {
+            return;
+        }
+        inbox.store(PROVIDER, "POLL", "ocr-data", executionId, null, ocrDedupKey(executionId, callbackKey), Map.of(),
+                answer);
+    }
+
+    /** One OCR result per execution and OCR submission. */
+    static String ocrDedupKey(String executionId, String callbackKey) {
+        return "ocr:" + executionId + ":" + callbackKey;
+    }
+
+    /** The answer of {@code workflow.applicant.register}: the workflow can start. */
+    public List<CaseUpdate> onRegistered(@Variable("subject") String customerId) {
+        var found = cases.findCases(PROVIDER, BEFORE_EXECUTION + customerId, 1);
+        if (found.isEmpty()) {
+            return List.of();
+        }
+        WidthCase current = new WidthCase(found.get(0), null, null);
+        Map<String, Object> details = current.allDetails();
+        details.put("registered", true);
+        String referenceId = (String) details.get("referenceId");
+        return List.of(current.update(CaseStatus.IN_PROGRESS, NextAction.WAIT, List.of(), null,
+                "APPLICANT_REGISTERED", details, null,
+                List.of(new ProviderAction(WidthOnboarding.START_WORKFLOW + referenceId,
+                        Map.of("referenceId", referenceId))), null));
+    }
+
+    /** The answer of {@code workflow.apply.submit}: its executionId names the case, which is polled from now on. */
+    public List<CaseUpdate> onWorkflowStarted(@Body String body, @Variable("subject") String customerId) {
+        JsonNode answer = read(body);
+        String executionId = text(answer, "executionId");
+        if (executionId == null) {
+            executionId = text(answer.path("data"), "executionId");
+        }
+        if (executionId == null || !executionId.matches("[A-Za-z0-9._:-]{1,200}")) {
+            throw new UnmappableMessageException("the workflow.apply.submit answer has no usable executionId");
+        }
+        store.renameCase(PROVIDER, BEFORE_EXECUTION + customerId, executionId);
+        store.pollSoon(PROVIDER, executionId);
+        WidthCase current = widthCase(executionId);
+        Map<String, Object> details = current.allDetails();
+        details.put("executionId", executionId);
+        return List.of(current.update(CaseStatus.IN_PROGRESS, NextAction.WAIT, List.of(), "CREATED",
+                "WORKFLOW_STARTED", details, null, null, settings.pollEvery()));
+    }
+
+    /** An execution status other than WAITING: the status table, the result of a COMPLETED execution. */
+    public CaseUpdate onStatus(@Body WidthExecution execution, @Variable("subject") String executionId) {
+        WidthCase current = widthCase(executionId);
+        String status = execution.status();
+        WidthMapping.Outcome outcome = "COMPLETED".equals(status)
+                ? WidthMapping.result(execution.resultValue()) : WidthMapping.status(status);
+        Map<String, Object> details = current.details();
+        if ("COMPLETED".equals(status)) {
+            details.put("result", execution.resultValue());
+        }
+        List<String> reasons = "COMPLETED".equals(status) ? List.of() : List.of("WIDTH_" + status);
+        return current.update(outcome.status(), outcome.nextAction(), outcome.terminal() ? reasons : List.of(),
+                status, status, details, null, null, outcome.terminal() ? null : settings.pollEvery());
+    }
+
+    /** The answer of {@code workflow.kyc.otp.send}: the requestId is kept; the customer's code is awaited. */
+    public CaseUpdate onOtpSent(@Body String body, @Variable("subject") String executionId) {
+        JsonNode answer = read(body);
+        String requestId = text(answer, "requestId");
+        if (requestId == null) {
+            requestId = text(answer.path("data"), "requestId");
+        }
+        if (requestId == null) {
+            throw new UnmappableMessageException("the workflow.kyc.otp.send answer has no requestId");
+        }
+        WidthCase current = widthCase(executionId);
+        Map<String, Object> otp = current.detail("otp");
+        otp.put("requestId", requestId);
+        // The database's clock, like the one that stamps the customer's code: the two are compared.
+        otp.put("sentAt", jdbc.queryForObject("select (extract(epoch from clock_timestamp()) * 1000)::bigint",
+                Long.class));
+        Map<String, Object> details = current.allDetails();
+        details.put("otp", otp);
+        return current.update(CaseStatus.ACTION_REQUIRED, NextAction.PROVIDE_OTP, List.of("OTP_CODE_NEEDED"),
+                current.view().providerStatus(), "OTP_SENT", details, null, null, settings.pollEvery());
+    }
+
+    /** The answer of {@code workflow.kyc.otp.verify}: that code is used; the next status tells if it passed. */
+    public CaseUpdate onOtpVerified(@Variable("subject") String executionId) {
+        WidthCase current = widthCase(executionId);
+        Map<String, Object> otp = current.detail("otp");
+        otp.put("verifiedVersion", otp.get("verifyingVersion"));
+        Map<String, Object> details = current.allDetails();
+        details.put("otp", otp);
+        store.pollSoon(PROVIDER, executionId);
+        return current.withDetails("OTP_VERIFIED", details, settings.pollEvery());
+    }
+
+    /** The answer of {@code workflow.kyc.ocr}: the result is polled from {@code ocr-result-delay} on. */
+    public CaseUpdate onOcrSubmitted(@Variable("subject") String executionId) {
+        WidthCase current = widthCase(executionId);
+        Map<String, Object> ocr = current.detail("ocr");
+        ocr.put("pending", true);
+        Map<String, Object> details = current.allDetails();
+        details.put("ocr", ocr);
+        jdbc.update("update kyc_case set next_poll_at = now() + ? * interval '1 millisecond' "
+                + "where provider = ? and provider_ref = ?", settings.ocrResultDelay().toMillis(), PROVIDER,
+                executionId);
+        return current.withDetails("OCR_SUBMITTED", details, settings.pollEvery());
+    }
+
+    /** The OCR result: kept with the customer's personal data; the case records only that it came. */
+    public CaseUpdate onOcrData(@Body String body, @Variable("subject") String executionId) {
+        JsonNode result = ocrResult(read(body));
+        if (result == null) {
+            throw new UnmappableMessageException("the OCR answer has no result");
+        }
+        WidthCase current = widthCase(executionId);
+        data.put(current.view().customerId(), "ocr-result", result);
+        Map<String, Object> ocr = current.detail("ocr");
+        ocr.put("pending", false);
+        Map<String, Object> details = current.allDetails();
+        details.put("ocr", ocr);
+        TreeSet<String> fields = new TreeSet<>();
+        result.fieldNames().forEachRemaining(fields::add);
+        store.pollSoon(PROVIDER, executionId);
+        return current.update(current.view().status(), current.view().nextAction(), current.view().reasons(),
+                current.view().providerStatus(), "OCR_RESULT", details,
+                List.of(new CheckResult("OCR_RESULT_RECEIVED", true, true, Map.of("fields", List.copyOf(fields)))),
+                null, settings.pollEvery());
+    }
+
+    /** The answer of a node submission: nothing to change; the next status tells what WIDTH did with it. */
+    public List<CaseUpdate> onSubmitted(@Variable("subject") String executionId) {
+        store.pollSoon(PROVIDER, executionId);
+        return List.of();
+    }
+
+    public void unknownMessage(@Variable("messageType") String messageType) {
+        throw new UnmappableMessageException("unknown WIDTH message type '" + messageType + "'");
+    }
+
+    WidthCase widthCase(String executionId) {
+        var found = cases.findCases(PROVIDER, executionId, 1);
+        if (found.isEmpty()) {
+            throw new UnmappableMessageException("no WIDTH case for this execution");
+        }
+        var view = found.get(0);
+        Object referenceId = view.providerDetails().get("referenceId");
+        return new WidthCase(view, executionId, referenceId == null ? null : referenceId.toString());
+    }
+
+    /**
+     * The OCR result in a {@code workflow.kyc.ocr.data} answer (not in the doc: assumed {@code result} or
+     * {@code data}, a non-empty object); null while OCR is still running.
+     */
+    static JsonNode ocrResult(JsonNode answer) {
+        for (String field : List.of("result", "data", "ocrResult")) {
+            JsonNode value = answer.path(field);
+            if (value.isObject() && !value.isEmpty()) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    private JsonNode read(String body) {
+        try {
+            return json.readTree(body == null ? "{}" : body);
+        } catch (IOException e) {
+            throw new UnmappableMessageException("the WIDTH answer is not valid JSON");
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        return value.isTextual() && !value.asText().isBlank() ? value.asText() : null;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

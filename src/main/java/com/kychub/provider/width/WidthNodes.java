@@ -1,0 +1,289 @@
+package com.kychub.provider.width;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.kychub.KycProperties;
+import com.kychub.canonical.CaseStatus;
+import com.kychub.canonical.CaseUpdate;
+import com.kychub.canonical.CheckResult;
+import com.kychub.canonical.Customers;
+import com.kychub.canonical.NextAction;
+import com.kychub.canonical.ProviderAction;
+import com.kychub.canonical.UnmappableMessageException;
+import org.apache.camel.Body;
+import org.apache.camel.Variable;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The branches of the node router ({@code width-node-*} in {@code routes/width-kyc.camel.yaml}): what the hub does
+ * with an execution WAITING on a node. When the hub holds what the node needs it plans the submission; otherwise
+ * the case is ACTION_REQUIRED with the matching next action, and the submission is planned at the first status seen
+ * after the data arrives. Each submission is an action named {@code <KIND>:<executionId>:<node>}: one that is pending
+ * or done is never planned again, so a node is submitted once, across restarts and instances.
+ */
+@Component("widthNodes")
+public class WidthNodes {
+
+    private final WidthMessages messages;
+    private final WidthData data;
+    private final Customers customers;
+    private final JdbcTemplate jdbc;
+    private final KycProperties.Width settings;
+
+    public WidthNodes(WidthMessages messages, WidthData data, Customers customers, JdbcTemplate jdbc,
+                      KycProperties properties) {
+        this.messages = messages;
+        this.data = data;
+        this.customers = customers;
+        this.jdbc = jdbc;
+        this.settings = properties.providers().width();
+    }
+
+    /** Identity document: {@code workflow.kyc.ocr}; the result is then polled (see {@link WidthPoller}). */
+    public CaseUpdate ocr(@Body WidthExecution execution, @Variable("subject") String executionId) {
+        Waiting node = waiting(execution, executionId);
+        if (!node.held("identity-document")) {
+            return node.needs(NextAction.PROVIDE_DOCUMENT, "MISSING_IDENTITY_DOCUMENT");
+        }
+        Map<String, Object> details = node.details();
+        Map<String, Object> ocr = node.current.detail("ocr");
+        if (!node.key().equals(ocr.get("nodeKey"))) {
+            ocr = new LinkedHashMap<>(Map.of("nodeKey", node.key(), "callbackKey", node.callbackKey(),
+                    "pending", false));
+            details.put("ocr", ocr);
+        }
+        return node.submit(details, List.of(node.action("OCR", Map.of())));
+    }
+
+    /** Particulars: {@code workflow.kyc.particular.data}. */
+    public CaseUpdate particular(@Body WidthExecution execution, @Variable("subject") String executionId) {
+        Waiting node = waiting(execution, executionId);
+        if (!node.held("particulars")) {
+            return node.needs(NextAction.PROVIDE_PERSONAL_DATA, "MISSING_PARTICULARS");
+        }
+        return node.submit(node.details(), List.of(node.action("PARTICULAR", Map.of())));
+    }
+
+    /** Liveness: {@code workflow.kyc.liveness.data}. */
+    public CaseUpdate liveness(@Body WidthExecution execution, @Variable("subject") String executionId) {
+        Waiting node = waiting(execution, executionId);
+        if (!node.held("liveness")) {
+            return node.needs(NextAction.PROVIDE_LIVENESS, "MISSING_LIVENESS");
+        }
+        return node.submit(node.details(), List.of(node.action("LIVENESS", Map.of())));
+    }
+
+    /** Email OTP. */
+    public CaseUpdate email(@Body WidthExecution execution, @Variable("subject") String executionId) {
+        Waiting node = waiting(execution, executionId);
+        return otp(node, "email", customers.email(node.customerId()).isPresent());
+    }
+
+    /** Phone OTP. */
+    public CaseUpdate phone(@Body WidthExecution execution, @Variable("subject") String executionId) {
+        Waiting node = waiting(execution, executionId);
+        return otp(node, "phone", phone(data, customers, node.customerId()).isPresent());
+    }
+
+    /**
+     * OTP in three steps: {@code workflow.kyc.otp.send} (its requestId is kept), the customer's code
+     * ({@code POST /api/v1/customers/{id}/otp}), {@code workflow.kyc.otp.verify}. A code is verified once; if the
+     * node still waits after it, the customer is asked for another.
+     */
+    private CaseUpdate otp(Waiting node, String type, boolean identityHeld) {
+        if (!identityHeld) {
+            return node.needs(NextAction.PROVIDE_PERSONAL_DATA, "email".equals(type) ? "MISSING_EMAIL"
+                    : "MISSING_PHONE");
+        }
+        Map<String, Object> details = node.details();
+        Map<String, Object> otp = node.current.detail("otp");
+        if (!node.key().equals(otp.get("nodeKey"))) {
+            otp = new LinkedHashMap<>(Map.of("nodeKey", node.key(), "type", type));
+        }
+        details.put("otp", otp);
+        if (otp.get("requestId") == null) {
+            return node.submit(details, List.of(node.action("OTP_SEND", Map.of("type", type))));
+        }
+        long sentAt = ((Number) otp.get("sentAt")).longValue();
+        Optional<Instant> code = data.updatedAt(node.customerId(), "otp");
+        if (code.isPresent() && code.get().toEpochMilli() > sentAt) {
+            String version = Long.toString(code.get().toEpochMilli());
+            if (!version.equals(otp.get("verifiedVersion"))) {
+                otp.put("verifyingVersion", version);
+                return node.submit(details, List.of(new ProviderAction(
+                        "OTP_VERIFY:" + node.executionId + ":" + node.key() + ":" + version,
+                        node.payload(Map.of("type", type, "requestId", otp.get("requestId"))))));
+            }
+            return node.needsWith(details, NextAction.PROVIDE_OTP, "OTP_NOT_ACCEPTED");
+        }
+        return node.needsWith(details, NextAction.PROVIDE_OTP, "OTP_CODE_NEEDED");
+    }
+
+    /**
+     * Required documents: {@code workflow.kyc.required.doc} for each document held, then, once all are uploaded,
+     * {@code workflow.kyc.required.doc.submit}.
+     */
+    public CaseUpdate requiredDocument(@Body WidthExecution execution, @Variable("subject") String executionId) {
+        Waiting node = waiting(execution, executionId);
+        JsonNode documents = data.get(node.customerId(), "documents").orElse(null);
+        if (documents == null || documents.isEmpty()) {
+            return node.needs(NextAction.PROVIDE_DOCUMENT, "MISSING_REQUIRED_DOCUMENTS");
+        }
+        List<ProviderAction> actions = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (JsonNode document : documents) {
+            String docType = document.path("docType").asText();
+            ProviderAction upload = node.action("REQUIRED_DOC", docType, Map.of("docType", docType));
+            actions.add(upload);
+            names.add(upload.action());
+        }
+        Integer done = jdbc.queryForObject("""
+                select count(distinct action) from provider_action
+                where provider = ? and customer_id = ? and state = 'DONE' and action = any (?)""", Integer.class,
+                WidthMapping.PROVIDER, node.customerId(), names.toArray(String[]::new));
+        Map<String, Object> details = node.details();
+        boolean uploaded = done != null && done == names.size();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> current = (Map<String, Object>) details.get("node");
+        current.put("stage", uploaded ? "SUBMITTING" : "UPLOADING");
+        if (uploaded) {
+            actions.add(node.action("REQUIRED_DOC_SUBMIT", Map.of()));
+        }
+        return node.submit(details, actions);
+    }
+
+    /** Forms: {@code workflow.kyc.required.form} for the node's form ({@code formId}), or every form held. */
+    public CaseUpdate forms(@Body WidthExecution execution, @Variable("subject") String executionId) {
+        Waiting node = waiting(execution, executionId);
+        String wanted = execution.currentNode().formId();
+        List<ProviderAction> actions = new ArrayList<>();
+        for (JsonNode form : data.get(node.customerId(), "forms").orElse(MissingNode.getInstance())) {
+            String formId = form.path("formId").asText();
+            if (wanted == null || wanted.equals(formId)) {
+                actions.add(node.action("FORM", formId, Map.of("formId", formId)));
+            }
+        }
+        if (actions.isEmpty()) {
+            return node.needs(NextAction.PROVIDE_FORM, wanted == null ? "MISSING_FORMS" : "MISSING_FORM:" + wanted);
+        }
+        return node.submit(node.details(), actions);
+    }
+
+    /** AML / sanctions screening runs at WIDTH by itself: recorded as a check, the case keeps being polled. */
+    public CaseUpdate screenCheck(@Body WidthExecution execution, @Variable("subject") String executionId) {
+        Waiting node = waiting(execution, executionId);
+        return node.current.update(CaseStatus.IN_PROGRESS, NextAction.WAIT, List.of(), "WAITING",
+                "WAITING:" + node.type(), node.details(),
+                List.of(new CheckResult("SCREEN_CHECK", false, true, Map.of("state", "RUNNING_AT_WIDTH"))),
+                null, settings.pollEvery());
+    }
+
+    /** A node type the doc does not list: flagged, nothing submitted; polling goes on in case WIDTH moves on. */
+    public CaseUpdate unknown(@Body WidthExecution execution, @Variable("subject") String executionId) {
+        String type = execution.currentNode() == null ? null : execution.currentNode().nodeType();
+        WidthCase current = messages.widthCase(executionId);
+        Map<String, Object> details = current.details();
+        return current.update(CaseStatus.ACTION_REQUIRED, NextAction.CONTACT_SUPPORT,
+                List.of("UNKNOWN_NODE_TYPE:" + type), "WAITING", "WAITING:" + type, details, null, null,
+                settings.pollEvery());
+    }
+
+    /** The phone an OTP goes to: the particulars' {@code phone}, else the profile's. */
+    static Optional<String> phone(WidthData data, Customers customers, String customerId) {
+        Optional<String> fromParticulars = data.get(customerId, "particulars")
+                .map(particulars -> particulars.path("phone").asText(null));
+        if (fromParticulars.isPresent()) {
+            return fromParticulars;
+        }
+        JsonNode phone = customers.kyc(customerId).path("phone");
+        return phone.isTextual() && !phone.asText().isBlank() ? Optional.of(phone.asText()) : Optional.empty();
+    }
+
+    private Waiting waiting(WidthExecution execution, String executionId) {
+        WidthExecution.Node node = execution.currentNode();
+        if (node == null || node.key() == null || node.key().isBlank()) {
+            throw new UnmappableMessageException("a WAITING execution without a node id or callbackKey");
+        }
+        return new Waiting(messages.widthCase(executionId), executionId, node);
+    }
+
+    /** The execution waiting on one node. */
+    private final class Waiting {
+        final WidthCase current;
+        final String executionId;
+        final WidthExecution.Node node;
+
+        Waiting(WidthCase current, String executionId, WidthExecution.Node node) {
+            this.current = current;
+            this.executionId = executionId;
+            this.node = node;
+        }
+
+        String key() {
+            return node.key();
+        }
+
+        String type() {
+            return node.nodeType();
+        }
+
+        String callbackKey() {
+            return node.callbackKey() == null ? "" : node.callbackKey();
+        }
+
+        String customerId() {
+            return current.view().customerId();
+        }
+
+        boolean held(String kind) {
+            return data.get(customerId(), kind).isPresent();
+        }
+
+        Map<String, Object> details() {
+            Map<String, Object> details = current.details();
+            Map<String, Object> waitingOn = new LinkedHashMap<>();
+            waitingOn.put("nodeType", type());
+            waitingOn.put("nodeKey", key());
+            details.put("node", waitingOn);
+            return details;
+        }
+
+        Map<String, Object> payload(Map<String, Object> extra) {
+            Map<String, Object> payload = new LinkedHashMap<>(extra);
+            payload.put("executionId", executionId);
+            payload.put("callbackKey", callbackKey());
+            payload.put("referenceId", current.referenceId());
+            return payload;
+        }
+
+        ProviderAction action(String kind, Map<String, Object> extra) {
+            return new ProviderAction(kind + ":" + executionId + ":" + key(), payload(extra));
+        }
+
+        ProviderAction action(String kind, String item, Map<String, Object> extra) {
+            return new ProviderAction(kind + ":" + executionId + ":" + key() + ":" + item, payload(extra));
+        }
+
+        CaseUpdate submit(Map<String, Object> details, List<ProviderAction> actions) {
+            return current.update(CaseStatus.IN_PROGRESS, NextAction.WAIT, List.of(), "WAITING", "WAITING:" + type(),
+                    details, null, actions, settings.pollEvery());
+        }
+
+        CaseUpdate needs(NextAction nextAction, String reason) {
+            return needsWith(details(), nextAction, reason);
+        }
+
+        CaseUpdate needsWith(Map<String, Object> details, NextAction nextAction, String reason) {
+            return current.update(CaseStatus.ACTION_REQUIRED, nextAction, List.of(reason), "WAITING",
+                    "WAITING:" + type(), details, null, null, settings.pollEvery());
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package com.kychub.provider.width;
+
+import java.io.IOException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.kychub.KycProperties;
+import com.kychub.canonical.Customers;
+import com.kychub.canonical.UnmappableMessageException;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+/**
+ * Builds the requests of the hub's calls to WIDTH, one method per method of the doc, for
+ * {@code routes/width-kyc.camel.yaml}: each sets the JSON body and the variables {@code path} (the method name in the
+ * path template), {@code answerType} (how the inbox files the answer) and {@code subject} (the execution, or the
+ * customer before there is one). Actions carry ids only; personal data is read from the store at the moment of the
+ * call. {@code personData}, {@code scores}, {@code images}, {@code doc}, {@code extraData} and {@code formData} are
+ * JSON-encoded strings, as the doc asks.
+ */
+@Component("widthRequests")
+public class WidthRequests {
+
+    private final Customers customers;
+    private final WidthData data;
+    private final ObjectMapper json;
+    private final KycProperties.Width settings;
+
+    public WidthRequests(Customers customers, WidthData data, ObjectMapper json, KycProperties properties) {
+        this.customers = customers;
+        this.data = data;
+        this.json = json;
+        this.settings = properties.providers().width();
+    }
+
+    /** {@code workflow.applicant.register}: customerId, and the email when the hub holds one. */
+    public void register(Exchange exchange) throws IOException {
+        String customerId = exchange.getVariable("customerId", String.class);
+        ObjectNode body = json.createObjectNode().put("customerId", customerId);
+        customers.email(customerId).ifPresent(email -> body.put("email", email));
+        request(exchange, "workflow.applicant.register", body, "registered", customerId);
+    }
+
+    /** {@code workflow.apply.submit}: the case id is the referenceId. */
+    public void startWorkflow(Exchange exchange) throws IOException {
+        String customerId = exchange.getVariable("customerId", String.class);
+        ObjectNode body = json.createObjectNode().put("eventType", "KYC_EVENT").put("source", "API");
+        body.putObject("data").put("customerId", customerId).put("referenceId", referenceId(exchange));
+        request(exchange, "workflow.apply.submit", body, "workflow-started", customerId);
+    }
+
+    /** {@code workflow.execution.status} for the execution in the variable {@code subject}. */
+    public void executionStatus(Exchange exchange) throws IOException {
+        String executionId = exchange.getVariable("subject", String.class);
+        request(exchange, "workflow.execution.status", json.createObjectNode().put("executionId", executionId),
+                "execution-status", executionId);
+    }
+
+    /** {@code workflow.kyc.ocr.data} (body assumed: the OCR submission's ids) for the polled execution. */
+    public void ocrData(Exchange exchange) throws IOException {
+        ObjectNode body = json.createObjectNode()
+                .put("executionId", exchange.getVariable("subject", String.class))
+                .put("callbackKey", exchange.getVariable("callbackKey", String.class))
+                .put("referenceId", exchange.getVariable("referenceId", String.class));
+        request(exchange, "workflow.kyc.ocr.data", body, "ocr-data", exchange.getVariable("subject", String.class));
+    }
+
+    /** {@code workflow.kyc.ocr} with the identity document held. */
+    public void ocr(Exchange exchange) throws IOException {
+        JsonNode document = held(exchange, "identity-document");
+        ObjectNode body = json.createObjectNode().put("provider", "WIDTH");
+        copy(document, body, "frontImage", "backImage", "documentType", "region");
+        node(exchange, "workflow.kyc.ocr", body, "ocr-submitted");
+    }
+
+    /** {@code workflow.kyc.particular.data}: personData is the particulars held, JSON-encoded. */
+    public void particular(Exchange exchange) throws IOException {
+        ObjectNode body = json.createObjectNode()
+                .put("personData", json.writeValueAsString(held(exchange, "particulars")));
+        node(exchange, "workflow.kyc.particular.data", body, "submitted");
+    }
+
+    /** {@code workflow.kyc.liveness.data}. */
+    public void liveness(Exchange exchange) throws IOException {
+        JsonNode liveness = held(exchange, "liveness");
+        ObjectNode body = json.createObjectNode()
+                .put("provider", liveness.path("provider").asText("SELF"))
+                .put("status", liveness.path("status").asText())
+                .put("scores", json.writeValueAsString(liveness.path("scores")))
+                .put("images", json.writeValueAsString(liveness.path("images")));
+        node(exchange, "workflow.kyc.liveness.data", body, "submitted");
+    }
+
+    /** {@code workflow.kyc.otp.send} to the customer's email or phone. */
+    public void otpSend(Exchange exchange) throws IOException {
+        String type = payload(exchange).path("type").asText();
+        ObjectNode body = json.createObjectNode().put("type", type).put("identity", identity(exchange, type));
+        node(exchange, "workflow.kyc.otp.send", body, "otp-sent");
+    }
+
+    /** {@code workflow.kyc.otp.verify} with the code the customer gave and the send's requestId. */
+    public void otpVerify(Exchange exchange) throws IOException {
+        JsonNode payload = payload(exchange);
+        String type = payload.path("type").asText();
+        String code = data.get(customerId(exchange), "otp").map(otp -> otp.path("code").asText())
+                .orElseThrow(() -> new UnmappableMessageException("no OTP code held any more"));
+        ObjectNode body = json.createObjectNode().put("type", type).put("identity", identity(exchange, type))
+                .put("code", code).put("requestId", payload.path("requestId").asText());
+        node(exchange, "workflow.kyc.otp.verify", body, "otp-verified");
+    }
+
+    /** {@code workflow.kyc.required.doc} for the held document of the action's docType. */
+    public void requiredDoc(Exchange exchange) throws IOException {
+        String docType = payload(exchange).path("docType").asText();
+        JsonNode document = null;
+        for (JsonNode held : held(exchange, "documents")) {
+            if (docType.equals(held.path("docType").asText())) {
+                document = held;
+            }
+        }
+        if (document == null) {
+            throw new UnmappableMessageException("no " + docType + " document held any more");
+        }
+        ObjectNode body = json.createObjectNode()
+                .put("doc", json.writeValueAsString(document.path("doc")))
+                .put("isRequired", document.path("isRequired").asBoolean(true))
+                .put("docType", docType)
+                .put("extraData", json.writeValueAsString(document.has("extraData")
+                        ? document.get("extraData") : json.createObjectNode()));
+        node(exchange, "workflow.kyc.required.doc", body, "submitted");
+    }
+
+    /** {@code workflow.kyc.required.doc.submit}, once every document of the node is uploaded. */
+    public void requiredDocSubmit(Exchange exchange) throws IOException {
+        node(exchange, "workflow.kyc.required.doc.submit", json.createObjectNode(), "submitted");
+    }
+
+    /** {@code workflow.kyc.required.form} for the held form of the action's formId. */
+    public void form(Exchange exchange) throws IOException {
+        String formId = payload(exchange).path("formId").asText();
+        JsonNode form = null;
+        for (JsonNode held : held(exchange, "forms")) {
+            if (formId.equals(held.path("formId").asText())) {
+                form = held;
+            }
+        }
+        if (form == null) {
+            throw new UnmappableMessageException("no form " + formId + " held any more");
+        }
+        ObjectNode body = json.createObjectNode().put("formId", formId)
+                .put("formData", json.writeValueAsString(form.path("formData")));
+        node(exchange, "workflow.kyc.required.form", body, "submitted");
+    }
+
+    public void unknownAction(Exchange exchange) {
+        throw new UnmappableMessageException("unknown WIDTH action '" + exchange.getVariable("action", String.class)
+                + "'");
+    }
+
+    /** Adds the ids every node submission carries: executionId, callbackKey, referenceId. */
+    private void node(Exchange exchange, String method, ObjectNode body, String answerType) throws IOException {
+        JsonNode payload = payload(exchange);
+        String executionId = payload.path("executionId").asText();
+        body.put("executionId", executionId);
+        body.put("callbackKey", payload.path("callbackKey").asText());
+        body.put("referenceId", referenceId(exchange));
+        request(exchange, method, body, answerType, executionId);
+    }
+
+    private void request(Exchange exchange, String method, JsonNode body, String answerType, String subject)
+            throws IOException {
+        exchange.getIn().setBody(json.writeValueAsString(body));
+        exchange.setVariable("path", settings.pathTemplate().replace("{method}", method));
+        exchange.setVariable("answerType", answerType);
+        exchange.setVariable("subject", subject);
+    }
+
+    private String identity(Exchange exchange, String type) {
+        String customerId = customerId(exchange);
+        if ("email".equals(type)) {
+            return customers.email(customerId)
+                    .orElseThrow(() -> new UnmappableMessageException("no email held any more"));
+        }
+        return WidthNodes.phone(data, customers, customerId)
+                .orElseThrow(() -> new UnmappableMessageException("no phone held any more"));
+    }
+
+    private JsonNode held(Exchange exchange, String kind) {
+        return data.get(customerId(exchange), kind)
+                .orElseThrow(() -> new UnmappableMessageException("no " + kind + " held any more"));
+    }
+
+    private static void copy(JsonNode from, ObjectNode to, String... fields) {
+        for (String field : fields) {
+            if (from.hasNonNull(field)) {
+                to.set(field, from.get(field));
+            }
+        }
+    }
+
+    private static String customerId(Exchange exchange) {
+        return exchange.getVariable("customerId", String.class);
+    }
+
+    /** The onboarding's referenceId, kept on the case and carried by every action about it. */
+    private String referenceId(Exchange exchange) throws IOException {
+        String referenceId = payload(exchange).path("referenceId").asText(null);
+        if (referenceId == null) {
+            throw new UnmappableMessageException("a WIDTH action without its referenceId");
+        }
+        return referenceId;
+    }
+
+    private JsonNode payload(Exchange exchange) throws IOException {
+        String body = exchange.getIn().getBody(String.class);
+        return body == null ? json.createObjectNode() : json.readTree(body);
+    }
+}

@@ -1,0 +1,104 @@
+package com.kychub.provider.width;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each execution status of the doc (and CREATED) against a WIDTH stub: where the case goes, and that polling stops
+ * on the terminal ones; an unknown node type or result is flagged, never guessed; the data API's checks.
+ */
+class WidthStatusesIntegrationTest extends WidthFlows {
+
+    @Test
+    void eachTerminalStatusEndsTheCaseAndStopsPolling() {
+        String[][] table = {
+                {"c-t1", "exec-failed", status("exec-failed", "FAILED"), "ERROR", "CONTACT_SUPPORT"},
+                {"c-t2", "exec-timeout", status("exec-timeout", "TIMEOUT"), "EXPIRED", "CONTACT_SUPPORT"},
+                {"c-t3", "exec-cancelled", status("exec-cancelled", "CANCELLED"), "CANCELLED", "NONE"},
+                {"c-t4", "exec-approved", completed("exec-approved", "\"APPROVED\""), "APPROVED", "NONE"},
+                {"c-t5", "exec-rejected", completed("exec-rejected", "{\"decision\":\"REJECTED\"}"), "REJECTED",
+                        "NONE"},
+                {"c-t6", "exec-review", completed("exec-review", "\"MANUAL_REVIEW\""), "IN_REVIEW", "WAIT"}};
+        for (String[] row : table) {
+            stubStatus(row[1], status(row[1], "CREATED"));
+            startOnboarding(row[0], null, row[1]);
+        }
+        for (String[] row : table) {
+            awaitCase(row[1], "IN_PROGRESS", "WAIT");
+            awaitMorePolls(row[1], 1);
+            stubStatus(row[1], status(row[1], "RUNNING"));
+        }
+        for (String[] row : table) {
+            awaitCase(row[1], c -> "RUNNING".equals(c.path("providerStatus").asText()));
+            stubStatus(row[1], row[2]);
+        }
+        for (String[] row : table) {
+            awaitCase(row[1], row[3], row[4]);
+            assertThat(jdbc.queryForObject("select next_poll_at is null from kyc_case where provider_ref = ?",
+                    Boolean.class, row[1])).as(row[1]).isTrue();
+        }
+        int polls = requests("workflow.execution.status").size();
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3))
+                .until(() -> requests("workflow.execution.status").size() == polls);
+    }
+
+    @Test
+    void anUnknownNodeTypeFlagsTheCaseAndAnUnknownResultIsKeptFailed() {
+        stubStatus("exec-unknown", waiting("exec-unknown", "n-x", "flow_action_teleport"));
+        startOnboarding("c-u1", "u1@example.com", "exec-unknown");
+        JsonNode flagged = awaitCase("exec-unknown", "ACTION_REQUIRED", "CONTACT_SUPPORT");
+        assertThat(flagged.get("reasons").get(0).asText()).isEqualTo("UNKNOWN_NODE_TYPE:flow_action_teleport");
+        awaitMorePolls("exec-unknown", 3);
+        assertThat(PROVIDERS.getAllServeEvents().stream()
+                .map(event -> event.getRequest().getUrl())
+                .filter(url -> url.startsWith("/api/workflow.kyc."))).isEmpty();
+
+        stubStatus("exec-unknown", completed("exec-unknown", "\"MAYBE\""));
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+                "select count(*) from inbound_message where provider = 'width' and state = 'FAILED' "
+                        + "and last_error like '%unknown WIDTH result%'", Integer.class) == 1);
+        JsonNode still = awaitCase("exec-unknown", "ACTION_REQUIRED", "CONTACT_SUPPORT");
+        assertThat(still.get("status").asText()).isEqualTo("ACTION_REQUIRED");
+        // The same unknown answer is stored once, not at every poll.
+        awaitMorePolls("exec-unknown", 3);
+        assertThat(jdbc.queryForObject("select count(*) from inbound_message where provider = 'width' "
+                + "and state = 'FAILED'", Integer.class)).isEqualTo(1);
+    }
+
+    @Test
+    void theDataApiRefusesWhatANodeCannotUseWithAReason() {
+        assertThat(apiSend("POST", "/api/v1/customers", "{\"customerId\":\"c-d1\"}").statusCode()).isEqualTo(201);
+        assertBad("particulars", "{\"name\":\"A\",\"nationality\":\"SG\"}", "'dateOfBirth' is required");
+        assertBad("particulars", "{\"name\":\"A\",\"dateOfBirth\":\"15/01/1990\",\"nationality\":\"SG\"}",
+                "'dateOfBirth' must match");
+        assertBad("identity-document", "{\"frontImage\":\"s3://f\",\"documentType\":\"PASSPORT\"}",
+                "'region' is required");
+        assertBad("liveness", "{\"status\":\"PASS\",\"scores\":{},\"images\":\"selfie\"}", "'images' must be");
+        assertBad("documents", "{\"docType\":\"BILL\"}", "documents must be an array");
+        assertBad("documents", "[{\"docType\":\"BILL\",\"doc\":{}}]", "'doc' must be a non-empty object");
+        assertBad("forms", "[{\"formId\":\"F\",\"formData\":\"x\"}]", "'formData' must be an object");
+        assertBad("selfies", "{}", "'kind' must be one of");
+        assertThat(apiSend("POST", "/api/v1/customers/c-d1/otp", "{\"code\":\"123\"}").statusCode()).isEqualTo(400);
+        assertThat(apiSend("POST", "/api/v1/customers/nobody/data/forms",
+                "[{\"formId\":\"F\",\"formData\":{}}]").statusCode()).isEqualTo(404);
+        assertThat(apiSend("POST", "/api/v1/customers/c-d1/data/forms",
+                "[{\"formId\":\"F\",\"formData\":{}}]").statusCode()).isEqualTo(201);
+        assertThat(jdbc.queryForObject("select count(*) from width_customer_data where customer_id = 'c-d1'",
+                Integer.class)).isEqualTo(1);
+    }
+
+    private void assertBad(String kind, String body, String reason) {
+        var response = apiSend("POST", "/api/v1/customers/c-d1/data/" + kind, body);
+        assertThat(response.statusCode()).as(kind + " " + body).isEqualTo(400);
+        assertThat(readJson(response.body()).get("reason").asText()).as(kind + " " + body).contains(reason);
+    }
+
+    private static String completed(String executionId, String result) {
+        return "{\"executionId\":\"%s\",\"status\":\"COMPLETED\",\"result\":%s}".formatted(executionId, result);
+    }
+}
