@@ -7,8 +7,8 @@ import org.springframework.stereotype.Component;
 /**
  * Error handling of the routes the workers call ({@code process-errors}) and of the pollers ({@code poll-errors}).
  * <ul>
- * <li>process-errors: no in-memory redelivery and no log; the failure goes back to the inbox or action worker,
- * which retries it durably with back-off and logs it once, without the message.</li>
+ * <li>process-errors: no error handler, so no in-memory redelivery and no log; the failure goes back to the inbox or
+ * action worker, which retries it durably with back-off and logs it once, without the message.</li>
  * <li>poll-errors: one failed pull is logged in a line and skipped; the next tick tries again, the other cases of
  * the round go on.</li>
  * </ul>
@@ -18,8 +18,10 @@ public class ProcessingErrors extends RouteConfigurationBuilder {
 
     @Override
     public void configuration() {
+        // The default error handler logs an exhausted failure even with logExhausted(false); none at all is what is
+        // meant here: the exception goes straight back to the worker.
         routeConfiguration("process-errors")
-                .errorHandler(defaultErrorHandler().logExhausted(false).logStackTrace(false));
+                .errorHandler(noErrorHandler());
 
         routeConfiguration("poll-errors")
                 .onException(Exception.class)
