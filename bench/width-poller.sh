@@ -169,7 +169,15 @@ until [[ $(psql_db -c "select count(*) from kyc_case where provider = 'width' an
 done
 START_MS=$(( $(date +%s%N) / 1000000 ))
 log "all $EXECUTIONS executions are polled; warm-up ${WARMUP} s, measuring ${DURATION} s"
-sleep $((WARMUP + DURATION + 1))
+# The hub's CPU time (user + system, from /proc) over the measured window, to divide by the polls made in it.
+HUB_JAVA=$(pgrep -f -- "-jar $RESULTS/.kyc-hub-width-bench.jar" | head -n 1)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+sleep "$WARMUP"
+CPU0=$(cpu_ticks "$HUB_JAVA")
+sleep "$DURATION"
+CPU1=$(cpu_ticks "$HUB_JAVA")
+HUB_CPU_MS=$(( (CPU1 - CPU0) * 1000 / $(getconf CLK_TCK) ))
+sleep 1
 END_MS=$(( $(date +%s%N) / 1000000 ))
 INBOX=$(psql_db -F ' ' -c "select coalesce(string_agg(state || '=' || n, ' ' order by state), 'none')
                              from (select state, count(*) n from inbound_message group by state) s")
@@ -177,9 +185,10 @@ INBOX=$(psql_db -F ' ' -c "select coalesce(string_agg(state || '=' || n, ' ' ord
 curl -sf -X POST "$STUB_URL/__admin/requests/find" -H 'Content-Type: application/json' \
     -d '{"method": "POST", "urlPath": "/api/workflow.execution.status"}' >"$RESULTS/.width-journal.json" \
     || die "cannot read the stub's request journal"
-RESULT=$(python3 - "$RESULTS/.width-journal.json" "$START_MS" "$WARMUP" "$DURATION" "$POLL_EVERY_MS" "$EXECUTIONS" <<'PY'
+RESULT=$(python3 - "$RESULTS/.width-journal.json" "$START_MS" "$WARMUP" "$DURATION" "$POLL_EVERY_MS" "$EXECUTIONS" \
+    "$HUB_CPU_MS" <<'PY'
 import json, sys
-journal, start, warmup, duration, every, executions = sys.argv[1], *map(int, sys.argv[2:])
+journal, start, warmup, duration, every, executions, cpu_ms = sys.argv[1], *map(int, sys.argv[2:])
 frm, until = start + warmup * 1000, start + (warmup + duration) * 1000
 polls = {}
 for request in json.load(open(journal))["requests"]:
@@ -196,9 +205,10 @@ for execution, times in polls.items():
 late.sort()
 rank = lambda p: late[max(0, -(-p * len(late) // 100) - 1)] if late else float("nan")
 print("RESULT width-poller executions=%d polled=%d polls=%d polls_per_s=%.1f expected_per_s=%.1f "
-      "late_p50_ms=%d late_p99_ms=%d late_max_ms=%d late_min_ms=%d"
+      "late_p50_ms=%d late_p99_ms=%d late_max_ms=%d late_min_ms=%d hub_cpu_ms_per_poll=%.2f hub_cpu_cores=%.2f"
       % (executions, len(seen), counted, counted / duration, executions * 1000 / every,
-         rank(50), rank(99), late[-1] if late else -1, late[0] if late else -1))
+         rank(50), rank(99), late[-1] if late else -1, late[0] if late else -1,
+         cpu_ms / counted if counted else float("nan"), cpu_ms / 1000 / duration))
 PY
 )
 rm -f "$RESULTS/.width-journal.json"
