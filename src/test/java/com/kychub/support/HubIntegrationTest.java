@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -190,6 +191,26 @@ public abstract class HubIntegrationTest {
     protected HttpResponse<String> apiPost(String path) {
         return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody())
                 .header("Authorization", "Bearer " + API_KEY).build());
+    }
+
+    /** Waits until the provider's one case with that reference satisfies the condition, and answers it. */
+    protected JsonNode awaitCase(String provider, String providerRef, Predicate<JsonNode> condition) {
+        JsonNode[] found = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            JsonNode cases = apiJson("/api/v1/cases?provider=" + provider + "&providerRef=" + providerRef);
+            if (cases.size() == 1 && condition.test(cases.get(0))) {
+                found[0] = cases.get(0);
+                return true;
+            }
+            return false;
+        });
+        return found[0];
+    }
+
+    /** Waits until the provider's one case with that reference has that status (and next action, if given). */
+    protected JsonNode awaitCase(String provider, String providerRef, String status, String nextAction) {
+        return awaitCase(provider, providerRef, c -> status.equals(c.get("status").asText())
+                && (nextAction == null || nextAction.equals(c.get("nextAction").asText())));
     }
 
     /** Waits until the inbox has no message left to process. */

@@ -47,16 +47,7 @@ abstract class ArgosHubTest extends HubIntegrationTest {
     }
 
     JsonNode awaitCase(String submission, String status) {
-        JsonNode[] found = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(20)).until(() -> {
-            JsonNode cases = apiJson("/api/v1/cases?provider=argos&providerRef=" + submission);
-            if (cases.size() == 1 && status.equals(cases.get(0).get("status").asText())) {
-                found[0] = cases.get(0);
-                return true;
-            }
-            return false;
-        });
-        return found[0];
+        return awaitCase("argos", submission, status, null);
     }
 
     JsonNode caseOf(String submission) {

@@ -4,9 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -60,21 +58,11 @@ abstract class ConnectfiFlows extends HubIntegrationTest {
     }
 
     JsonNode awaitCase(String providerRef, String status, String nextAction) {
-        return awaitCase(providerRef, c -> status.equals(c.get("status").asText())
-                && nextAction.equals(c.get("nextAction").asText()));
+        return awaitCase("connectfi", providerRef, status, nextAction);
     }
 
     JsonNode awaitCase(String providerRef, Predicate<JsonNode> condition) {
-        JsonNode[] found = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(20)).until(() -> {
-            JsonNode cases = apiJson("/api/v1/cases?provider=connectfi&providerRef=" + providerRef);
-            if (cases.size() == 1 && condition.test(cases.get(0))) {
-                found[0] = cases.get(0);
-                return true;
-            }
-            return false;
-        });
-        return found[0];
+        return awaitCase("connectfi", providerRef, condition);
     }
 
     List<String> statusesOf(JsonNode kycCase) {

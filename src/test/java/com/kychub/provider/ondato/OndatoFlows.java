@@ -4,11 +4,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -94,21 +92,11 @@ abstract class OndatoFlows extends HubIntegrationTest {
     }
 
     JsonNode awaitCase(String providerRef, String status, String nextAction) {
-        return awaitCase(providerRef, c -> status.equals(c.get("status").asText())
-                && nextAction.equals(c.get("nextAction").asText()));
+        return awaitCase("ondato", providerRef, status, nextAction);
     }
 
     JsonNode awaitCase(String providerRef, Predicate<JsonNode> condition) {
-        JsonNode[] found = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(20)).until(() -> {
-            JsonNode cases = apiJson("/api/v1/cases?provider=ondato&providerRef=" + providerRef);
-            if (cases.size() == 1 && condition.test(cases.get(0))) {
-                found[0] = cases.get(0);
-                return true;
-            }
-            return false;
-        });
-        return found[0];
+        return awaitCase("ondato", providerRef, condition);
     }
 
     String state(long messageId) {

@@ -241,16 +241,7 @@ class StrigaWebhookIntegrationTest extends HubIntegrationTest {
     }
 
     private JsonNode awaitCase(String userId, String status) {
-        JsonNode[] found = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(20)).until(() -> {
-            JsonNode cases = apiJson("/api/v1/cases?provider=striga&providerRef=" + userId);
-            if (cases.size() == 1 && status.equals(cases.get(0).get("status").asText())) {
-                found[0] = cases.get(0);
-                return true;
-            }
-            return false;
-        });
-        return found[0];
+        return awaitCase("striga", userId, status, null);
     }
 
     private int count(String sql) {

@@ -101,21 +101,11 @@ abstract class WidthFlows extends HubIntegrationTest {
     }
 
     JsonNode awaitCase(String providerRef, String status, String nextAction) {
-        return awaitCase(providerRef, c -> status.equals(c.get("status").asText())
-                && nextAction.equals(c.get("nextAction").asText()));
+        return awaitCase("width", providerRef, status, nextAction);
     }
 
     JsonNode awaitCase(String providerRef, Predicate<JsonNode> condition) {
-        JsonNode[] found = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(20)).until(() -> {
-            JsonNode cases = apiJson("/api/v1/cases?provider=width&providerRef=" + providerRef);
-            if (cases.size() == 1 && condition.test(cases.get(0))) {
-                found[0] = cases.get(0);
-                return true;
-            }
-            return false;
-        });
-        return found[0];
+        return awaitCase("width", providerRef, condition);
     }
 
     /** Waits until WIDTH has been polled for the execution n more times. */
