@@ -1,11 +1,10 @@
 package com.kychub.action;
 
-import java.sql.Timestamp;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import com.kychub.inbound.RetryBook;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -14,9 +13,11 @@ import org.springframework.stereotype.Component;
 public class ProviderActions {
 
     private final JdbcTemplate jdbc;
+    private final RetryBook retries;
 
     public ProviderActions(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
+        this.retries = new RetryBook(jdbc, RetryBook.Queue.ACTIONS);
     }
 
     /** Locks the provider's oldest due action for the caller's transaction; other workers skip it. */
@@ -43,23 +44,14 @@ public class ProviderActions {
                 + "done_at = now() where id = ?", error, id);
     }
 
-    /** A transient failure: due again after the back-off, or DEAD once attempts reach the limit. */
+    /** A transient failure: due again after the back-off, or DEAD once attempts reach the limit; true when DEAD. */
     public boolean recordFailedAttempt(long id, String error, int maxAttempts, Duration backoff) {
-        List<String> state = jdbc.queryForList("""
-                update provider_action
-                set attempts = attempts + 1, last_error = ?,
-                    state = case when attempts + 1 >= ? then 'DEAD' else 'PENDING' end,
-                    next_attempt_at = ?
-                where id = ?
-                returning state""", String.class,
-                error, maxAttempts, Timestamp.from(Instant.now().plus(backoff)), id);
-        return state.contains("DEAD");
+        return retries.recordFailedAttempt(id, error, maxAttempts, backoff);
     }
 
     /** Due again after the delay, without spending an attempt (the provider's circuit is open). */
     public void postpone(long id, String reason, Duration delay) {
-        jdbc.update("update provider_action set last_error = ?, next_attempt_at = ? where id = ?",
-                reason, Timestamp.from(Instant.now().plus(delay)), id);
+        retries.postpone(id, reason, delay);
     }
 
     /** Makes a FAILED or DEAD action pending again, unless another one of its kind is pending. */

@@ -1,8 +1,6 @@
 package com.kychub.inbound;
 
-import java.sql.Timestamp;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,10 +22,12 @@ public class Inbox {
     }
 
     private final JdbcTemplate jdbc;
+    private final RetryBook retries;
     private final ObjectMapper json;
 
     public Inbox(JdbcTemplate jdbc, ObjectMapper json) {
         this.jdbc = jdbc;
+        this.retries = new RetryBook(jdbc, RetryBook.Queue.INBOX);
         this.json = json;
     }
 
@@ -86,23 +86,14 @@ public class Inbox {
                 where id = ?""", error, id);
     }
 
-    /** Records a transient failure: due again after the back-off, or DEAD once attempts reach the limit. */
+    /** A transient failure: due again after the back-off, or DEAD once attempts reach the limit; true when DEAD. */
     public boolean recordFailedAttempt(long id, String error, int maxAttempts, Duration backoff) {
-        List<String> state = jdbc.queryForList("""
-                update inbound_message
-                set attempts = attempts + 1, last_error = ?,
-                    state = case when attempts + 1 >= ? then 'DEAD' else 'ACCEPTED' end,
-                    next_attempt_at = ?
-                where id = ?
-                returning state""", String.class,
-                error, maxAttempts, Timestamp.from(Instant.now().plus(backoff)), id);
-        return state.contains("DEAD");
+        return retries.recordFailedAttempt(id, error, maxAttempts, backoff);
     }
 
     /** Due again after the delay, without spending an attempt (the provider's circuit is open). */
     public void postpone(long id, String reason, Duration delay) {
-        jdbc.update("update inbound_message set last_error = ?, next_attempt_at = ? where id = ?",
-                reason, Timestamp.from(Instant.now().plus(delay)), id);
+        retries.postpone(id, reason, delay);
     }
 
     /** Makes a FAILED or DEAD message due again, keeping its history of attempts. */

@@ -1,0 +1,57 @@
+package com.kychub.inbound;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The retry bookkeeping the inbox and the provider-action outbox share: both tables have {@code state},
+ * {@code attempts}, {@code last_error} and {@code next_attempt_at}, and differ only in the name of the waiting state.
+ */
+public final class RetryBook {
+
+    /** The two durable queues; table and state names are constants, never input. */
+    public enum Queue {
+        INBOX("inbound_message", "ACCEPTED"),
+        ACTIONS("provider_action", "PENDING");
+
+        final String table;
+        final String waiting;
+
+        Queue(String table, String waiting) {
+            this.table = table;
+            this.waiting = waiting;
+        }
+    }
+
+    private final JdbcTemplate jdbc;
+    private final String failedAttempt;
+    private final String postpone;
+
+    public RetryBook(JdbcTemplate jdbc, Queue queue) {
+        this.jdbc = jdbc;
+        this.failedAttempt = """
+                update %s
+                set attempts = attempts + 1, last_error = ?,
+                    state = case when attempts + 1 >= ? then 'DEAD' else '%s' end,
+                    next_attempt_at = ?
+                where id = ?
+                returning state""".formatted(queue.table, queue.waiting);
+        this.postpone = "update %s set last_error = ?, next_attempt_at = ? where id = ?".formatted(queue.table);
+    }
+
+    /** A transient failure: due again after the back-off, or DEAD once attempts reach the limit; true when DEAD. */
+    public boolean recordFailedAttempt(long id, String error, int maxAttempts, Duration backoff) {
+        List<String> state = jdbc.queryForList(failedAttempt, String.class,
+                error, maxAttempts, Timestamp.from(Instant.now().plus(backoff)), id);
+        return state.contains("DEAD");
+    }
+
+    /** Due again after the delay, without spending an attempt (the provider's circuit is open). */
+    public void postpone(long id, String reason, Duration delay) {
+        jdbc.update(postpone, reason, Timestamp.from(Instant.now().plus(delay)), id);
+    }
+}
