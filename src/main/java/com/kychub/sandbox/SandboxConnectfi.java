@@ -100,6 +100,12 @@ public class SandboxConnectfi {
         return ResponseEntity.ok(answer);
     }
 
+    /** The SDK link the hub hands to the customer; in the sandbox the SDK flow completes by itself. */
+    @GetMapping("/sdk/{onboardingId}")
+    public Map<String, String> sdk(@PathVariable String onboardingId) {
+        return Map.of("onboardingId", onboardingId, "sdk", "sandbox: the SDK flow completes by itself");
+    }
+
     @PostMapping("/v1/compliance/kyc/{onboardingId}/rerun")
     public Map<String, String> rerun(@PathVariable String onboardingId) {
         return Map.of("status", "RERUN_REQUESTED");
