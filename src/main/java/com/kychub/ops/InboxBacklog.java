@@ -1,0 +1,85 @@
+package com.kychub.ops;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Gauges of the inbox: {@code kyc.inbox.backlog{provider, state}} is the number of inbound messages of a provider in
+ * a state (ACCEPTED, PROCESSED, FAILED, DEAD), counted in one query every {@code kyc.inbox.backlog-refresh} (15 s by
+ * default) rather than on every scrape, so a busy scraper costs the database nothing more.
+ */
+@Component
+public class InboxBacklog {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboxBacklog.class);
+    private static final List<String> PROVIDERS = List.of("striga", "connectfi", "argos", "ondato", "width");
+    private static final List<String> STATES = List.of("ACCEPTED", "PROCESSED", "FAILED", "DEAD");
+
+    private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+    private final JdbcTemplate jdbc;
+    private final MeterRegistry registry;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "inbox-backlog");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public InboxBacklog(JdbcTemplate jdbc, MeterRegistry registry,
+                        @Value("${kyc.inbox.backlog-refresh:15s}") Duration refresh) {
+        this.jdbc = jdbc;
+        this.registry = registry;
+        PROVIDERS.forEach(provider -> STATES.forEach(state -> gauge(provider, state)));
+        timer.scheduleWithFixedDelay(this::refresh, 0, refresh.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Counts every provider's messages per state now; a pair with no message reads 0. */
+    public void refresh() {
+        try {
+            Map<String, Long> now = new ConcurrentHashMap<>();
+            jdbc.query("select provider, state, count(*) as n from inbound_message group by provider, state",
+                    row -> {
+                        now.put(key(row.getString("provider"), row.getString("state")), row.getLong("n"));
+                        gauge(row.getString("provider"), row.getString("state"));
+                    });
+            counts.forEach((key, value) -> value.set(now.getOrDefault(key, 0L)));
+        } catch (RuntimeException e) {
+            LOG.warn("Inbox backlog not counted: {}", e.getClass().getSimpleName());
+        }
+    }
+
+    private void gauge(String provider, String state) {
+        counts.computeIfAbsent(key(provider, state), key -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder("kyc.inbox.backlog", value, AtomicLong::get)
+                    .description("Inbound messages per provider and state")
+                    .tag("provider", provider)
+                    .tag("state", state)
+                    .register(registry);
+            return value;
+        });
+    }
+
+    private static String key(String provider, String state) {
+        return provider + '\u0000' + state;
+    }
+
+    @PreDestroy
+    void stop() {
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,118 @@
+package com.kychub.sandbox;
+
+import java.security.MessageDigest;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.SecretKeySpec;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.kychub.KycProperties;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.http.HttpStatus;
+import org.springframework.util.StringUtils;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * ARGOS Identity in the sandbox: ARGOS only sends webhooks, so this simulator plays one submission as ARGOS's
+ * webhooks to {@code POST /webhooks/argos}: {@code submit}, then {@code approved} or {@code rejected}. Bodies are
+ * encrypted as the hub is configured ({@code kyc.providers.argos.encryption}: none or aes-256-ecb, keyed with the
+ * SHA-256 of the secret key, else of the API key) and authenticated with the configured {@code webhook-auth} scheme.
+ * Started by the demo, or by {@code POST /sandbox/argos/users/{userId}/submissions?outcome=}. Personal data is
+ * synthetic.
+ */
+@RestController
+@ConditionalOnProperty(prefix = "kyc.sandbox", name = "enabled", havingValue = "true")
+public class SandboxArgos {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    private final Sandbox sandbox;
+    private final ObjectMapper json;
+
+    public SandboxArgos(Sandbox sandbox, ObjectMapper json) {
+        this.sandbox = sandbox;
+        this.json = json;
+    }
+
+    @PostMapping("/sandbox/argos/users/{userId}/submissions")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    public Map<String, String> start(@PathVariable String userId, @RequestParam(required = false) String outcome) {
+        Outcome decided = Outcome.of(outcome, userId);
+        String submissionId = play(userId, decided);
+        return Map.of("userId", userId, "submissionId", submissionId, "outcome", decided.name());
+    }
+
+    /** Plays a submission for the user; answers its {@code submission_id}. */
+    public String play(String userId, Outcome outcome) {
+        String submissionId = UUID.randomUUID().toString();
+        String submittedAt = now();
+        Sandbox.Script script = sandbox.script()
+                .then(sandbox::step, null, () -> webhook(submission(userId, submissionId, "submit", submittedAt)));
+        switch (outcome) {
+            case APPROVE -> script.then(sandbox::review, null, () -> {
+                ObjectNode body = submission(userId, submissionId, "approved", submittedAt);
+                body.putObject("kyc_result").put("status", "approved").put("updated_at", now())
+                        .put("created_at", submittedAt).put("reviewer", "system");
+                return webhook(body);
+            });
+            case REJECT, REJECT_FINAL -> script.then(sandbox::review, null, () -> {
+                ObjectNode body = submission(userId, submissionId, "rejected", submittedAt);
+                ObjectNode result = body.putObject("kyc_result").put("status", "rejected").put("updated_at", now());
+                result.putArray("comment").add("The identity document has expired.");
+                result.put("commentCode", "DOC_EXPIRED");
+                return webhook(body);
+            });
+            case EXPIRE, ERROR -> { }
+        }
+        script.start();
+        return submissionId;
+    }
+
+    private ObjectNode submission(String userId, String submissionId, String trigger, String submittedAt) {
+        ObjectNode body = json.createObjectNode().put("webhook_trigger", trigger).put("submission_id", submissionId)
+                .put("userid", userId).put("email", userId + "@sandbox.example").put("created_at", submittedAt);
+        if (!trigger.equals("submit")) {
+            body.put("fullName", "SANDBOX " + userId.toUpperCase()).put("idType", "passport")
+                    .put("documentNumber", "SBX" + Math.abs(submissionId.hashCode()));
+        }
+        return body;
+    }
+
+    private Sandbox.Delivery webhook(ObjectNode body) {
+        KycProperties.Argos argos = sandbox.providers().argos();
+        byte[] bytes = Sandbox.utf8(body.toString());
+        if ("aes-256-ecb".equalsIgnoreCase(argos.encryption())) {
+            String key = StringUtils.hasText(argos.secretKey()) ? argos.secretKey() : argos.apiKey();
+            bytes = Sandbox.utf8(json.createObjectNode().put("data", encryptEcb(bytes, key)).toString());
+        }
+        Map<String, String> headers = new LinkedHashMap<>(Sandbox.authenticate(argos.webhookAuth(), bytes));
+        return new Sandbox.Delivery("argos", "/webhooks/argos", bytes, headers);
+    }
+
+    static String encryptEcb(byte[] plain, String secret) {
+        try {
+            byte[] key = MessageDigest.getInstance("SHA-256").digest(Sandbox.utf8(secret));
+            Cipher cipher = Cipher.getInstance("AES/ECB/PKCS5Padding");
+            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"));
+            return Base64.getEncoder().encodeToString(cipher.doFinal(plain));
+        } catch (Exception e) {
+            throw new IllegalStateException("AES-256-ECB is not available", e);
+        }
+    }
+
+    private static String now() {
+        return LocalDateTime.now(ZoneOffset.UTC).format(TIME);
+    }
+}

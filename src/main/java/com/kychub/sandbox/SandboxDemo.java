@@ -1,0 +1,167 @@
+package com.kychub.sandbox;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.kychub.KycProperties;
+import com.kychub.canonical.CaseStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * The demo ({@code kyc.demo.enabled=true}, with the sandbox on): once the hub is up it onboards a handful of synthetic
+ * customers through all five sandbox providers: through the hub API for Connect Financial, Ondato and WIDTH (for
+ * Ondato the customer then "opens" the IDV URL the hub hands out), and by having the Striga and ARGOS simulators send
+ * their webhook sequences. Ids carry a run suffix so that a second run on the same database starts afresh.
+ */
+@Component
+@ConditionalOnProperty(name = {"kyc.sandbox.enabled", "kyc.demo.enabled"}, havingValue = "true")
+public class SandboxDemo {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SandboxDemo.class);
+
+    /** A demo customer and the canonical status their provider's sandbox leads them to. */
+    public record DemoCustomer(String provider, String customerId, CaseStatus expected) {
+    }
+
+    private final Sandbox sandbox;
+    private final SandboxStriga striga;
+    private final SandboxArgos argos;
+    private final List<String> apiKeys;
+    private final ObjectMapper json;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final String run = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
+    private final List<DemoCustomer> customers = List.of(
+            new DemoCustomer("connectfi", "demo-cf-approve-" + run, CaseStatus.APPROVED),
+            new DemoCustomer("connectfi", "demo-cf-reject-final-" + run, CaseStatus.REJECTED_FINAL),
+            new DemoCustomer("connectfi", "demo-cf-error-" + run, CaseStatus.ERROR),
+            new DemoCustomer("ondato", "demo-ondato-approve-" + run, CaseStatus.APPROVED),
+            new DemoCustomer("ondato", "demo-ondato-reject-" + run, CaseStatus.REJECTED),
+            new DemoCustomer("width", "demo-width-approve-" + run, CaseStatus.APPROVED),
+            new DemoCustomer("width", "demo-width-reject-" + run, CaseStatus.REJECTED),
+            new DemoCustomer("width", "demo-width-expire-" + run, CaseStatus.EXPIRED),
+            new DemoCustomer("striga", "demo-striga-approve-" + run, CaseStatus.APPROVED),
+            new DemoCustomer("striga", "demo-striga-reject-" + run, CaseStatus.REJECTED),
+            new DemoCustomer("striga", "demo-striga-reject-final-" + run, CaseStatus.REJECTED_FINAL),
+            new DemoCustomer("argos", "demo-argos-approve-" + run, CaseStatus.APPROVED),
+            new DemoCustomer("argos", "demo-argos-reject-" + run, CaseStatus.REJECTED));
+
+    public SandboxDemo(Sandbox sandbox, SandboxStriga striga, SandboxArgos argos, KycProperties properties,
+                       ObjectMapper json) {
+        this.sandbox = sandbox;
+        this.striga = striga;
+        this.argos = argos;
+        this.apiKeys = properties.api().keys();
+        this.json = json;
+    }
+
+    public List<DemoCustomer> customers() {
+        return customers;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    public void start() {
+        if (apiKeys.isEmpty()) {
+            LOG.warn("Demo not started: it uses the hub API, and kyc.api.keys is empty");
+            return;
+        }
+        Thread thread = new Thread(this::onboardAll, "sandbox-demo");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void onboardAll() {
+        LOG.info("Demo: onboarding {} synthetic customers through the sandbox providers; follow one with "
+                + "curl -H 'Authorization: Bearer <key>' {}/api/v1/customers/{}/kyc", customers.size(),
+                sandbox.hubUrl(), customers.get(0).customerId());
+        List<DemoCustomer> ondato = new ArrayList<>();
+        for (DemoCustomer customer : customers) {
+            try {
+                Outcome outcome = Outcome.of(customer.customerId());
+                switch (customer.provider()) {
+                    case "striga" -> striga.play(customer.customerId(), outcome);
+                    case "argos" -> argos.play(customer.customerId(), outcome);
+                    default -> {
+                        onboard(customer);
+                        if (customer.provider().equals("ondato")) {
+                            ondato.add(customer);
+                        }
+                    }
+                }
+                LOG.info("Demo: {} at {} (expected {})", customer.customerId(), customer.provider(),
+                        customer.expected());
+            } catch (Exception e) {
+                LOG.warn("Demo: {} at {} could not start: {}", customer.customerId(), customer.provider(),
+                        e.getMessage());
+            }
+        }
+        for (DemoCustomer customer : ondato) {
+            openIdvUrl(customer);
+        }
+    }
+
+    private void onboard(DemoCustomer customer) throws Exception {
+        String id = customer.customerId();
+        String body = """
+                {"customerId":"%s","email":"%s@sandbox.example","kyc":{"firstName":"Sandbox","lastName":"Customer",
+                 "dateOfBirth":"1990-01-01","mainAddress":{"street1":"1 Sandbox Street","cityCounty":"Testville",
+                 "stateRegion":"NY","zip":"10001","countryCode":"US"},"nationality":"US","occupation":"11"}}"""
+                .formatted(id, id);
+        send("POST", "/api/v1/customers", body);
+        send("POST", "/api/v1/customers/" + id + "/onboardings", "{\"provider\":\"" + customer.provider() + "\"}");
+    }
+
+    /** The customer goes to the IDV URL the hub gives out, once Ondato has assigned the verification. */
+    private void openIdvUrl(DemoCustomer customer) {
+        Instant deadline = Instant.now().plusSeconds(60);
+        try {
+            while (Instant.now().isBefore(deadline)) {
+                JsonNode kyc = json.readTree(send("GET", "/api/v1/customers/" + customer.customerId() + "/kyc", null));
+                for (JsonNode kycCase : kyc.path("cases")) {
+                    String url = kycCase.at("/providerDetails/idvUrl").asText("");
+                    if (!url.isEmpty()) {
+                        http.send(HttpRequest.newBuilder(URI.create(url + "&outcome=" + customer.customerId()))
+                                .GET().build(), HttpResponse.BodyHandlers.discarding());
+                        return;
+                    }
+                }
+                Thread.sleep(250);
+            }
+            LOG.warn("Demo: {} got no IDV URL within 60 s", customer.customerId());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("Demo: {} could not open the IDV URL: {}", customer.customerId(), e.getMessage());
+        }
+    }
+
+    private String send(String method, String path, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(sandbox.hubUrl() + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + apiKeys.get(0))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() >= 300) {
+            throw new IllegalStateException(method + " " + path + " answered " + answer.statusCode());
+        }
+        return answer.body();
+    }
+}

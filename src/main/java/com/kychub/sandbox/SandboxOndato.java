@@ -1,0 +1,153 @@
+package com.kychub.sandbox;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.kychub.KycProperties;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Ondato in the sandbox: the IDV API under {@code /sandbox/ondato-idv} ({@code POST /v1/identity-verifications},
+ * {@code GET /v1/identity-verifications/{id}}), the KYC ID API under {@code /sandbox/ondato-kyc}
+ * ({@code GET /v1/identifications/{id}}), and Ondato's webhooks in its envelope to {@code /webhooks/ondato} with HTTP
+ * Basic credentials. Ondato's start call names no customer, so the customer's part is the IDV URL: opening
+ * {@code /sandbox/ondato-idv/?id={id}&outcome=} (the sandbox's {@code idv-url-template}) plays the identification:
+ * Created, Processed, then Approved or Rejected.
+ */
+@RestController
+@ConditionalOnProperty(prefix = "kyc.sandbox", name = "enabled", havingValue = "true")
+public class SandboxOndato {
+
+    static final class Verification {
+        final String id;
+        final String setupId;
+        volatile String identificationId;
+        volatile String identificationStatus;
+        volatile boolean started;
+
+        Verification(String id, String setupId) {
+            this.id = id;
+            this.setupId = setupId;
+        }
+    }
+
+    private final Map<String, Verification> verifications = new ConcurrentHashMap<>();
+    private final Map<String, Verification> byIdentification = new ConcurrentHashMap<>();
+    private final Sandbox sandbox;
+    private final ObjectMapper json;
+
+    public SandboxOndato(Sandbox sandbox, ObjectMapper json) {
+        this.sandbox = sandbox;
+        this.json = json;
+    }
+
+    @PostMapping("/sandbox/ondato-idv/v1/identity-verifications")
+    public ResponseEntity<Map<String, String>> create(@RequestBody JsonNode body) {
+        String setupId = body.path("setupId").asText("");
+        if (setupId.isEmpty()) {
+            return ResponseEntity.badRequest().body(Map.of("error", "setupId is required"));
+        }
+        Verification verification = new Verification(UUID.randomUUID().toString(), setupId);
+        verifications.put(verification.id, verification);
+        sandbox.script().then(sandbox::step, null, () -> webhook("IdentityVerification.Consented",
+                json.createObjectNode().put("id", verification.id).put("setupId", setupId))).start();
+        return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("id", verification.id));
+    }
+
+    @GetMapping("/sandbox/ondato-idv/v1/identity-verifications/{id}")
+    public ResponseEntity<JsonNode> verification(@PathVariable String id) {
+        Verification verification = verifications.get(id);
+        if (verification == null) {
+            return ResponseEntity.notFound().build();
+        }
+        ObjectNode answer = json.createObjectNode().put("id", id).put("setupId", verification.setupId)
+                .put("status", verification.identificationId == null ? "Active" : "Completed");
+        ObjectNode step = answer.putObject("step");
+        if (verification.identificationId == null) {
+            step.putObject("consent").put("accepted", true);
+        } else {
+            step.putObject("kycIdentification").put("id", verification.identificationId);
+        }
+        return ResponseEntity.ok(answer);
+    }
+
+    @GetMapping("/sandbox/ondato-kyc/v1/identifications/{id}")
+    public ResponseEntity<JsonNode> identification(@PathVariable String id) {
+        Verification verification = byIdentification.get(id);
+        if (verification == null) {
+            return ResponseEntity.notFound().build();
+        }
+        ObjectNode answer = json.createObjectNode().put("id", id).put("status", verification.identificationStatus);
+        answer.putObject("document").put("firstName", "Sandbox").put("lastName", "Customer")
+                .put("documentNumber", "SBX" + Math.abs(id.hashCode())).put("dateOfBirth", "1990-01-01");
+        if ("Rejected".equals(verification.identificationStatus)) {
+            answer.putArray("rejectionReasons").add("DocumentExpired");
+        }
+        return ResponseEntity.ok(answer);
+    }
+
+    /** The customer goes through the IDV URL; {@code outcome} (a word, see {@link Outcome}) decides the verdict. */
+    @GetMapping("/sandbox/ondato-idv/")
+    public ResponseEntity<Map<String, String>> idv(@RequestParam String id,
+                                                   @RequestParam(required = false) String outcome) {
+        Verification verification = verifications.get(id);
+        if (verification == null) {
+            return ResponseEntity.notFound().build();
+        }
+        Outcome decided = Outcome.of(outcome);
+        synchronized (verification) {
+            if (verification.started) {
+                return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", "already completed"));
+            }
+            verification.started = true;
+        }
+        String identificationId = UUID.randomUUID().toString();
+        String verdict = decided == Outcome.APPROVE ? "Approved" : "Rejected";
+        sandbox.script()
+                .then(sandbox::step, () -> {
+                    verification.identificationStatus = "Created";
+                    byIdentification.put(identificationId, verification);
+                    verification.identificationId = identificationId;
+                }, () -> identificationWebhook("KycIdentification.Created", verification))
+                .then(sandbox::step, () -> verification.identificationStatus = "Processed",
+                        () -> identificationWebhook("KycIdentification.Processed", verification))
+                .then(sandbox::review, () -> verification.identificationStatus = verdict,
+                        () -> identificationWebhook("KycIdentification." + verdict, verification))
+                .start();
+        return ResponseEntity.accepted().body(Map.of("id", id, "outcome", decided.name()));
+    }
+
+    private Sandbox.Delivery identificationWebhook(String type, Verification verification) {
+        return webhook(type, json.createObjectNode().put("id", verification.identificationId)
+                .put("identityVerificationId", verification.id));
+    }
+
+    private Sandbox.Delivery webhook(String type, ObjectNode payload) {
+        Instant now = Instant.now();
+        ObjectNode envelope = json.createObjectNode().put("id", UUID.randomUUID().toString())
+                .put("applicationId", "sandbox").put("createdUtc", now.toString())
+                .put("deliveredUtc", now.toString()).put("isDelivered", false);
+        envelope.set("payload", payload);
+        envelope.put("type", type);
+        KycProperties.Ondato ondato = sandbox.providers().ondato();
+        String credentials = Base64.getEncoder().encodeToString((ondato.webhookUser() + ":" + ondato.webhookPassword())
+                .getBytes(StandardCharsets.UTF_8));
+        return new Sandbox.Delivery("ondato", "/webhooks/ondato", Sandbox.utf8(envelope.toString()),
+                Map.of("Authorization", "Basic " + credentials));
+    }
+}

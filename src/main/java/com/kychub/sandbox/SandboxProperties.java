@@ -1,0 +1,22 @@
+package com.kychub.sandbox;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The sandbox providers ({@code kyc.sandbox.*}, off by default): how long a simulated provider takes for a step the
+ * customer does ({@code step-*}: SDK flow, document capture, OCR) and for its own review ({@code review-*}), and how
+ * often it delivers a webhook twice or re-delivers an earlier one late, as the real providers do.
+ */
+@ConfigurationProperties(prefix = "kyc.sandbox")
+public record SandboxProperties(
+        boolean enabled,
+        @DefaultValue("5s") Duration stepMinDelay,
+        @DefaultValue("15s") Duration stepMaxDelay,
+        @DefaultValue("5s") Duration reviewMinDelay,
+        @DefaultValue("15s") Duration reviewMaxDelay,
+        @DefaultValue("0.1") double duplicateProbability,
+        @DefaultValue("0.1") double lateProbability) {
+}

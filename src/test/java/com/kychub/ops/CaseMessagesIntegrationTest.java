@@ -1,0 +1,54 @@
+package com.kychub.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.kychub.support.HubIntegrationTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** The operators' view of a case with its raw messages, and the inbox backlog gauges. */
+class CaseMessagesIntegrationTest extends HubIntegrationTest {
+
+    private static final String BODY = "{\"userId\":\"u-ops-1\",\"status\":\"APPROVED\"}";
+
+    @Autowired
+    InboxBacklog backlog;
+
+    @Test
+    void aCaseComesWithItsRawMessagesBodiesIncludedBehindTheApiKey() {
+        assertThat(postStriga(BODY).statusCode()).isEqualTo(200);
+        awaitInboxDrained();
+        String caseId = apiJson("/api/v1/cases?provider=striga&providerRef=u-ops-1").get(0).get("id").asText();
+
+        JsonNode answer = apiJson("/api/v1/ops/cases/" + caseId + "/messages");
+        assertThat(answer.at("/case/id").asText()).isEqualTo(caseId);
+        assertThat(answer.at("/case/status").asText()).isEqualTo("APPROVED");
+        assertThat(answer.get("messages")).hasSize(1);
+        JsonNode message = answer.get("messages").get(0);
+        assertThat(message.get("body").asText()).isEqualTo(BODY);
+        assertThat(message.get("state").asText()).isEqualTo("PROCESSED");
+        assertThat(message.get("channel").asText()).isEqualTo("WEBHOOK");
+        assertThat(message.get("headers").isObject()).isTrue();
+
+        assertThat(get("/api/v1/ops/cases/" + caseId + "/messages", Map.of()).statusCode()).isEqualTo(401);
+        assertThat(api("/api/v1/ops/cases/" + UUID.randomUUID() + "/messages").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theBacklogGaugesCountMessagesPerProviderAndState() {
+        assertThat(postStriga(BODY).statusCode()).isEqualTo(200);
+        awaitInboxDrained();
+        backlog.refresh();
+
+        JsonNode processed = readJson(get("/actuator/metrics/kyc.inbox.backlog?tag=provider:striga&tag=state:PROCESSED",
+                Map.of()).body());
+        assertThat(processed.at("/measurements/0/value").asDouble()).isEqualTo(1.0);
+        JsonNode dead = readJson(get("/actuator/metrics/kyc.inbox.backlog?tag=provider:width&tag=state:DEAD",
+                Map.of()).body());
+        assertThat(dead.at("/measurements/0/value").asDouble()).isZero();
+    }
+}
