@@ -63,7 +63,7 @@ public class Sandbox {
         return providers;
     }
 
-    /** A delay for something the customer does (SDK flow, capture, OCR). */
+    /** A delay for something the customer does (SDK flow, capture). */
     public Duration step() {
         return between(settings.stepMinDelay(), settings.stepMaxDelay());
     }
@@ -71,6 +71,11 @@ public class Sandbox {
     /** A delay for the provider's own review. */
     public Duration review() {
         return between(settings.reviewMinDelay(), settings.reviewMaxDelay());
+    }
+
+    /** How long WIDTH's OCR of an identity document takes. */
+    public Duration ocr() {
+        return between(settings.ocrMinDelay(), settings.ocrMaxDelay());
     }
 
     private static Duration between(Duration min, Duration max) {

@@ -23,20 +23,24 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code POST /v1/compliance/kyc}, {@code GET /v1/compliance/status/:customerId}, profile PATCH, rerun, document
  * upload) over in-memory state, and the {@code CUSTOMER_*} webhooks to {@code /webhooks/connectfi}, authenticated as
  * {@code kyc.providers.connectfi.webhook-auth} says. A started KYC goes through the SDK flow and a review to the
- * verdict the customer's external id or email asks for (see {@link Outcome}).
+ * verdict the customer's external id or email asks for (see {@link Outcome}). For {@code expire} the SDK link
+ * expires ({@code CUSTOMER_KYC_SDK_EXPIRED}, status {@code nextAction: RERUN_KYC}) until the hub reruns the KYC
+ * ({@link #rerun}); the new onboarding is then approved.
  */
 @RestController
 @RequestMapping("/sandbox/connectfi")
 @ConditionalOnProperty(prefix = "kyc.sandbox", name = "enabled", havingValue = "true")
 public class SandboxConnectfi {
 
-    enum Stage { CREATED, SDK, REVIEW, APPROVED, DENIED, ERROR }
+    enum Stage { CREATED, SDK, EXPIRED, REVIEW, APPROVED, DENIED, ERROR }
 
     static final class Customer {
         final String id;
         final Outcome outcome;
         volatile Stage stage = Stage.CREATED;
         volatile String onboardingId;
+        /** After a rerun the new onboarding goes on to approval. */
+        volatile boolean rerun;
 
         Customer(String id, Outcome outcome) {
             this.id = id;
@@ -78,26 +82,37 @@ public class SandboxConnectfi {
         Sandbox.Script script = sandbox.script()
                 .then(sandbox::step, null, () -> webhook("CUSTOMER_KYC_STARTED", customer, null))
                 .then(sandbox::step, null, () -> webhook("CUSTOMER_KYC_SDK_FLOW_REQUIRED", customer, null));
-        if (customer.outcome == Outcome.EXPIRE) {
-            script.then(sandbox::step, null, () -> webhook("CUSTOMER_KYC_SDK_EXPIRED", customer, null));
-        } else {
-            script.then(sandbox::step, () -> customer.stage = Stage.REVIEW,
-                    () -> webhook("CUSTOMER_KYC_SDK_FLOW_COMPLETED", customer, null));
-            switch (customer.outcome) {
-                case APPROVE -> script.then(sandbox::review, () -> customer.stage = Stage.APPROVED,
-                        () -> webhook("CUSTOMER_KYC_FINISHED", customer, "APPROVED"));
-                case REJECT, REJECT_FINAL -> script.then(sandbox::review, () -> customer.stage = Stage.DENIED,
-                        () -> webhook("CUSTOMER_KYC_FINISHED", customer, "DENIED_COMPLIANCE"));
-                default -> script.then(sandbox::review, () -> customer.stage = Stage.ERROR,
-                        () -> webhook("CUSTOMER_KYC_ERROR", customer, null));
-            }
-        }
+        sdkFlow(customer, script);
         script.start();
+        return ResponseEntity.ok(onboarding(customer));
+    }
+
+    /** After the SDK link: the link expires (outcome {@code expire}, before a rerun), or the flow and review run. */
+    private void sdkFlow(Customer customer, Sandbox.Script script) {
+        Outcome outcome = customer.rerun ? Outcome.APPROVE : customer.outcome;
+        if (outcome == Outcome.EXPIRE) {
+            script.then(sandbox::step, () -> customer.stage = Stage.EXPIRED,
+                    () -> webhook("CUSTOMER_KYC_SDK_EXPIRED", customer, null));
+            return;
+        }
+        script.then(sandbox::step, () -> customer.stage = Stage.REVIEW,
+                () -> webhook("CUSTOMER_KYC_SDK_FLOW_COMPLETED", customer, null));
+        switch (outcome) {
+            case APPROVE -> script.then(sandbox::review, () -> customer.stage = Stage.APPROVED,
+                    () -> webhook("CUSTOMER_KYC_FINISHED", customer, "APPROVED"));
+            case REJECT, REJECT_FINAL -> script.then(sandbox::review, () -> customer.stage = Stage.DENIED,
+                    () -> webhook("CUSTOMER_KYC_FINISHED", customer, "DENIED_COMPLIANCE"));
+            default -> script.then(sandbox::review, () -> customer.stage = Stage.ERROR,
+                    () -> webhook("CUSTOMER_KYC_ERROR", customer, null));
+        }
+    }
+
+    private ObjectNode onboarding(Customer customer) {
         ObjectNode answer = json.createObjectNode();
         answer.putObject("onboarding").put("id", customer.onboardingId).put("status", "PROCESSING");
         answer.putObject("sdk").put("link", sandbox.hubUrl() + "/sandbox/connectfi/sdk/" + customer.onboardingId)
                 .put("qrCode", "data:image/png;base64,AA");
-        return ResponseEntity.ok(answer);
+        return answer;
     }
 
     /** The SDK link the hub hands to the customer; in the sandbox the SDK flow completes by itself. */
@@ -106,9 +121,38 @@ public class SandboxConnectfi {
         return Map.of("onboardingId", onboardingId, "sdk", "sandbox: the SDK flow completes by itself");
     }
 
+    /**
+     * Reruns the KYC of an onboarding whose SDK link expired: a new onboarding, {@code CUSTOMER_KYC_RESTARTED} with
+     * {@code previousOnboardingId}, and the new SDK flow, which goes on to approval. Only the customer's current
+     * onboarding, and only once its link expired, can be rerun (409 otherwise).
+     */
     @PostMapping("/v1/compliance/kyc/{onboardingId}/rerun")
-    public Map<String, String> rerun(@PathVariable String onboardingId) {
-        return Map.of("status", "RERUN_REQUESTED");
+    public ResponseEntity<JsonNode> rerun(@PathVariable String onboardingId) {
+        Customer customer = customers.values().stream().filter(c -> onboardingId.equals(c.onboardingId)).findFirst()
+                .orElse(null);
+        if (customer == null) {
+            return ResponseEntity.notFound().build();
+        }
+        String previous;
+        synchronized (customer) {
+            if (customer.stage != Stage.EXPIRED) {
+                return ResponseEntity.status(409).body(json.createObjectNode()
+                        .put("error", "only an onboarding whose SDK link expired can be rerun"));
+            }
+            previous = customer.onboardingId;
+            customer.onboardingId = "onb-" + UUID.randomUUID();
+            customer.rerun = true;
+            customer.stage = Stage.SDK;
+        }
+        String current = customer.onboardingId;
+        Sandbox.Script script = sandbox.script()
+                .then(sandbox::step, null, () -> restarted(customer, current, previous))
+                .then(sandbox::step, null, () -> webhook("CUSTOMER_KYC_SDK_FLOW_REQUIRED", customer, null));
+        sdkFlow(customer, script);
+        script.start();
+        ObjectNode answer = onboarding(customer);
+        answer.put("previousOnboardingId", previous);
+        return ResponseEntity.ok(answer);
     }
 
     @PostMapping("/compliance/upload-doc")
@@ -134,6 +178,11 @@ public class SandboxConnectfi {
                 status(answer, false, "PROCESSING", "COMPLETE_SDK_FLOW");
                 check(checks, "KYC_STARTED", true, null);
                 check(checks, "SDK_VERIFICATION_COMPLETED", false, "COMPLETE_SDK_FLOW");
+            }
+            case EXPIRED -> {
+                status(answer, false, "PROCESSING", "RERUN_KYC");
+                check(checks, "KYC_STARTED", true, null);
+                check(checks, "SDK_VERIFICATION_COMPLETED", false, "RERUN_KYC");
             }
             case REVIEW -> {
                 status(answer, false, "PROCESSING", "WAIT");
@@ -174,6 +223,13 @@ public class SandboxConnectfi {
         }
     }
 
+    private Sandbox.Delivery restarted(Customer customer, String onboardingId, String previousOnboardingId) {
+        ObjectNode body = json.createObjectNode().put("eventType", "CUSTOMER_KYC_RESTARTED");
+        body.putObject("data").put("customerId", customer.id).put("onboardingId", onboardingId)
+                .put("previousOnboardingId", previousOnboardingId);
+        return delivery(Sandbox.utf8(body.toString()));
+    }
+
     private Sandbox.Delivery webhook(String eventType, Customer customer, String status) {
         ObjectNode body = json.createObjectNode().put("eventType", eventType);
         ObjectNode data = body.putObject("data").put("customerId", customer.id);
@@ -183,7 +239,10 @@ public class SandboxConnectfi {
         if (status != null) {
             data.put("status", status);
         }
-        byte[] bytes = Sandbox.utf8(body.toString());
+        return delivery(Sandbox.utf8(body.toString()));
+    }
+
+    private Sandbox.Delivery delivery(byte[] bytes) {
         return new Sandbox.Delivery("connectfi", "/webhooks/connectfi", bytes,
                 Sandbox.authenticate(sandbox.providers().connectfi().webhookAuth(), bytes));
     }

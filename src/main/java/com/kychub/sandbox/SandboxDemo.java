@@ -27,6 +27,12 @@ import org.springframework.stereotype.Component;
  * customers through all five sandbox providers: through the hub API for Connect Financial, Ondato and WIDTH (for
  * Ondato the customer then "opens" the IDV URL the hub hands out), and by having the Striga and ARGOS simulators send
  * their webhook sequences. Ids carry a run suffix so that a second run on the same database starts afresh.
+ * <p>
+ * WIDTH customers hand the hub their data as a fintech would, when the hub asks for it: once their case is
+ * ACTION_REQUIRED with PROVIDE_DOCUMENT (the OCR node) the identity document, with PROVIDE_PERSONAL_DATA (the
+ * particulars node) the particulars, through {@code POST /api/v1/customers/{id}/data/{kind}}. The Connect Financial
+ * {@code expire} customer's SDK link expires and the hub reruns the KYC: the expected status is the new onboarding's
+ * (APPROVED), the first onboarding's case ending CANCELLED.
  */
 @Component
 @ConditionalOnProperty(name = {"kyc.sandbox.enabled", "kyc.demo.enabled"}, havingValue = "true")
@@ -49,6 +55,7 @@ public class SandboxDemo {
             new DemoCustomer("connectfi", "demo-cf-approve-" + run, CaseStatus.APPROVED),
             new DemoCustomer("connectfi", "demo-cf-reject-final-" + run, CaseStatus.REJECTED_FINAL),
             new DemoCustomer("connectfi", "demo-cf-error-" + run, CaseStatus.ERROR),
+            new DemoCustomer("connectfi", "demo-cf-expire-" + run, CaseStatus.APPROVED),
             new DemoCustomer("ondato", "demo-ondato-approve-" + run, CaseStatus.APPROVED),
             new DemoCustomer("ondato", "demo-ondato-reject-" + run, CaseStatus.REJECTED),
             new DemoCustomer("width", "demo-width-approve-" + run, CaseStatus.APPROVED),
@@ -100,6 +107,11 @@ public class SandboxDemo {
                         if (customer.provider().equals("ondato")) {
                             ondato.add(customer);
                         }
+                        if (customer.provider().equals("width")) {
+                            Thread width = new Thread(() -> handOverWidthData(customer), "sandbox-demo-width");
+                            width.setDaemon(true);
+                            width.start();
+                        }
                     }
                 }
                 LOG.info("Demo: {} at {} (expected {})", customer.customerId(), customer.provider(),
@@ -147,6 +159,39 @@ public class SandboxDemo {
         } catch (Exception e) {
             LOG.warn("Demo: {} could not open the IDV URL: {}", customer.customerId(), e.getMessage());
         }
+    }
+
+    /** The WIDTH customer's synthetic data, each kind handed over when the hub asks for it. */
+    private void handOverWidthData(DemoCustomer customer) {
+        String id = customer.customerId();
+        try {
+            awaitNextAction(customer, "PROVIDE_DOCUMENT");
+            send("POST", "/api/v1/customers/" + id + "/data/identity-document", """
+                    {"frontImage":"s3://sandbox/%s/front.jpg","backImage":"s3://sandbox/%s/back.jpg",
+                     "documentType":"INTERNATIONAL_PASSPORT","region":"US"}""".formatted(id, id));
+            awaitNextAction(customer, "PROVIDE_PERSONAL_DATA");
+            send("POST", "/api/v1/customers/" + id + "/data/particulars", """
+                    {"name":"Sandbox Customer","dateOfBirth":"1990-01-01","nationality":"US","sex":"MALE",
+                     "countryOfResidence":"US","address":"1 Sandbox Street, Testville"}""");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("Demo: {} could not hand over its data: {}", id, e.getMessage());
+        }
+    }
+
+    private void awaitNextAction(DemoCustomer customer, String nextAction) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(120);
+        while (Instant.now().isBefore(deadline)) {
+            JsonNode kyc = json.readTree(send("GET", "/api/v1/customers/" + customer.customerId() + "/kyc", null));
+            for (JsonNode kycCase : kyc.path("cases")) {
+                if (nextAction.equals(kycCase.path("nextAction").asText())) {
+                    return;
+                }
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("the hub asked for no " + nextAction + " within 120 s");
     }
 
     private String send(String method, String path, String body) throws Exception {

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,7 +29,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * The demo end to end: the hub with the sandbox profile and the demo on, on a database and a Camel context of its
  * own. Every demo customer reaches the status their sandbox provider leads them to, through real HTTP calls and
  * webhooks between the hub and its simulators (with duplicates and late deliveries), each case's audit trail runs
- * from CASE_OPENED to that status, and nothing the hub accepted is FAILED or DEAD.
+ * from CASE_OPENED to that status, and nothing the hub accepted is FAILED or DEAD. WIDTH customers go through the OCR
+ * node (asked for their identity document, OCR submitted once) and the particulars; the Connect Financial
+ * {@code expire} customer has two cases: the expired onboarding CANCELLED, the rerun's APPROVED.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT, properties = {
         "kyc.db.local-database=${kyc.test.database:kyc_hub_test}_sandbox",
@@ -39,6 +42,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "kyc.sandbox.step-max-delay=300ms",
         "kyc.sandbox.review-min-delay=200ms",
         "kyc.sandbox.review-max-delay=500ms",
+        "kyc.sandbox.ocr-min-delay=500ms",
+        "kyc.sandbox.ocr-max-delay=1s",
         "kyc.sandbox.duplicate-probability=0.3",
         "kyc.sandbox.late-probability=0.3",
         "kyc.inbox.poll-period=100ms",
@@ -69,6 +74,9 @@ class SandboxDemoIntegrationTest {
     @Autowired
     JdbcTemplate jdbc;
 
+    @Autowired
+    SandboxWidth width;
+
     @Test
     void everyDemoCustomerReachesTheirFinalStatusWithACompleteAuditTrail() {
         List<SandboxDemo.DemoCustomer> customers = demo.customers();
@@ -79,6 +87,10 @@ class SandboxDemoIntegrationTest {
             await().alias(customer.customerId() + " at " + customer.provider() + " ends " + customer.expected())
                     .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
                         JsonNode cases = api("/api/v1/customers/" + customer.customerId() + "/kyc").path("cases");
+                        if (rerun(customer)) {
+                            return cases.size() == 2 && statuses(cases).containsAll(
+                                    List.of(customer.expected().name(), "CANCELLED"));
+                        }
                         return cases.size() == 1 && cases.get(0).get("status").asText()
                                 .equals(customer.expected().name());
                     });
@@ -88,17 +100,70 @@ class SandboxDemoIntegrationTest {
                 Integer.class, Timestamp.from(started)) == 0);
 
         for (SandboxDemo.DemoCustomer customer : customers) {
-            JsonNode kycCase = api("/api/v1/customers/" + customer.customerId() + "/kyc").path("cases").get(0);
-            assertThat(kycCase.get("provider").asText()).isEqualTo(customer.provider());
-            assertThat(kycCase.get("status").asText()).as(customer.customerId()).isEqualTo(customer.expected().name());
-            JsonNode events = api("/api/v1/cases/" + kycCase.get("id").asText() + "/events");
-            assertThat(events.get(0).get("type").asText()).as(customer.customerId()).isEqualTo("CASE_OPENED");
-            assertThat(events.get(events.size() - 1).get("toStatus").asText()).as(customer.customerId())
-                    .isEqualTo(customer.expected().name());
+            JsonNode cases = api("/api/v1/customers/" + customer.customerId() + "/kyc").path("cases");
+            for (JsonNode kycCase : cases) {
+                String status = kycCase.get("status").asText();
+                assertThat(kycCase.get("provider").asText()).isEqualTo(customer.provider());
+                if (!rerun(customer) || !status.equals("CANCELLED")) {
+                    assertThat(status).as(customer.customerId()).isEqualTo(customer.expected().name());
+                }
+                JsonNode events = api("/api/v1/cases/" + kycCase.get("id").asText() + "/events");
+                assertThat(events.get(0).get("type").asText()).as(customer.customerId()).isEqualTo("CASE_OPENED");
+                assertThat(events.get(events.size() - 1).get("toStatus").asText()).as(customer.customerId())
+                        .isEqualTo(status);
+                if (customer.provider().equals("width")) {
+                    assertWentThroughTheOcrNode(customer, events);
+                }
+            }
+            if (rerun(customer)) {
+                JsonNode approved = cases.get(0).get("status").asText().equals("CANCELLED") ? cases.get(1) : cases.get(0);
+                JsonNode cancelled = approved == cases.get(0) ? cases.get(1) : cases.get(0);
+                assertThat(cancelled.get("status").asText()).isEqualTo("CANCELLED");
+                assertThat(cancelled.at("/providerDetails/restartedAs").asText()).as(customer.customerId())
+                        .isEqualTo(approved.get("providerRef").asText());
+            }
         }
         assertThat(jdbc.queryForList("select provider || ' ' || state || ' ' || coalesce(last_error, '') "
                 + "from inbound_message where state in ('FAILED', 'DEAD') and received_at >= ?", String.class,
                 Timestamp.from(started))).isEmpty();
+    }
+
+    /** The Connect Financial customer whose SDK link expires: its first onboarding is rerun. */
+    private static boolean rerun(SandboxDemo.DemoCustomer customer) {
+        return customer.customerId().startsWith("demo-cf-expire-");
+    }
+
+    private static List<String> statuses(JsonNode cases) {
+        List<String> statuses = new ArrayList<>();
+        cases.forEach(kycCase -> statuses.add(kycCase.get("status").asText()));
+        return statuses;
+    }
+
+    /**
+     * A WIDTH case waited for the identity document (ACTION_REQUIRED, PROVIDE_DOCUMENT) until the demo handed it over,
+     * was IN_PROGRESS after that, and the hub submitted the OCR node and the particulars once each.
+     */
+    private void assertWentThroughTheOcrNode(SandboxDemo.DemoCustomer customer, JsonNode events) {
+        int asked = -1;
+        int inProgress = -1;
+        for (int i = 0; i < events.size(); i++) {
+            JsonNode event = events.get(i);
+            if (asked < 0 && "ACTION_REQUIRED".equals(event.path("toStatus").asText())
+                    && "PROVIDE_DOCUMENT".equals(event.path("toNextAction").asText())) {
+                asked = i;
+            }
+            if (asked >= 0 && inProgress < 0 && "IN_PROGRESS".equals(event.path("toStatus").asText())) {
+                inProgress = i;
+            }
+        }
+        assertThat(asked).as(customer.customerId() + " asked for the identity document").isNotNegative();
+        assertThat(inProgress).as(customer.customerId() + " in progress after the OCR node").isGreaterThan(asked);
+        assertThat(width.submissions(customer.customerId(), SandboxWidth.OCR_METHOD)).as(customer.customerId())
+                .isEqualTo(1);
+        assertThat(width.submissions(customer.customerId(), SandboxWidth.PARTICULAR_METHOD))
+                .as(customer.customerId()).isEqualTo(1);
+        assertThat(width.submissions(customer.customerId(), SandboxWidth.OCR_DATA_METHOD))
+                .as(customer.customerId()).isPositive();
     }
 
     private static JsonNode api(String path) {
