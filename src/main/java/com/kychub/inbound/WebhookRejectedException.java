@@ -1,5 +1,10 @@
 package com.kychub.inbound;
 
+import java.io.IOException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /**
  * A webhook the hub refuses at the door, with the HTTP status and the reason the caller gets. Nothing was stored,
  * so nothing is lost: the sender keeps the message and may send it again.
@@ -19,6 +24,20 @@ public class WebhookRejectedException extends RuntimeException {
 
     public static WebhookRejectedException badRequest(String reason) {
         return new WebhookRejectedException(400, reason);
+    }
+
+    /** The body as a JSON object, or a 400 saying it is not one. */
+    public static JsonNode requireJsonObject(ObjectMapper json, byte[] body) {
+        JsonNode tree;
+        try {
+            tree = json.readTree(body);
+        } catch (IOException e) {
+            tree = null;
+        }
+        if (tree == null || !tree.isObject()) {
+            throw badRequest("the body is not a JSON object");
+        }
+        return tree;
     }
 
     public int status() {

@@ -82,10 +82,7 @@ public class ArgosWebhook implements WebhookRouteGate.Gated {
      * that does not decrypt, or is not a webhook, is refused with 400 and the reason.
      */
     public String dedupKey(@Body byte[] body) {
-        JsonNode tree = parse(body);
-        if (tree == null || !tree.isObject()) {
-            throw WebhookRejectedException.badRequest("the body is not a JSON object");
-        }
+        JsonNode tree = WebhookRejectedException.requireJsonObject(json, body);
         if (encryption.enabled()) {
             if (!isEncrypted(tree)) {
                 throw WebhookRejectedException.badRequest("ARGOS encryption is on (" + modeName()

@@ -1,6 +1,5 @@
 package com.kychub.provider.connectfi;
 
-import java.io.IOException;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -51,15 +50,7 @@ public class ConnectfiWebhookIntake implements WebhookRouteGate.Gated {
      * is accepted here and kept as FAILED by the processing, never guessed.
      */
     public String dedupKey(@Body byte[] body) {
-        JsonNode tree;
-        try {
-            tree = json.readTree(body);
-        } catch (IOException e) {
-            tree = null;
-        }
-        if (tree == null || !tree.isObject()) {
-            throw WebhookRejectedException.badRequest("the body is not a JSON object");
-        }
+        JsonNode tree = WebhookRejectedException.requireJsonObject(json, body);
         if (!tree.path("eventType").isTextual() || tree.path("eventType").asText().isBlank()) {
             throw WebhookRejectedException.badRequest("'eventType' is required and must be a non-empty string");
         }

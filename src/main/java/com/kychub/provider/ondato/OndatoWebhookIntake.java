@@ -1,6 +1,5 @@
 package com.kychub.provider.ondato;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
@@ -69,15 +68,7 @@ public class OndatoWebhookIntake {
      * kept as FAILED by the processing, never guessed.
      */
     public String dedupKey(@Body byte[] body) {
-        JsonNode tree;
-        try {
-            tree = json.readTree(body);
-        } catch (IOException e) {
-            tree = null;
-        }
-        if (tree == null || !tree.isObject()) {
-            throw WebhookRejectedException.badRequest("the body is not a JSON object");
-        }
+        JsonNode tree = WebhookRejectedException.requireJsonObject(json, body);
         String id = requiredText(tree, "id");
         requiredText(tree, "type");
         JsonNode payload = OndatoWebhook.field(tree, "payload");

@@ -63,10 +63,7 @@ public class StrigaWebhook {
 
     /** Validates the body as a Striga KYC webhook and returns its dedup key: the hash of its compact form. */
     public String dedupKey(@Body byte[] body) {
-        JsonNode tree = parse(body);
-        if (tree == null || !tree.isObject()) {
-            throw WebhookRejectedException.badRequest("the body is not a JSON object");
-        }
+        JsonNode tree = WebhookRejectedException.requireJsonObject(json, body);
         requireText(tree, "userId");
         requireText(tree, "status");
         try {
