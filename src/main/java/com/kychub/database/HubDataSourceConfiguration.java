@@ -46,6 +46,7 @@ public class HubDataSourceConfiguration implements DisposableBean {
         config.setMaximumPoolSize(16);
         // A database that is down must not block start-up: the pool reconnects when it comes back.
         config.setInitializationFailTimeout(-1);
+        config.setConnectionTimeout(db.connectionTimeout().toMillis());
         if (StringUtils.hasText(db.url())) {
             config.setJdbcUrl(db.url());
             config.setUsername(db.user());
