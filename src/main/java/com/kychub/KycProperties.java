@@ -20,7 +20,8 @@ public record KycProperties(
 
     /**
      * Where the store lives. With {@code url} empty the hub picks an embedded default (see
-     * {@code HubDataSourceConfiguration}).
+     * {@code HubDataSourceConfiguration}). {@code connection-timeout} bounds the wait for a connection, so that while
+     * the database is down a webhook is answered 503 in seconds rather than held.
      */
     public record Db(
             String url,
@@ -31,16 +32,25 @@ public record KycProperties(
             @DefaultValue("5432") int localPort,
             @DefaultValue("postgres") String localUser,
             String embeddedDataDirectory,
-            @DefaultValue("54329") int embeddedPort) {
+            @DefaultValue("54329") int embeddedPort,
+            @DefaultValue("3s") Duration connectionTimeout) {
     }
 
     /** The hub's own API: bearer keys, comma-separated in {@code KYC_API_KEYS}; bodies carry documents. */
     public record Api(@DefaultValue List<String> keys, @DefaultValue("10MB") DataSize maxBodySize) {
     }
 
-    /** The durable inbox every inbound message goes through. */
+    /**
+     * The durable inbox every inbound message goes through. At the door, {@code writer-threads} writers store the
+     * waiting webhooks, up to {@code writer-batch} per commit (group commit); a webhook waits at most
+     * {@code ack-timeout} for its commit before it is answered 503, and at most {@code writer-queue} wait at once.
+     */
     public record Inbox(
             @DefaultValue("1MB") DataSize maxBodySize,
+            @DefaultValue("2") int writerThreads,
+            @DefaultValue("256") int writerBatch,
+            @DefaultValue("4096") int writerQueue,
+            @DefaultValue("10s") Duration ackTimeout,
             @DefaultValue("true") boolean processingEnabled,
             @DefaultValue("500ms") Duration pollPeriod,
             @DefaultValue("200") int batchSize,

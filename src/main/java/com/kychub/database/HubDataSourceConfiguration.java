@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 
 import javax.sql.DataSource;
 
@@ -44,8 +45,12 @@ public class HubDataSourceConfiguration implements DisposableBean {
         HikariConfig config = new HikariConfig();
         config.setPoolName("kyc-hub");
         config.setMaximumPoolSize(16);
+        // Idle connections go back to the server: several hubs (or test contexts) share its max_connections.
+        config.setMinimumIdle(2);
+        config.setIdleTimeout(Duration.ofSeconds(60).toMillis());
         // A database that is down must not block start-up: the pool reconnects when it comes back.
         config.setInitializationFailTimeout(-1);
+        config.setConnectionTimeout(db.connectionTimeout().toMillis());
         if (StringUtils.hasText(db.url())) {
             config.setJdbcUrl(db.url());
             config.setUsername(db.user());

@@ -11,6 +11,8 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.springframework.dao.DataAccessException;
+import org.springframework.transaction.TransactionException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,11 +29,13 @@ public class InboundRoutes implements CamelContextConfiguration {
     private final KycProperties.Inbox settings;
     private final InboxWorker worker;
     private final ActionWorker actions;
+    private final StoreOutageLog outages;
 
-    public InboundRoutes(KycProperties properties, InboxWorker worker, ActionWorker actions) {
+    public InboundRoutes(KycProperties properties, InboxWorker worker, ActionWorker actions, StoreOutageLog outages) {
         this.settings = properties.inbox();
         this.worker = worker;
         this.actions = actions;
+        this.outages = outages;
     }
 
     @Override
@@ -53,11 +57,21 @@ public class InboundRoutes implements CamelContextConfiguration {
                         from("timer:inbox-process-" + provider + "?delay=0&period=" + period)
                                 .routeId("inbox-process-" + provider)
                                 .autoStartup(settings.processingEnabled())
-                                .bean(worker, "drain('" + provider + "')");
+                                .onException(DataAccessException.class, TransactionException.class)
+                                    .handled(true)
+                                    .bean(outages, "lost(${routeId}, ${exception})")
+                                .end()
+                                .bean(worker, "drain('" + provider + "')")
+                                .bean(outages, "reached(${routeId})");
                         from("timer:actions-execute-" + provider + "?delay=0&period=" + period)
                                 .routeId("actions-execute-" + provider)
                                 .autoStartup(settings.processingEnabled())
-                                .bean(actions, "drain('" + provider + "')");
+                                .onException(DataAccessException.class, TransactionException.class)
+                                    .handled(true)
+                                    .bean(outages, "lost(${routeId}, ${exception})")
+                                .end()
+                                .bean(actions, "drain('" + provider + "')")
+                                .bean(outages, "reached(${routeId})");
                     }
                 }
             });

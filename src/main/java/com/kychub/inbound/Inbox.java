@@ -31,14 +31,10 @@ public class Inbox {
         this.json = json;
     }
 
-    /** Stores a webhook, or finds the one stored before under the same key; autocommits before returning. */
-    public Stored store(String provider, String channel, String dedupKey, Map<String, String> headers, String body) {
-        return store(provider, channel, "webhook", null, null, dedupKey, headers, body);
-    }
-
     /**
-     * Stores a message of any kind: a webhook, or the answer of a status poll or of an action (channel POLL).
-     * Inside a transaction it joins it, so an answer is stored together with whatever caused it.
+     * Stores a message the hub fetched itself: the answer of a status poll or of an action (channel POLL). Inside a
+     * transaction it joins it, so an answer is stored together with whatever caused it. (Webhooks come in through
+     * {@link InboxWriter}, which commits them in groups.)
      */
     public Stored store(String provider, String channel, String messageType, String subject, Long causedBy,
                         String dedupKey, Map<String, String> headers, String body) {

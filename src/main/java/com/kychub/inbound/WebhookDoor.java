@@ -29,11 +29,11 @@ public class WebhookDoor {
 
     private static final Set<String> REDACTED = Set.of("authorization", "proxy-authorization", "cookie");
 
-    private final Inbox inbox;
+    private final InboxWriter inbox;
     private final InboxMetrics metrics;
     private final ObjectMapper json;
 
-    public WebhookDoor(Inbox inbox, InboxMetrics metrics, ObjectMapper json) {
+    public WebhookDoor(InboxWriter inbox, InboxMetrics metrics, ObjectMapper json) {
         this.inbox = inbox;
         this.metrics = metrics;
         this.json = json;
@@ -51,6 +51,7 @@ public class WebhookDoor {
             throw new WebhookRejectedException(415, "Content-Type must be application/json");
         }
         HttpServletRequest request = in.getHeader("CamelHttpServletRequest", HttpServletRequest.class);
+
         byte[] body = request == null ? null : (byte[]) request.getAttribute(RawBodyFilter.RAW_BODY);
         if (body == null || body.length == 0) {
             throw WebhookRejectedException.badRequest("the body is empty");
@@ -74,7 +75,10 @@ public class WebhookDoor {
         exchange.setVariable(HTTP_HEADERS, headers);
     }
 
-    /** Stores the message and answers 200 once it is committed; a duplicate is answered 200 and changes nothing. */
+    /**
+     * Stores the message and answers 200 once it is committed (with other webhooks arriving at the same time: see
+     * {@link InboxWriter}); a duplicate is answered 200 and changes nothing.
+     */
     @SuppressWarnings("unchecked")
     public void accept(Exchange exchange) throws JsonProcessingException {
         String provider = exchange.getVariable("provider", String.class);
@@ -83,7 +87,7 @@ public class WebhookDoor {
         // Credentials are checked at the door and never stored.
         REDACTED.forEach(name -> headers.computeIfPresent(name, (key, value) -> "[redacted]"));
         String body = new String(exchange.getIn().getBody(byte[].class), StandardCharsets.UTF_8);
-        Inbox.Stored stored = inbox.store(provider, "WEBHOOK", dedupKey, headers, body);
+        Inbox.Stored stored = inbox.store(provider, dedupKey, json.writeValueAsString(headers), body);
         if (stored.duplicate()) {
             metrics.duplicate(provider);
         } else {

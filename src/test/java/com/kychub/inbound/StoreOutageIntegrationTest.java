@@ -1,0 +1,111 @@
+package com.kychub.inbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import com.kychub.KycHubApplication;
+import com.kychub.support.HubIntegrationTest;
+import com.kychub.support.TcpProxy;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The store goes away under a running hub and comes back: while it is gone every webhook is answered 503 with
+ * Retry-After within seconds (the provider delivers again), nothing is answered 2xx that was not stored, and once it
+ * is back the hub stores and processes again by itself. A hub of its own reaches PostgreSQL through a TCP proxy the
+ * test cuts, on a database of this test's own, so the server the other tests use stays up.
+ */
+class StoreOutageIntegrationTest extends HubIntegrationTest {
+
+    private static final String STRIGA_KEY = "outage-striga-key";
+
+    @Autowired
+    private DataSource sharedDataSource;
+
+    @Test
+    void whileTheStoreIsDownWebhooksAre503AndTheHubRecoversByItself() throws Exception {
+        String database = System.getProperty("kyc.test.database", "kyc_hub_test") + "_store_outage";
+        URI server = URI.create(((HikariDataSource) sharedDataSource).getJdbcUrl().substring("jdbc:".length()));
+        if (jdbc.queryForList("select 1 from pg_database where datname = ?", Integer.class, database).isEmpty()) {
+            jdbc.execute("create database " + database);
+        }
+        JdbcTemplate direct = new JdbcTemplate(new HikariDataSource(hikari(server.getPort(), database)));
+
+        try (TcpProxy proxy = new TcpProxy(server.getPort());
+             ConfigurableApplicationContext hub = start(proxy.port(), database)) {
+            direct.execute("truncate kyc_event, kyc_check, inbound_message, kyc_case, customer restart identity cascade");
+            String before = "{\"userId\":\"u-outage-before\",\"status\":\"APPROVED\"}";
+            assertThat(post(hub, before).statusCode()).isEqualTo(200);
+
+            proxy.cut();
+            String during = "{\"userId\":\"u-outage-during\",\"status\":\"APPROVED\"}";
+            for (int delivery = 1; delivery <= 3; delivery++) {
+                long sent = System.nanoTime();
+                HttpResponse<String> answer = post(hub, during);
+                assertThat(answer.statusCode()).isEqualTo(503);
+                assertThat(answer.headers().firstValue("Retry-After")).isPresent();
+                assertThat(readJson(answer.body()).get("error").asText()).isEqualTo("unavailable");
+                assertThat(Duration.ofNanos(System.nanoTime() - sent)).isLessThan(Duration.ofSeconds(8));
+            }
+            assertThat(direct.queryForObject("select count(*) from inbound_message where body = ?", Integer.class,
+                    during)).as("a message answered 503 was not stored").isZero();
+
+            proxy.restore();
+            await().atMost(Duration.ofSeconds(30)).until(() -> post(hub, during).statusCode() == 200);
+            await().atMost(Duration.ofSeconds(30)).until(() -> direct.queryForList(
+                    "select status from kyc_case where provider_ref in ('u-outage-before', 'u-outage-during')",
+                    String.class).equals(List.of("APPROVED", "APPROVED")));
+            assertThat(direct.queryForObject("select count(*) from inbound_message where state <> 'PROCESSED'",
+                    Integer.class)).isZero();
+        } finally {
+            ((HikariDataSource) direct.getDataSource()).close();
+        }
+    }
+
+    private static HikariConfig hikari(int port, String database) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + port + "/" + database);
+        config.setUsername("postgres");
+        config.setMaximumPoolSize(2);
+        return config;
+    }
+
+    private static ConfigurableApplicationContext start(int proxyPort, String database) {
+        return new SpringApplicationBuilder(KycHubApplication.class).run(
+                "--server.port=0",
+                "--camel.main.name=kyc-hub-store-outage",
+                "--kyc.db.url=jdbc:postgresql://127.0.0.1:" + proxyPort + "/" + database,
+                "--kyc.db.user=postgres",
+                "--kyc.db.connection-timeout=2s",
+                "--kyc.providers.striga.api-key=" + STRIGA_KEY,
+                "--kyc.inbox.poll-period=100ms",
+                "--kyc.inbox.initial-backoff=100ms",
+                "--kyc.inbox.max-backoff=500ms");
+    }
+
+    private static HttpResponse<String> post(ConfigurableApplicationContext hub, String body) throws Exception {
+        int port = ((WebServerApplicationContext) hub).getWebServer().getPort();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/striga/kyc"))
+                .header("Content-Type", "application/json")
+                .header("signature", hmacHex(STRIGA_KEY, body.getBytes(StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+}
