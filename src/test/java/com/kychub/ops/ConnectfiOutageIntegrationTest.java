@@ -56,7 +56,7 @@ class ConnectfiOutageIntegrationTest extends OutageFlows {
         Instant openedAt = awaitOpened("connectfi", before, Duration.ofSeconds(15));
         Duration openedAfter = Duration.between(faultAt, openedAt);
         pollNow();
-        int reached = assertNoCallsWhileOpen(openedAt, STATUS_CALLS);
+        assertNoCallsWhileOpen(openedAt, STATUS_CALLS);
 
         // Webhooks are still taken (200); the pulls they trigger wait in the inbox without spending attempts.
         Instant webhooksAt = Instant.now();
@@ -95,9 +95,10 @@ class ConnectfiOutageIntegrationTest extends OutageFlows {
         assertThat(jdbc.queryForObject("select count(*) from inbound_message where state in ('DEAD', 'FAILED')",
                 Integer.class)).isZero();
 
-        log.info("Connect Financial {}: open {} ms after the fault ({} calls reached it); {} webhooks taken in {} ms "
-                        + "while open; Striga answered in {} ms; longest WIDTH poll gap {} ms over {} ms; closed {} ms "
-                        + "after it recovered", outage, openedAfter.toMillis(), reached - callsBefore(faultAt, STATUS_CALLS),
+        log.info("Connect Financial {}: OPEN seen from {} ms after the fault ({} requests reached it before); {} "
+                        + "webhooks taken in {} ms while open; Striga answered in {} ms; longest WIDTH poll gap {} ms "
+                        + "over {} ms; CLOSED {} ms after it recovered", outage, openedAfter.toMillis(),
+                callsBefore(openedAt, STATUS_CALLS) - callsBefore(faultAt, STATUS_CALLS),
                 CASES, webhooksTook.toMillis(), strigaAnswer.toMillis(), widthGap.toMillis(),
                 Duration.between(faultAt, recoveredAt).toMillis(), closedAfter.toMillis());
     }

@@ -84,9 +84,10 @@ class OndatoOutageIntegrationTest extends OutageFlows {
             assertThat(jdbc.queryForObject("select count(*) from inbound_message where state in ('DEAD', 'FAILED')",
                     Integer.class)).isZero();
 
-            log.info("Ondato ANSWERS_500: open {} ms after the backlog met it ({} calls reached it); Striga answered "
-                            + "in {} ms; longest WIDTH poll gap {} ms; closed {} ms after it recovered",
-                    openedAfter.toMillis(), reached, strigaAnswer.toMillis(), widthGap.toMillis(),
+            log.info("Ondato ANSWERS_500: OPEN seen from {} ms after the backlog met it ({} calls reached it before, "
+                            + "{} by the end of the checked open span); Striga answered in {} ms; longest WIDTH poll "
+                            + "gap {} ms; CLOSED {} ms after it recovered", openedAfter.toMillis(),
+                    callsBefore(openedAt, ONDATO_CALLS), reached, strigaAnswer.toMillis(), widthGap.toMillis(),
                     closedAfter.toMillis());
         } finally {
             camel.getRouteController().startRoute("inbox-process-ondato");

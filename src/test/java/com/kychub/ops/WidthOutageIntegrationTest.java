@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
@@ -26,8 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * WIDTH (polled) goes down three ways while ten executions are being polled: it answers 500, it hangs (answers after
- * 4 s, past the 1.5 s response timeout), or it answers but slowly (1.25 s, past the 1 s slow-call threshold). Each
+ * WIDTH (polled) goes down three ways while eight executions are being polled: it answers 500, it hangs (answers after
+ * 4 s, past the 2 s response timeout), or it answers but slowly (1.3 s, past the 1 s slow-call threshold). Each
  * time the circuit opens, no call reaches WIDTH while it is open, work arriving meanwhile waits, Striga and Connect
  * Financial (webhooks, pulls and poller) go on, and once WIDTH recovers the circuit closes and the work completes.
  */
@@ -35,13 +36,15 @@ class WidthOutageIntegrationTest extends OutageFlows {
 
     private static final Logger log = LoggerFactory.getLogger(WidthOutageIntegrationTest.class);
     private static final String WIDTH_CALLS = "/api/.*";
-    private static final int EXECUTIONS = 10;
+    /** As many as the poller has threads: one round calls WIDTH for all of them at once. */
+    private static final int EXECUTIONS = WIDTH_POLL_THREADS;
 
     enum Fault { ANSWERS_500, HANGS, SLOW }
 
     @ParameterizedTest
     @EnumSource(Fault.class)
     void theCircuitOpensTheOthersGoOnAndItClosesOnceWidthRecovers(Fault fault) {
+        Instant start = Instant.now();
         String tag = fault.name().toLowerCase().replace('_', '-');
         List<String> executions = IntStream.rangeClosed(1, EXECUTIONS).mapToObj(i -> "exec-" + tag + "-" + i).toList();
         for (int i = 0; i < EXECUTIONS; i++) {
@@ -52,6 +55,7 @@ class WidthOutageIntegrationTest extends OutageFlows {
         awaitCase("connectfi", "onb-" + tag, "IN_REVIEW", "WAIT");
         Map<String, Double> before = transitionCounts("width");
         assertThat(circuitHealth("width").path("state").asText()).isEqualTo("CLOSED");
+        Duration setup = Duration.between(start, Instant.now());
 
         // WIDTH goes down; meanwhile its first execution completes, which the hub learns once WIDTH is back.
         Instant faultAt = Instant.now();
@@ -62,12 +66,11 @@ class WidthOutageIntegrationTest extends OutageFlows {
         // The circuit opens, and while it is open no call reaches WIDTH; the poller keeps ticking all the same.
         Instant openedAt = awaitOpened("width", before, Duration.ofSeconds(15));
         Duration openedAfter = Duration.between(faultAt, openedAt);
-        assertThat(since(before, "width", "CLOSED_TO_OPEN")).isEqualTo(1);
-        assertThat(gauge("width", "CLOSED")).isZero();
         if (fault == Fault.SLOW) {
             // Every call answered: the circuit opened on slowness alone.
-            assertThat(circuitHealth("width").path("failedCalls").asInt()).isZero();
-            assertThat(circuitHealth("width").path("slowCalls").asInt()).isGreaterThanOrEqualTo(10);
+            JsonNode circuit = circuitHealth("width");
+            assertThat(circuit.path("failedCalls").asInt()).as(circuit.toString()).isZero();
+            assertThat(circuit.path("slowCalls").asInt()).as(circuit.toString()).isGreaterThanOrEqualTo(3);
         }
         int reached = assertNoCallsWhileOpen(openedAt, WIDTH_CALLS);
         // The poller's round ends at the latest when the calls let through before the circuit opened time out; its
@@ -113,12 +116,15 @@ class WidthOutageIntegrationTest extends OutageFlows {
         assertThat(jdbc.queryForObject("select count(*) from inbound_message where state in ('DEAD', 'FAILED')",
                 Integer.class)).isZero();
 
-        log.info("WIDTH {}: open {} ms after the fault ({} calls reached WIDTH by then, {} at once at most); "
-                        + "Striga answered in {} ms, Connect Financial's poller pulled in {} / {} ms; closed {} ms "
-                        + "after WIDTH recovered; transitions {}", fault, openedAfter.toMillis(),
-                reached - callsBefore(faultAt, WIDTH_CALLS), fault == Fault.HANGS ? mostCallsInFlight(faults.get(0)) : "-",
-                strigaAnswer.toMillis(), connectfiFirstPull.toMillis(), connectfiSecondPull.toMillis(),
-                closedAfter.toMillis(), delta(before));
+        log.info("WIDTH {}: setup {} ms; OPEN seen from {} ms after the fault ({} calls reached WIDTH before, {} at "
+                        + "once at most; {} by the end of the checked open span); Striga answered in {} ms, Connect "
+                        + "Financial's poller pulled in {} / {} ms; CLOSED {} ms after WIDTH recovered; whole test {} ms; "
+                        + "transitions {}", fault, setup.toMillis(), openedAfter.toMillis(),
+                callsBefore(openedAt, WIDTH_CALLS) - callsBefore(faultAt, WIDTH_CALLS),
+                fault == Fault.HANGS ? mostCallsInFlight(faults.get(0)) : "-",
+                reached - callsBefore(faultAt, WIDTH_CALLS), strigaAnswer.toMillis(), connectfiFirstPull.toMillis(),
+                connectfiSecondPull.toMillis(), closedAfter.toMillis(), Duration.between(start, Instant.now()).toMillis(),
+                delta(before));
     }
 
     /** The fault, on every WIDTH method, or (slow) on the status polls of the executions, which still answer. */
@@ -130,7 +136,7 @@ class WidthOutageIntegrationTest extends OutageFlows {
                         .atPriority(1)
                         .withRequestBody(matchingJsonPath("$.executionId", equalTo(execution)))
                         .willReturn(okJson("{\"executionId\":\"" + execution + "\",\"status\":\"RUNNING\"}")
-                                .withFixedDelay(1250))));
+                                .withFixedDelay(1300))));
             }
             return slow;
         }
