@@ -61,7 +61,8 @@ public class ProviderCircuits implements CamelContextConfiguration {
 
     /** The state of the provider's circuit (CLOSED, OPEN, HALF_OPEN, ...), or null before its route started. */
     public String state(String provider) {
-        ResilienceProcessor circuit = circuits().get(provider);
+        ResilienceProcessor circuit = camel == null ? null
+                : camel.getProcessor(provider + SUFFIX, ResilienceProcessor.class);
         return circuit == null ? null : circuit.getCircuitBreakerState();
     }
 
