@@ -59,6 +59,12 @@ public record KycProperties(
             @DefaultValue("10m") Duration maxBackoff) {
     }
 
+    /**
+     * The providers. Every one the hub calls (connectfi, ondato, width) has its calls rate-limited
+     * ({@code requests-per-second}) and behind a circuit breaker that opens when half of the last 20 calls (at least
+     * 10) failed, or when {@code slow-call-rate-percent} of them took longer than {@code slow-call-seconds}; after
+     * {@code circuit-open-seconds} it lets 3 calls through (HALF_OPEN) and closes again when they pass.
+     */
     public record Providers(@DefaultValue Striga striga, @DefaultValue Connectfi connectfi,
                             @DefaultValue Argos argos, @DefaultValue Ondato ondato,
                             @DefaultValue Width width) {
@@ -85,7 +91,9 @@ public record KycProperties(
             @DefaultValue("200") int pollBatch,
             @DefaultValue("8") int pollThreads,
             @DefaultValue("50") int requestsPerSecond,
-            @DefaultValue("30") int circuitOpenSeconds) {
+            @DefaultValue("30") int circuitOpenSeconds,
+            @DefaultValue("5") int slowCallSeconds,
+            @DefaultValue("50") int slowCallRatePercent) {
     }
 
     /**
@@ -102,6 +110,8 @@ public record KycProperties(
             @DefaultValue("5000") long pollTickMillis,
             @DefaultValue("10") int requestsPerSecond,
             @DefaultValue("30") int circuitOpenSeconds,
+            @DefaultValue("5") int slowCallSeconds,
+            @DefaultValue("50") int slowCallRatePercent,
             @DefaultValue Actions actions) {
 
         public boolean external() {
@@ -164,7 +174,9 @@ public record KycProperties(
             String webhookUser,
             String webhookPassword,
             @DefaultValue("10") int requestsPerSecond,
-            @DefaultValue("30") int circuitOpenSeconds) {
+            @DefaultValue("30") int circuitOpenSeconds,
+            @DefaultValue("5") int slowCallSeconds,
+            @DefaultValue("50") int slowCallRatePercent) {
     }
 
     /**

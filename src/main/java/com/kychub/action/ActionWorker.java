@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.kychub.KycProperties;
 import com.kychub.inbound.Failures;
 import com.kychub.inbound.Inbox;
+import com.kychub.inbound.ProviderCircuits;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
@@ -19,7 +20,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * provider's {@code direct:<provider>-act} route, which calls the provider and answers the provider's reply, then
  * stores that reply in the inbox (channel POLL, type from the route's {@code answerType} variable) and marks the
  * action DONE in one transaction. The reply reaches the canonical store the way a webhook does.
- * A 4xx reply marks the action FAILED; other faults are retried with back-off, then DEAD.
+ * A 4xx reply marks the action FAILED; other faults are retried with back-off, then DEAD, except while the provider's
+ * circuit is open or half-open: then the action waits without spending an attempt.
  */
 @Component
 public class ActionWorker {
@@ -30,11 +32,13 @@ public class ActionWorker {
     private final Inbox inbox;
     private final ProducerTemplate producer;
     private final TransactionTemplate transaction;
+    private final ProviderCircuits circuits;
     private final KycProperties.Inbox settings;
 
     public ActionWorker(ProviderActions actions, Inbox inbox, ProducerTemplate producer,
-                        TransactionTemplate transaction, KycProperties properties) {
+                        TransactionTemplate transaction, ProviderCircuits circuits, KycProperties properties) {
         this.actions = actions;
+        this.circuits = circuits;
         this.inbox = inbox;
         this.producer = producer;
         this.transaction = transaction;
@@ -92,7 +96,8 @@ public class ActionWorker {
                 throw e;
             }
             String error = Failures.describe(e);
-            if (Failures.isCircuitOpen(e)) {
+            if (Failures.isCircuitOpen(e) || circuits.isDown(action.provider())) {
+                // The provider's outage (see InboxWorker): the action waits without spending an attempt.
                 transaction.executeWithoutResult(status ->
                         actions.postpone(action.id(), error, settings.initialBackoff()));
                 return true;

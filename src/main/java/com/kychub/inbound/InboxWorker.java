@@ -23,7 +23,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Processes the inbox: claims one due message at a time ({@code FOR UPDATE SKIP LOCKED}, so several hub instances
  * share the work), sends its body to the provider's {@code direct:<provider>-process} route, which maps it to a
  * {@link CaseUpdate}, and writes that into the canonical store and marks the message processed in the same
- * transaction. A crash anywhere before the commit leaves the message ACCEPTED, and it is processed again.
+ * transaction. A crash anywhere before the commit leaves the message ACCEPTED, and it is processed again. A transient
+ * failure spends one of the message's attempts, except while the provider's circuit is open or half-open
+ * ({@link ProviderCircuits}): an outage delays messages, however long it lasts, and never kills them.
  */
 @Component
 public class InboxWorker {
@@ -35,11 +37,13 @@ public class InboxWorker {
     private final ProducerTemplate producer;
     private final TransactionTemplate transaction;
     private final InboxMetrics metrics;
+    private final ProviderCircuits circuits;
     private final KycProperties.Inbox settings;
 
     public InboxWorker(Inbox inbox, CanonicalStore store, ProducerTemplate producer, TransactionTemplate transaction,
-                       InboxMetrics metrics, KycProperties properties) {
+                       InboxMetrics metrics, ProviderCircuits circuits, KycProperties properties) {
         this.inbox = inbox;
+        this.circuits = circuits;
         this.store = store;
         this.producer = producer;
         this.transaction = transaction;
@@ -93,7 +97,9 @@ public class InboxWorker {
                 throw e;
             }
             String error = Failures.describe(e);
-            if (Failures.isCircuitOpen(e)) {
+            if (Failures.isCircuitOpen(e) || circuits.isDown(message.provider())) {
+                // Refused by the open circuit, or failed as one of the calls the half-open circuit lets through (or
+                // as the one that opened it): the provider's outage, which costs the message no attempt.
                 transaction.executeWithoutResult(status ->
                         inbox.postpone(message.id(), error, settings.initialBackoff()));
                 log.debug("Inbox message {} from {} waits: the provider's circuit is open", message.id(),

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -21,6 +22,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -55,9 +58,12 @@ import org.springframework.test.context.DynamicPropertySource;
         "kyc.providers.connectfi.poll-tick-millis=200",
         // Time does not pass in tests: a test makes a case due with pollNow().
         "kyc.providers.connectfi.poll-period=1h",
-        "camel.component.http.response-timeout=1500",
+        // A call is slow after 1 s (slow-call-seconds) and has failed after 2 s: the outage tests' slow provider
+        // answers in 1.3 s, with room to spare on a busy machine.
+        "camel.component.http.response-timeout=2000",
         "kyc.providers.connectfi.requests-per-second=1000",
         "kyc.providers.connectfi.circuit-open-seconds=1",
+        "kyc.providers.connectfi.slow-call-seconds=1",
         "kyc.providers.ondato.setup-id=" + HubIntegrationTest.ONDATO_SETUP_ID,
         "kyc.providers.ondato.api-auth.scheme=api-key",
         "kyc.providers.ondato.api-auth.api-key-header=X-Api-Key",
@@ -66,6 +72,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "kyc.providers.ondato.webhook-password=" + HubIntegrationTest.ONDATO_WEBHOOK_PASSWORD,
         "kyc.providers.ondato.requests-per-second=1000",
         "kyc.providers.ondato.circuit-open-seconds=1",
+        "kyc.providers.ondato.slow-call-seconds=1",
         "kyc.providers.width.api-key=" + HubIntegrationTest.WIDTH_API_KEY,
         "kyc.providers.width.domain-id=" + HubIntegrationTest.WIDTH_DOMAIN,
         "kyc.providers.width.api-secret=" + HubIntegrationTest.WIDTH_SECRET,
@@ -74,7 +81,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "kyc.providers.width.ocr-result-delay=250ms",
         "kyc.providers.width.poll-tick-millis=100",
         "kyc.providers.width.requests-per-second=1000",
-        "kyc.providers.width.circuit-open-seconds=1"})
+        "kyc.providers.width.circuit-open-seconds=1",
+        "kyc.providers.width.slow-call-seconds=1"})
 public abstract class HubIntegrationTest {
 
     public static final String API_KEY = "test-api-key";
@@ -117,9 +125,13 @@ public abstract class HubIntegrationTest {
     @Autowired
     protected JdbcTemplate jdbc;
 
+    @Autowired
+    protected CamelContext camel;
+
     @BeforeEach
     void emptyTheStore() {
         PROVIDERS.resetAll();
+        closeTheCircuits();
         // The workers keep running between tests; PostgreSQL picks the truncation as the victim when it deadlocks
         // with one of them, and trying again is all it takes.
         for (int attempt = 1; ; attempt++) {
@@ -131,6 +143,19 @@ public abstract class HubIntegrationTest {
                 if (attempt == 5) {
                     throw deadlock;
                 }
+            }
+        }
+    }
+
+    /**
+     * Closes every provider's circuit with an empty window: the failures an earlier test provoked (on purpose, or a
+     * 4xx) must not open a circuit in this one, where a message would then wait instead of failing.
+     */
+    protected void closeTheCircuits() {
+        for (String provider : List.of("connectfi", "ondato", "width")) {
+            ResilienceProcessor circuit = camel.getProcessor(provider + "-circuit", ResilienceProcessor.class);
+            if (circuit != null && circuit.getCircuitBreaker() != null) {
+                circuit.getCircuitBreaker().reset();
             }
         }
     }
