@@ -31,7 +31,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * A node is submitted once, never twice: not when the hub that submitted it stops and another starts on the same
  * database, nor when two hubs poll the same executions at once. Real application contexts on a database of this
- * test's own, each with its own Camel name, against a WIDTH stub of its own.
+ * test's own, against a WIDTH stub of its own; the two running at once share a Camel name, so they are one Quartz
+ * cluster, as two instances of the hub would be.
  */
 class WidthRestartIntegrationTest {
 
@@ -60,7 +61,7 @@ class WidthRestartIntegrationTest {
         width.stubFor(WireMock.post(urlPathEqualTo("/api/workflow.kyc.liveness.data")).willReturn(okJson("{}")));
         stubWaiting("n-part", WidthMapping.PARTICULAR);
 
-        ConfigurableApplicationContext first = start("a", null);
+        ConfigurableApplicationContext first = start(null);
         JdbcTemplate jdbc = first.getBean(JdbcTemplate.class);
         jdbc.execute("truncate kyc_event, kyc_check, provider_action, inbound_message, provider_customer, "
                 + "customer_document, kyc_case, customer restart identity cascade");
@@ -75,12 +76,12 @@ class WidthRestartIntegrationTest {
         // The hub stops while WIDTH still reports the node waiting; the next one polls on and does not resubmit.
         first.close();
         hubs.remove(first);
-        ConfigurableApplicationContext second = start("b", null);
+        ConfigurableApplicationContext second = start(null);
         awaitPolls(6);
         assertThat(submissions("workflow.kyc.particular.data")).isEqualTo(1);
 
         // A second instance joins on the same database; WIDTH moves to liveness: both poll, one submission.
-        start("c", ((HikariDataSource) second.getBean(javax.sql.DataSource.class)).getJdbcUrl());
+        start(((HikariDataSource) second.getBean(javax.sql.DataSource.class)).getJdbcUrl());
         stubWaiting("n-live", WidthMapping.LIVENESS);
         await().atMost(Duration.ofSeconds(30)).until(() -> submissions("workflow.kyc.liveness.data") == 1);
         awaitPolls(10);
@@ -105,11 +106,10 @@ class WidthRestartIntegrationTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> submissions("workflow.execution.status") >= before + more);
     }
 
-    private ConfigurableApplicationContext start(String name, String jdbcUrl) {
+    private ConfigurableApplicationContext start(String jdbcUrl) {
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
-                // Quartz keeps one scheduler per Camel name in the JVM, and the shared test context may be running.
-                "--camel.main.name=kyc-hub-width-" + name,
+                "--camel.main.name=kyc-hub-width-restart",
                 "--kyc.db.local-database="
                         + System.getProperty("kyc.test.database", "kyc_hub_test") + "_width_restart",
                 "--kyc.db.embedded-port=54331",
