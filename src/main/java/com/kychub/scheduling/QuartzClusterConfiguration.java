@@ -12,8 +12,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The Quartz scheduler of the pollers ({@code width-poll-executions}, {@code connectfi-poll-status}). Spring Boot
  * builds it ({@code spring.quartz.*} in application.yml): a JDBC job store on the hub's DataSource, its tables made by
- * Flyway (V7), clustered. Camel's quartz component runs its routes' jobs on it and starts it once those routes are up;
- * Spring puts it in standby before Camel stops, and shuts it down.
+ * Flyway (V7), clustered. Camel's quartz component runs its routes' jobs on it and starts it once it has put its
+ * CamelContext in it; Spring puts it in standby before Camel stops, and shuts it down after.
  * <p>
  * Instances on one database with one {@code camel.main.name} (the scheduler name follows it) form one cluster: each
  * firing runs on exactly one of them, and a trigger held by an instance that dies is taken over by the others after

@@ -133,18 +133,18 @@ class QuartzClusterIntegrationTest {
         assertThat(firings.stream().filter(f -> f.scheduledFor().isAfter(stoppedAt)).map(Firing::hub))
                 .containsOnly("a");
 
-        // No node submitted twice, and no execution polled twice within its poll period (but right after a
-        // submission, when the hub asks for the next status at once).
+        // No node submitted twice, and no execution polled twice within its poll period. (The hub asks for the next
+        // status at once when a submission is answered; a regular poll may come between the submission and its
+        // answer, so the first two polls after the submission are let be.)
         for (int i = 1; i <= EXECUTIONS; i++) {
             List<LoggedRequest> submitted = requests("workflow.kyc.particular.data", execution(i));
             assertThat(submitted).hasSize(1);
             Instant submittedAt = submitted.get(0).getLoggedDate().toInstant();
             List<Instant> polls = polls(execution(i));
+            List<Instant> letBe = polls.stream().filter(at -> at.isAfter(submittedAt)).limit(2).toList();
             for (int p = 1; p < polls.size(); p++) {
-                Instant before = polls.get(p - 1);
-                Instant after = polls.get(p);
-                if (!(submittedAt.isAfter(before) && submittedAt.isBefore(after))) {
-                    assertThat(Duration.between(before, after).toMillis())
+                if (!letBe.contains(polls.get(p))) {
+                    assertThat(Duration.between(polls.get(p - 1), polls.get(p)).toMillis())
                             .as("time between two polls of " + execution(i)).isGreaterThan(POLL_EVERY_MILLIS / 2);
                 }
             }
