@@ -52,6 +52,7 @@ class QuartzClusterIntegrationTest {
     private static final int EXECUTIONS = 6;
     private static final long POLL_EVERY_MILLIS = 1000;
     private static final long TICK_MILLIS = 200;
+    private static final long CHECKIN_MILLIS = 700;
     private static final String WIDTH_TRIGGER = "width.poll-executions";
 
     /** One run of a poller's Quartz job: which hub ran it, and the tick it was scheduled for. */
@@ -110,6 +111,9 @@ class QuartzClusterIntegrationTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> requests("workflow.kyc.particular.data").size() == EXECUTIONS
                 && everyExecutionPolledAfter(Instant.EPOCH, 3));
         assertThat(firings).extracting(Firing::hub).as("both hubs run firings").contains("a", "b");
+        assertThat(a.getBean(JdbcTemplate.class).queryForList("select checkin_interval from qrtz_scheduler_state "
+                + "where sched_name = 'kyc-hub-cluster'", Long.class)).as("two members of one cluster, checking in "
+                + "every kyc.cluster.checkin-interval").containsExactly(CHECKIN_MILLIS, CHECKIN_MILLIS);
 
         // The second hub stops, and the first carries on alone. (The second rather than the first: Quartz looks up a
         // job store's connections by name in a JVM-wide registry, and a store registered under the scheduler name
@@ -234,7 +238,8 @@ class QuartzClusterIntegrationTest {
                 "--kyc.providers.width.poll-every=" + POLL_EVERY_MILLIS + "ms",
                 "--kyc.providers.width.poll-tick-millis=" + TICK_MILLIS,
                 "--kyc.providers.width.requests-per-second=1000",
-                "--kyc.providers.connectfi.poll-tick-millis=" + TICK_MILLIS));
+                "--kyc.providers.connectfi.poll-tick-millis=" + TICK_MILLIS,
+                "--kyc.cluster.checkin-interval=" + CHECKIN_MILLIS + "ms"));
         if (jdbcUrl != null) {
             // The second hub joins the first one's database (an embedded server belongs to the first).
             args.add("--kyc.db.url=" + jdbcUrl);
