@@ -58,8 +58,6 @@ class InboxRestartIntegrationTest {
     private static ConfigurableApplicationContext start(boolean processing) {
         return new SpringApplicationBuilder(KycHubApplication.class).run(
                 "--server.port=0",
-                // Quartz keeps one scheduler per Camel name in the JVM, and the shared test context is running.
-                "--camel.main.name=kyc-hub-restart-" + processing,
                 "--kyc.db.local-database=" + System.getProperty("kyc.test.database", "kyc_hub_test") + "_restart",
                 "--kyc.db.embedded-port=54330",
                 "--kyc.db.embedded-data-directory=target/embedded-postgres-restart",

@@ -8,7 +8,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Claims the Connect Financial cases due for a status pull ({@code FOR UPDATE SKIP LOCKED}, so two hub instances
- * never pull the same case in one round) and moves their next pull one poll period on.
+ * never pull the same case in one round) and moves their next pull one poll period on. Called by
+ * {@code connectfi-poll-status}, whose Quartz trigger is clustered: each tick runs on one hub instance.
  */
 @Component("connectfiPoller")
 public class ConnectfiPoller {

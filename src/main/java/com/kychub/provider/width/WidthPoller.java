@@ -11,7 +11,7 @@ import org.springframework.stereotype.Component;
 /**
  * Claims the WIDTH executions due for a status poll ({@code FOR UPDATE SKIP LOCKED}: two hub instances never poll the
  * same execution in one round) and moves their next poll {@code poll-every} on: one Quartz job for all executions,
- * never one per execution. An execution whose OCR result is awaited (and not already in the inbox) also has
+ * never one per execution, clustered (each tick runs on one hub instance). An execution whose OCR result is awaited (and not already in the inbox) also has
  * {@code workflow.kyc.ocr.data} polled.
  */
 @Component("widthPoller")

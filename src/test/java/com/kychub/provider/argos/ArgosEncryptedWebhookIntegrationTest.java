@@ -23,8 +23,6 @@ import org.springframework.test.context.TestPropertySource;
  */
 @TestPropertySource(properties = {
         "kyc.db.local-database=${kyc.test.database:kyc_hub_test}_argos_ecb",
-        // Quartz keeps one scheduler per Camel name in the JVM, and the shared test context is running.
-        "camel.main.name=kyc-hub-argos-ecb",
         "kyc.providers.argos.encryption=aes-256-ecb",
         "kyc.providers.argos.webhook-auth.scheme=none"})
 class ArgosEncryptedWebhookIntegrationTest extends ArgosHubTest {

@@ -20,10 +20,10 @@ import org.springframework.test.context.TestPropertySource;
  * The doc's External KYC flow, phases 1 to 4: the customer is created with KYC data, KYC starts without SDK links,
  * the hub uploads the biometric report, source of funds and tax form it holds, and approval follows on its own.
  */
-// A context of its own needs a database and a Camel name of its own: the shared context keeps running meanwhile,
-// and Quartz keeps one scheduler per name in the JVM.
+// A context of its own needs a database of its own: the shared context keeps running meanwhile, and its pollers
+// would claim this one's cases. (The same Camel name on another database is another Quartz cluster.)
 @TestPropertySource(properties = {"kyc.providers.connectfi.strategy=external",
-        "kyc.db.local-database=${kyc.test.database:kyc_hub_test}_external", "camel.main.name=kyc-hub-external"})
+        "kyc.db.local-database=${kyc.test.database:kyc_hub_test}_external"})
 class ConnectfiExternalFlowIntegrationTest extends ConnectfiFlows {
 
     @Test

@@ -1,0 +1,272 @@
+package com.kychub.scheduling;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+
+import javax.sql.DataSource;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.kychub.KycHubApplication;
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.quartz.JobExecutionContext;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.listeners.JobListenerSupport;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Two hubs on one database are one Quartz cluster: every firing of the pollers runs on exactly one of them, no WIDTH
+ * execution is polled twice within its poll period nor a node submitted twice, and when one hub stops the other polls
+ * every execution on its own. Two real application contexts (one Camel name, so one cluster) on a database of this
+ * test's own, one WIDTH stub; each hub's firings are read off its own Quartz scheduler.
+ */
+class QuartzClusterIntegrationTest {
+
+    private static final String API_KEY = "cluster-api-key";
+    private static final int EXECUTIONS = 6;
+    private static final long POLL_EVERY_MILLIS = 1000;
+    private static final long TICK_MILLIS = 200;
+    private static final long CHECKIN_MILLIS = 700;
+    private static final String WIDTH_TRIGGER = "width.poll-executions";
+
+    /** One run of a poller's Quartz job: which hub ran it, and the tick it was scheduled for. */
+    record Firing(String hub, String trigger, Instant scheduledFor) {
+    }
+
+    /** This run's ids: a previous run's executions may still be polled until the store is emptied. */
+    private final String run = Long.toString(System.currentTimeMillis(), 36);
+    private final WireMockServer width = new WireMockServer(
+            WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+    private final List<ConfigurableApplicationContext> hubs = new ArrayList<>();
+    private final List<Firing> firings = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stop() {
+        hubs.forEach(ConfigurableApplicationContext::close);
+        width.stop();
+    }
+
+    @Test
+    void eachFiringRunsOnOneHubAndTheOtherTakesOverWhenOneStops() throws Exception {
+        width.start();
+        // Whatever a previous run left polling (until the store is emptied) gets an answer, and is told apart from
+        // this run's executions by their ids.
+        width.stubFor(WireMock.post(urlPathEqualTo("/api/workflow.execution.status")).atPriority(10)
+                .willReturn(okJson("{\"status\":\"RUNNING\"}")));
+        width.stubFor(WireMock.post(urlPathEqualTo("/api/workflow.applicant.register")).willReturn(okJson("{}")));
+        width.stubFor(WireMock.post(urlPathEqualTo("/api/workflow.kyc.particular.data")).willReturn(okJson("{}")));
+        for (int i = 1; i <= EXECUTIONS; i++) {
+            width.stubFor(WireMock.post(urlPathEqualTo("/api/workflow.apply.submit"))
+                    .withRequestBody(matchingJsonPath("$.data.customerId", equalTo(customer(i))))
+                    .willReturn(okJson("{\"executionId\":\"" + execution(i) + "\",\"status\":\"CREATED\"}")));
+            // WIDTH keeps each execution waiting on the particulars node: polled on and on, submitted once.
+            width.stubFor(WireMock.post(urlPathEqualTo("/api/workflow.execution.status"))
+                    .withRequestBody(matchingJsonPath("$.executionId", equalTo(execution(i))))
+                    .willReturn(okJson(("{\"executionId\":\"%s\",\"status\":\"WAITING\",\"currentNode\":{\"nodeId\":"
+                            + "\"n-part\",\"nodeType\":\"flow_action_individual_particular\",\"callbackKey\":"
+                            + "\"kyc:n-part:%s\"}}").formatted(execution(i), execution(i)))));
+        }
+
+        ConfigurableApplicationContext a = start(null);
+        emptyTheStore(a.getBean(JdbcTemplate.class));
+        ConfigurableApplicationContext b = start(((HikariDataSource) a.getBean(DataSource.class)).getJdbcUrl());
+        listen(a, "a");
+        listen(b, "b");
+
+        for (int i = 1; i <= EXECUTIONS; i++) {
+            ConfigurableApplicationContext hub = i % 2 == 0 ? a : b;
+            String customer = customer(i);
+            assertThat(send(hub, "/api/v1/customers", "{\"customerId\":\"" + customer + "\"}")).isEqualTo(201);
+            assertThat(send(hub, "/api/v1/customers/" + customer + "/data/particulars",
+                    "{\"name\":\"Ada\",\"dateOfBirth\":\"1990-01-15\",\"nationality\":\"SG\"}")).isEqualTo(201);
+            assertThat(send(hub, "/api/v1/customers/" + customer + "/onboardings", "{\"provider\":\"width\"}"))
+                    .isEqualTo(202);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> requests("workflow.kyc.particular.data").size() == EXECUTIONS
+                && everyExecutionPolledAfter(Instant.EPOCH, 3));
+        assertThat(firings).extracting(Firing::hub).as("both hubs run firings").contains("a", "b");
+        assertThat(a.getBean(JdbcTemplate.class).queryForList("select checkin_interval from qrtz_scheduler_state "
+                + "where sched_name = 'kyc-hub-cluster'", Long.class)).as("two members of one cluster, checking in "
+                + "every kyc.cluster.checkin-interval").containsExactly(CHECKIN_MILLIS, CHECKIN_MILLIS);
+
+        // The second hub stops, and the first carries on alone. (The second rather than the first: Quartz looks up a
+        // job store's connections by name in a JVM-wide registry, and a store registered under the scheduler name
+        // would leave the first hub on the second's closed pool.)
+        b.close();
+        hubs.remove(b);
+        Instant stoppedAt = Instant.now();
+        await().atMost(Duration.ofSeconds(20)).until(() -> everyExecutionPolledAfter(stoppedAt, 3));
+
+        // Every firing ran on one hub: no tick twice, and one tick per tick-interval at most (two schedulers of
+        // their own would each fire every tick).
+        Map<String, List<Firing>> byTick = firings.stream()
+                .collect(Collectors.groupingBy(f -> f.trigger() + "@" + f.scheduledFor()));
+        assertThat(byTick.values()).allSatisfy(same -> assertThat(same).as("firings of one tick").hasSize(1));
+        List<Instant> widthTicks = firings.stream().filter(f -> f.trigger().equals(WIDTH_TRIGGER))
+                .map(Firing::scheduledFor).sorted().toList();
+        long span = Duration.between(widthTicks.get(0), widthTicks.get(widthTicks.size() - 1)).toMillis();
+        assertThat(widthTicks.size()).isLessThanOrEqualTo((int) (span / TICK_MILLIS) + 1);
+        assertThat(firings.stream().filter(f -> f.scheduledFor().isAfter(stoppedAt)).map(Firing::trigger))
+                .as("the remaining hub runs both pollers").contains(WIDTH_TRIGGER, "connectfi.poll-status");
+        assertThat(firings.stream().filter(f -> f.scheduledFor().isAfter(stoppedAt)).map(Firing::hub))
+                .containsOnly("a");
+
+        // No node submitted twice, and no execution polled twice within its poll period: no two polls of one
+        // execution closer than a quarter period (a call leaves some time after its claim, more on a busy machine).
+        // Once a submission's answer is processed the hub asks for the next status at once: the first poll after
+        // that (or the second, when a regular one slipped in while the answer was being committed) is let be.
+        JdbcTemplate jdbc = a.getBean(JdbcTemplate.class);
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject("select count(*) from inbound_message "
+                + "where provider = 'width' and message_type = 'submitted' and processed_at is not null "
+                + "and subject like ?", Integer.class, "exec-cluster-" + run + "-%") == EXECUTIONS);
+        for (int i = 1; i <= EXECUTIONS; i++) {
+            assertThat(requests("workflow.kyc.particular.data", execution(i))).hasSize(1);
+            Instant answered = jdbc.queryForObject("select processed_at from inbound_message "
+                    + "where provider = 'width' and message_type = 'submitted' and subject = ?", Timestamp.class,
+                    execution(i)).toInstant();
+            List<Instant> polls = polls(execution(i));
+            List<Instant> letBe = polls.stream().filter(at -> at.isAfter(answered)).limit(2).toList();
+            for (int p = 1; p < polls.size(); p++) {
+                if (!letBe.contains(polls.get(p))) {
+                    assertThat(Duration.between(polls.get(p - 1), polls.get(p)).toMillis())
+                            .as("time between two polls of " + execution(i)).isGreaterThan(POLL_EVERY_MILLIS / 4);
+                }
+            }
+        }
+        for (int i = 1; i <= EXECUTIONS; i++) {
+            assertThat(width.findAll(postRequestedFor(urlPathEqualTo("/api/workflow.applicant.register"))
+                    .withRequestBody(matchingJsonPath("$.customerId", equalTo(customer(i)))))).hasSize(1);
+            assertThat(width.findAll(postRequestedFor(urlPathEqualTo("/api/workflow.apply.submit"))
+                    .withRequestBody(matchingJsonPath("$.data.customerId", equalTo(customer(i)))))).hasSize(1);
+        }
+    }
+
+    private String customer(int i) {
+        return "c-cluster-" + run + "-" + i;
+    }
+
+    private String execution(int i) {
+        return "exec-cluster-" + run + "-" + i;
+    }
+
+    /** The workers run meanwhile; PostgreSQL may pick the truncation as a deadlock's victim, and trying again does. */
+    private static void emptyTheStore(JdbcTemplate jdbc) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                jdbc.execute("truncate kyc_event, kyc_check, provider_action, inbound_message, provider_customer, "
+                        + "customer_document, kyc_case, customer restart identity cascade");
+                return;
+            } catch (PessimisticLockingFailureException deadlock) {
+                if (attempt == 5) {
+                    throw deadlock;
+                }
+            }
+        }
+    }
+
+    private void listen(ConfigurableApplicationContext hub, String name) throws SchedulerException {
+        hub.getBean(Scheduler.class).getListenerManager().addJobListener(new JobListenerSupport() {
+            @Override
+            public String getName() {
+                return "firings-" + name;
+            }
+
+            @Override
+            public void jobToBeExecuted(JobExecutionContext context) {
+                firings.add(new Firing(name, context.getTrigger().getKey().toString(),
+                        context.getScheduledFireTime().toInstant()));
+            }
+        });
+    }
+
+    private boolean everyExecutionPolledAfter(Instant since, int times) {
+        for (int i = 1; i <= EXECUTIONS; i++) {
+            if (polls(execution(i)).stream().filter(at -> at.isAfter(since)).count() < times) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private List<Instant> polls(String executionId) {
+        return requests("workflow.execution.status", executionId).stream()
+                .map(r -> r.getLoggedDate().toInstant()).sorted().toList();
+    }
+
+    private List<LoggedRequest> requests(String method) {
+        return width.findAll(postRequestedFor(urlPathEqualTo("/api/" + method)));
+    }
+
+    private List<LoggedRequest> requests(String method, String executionId) {
+        return width.findAll(postRequestedFor(urlPathEqualTo("/api/" + method))
+                .withRequestBody(matchingJsonPath("$.executionId", equalTo(executionId))));
+    }
+
+    private ConfigurableApplicationContext start(String jdbcUrl) {
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=0",
+                // One Camel name, so one Quartz cluster (the scheduler name follows it).
+                "--camel.main.name=kyc-hub-cluster",
+                "--kyc.db.local-database=" + System.getProperty("kyc.test.database", "kyc_hub_test") + "_cluster",
+                "--kyc.db.embedded-port=54332",
+                "--kyc.db.embedded-data-directory=target/embedded-postgres-cluster",
+                "--kyc.api.keys=" + API_KEY,
+                "--kyc.inbox.poll-period=100ms",
+                "--kyc.providers.width.base-url=" + width.baseUrl(),
+                "--kyc.providers.width.api-key=cluster-width-key",
+                "--kyc.providers.width.api-secret=cluster-width-secret",
+                "--kyc.providers.width.poll-every=" + POLL_EVERY_MILLIS + "ms",
+                "--kyc.providers.width.poll-tick-millis=" + TICK_MILLIS,
+                "--kyc.providers.width.requests-per-second=1000",
+                "--kyc.providers.connectfi.poll-tick-millis=" + TICK_MILLIS,
+                "--kyc.cluster.checkin-interval=" + CHECKIN_MILLIS + "ms"));
+        if (jdbcUrl != null) {
+            // The second hub joins the first one's database (an embedded server belongs to the first).
+            args.add("--kyc.db.url=" + jdbcUrl);
+            args.add("--kyc.db.user=postgres");
+        }
+        ConfigurableApplicationContext hub = new SpringApplicationBuilder(KycHubApplication.class)
+                .run(args.toArray(String[]::new));
+        hubs.add(hub);
+        return hub;
+    }
+
+    private static int send(ConfigurableApplicationContext hub, String path, String body) {
+        int port = ((WebServerApplicationContext) hub).getWebServer().getPort();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + API_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        try {
+            return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
