@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,12 +64,12 @@ class InboxWriterIntegrationTest extends HubIntegrationTest {
 
         Map<String, List<JsonNode>> answers = new HashMap<>();
         try (Connection lock = dataSource.getConnection()) {
-            holdInboxLock(lock);
+            int lockHolder = holdInboxLock(lock);
             List<CompletableFuture<HttpResponse<String>>> blockers = new ArrayList<>();
             for (int writers = 1; writers <= 2; writers++) {
                 String body = "{\"userId\":\"u-blocker-" + writers + "\",\"status\":\"APPROVED\"}";
                 blockers.add(send(() -> postStriga(body)));
-                awaitWritersBlocked(writers);
+                awaitWritersBlocked(lockHolder, writers);
             }
 
             List<CompletableFuture<HttpResponse<String>>> queued = new ArrayList<>();
@@ -91,7 +92,9 @@ class InboxWriterIntegrationTest extends HubIntegrationTest {
 
         assertThat(jdbc.queryForObject("""
                 select count(distinct xmin::text) from inbound_message where body like '%u-group-%'""", Integer.class))
-                .as("one transaction stored every queued webhook").isEqualTo(1);
+                .as("one transaction stored every queued webhook: %s", jdbc.queryForList(
+                        "select id, xmin::text, substr(body, 1, 40) b, received_at from inbound_message order by id"))
+                .isEqualTo(1);
         assertThat(jdbc.queryForObject("select count(*) from inbound_message where body like '%u-group-%'",
                 Integer.class)).isEqualTo(20);
         for (String body : bodies) {
@@ -110,11 +113,11 @@ class InboxWriterIntegrationTest extends HubIntegrationTest {
     @Test
     void aMessageTheDatabaseRefusesFailsAloneAndItsBatchIsStored() throws Exception {
         try (Connection lock = dataSource.getConnection()) {
-            holdInboxLock(lock);
+            int lockHolder = holdInboxLock(lock);
             List<CompletableFuture<Inbox.Stored>> blockers = new ArrayList<>();
             for (int writers = 1; writers <= 2; writers++) {
                 blockers.add(store("blocker-" + writers, "{}"));
-                awaitWritersBlocked(writers);
+                awaitWritersBlocked(lockHolder, writers);
             }
 
             List<CompletableFuture<Inbox.Stored>> good = new ArrayList<>();
@@ -144,20 +147,25 @@ class InboxWriterIntegrationTest extends HubIntegrationTest {
         return CompletableFuture.supplyAsync(request, senders);
     }
 
-    private static void holdInboxLock(Connection connection) throws Exception {
+    /** Takes an exclusive lock on the inbox table in the connection's open transaction; answers its backend. */
+    private static int holdInboxLock(Connection connection) throws Exception {
         connection.setAutoCommit(false);
         try (Statement statement = connection.createStatement()) {
             statement.execute("lock table inbound_message in exclusive mode");
+            try (ResultSet backend = statement.executeQuery("select pg_backend_pid()")) {
+                backend.next();
+                return backend.getInt(1);
+            }
         }
     }
 
-    /** Waits until that many of the writers' INSERTs wait for the lock. */
-    private void awaitWritersBlocked(int writers) {
+    /** Waits until that many of the writers' INSERTs wait for the lock the test holds. */
+    private void awaitWritersBlocked(int lockHolder, int writers) {
         await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject("""
                 select count(*) from pg_stat_activity
-                where datname = current_database() and wait_event_type = 'Lock'
+                where ? = any(pg_blocking_pids(pid))
                   and query like 'insert into inbound_message (provider, channel, message_type, dedup_key%'""",
-                Integer.class) == writers);
+                Integer.class, lockHolder) == writers);
     }
 
     private double waitingAtTheDoor() {
