@@ -49,21 +49,23 @@ import javax.crypto.spec.SecretKeySpec;
  * carried (accepted / duplicate) and its inbox id, the transport error, the answer's body;</li>
  * <li>{@code expected.tsv} (order mode): per case, the canonical state the provider rules say it must end in.</li>
  * </ul>
- * All files are in PostgreSQL's COPY text format, ready for {@code \copy}.
+ * All files are in PostgreSQL's COPY text format, ready for {@code \copy}. The file {@code started} appears when the
+ * load begins.
  *
  * <pre>
  * java bench/ProofClient.java stream --url http://127.0.0.1:18201 --out DIR [--providers striga,argos,ondato]
- *     [--concurrency 8] [--duration 60] [--rate 0] [--drain 600] [--timeout 60] [--retry-delay-ms 200]
+ *     [--concurrency 8] [--duration 60] [--until-file PATH] [--rate 0] [--drain 600] [--timeout 60]
+ *     [--retry-delay-ms 200] [--max-retry-delay-ms 2000]
  * java bench/ProofClient.java order --url http://127.0.0.1:18221 --out DIR [--webhooks 100000]
  *     [--duplicates 0.30] [--concurrency 16] [--seed 7] [--drain 600] [--timeout 60]
  * </pre>
- * stream: each worker posts new unique webhooks (each about a case of its own) for {@code duration} seconds, then
- * only re-sends what is still unacknowledged, for at most {@code drain} seconds. order: generates per-case status
- * sequences with known final states (see {@link Scenarios}), adds {@code duplicates} × {@code webhooks} duplicate
- * deliveries, shuffles them and posts them all. Secrets come from the environment, as the hub's do:
- * {@code KYC_STRIGA_API_KEY}, {@code KYC_ARGOS_WEBHOOK_SECRET}, {@code KYC_ONDATO_WEBHOOK_USER} /
- * {@code KYC_ONDATO_WEBHOOK_PASSWORD}. The last line on stdout is {@code RESULT ...}; exit status 0 when every
- * message got a 2xx.
+ * stream: each worker posts new unique webhooks (each about a case of its own) for {@code duration} seconds or until
+ * {@code until-file} exists, then only re-sends what is still unacknowledged, for at most {@code drain} seconds.
+ * order: generates per-case status sequences with known final states (see {@link Scenarios}), adds
+ * {@code duplicates} × {@code webhooks} duplicate deliveries, shuffles them and posts them all, for at most
+ * {@code drain} seconds. Secrets come from the environment, as the hub's do: {@code KYC_STRIGA_API_KEY},
+ * {@code KYC_ARGOS_WEBHOOK_SECRET}, {@code KYC_ONDATO_WEBHOOK_USER} / {@code KYC_ONDATO_WEBHOOK_PASSWORD}. The last
+ * line on stdout is {@code RESULT ...}; exit status 0 when every message got a 2xx.
  */
 public class ProofClient {
 
@@ -92,9 +94,12 @@ public class ProofClient {
         double rate = Double.parseDouble(options.get("rate", "0"));
         Backoff backoff = Backoff.of(options);
 
+        Path untilFile = options.get("until-file", null) == null ? null : Path.of(options.get("until-file", null));
+
         long start = System.nanoTime();
         long newUntil = start + TimeUnit.SECONDS.toNanos(durationSeconds);
-        long giveUpAt = newUntil + TimeUnit.SECONDS.toNanos(drainSeconds);
+        // Re-sending goes on for drain seconds once new webhooks stop, by time or by the until-file.
+        AtomicLong giveUpAt = new AtomicLong(Long.MAX_VALUE);
         // Without a rate, each worker sends as soon as its previous answer is in (closed loop).
         long interval = rate > 0 ? (long) (TimeUnit.SECONDS.toNanos(1) * concurrency / rate) : 0;
         AtomicLong sequence = new AtomicLong();
@@ -102,11 +107,14 @@ public class ProofClient {
         Progress progress = new Progress(recorder, start);
 
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        recorder.started();
         for (int w = 0; w < concurrency; w++) {
             pool.submit(() -> {
                 long nextSend = System.nanoTime();
                 while (true) {
-                    if (System.nanoTime() >= newUntil) {
+                    long now = System.nanoTime();
+                    if (now >= newUntil || (untilFile != null && Files.exists(untilFile))) {
+                        giveUpAt.compareAndSet(Long.MAX_VALUE, now + TimeUnit.SECONDS.toNanos(drainSeconds));
                         return null;
                     }
                     long n = sequence.getAndIncrement();
@@ -187,11 +195,12 @@ public class ProofClient {
         System.out.println("order: cases by scenario " + scenarios.counts());
 
         long start = System.nanoTime();
-        long giveUpAt = start + TimeUnit.SECONDS.toNanos(drainSeconds);
+        AtomicLong giveUpAt = new AtomicLong(start + TimeUnit.SECONDS.toNanos(drainSeconds));
         AtomicInteger cursor = new AtomicInteger();
         AtomicInteger unacked = new AtomicInteger();
         Progress progress = new Progress(recorder, start);
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        recorder.started();
         for (int w = 0; w < concurrency; w++) {
             pool.submit(() -> {
                 for (int i = cursor.getAndIncrement(); i < deliveries.size(); i = cursor.getAndIncrement()) {
@@ -476,7 +485,7 @@ public class ProofClient {
      * The wait between attempts doubles from the back-off's first delay to its cap.
      */
     static boolean deliver(Sender sender, Recorder recorder, Message message, int copy, String body, Backoff backoff,
-                           long giveUpAt, long interval) throws InterruptedException {
+                           AtomicLong giveUpAt, long interval) throws InterruptedException {
         long delay = backoff.firstMillis();
         for (int attempt = 1; ; attempt++) {
             Answer answer = sender.send(message.provider(), body);
@@ -484,7 +493,7 @@ public class ProofClient {
             if (answer.status() >= 200 && answer.status() < 300) {
                 return true;
             }
-            if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) >= giveUpAt) {
+            if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) >= giveUpAt.get()) {
                 return false;
             }
             Thread.sleep(Math.max(delay, TimeUnit.NANOSECONDS.toMillis(interval)));
@@ -628,6 +637,11 @@ public class ProofClient {
             this.out = out;
             this.messages = Files.newBufferedWriter(out.resolve("messages.tsv"));
             this.requests = Files.newBufferedWriter(out.resolve("requests.tsv"));
+        }
+
+        /** Tells the calling script that the load begins now (file {@code started}). */
+        void started() throws IOException {
+            Files.writeString(out.resolve("started"), Instant.now() + "\n");
         }
 
         void message(Message m) {

@@ -36,9 +36,8 @@ LOAD_AVG_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 log "posting $WEBHOOKS webhooks ($DUPLICATES duplicates), $CONCURRENCY concurrent clients"
 started=$SECONDS
 set +e
-java "$BENCH_DIR/ProofClient.java" order --url "http://127.0.0.1:$PORT" --out "$RUN_DIR" --webhooks "$WEBHOOKS" \
-    --duplicates "$DUPLICATES" --concurrency "$CONCURRENCY" --seed "$SEED" --drain "$DRAIN_TIMEOUT" \
-    >"$RUN_DIR/client.txt"
+proof_client order --webhooks "$WEBHOOKS" \
+    --duplicates "$DUPLICATES" --concurrency "$CONCURRENCY" --seed "$SEED" --drain "$DRAIN_TIMEOUT"
 client_rc=$?
 set -e
 POST_SECONDS=$((SECONDS - started))

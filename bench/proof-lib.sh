@@ -26,7 +26,7 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 # Checks the tools, builds the jar if needed and runs a copy (a rebuild of target/ cannot pull it from under the
 # hub), creates the run's directory and the secrets the hub and the client share through the environment.
 proof_setup() {
-    for tool in java psql curl openssl awk; do
+    for tool in java javac psql curl openssl awk; do
         command -v "$tool" >/dev/null || die "$tool is not installed"
     done
     [[ $DB_NAME =~ ^[a-z_][a-z0-9_]*$ ]] || die "the database name must be a plain lowercase identifier"
@@ -43,6 +43,8 @@ proof_setup() {
     HUB_JAR=$RUN_DIR/kyc-hub.jar
     cp "$JAR" "$HUB_JAR"
     JAR_BUILT=$(date -u -r "$JAR" +%Y-%m-%dT%H:%M:%SZ)
+    # Compiled once here: "java ProofClient.java" compiles at every start, which takes seconds on a busy machine.
+    javac -d "$RUN_DIR/client-classes" "$BENCH_DIR/ProofClient.java" || die "ProofClient.java does not compile"
     ! curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/" || die "something already answers on port $PORT"
 
     export KYC_STRIGA_API_KEY KYC_ARGOS_WEBHOOK_SECRET KYC_ONDATO_WEBHOOK_USER KYC_ONDATO_WEBHOOK_PASSWORD \
@@ -67,6 +69,27 @@ proof_cleanup() {
     fi
     [[ $(type -t proof_cleanup_more) == function ]] && proof_cleanup_more
     rm -f "${HUB_JAR:-/nonexistent}"
+}
+
+# ProofClient (see its Javadoc), with the run's directory for its records; its summary goes to client.txt.
+proof_client() {
+    java -cp "$RUN_DIR/client-classes" ProofClient "$@" --url "http://127.0.0.1:$PORT" --out "$RUN_DIR" \
+        >"$RUN_DIR/client.txt"
+}
+
+# The same in the background: CLIENT_PID is the client's own process.
+proof_client_background() {
+    (exec java -cp "$RUN_DIR/client-classes" ProofClient "$@" --url "http://127.0.0.1:$PORT" --out "$RUN_DIR") \
+        >"$RUN_DIR/client.txt" &
+    CLIENT_PID=$!
+}
+
+# Waits until the client in the background (CLIENT_PID) has begun its load.
+wait_client_started() {
+    until [[ -f $RUN_DIR/started ]]; do
+        kill -0 "$CLIENT_PID" 2>/dev/null || die "the client exited before its load began: see ${RUN_DIR#"$ROOT"/}/client.txt"
+        sleep 0.2
+    done
 }
 
 # --- The database ---------------------------------------------------------------------------------------------------
