@@ -97,13 +97,22 @@ wait_client_started() {
 # The local server (127.0.0.1:5432, user postgres) unless the script points DB_PORT at a private cluster.
 DB_HOST=127.0.0.1
 DB_PORT=${DB_PORT:-5432}
-psql_db() { psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$DB_HOST" -p "$DB_PORT" -U postgres -d "$DB_NAME" "$@"; }
+# On a shared server, "too many clients" comes and goes: psql's exit status 2 (no connection) is tried again.
+psql_db() {
+    local rc attempt
+    for attempt in 1 2 3 4 5 6; do
+        psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$DB_HOST" -p "$DB_PORT" -U postgres -d "$DB_NAME" "$@" && return 0
+        rc=$?
+        (( rc == 2 && attempt < 6 )) || return "$rc"
+        sleep 5
+    done
+}
 
 ensure_database() {
-    if ! psql_db -c 'select 1' >/dev/null 2>&1; then
+    local maintenance=(psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$DB_HOST" -p "$DB_PORT" -U postgres -d postgres)
+    if [[ $("${maintenance[@]}" -c "select count(*) from pg_database where datname = '$DB_NAME'") != 1 ]]; then
         log "creating database $DB_NAME"
-        psql -X -q -v ON_ERROR_STOP=1 -h "$DB_HOST" -p "$DB_PORT" -U postgres -d postgres \
-            -c "create database \"$DB_NAME\"" >/dev/null
+        "${maintenance[@]}" -c "create database \"$DB_NAME\"" >/dev/null
     fi
 }
 
