@@ -3,18 +3,19 @@
 # store and processed. The client re-sends what got no answer or a non-2xx, as a provider does. Details in
 # bench/README.md.
 #
-#   bench/kill-9.sh                                       # 90 s of load, 2 kills
-#   DURATION=30 KILLS=1 LAST=0 bench/kill-9.sh            # quick smoke run
+#   bench/kill-9.sh                                       # 2 kills, each after 30 s of load on a healthy hub
+#   UP=15 KILLS=1 LAST=0 bench/kill-9.sh                  # quick smoke run
 #
-# Settings (environment): DURATION (90 s of new webhooks), KILLS (2, evenly spread over DURATION), DOWN (0 s between
-# the kill and the restart), CONCURRENCY (8), RATE (0: closed loop; else requests/s in all), PROVIDERS
-# (striga,argos,ondato), PORT (18201), STUB_PORT (18202, the Ondato stub), BENCH_DB (kyc_hub_bench_proof_kill, emptied
-# first), DRAIN_TIMEOUT (600 s), BUILD, HUB_JAVA_OPTS, LAST (1: also save bench/last/kill-9.txt), NOTE.
+# Settings (environment): KILLS (2), UP (30 s of load on a healthy hub before each kill and after the last restart),
+# DOWN (0 s between the kill and the restart), CONCURRENCY (8), RATE (0: closed loop; else requests/s in all),
+# PROVIDERS (striga,argos,ondato), PORT (18201), STUB_PORT (18202, the Ondato stub), BENCH_DB
+# (kyc_hub_bench_proof_kill, emptied first), DRAIN_TIMEOUT (600 s), BUILD, HUB_JAVA_OPTS, LAST (1: also save
+# bench/last/kill-9.txt), NOTE.
 set -euo pipefail
 
 NAME=kill-9
-DURATION=${DURATION:-90}
 KILLS=${KILLS:-2}
+UP=${UP:-30}
 DOWN=${DOWN:-0}
 CONCURRENCY=${CONCURRENCY:-8}
 RATE=${RATE:-0}
@@ -25,10 +26,10 @@ DB_NAME=${BENCH_DB:-kyc_hub_bench_proof_kill}
 DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-600}
 source "$(dirname "${BASH_SOURCE[0]}")/proof-lib.sh"
 
-for n in DURATION KILLS DOWN CONCURRENCY PORT STUB_PORT DRAIN_TIMEOUT; do
+for n in KILLS UP DOWN CONCURRENCY PORT STUB_PORT DRAIN_TIMEOUT; do
     [[ ${!n} =~ ^[0-9]+$ ]] || die "$n must be a whole number, got '${!n}'"
 done
-(( KILLS >= 1 && DURATION >= 2 * (KILLS + 1) )) || die "KILLS must be at least 1, with DURATION >= 2 s per kill and interval"
+(( KILLS >= 1 && UP >= 1 )) || die "KILLS and UP must be at least 1"
 proof_setup
 ensure_database
 reset_store
@@ -42,17 +43,17 @@ wait_healthy
 reset_store
 LOAD_AVG_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
-log "load: $PROVIDERS webhooks for $DURATION s, $CONCURRENCY clients; kill -9 $KILLS times"
+STOP_FILE=$RUN_DIR/stop-load
+log "load: $PROVIDERS webhooks, $CONCURRENCY clients; kill -9 $KILLS times, each after $UP s of load"
 proof_client_background stream --providers "$PROVIDERS" \
-    --concurrency "$CONCURRENCY" --duration "$DURATION" --rate "$RATE" --drain "$DRAIN_TIMEOUT"
+    --concurrency "$CONCURRENCY" --duration 86400 --until-file "$STOP_FILE" --rate "$RATE" --drain "$DRAIN_TIMEOUT"
 proof_cleanup_more() { [[ -z ${CLIENT_PID:-} ]] || kill -TERM "$CLIENT_PID" 2>/dev/null || true; }
 wait_client_started
 load_started=$SECONDS
 
 KILL_LINES=()
 for i in $(seq "$KILLS"); do
-    at=$(( DURATION * i / (KILLS + 1) ))
-    sleep $(( at - (SECONDS - load_started) > 0 ? at - (SECONDS - load_started) : 0 ))
+    sleep "$UP"
     backlog=$(psql_db -c "select count(*) from inbound_message where state = 'ACCEPTED'")
     killed_ms=$(now_ms)
     kill -KILL "$HUB_PID"
@@ -64,10 +65,12 @@ for i in $(seq "$KILLS"); do
     wait_healthy
     up_ms=$(now_ms)
     printf '%s\t%s\n' "$killed_ms" "$up_ms" >>"$RUN_DIR/kills.txt"
-    KILL_LINES+=("kill $i at $at s: kill -9 with $backlog messages waiting to be processed; healthy again $(awk -v a="$killed_ms" -v b="$up_ms" 'BEGIN { printf "%.1f", (b - a) / 1000 }') s after the kill")
+    KILL_LINES+=("kill $i at $((killed_ms / 1000 - $(date -r "$RUN_DIR/started" +%s))) s of load: kill -9 with $backlog messages waiting to be processed; healthy again $(awk -v a="$killed_ms" -v b="$up_ms" 'BEGIN { printf "%.1f", (b - a) / 1000 }') s after the kill")
     log "kill $i: the hub is healthy again"
 done
-
+sleep "$UP"
+touch "$STOP_FILE"
+LOAD_SECONDS=$((SECONDS - load_started))
 set +e
 wait "$CLIENT_PID"
 client_rc=$?
@@ -78,8 +81,6 @@ grep -q '^RESULT stream ' "$RUN_DIR/client.txt" || die "the client gave no resul
 log "waiting for the inbox to drain (at most $DRAIN_TIMEOUT s)"
 DRAIN_SECONDS=$(wait_drained "$DRAIN_TIMEOUT")
 load_records "$RUN_DIR"
-psql_db -c "create table proof.kill (killed_ms bigint, up_ms bigint)" \
-    -c "\\copy proof.kill from '$RUN_DIR/kills.txt'"
 
 q() { psql_db -F ' ' -c "$1"; }
 
@@ -112,8 +113,7 @@ BAD_ANSWERS=$(q "select count(*) from proof.request where status <> 0 and status
 # The kills' own cases: a request in flight when the hub died got no answer; its message was either stored already
 # (the re-send is answered 'duplicate') or not (the re-send is the one 'accepted').
 read -r LOST_ANSWERS LOST_STORED LOST_NOT_STORED <<<"$(q "
-    with lost as (select distinct r.key from proof.request r join proof.kill k
-                  on r.sent_ms < k.killed_ms and r.done_ms >= k.killed_ms where r.status = 0),
+    with lost as (select distinct key from proof.request where status = 0 and error <> 'ConnectException'),
          final as (select key, bool_or(ack = 'accepted') accepted from proof.request group by key)
     select count(*), count(*) filter (where not f.accepted), count(*) filter (where f.accepted)
     from lost join final f using (key)")"
@@ -127,11 +127,11 @@ PER_PROVIDER=$(q "
 {
     echo "=== Durability: kill -9 under load ($TS) ==="
     header_lines
-    echo "load       : $PROVIDERS webhooks (signed, each about a case of its own), $CONCURRENCY concurrent keep-alive clients, $DURATION s of new webhooks, rate $([[ $RATE == 0 ]] && echo unlimited || echo "$RATE/s"); a webhook without a 2xx is re-sent after 0.2 s doubling to 2 s; load average before $LOAD_AVG_BEFORE"
+    echo "load       : $PROVIDERS webhooks (signed, each about a case of its own), $CONCURRENCY concurrent keep-alive clients, new webhooks for $LOAD_SECONDS s, rate $([[ $RATE == 0 ]] && echo unlimited || echo "$RATE/s"); a webhook without a 2xx is re-sent after 0.2 s doubling to 2 s; load average before $LOAD_AVG_BEFORE"
     printf '%s\n' "${KILL_LINES[@]}"
     grep '^stream: ' "$RUN_DIR/client.txt"
-    echo "answers    : $ANSWERS ($((NO_ANSWER)) without an answer: refused or cut while the hub was down)"
-    echo "in flight  : $LOST_ANSWERS requests were in flight when the hub died: $LOST_STORED of their messages had been stored (the re-send was answered duplicate), $LOST_NOT_STORED had not (accepted on re-send)"
+    echo "answers    : $ANSWERS ($NO_ANSWER without an answer: refused while the hub was down, or cut off by a kill)"
+    echo "cut off    : $LOST_ANSWERS messages had a request cut off by a kill (connected, no answer): $LOST_STORED had been stored (the re-send was answered duplicate), $LOST_NOT_STORED had not (accepted on re-send)"
     echo "inbox      : drained ${DRAIN_SECONDS} s after the load ended; acknowledged per provider: $PER_PROVIDER"
     echo
     check "$([[ $client_rc == 0 && $ACKED == "$MESSAGES" ]] && echo t)" \
