@@ -129,11 +129,11 @@ q() { psql_db -F ' ' -c "$1"; }
 OUTAGE_LINES=$(q "
     with inside as (
         select o.n, r.* from proof.outage o join proof.request r
-        on r.sent_ms >= o.stop_done and r.done_ms <= o.start_begin),
+        on r.done_ms >= o.stop_done and r.done_ms <= o.start_begin),
     around as (
         select o.n, r.* from proof.outage o join proof.request r
-        on r.done_ms >= o.stop_begin and r.sent_ms <= o.start_done
-        and not (r.sent_ms >= o.stop_done and r.done_ms <= o.start_begin)),
+        on (r.done_ms >= o.stop_begin and r.done_ms < o.stop_done)
+        or (r.done_ms > o.start_begin and r.done_ms <= o.start_done)),
     after as (
         select n, start_begin, start_done,
                coalesce(lead(stop_begin) over (order by n), 9223372036854775807) next_stop
@@ -147,8 +147,9 @@ OUTAGE_LINES=$(q "
         from after a join proof.request r on r.done_ms >= a.start_begin and r.done_ms < a.next_stop
         where r.status = 503 group by a.n, a.start_done)
     select format('outage %s (pg_ctl stop -m %s): down %s s (stop took %s ms, start %s ms); answered while down: %s, '
-                  || '%s of them 503 (p50 %s ms, p99 %s ms, max %s ms), other %s; around the edges: %s 2xx, %s 503, '
-                  || '%s other; first 2xx %s s after the database was back, last 503 %s s after',
+                  || '%s of them 503 (latency p50 %s ms, p99 %s ms, max %s ms), other %s; answered while stopping '
+                  || 'or starting: %s 2xx, %s 503, %s other; first 2xx %s s after the database was back, last 503 %s s '
+                  || 'after',
                   o.n, o.mode, round((o.start_done - o.stop_begin) / 1000.0, 1), o.stop_done - o.stop_begin,
                   o.start_done - o.start_begin,
                   (select count(*) from inside i where i.n = o.n),
@@ -166,9 +167,9 @@ OUTAGE_LINES=$(q "
                   coalesce(to_char(l.after_up / 1000.0, 'FM9990.0'), '-'))
     from proof.outage o left join first_ok f using (n) left join last_503 l using (n) order by o.n")
 INSIDE_OTHER=$(q "select count(*) from proof.outage o join proof.request r
-                  on r.sent_ms >= o.stop_done and r.done_ms <= o.start_begin where r.status <> 503")
+                  on r.done_ms >= o.stop_done and r.done_ms <= o.start_begin where r.status <> 503")
 INSIDE_503=$(q "select count(*) from proof.outage o join proof.request r
-                on r.sent_ms >= o.stop_done and r.done_ms <= o.start_begin where r.status = 503")
+                on r.done_ms >= o.stop_done and r.done_ms <= o.start_begin where r.status = 503")
 NEVER_RECOVERED=$(q "
     select count(*) from (select start_begin, coalesce(lead(stop_begin) over (order by n), 9223372036854775807) next_stop
                           from proof.outage) o
@@ -217,7 +218,7 @@ NOT_PROCESSED=$(q "select coalesce(string_agg(state || '=' || n, ' '), 'none')
     echo "inbox      : drained ${DRAIN_SECONDS} s after the load ended; stored although answered 503 (the re-send got 'duplicate'): $STORED_AFTER_503"
     echo
     if (( INSIDE_503 + INSIDE_OTHER == 0 )); then
-        echo "note  no request was both sent and answered while the database was down: each waited for a connection past the outage's end (the pool's connection timeout is longer than DOWN)"
+        echo "note  no request was answered while the database was down: each waited for a connection past the outage's end (the pool's connection timeout is longer than DOWN)"
     fi
     check "$([[ $INSIDE_OTHER == 0 ]] && echo t)" \
         "while the database was down every answer was 503: $INSIDE_503 answers, $INSIDE_OTHER other"
