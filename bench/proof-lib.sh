@@ -250,7 +250,7 @@ machine_line() {
     local cpu mem
     cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
     mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
-    echo "machine    : $(nproc) CPUs, ${cpu:-unknown CPU}, $mem RAM, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "machine    : $(nproc) CPUs, ${cpu:-unknown CPU}, $mem RAM, load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
 header_lines() {
