@@ -27,6 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -97,9 +98,7 @@ public class ProofClient {
         Path untilFile = options.get("until-file", null) == null ? null : Path.of(options.get("until-file", null));
 
         long start = System.nanoTime();
-        long newUntil = start + TimeUnit.SECONDS.toNanos(durationSeconds);
-        // Re-sending goes on for drain seconds once new webhooks stop, by time or by the until-file.
-        AtomicLong giveUpAt = new AtomicLong(Long.MAX_VALUE);
+        Deadline deadline = new Deadline(start + TimeUnit.SECONDS.toNanos(durationSeconds), untilFile, drainSeconds);
         // Without a rate, each worker sends as soon as its previous answer is in (closed loop).
         long interval = rate > 0 ? (long) (TimeUnit.SECONDS.toNanos(1) * concurrency / rate) : 0;
         AtomicLong sequence = new AtomicLong();
@@ -107,31 +106,26 @@ public class ProofClient {
         Progress progress = new Progress(recorder, start);
 
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        List<Future<?>> workers = new ArrayList<>();
         recorder.started();
         for (int w = 0; w < concurrency; w++) {
-            pool.submit(() -> {
+            workers.add(pool.submit(() -> {
                 long nextSend = System.nanoTime();
                 while (true) {
-                    long now = System.nanoTime();
-                    if (now >= newUntil || (untilFile != null && Files.exists(untilFile))) {
-                        giveUpAt.compareAndSet(Long.MAX_VALUE, now + TimeUnit.SECONDS.toNanos(drainSeconds));
+                    if (!deadline.newWebhooks()) {
                         return null;
                     }
                     long n = sequence.getAndIncrement();
                     Message message = Stream.message(providers.get((int) (n % providers.size())), n);
                     recorder.message(message);
                     nextSend = pace(nextSend, interval);
-                    if (!deliver(sender, recorder, message, 0, message.body(), backoff, giveUpAt, interval)) {
+                    if (!deliver(sender, recorder, message, 0, message.body(), backoff, deadline, interval)) {
                         unacked.incrementAndGet();
                     }
                 }
-            });
+            }));
         }
-        pool.shutdown();
-        while (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
-            progress.print();
-        }
-        progress.print();
+        finish(pool, workers, progress);
         return recorder.summary("stream", concurrency, System.nanoTime() - start, unacked.get());
     }
 
@@ -195,32 +189,42 @@ public class ProofClient {
         System.out.println("order: cases by scenario " + scenarios.counts());
 
         long start = System.nanoTime();
-        AtomicLong giveUpAt = new AtomicLong(start + TimeUnit.SECONDS.toNanos(drainSeconds));
+        // Every delivery is made from the start: re-sending stops drain seconds after it.
+        Deadline deadline = new Deadline(start, null, drainSeconds);
         AtomicInteger cursor = new AtomicInteger();
         AtomicInteger unacked = new AtomicInteger();
         Progress progress = new Progress(recorder, start);
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        List<Future<?>> workers = new ArrayList<>();
         recorder.started();
         for (int w = 0; w < concurrency; w++) {
-            pool.submit(() -> {
+            workers.add(pool.submit(() -> {
                 for (int i = cursor.getAndIncrement(); i < deliveries.size(); i = cursor.getAndIncrement()) {
                     Delivery d = deliveries.get(i);
-                    if (!deliver(sender, recorder, d.message(), d.copy(), d.body(), backoff, giveUpAt, 0)) {
+                    if (!deliver(sender, recorder, d.message(), d.copy(), d.body(), backoff, deadline, 0)) {
                         unacked.incrementAndGet();
                     }
                 }
                 return null;
-            });
+            }));
         }
+        finish(pool, workers, progress);
+        return recorder.summary("order", concurrency, System.nanoTime() - start, unacked.get());
+    }
+
+    record Delivery(Message message, int copy, String body) {
+    }
+
+    /** Waits for the workers, printing progress; a worker that failed fails the run (ExecutionException). */
+    static void finish(ExecutorService pool, List<Future<?>> workers, Progress progress) throws Exception {
         pool.shutdown();
         while (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
             progress.print();
         }
         progress.print();
-        return recorder.summary("order", concurrency, System.nanoTime() - start, unacked.get());
-    }
-
-    record Delivery(Message message, int copy, String body) {
+        for (Future<?> worker : workers) {
+            worker.get();
+        }
     }
 
     /**
@@ -481,11 +485,11 @@ public class ProofClient {
     // --- delivery, as a provider does it -----------------------------------------------------------------------------
 
     /**
-     * Sends one webhook until it is acknowledged with a 2xx or {@code giveUpAt} passes; every attempt is recorded.
+     * Sends one webhook until it is acknowledged with a 2xx or the deadline passes; every attempt is recorded.
      * The wait between attempts doubles from the back-off's first delay to its cap.
      */
     static boolean deliver(Sender sender, Recorder recorder, Message message, int copy, String body, Backoff backoff,
-                           AtomicLong giveUpAt, long interval) throws InterruptedException {
+                           Deadline deadline, long interval) throws InterruptedException {
         long delay = backoff.firstMillis();
         for (int attempt = 1; ; attempt++) {
             Answer answer = sender.send(message.provider(), body);
@@ -493,7 +497,7 @@ public class ProofClient {
             if (answer.status() >= 200 && answer.status() < 300) {
                 return true;
             }
-            if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) >= giveUpAt.get()) {
+            if (deadline.passedBy(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay))) {
                 return false;
             }
             Thread.sleep(Math.max(delay, TimeUnit.NANOSECONDS.toMillis(interval)));
@@ -510,6 +514,38 @@ public class ProofClient {
             TimeUnit.NANOSECONDS.sleep(wait);
         }
         return Math.max(nextSend, System.nanoTime() - interval) + interval;
+    }
+
+    /**
+     * New webhooks are made until {@code newUntil} (System.nanoTime) or until {@code untilFile} exists; re-sending
+     * what is unacknowledged goes on for {@code drainSeconds} more, even when every worker is busy re-sending.
+     */
+    static final class Deadline {
+
+        private final long newUntil;
+        private final Path untilFile;
+        private final long drainNanos;
+        private final AtomicLong giveUpAt = new AtomicLong(Long.MAX_VALUE);
+
+        Deadline(long newUntil, Path untilFile, int drainSeconds) {
+            this.newUntil = newUntil;
+            this.untilFile = untilFile;
+            this.drainNanos = TimeUnit.SECONDS.toNanos(drainSeconds);
+        }
+
+        boolean newWebhooks() {
+            long now = System.nanoTime();
+            if (now < newUntil && (untilFile == null || !Files.exists(untilFile))) {
+                return true;
+            }
+            giveUpAt.compareAndSet(Long.MAX_VALUE, now + drainNanos);
+            return false;
+        }
+
+        boolean passedBy(long nanoTime) {
+            newWebhooks();
+            return nanoTime >= giveUpAt.get();
+        }
     }
 
     record Backoff(long firstMillis, long maxMillis) {
