@@ -20,8 +20,8 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Writes what provider messages say into the canonical store: the case, its checks and one audit event per real
  * change, and the provider actions the change calls for, in one transaction. It is where the ordering rules of
- * DESIGN.md live, so every provider gets them: an unchanged message writes nothing, a message older than the case's
- * last provider timestamp is stale, and a non-decisive status never overwrites APPROVED or REJECTED_FINAL unless
+ * DESIGN.md live, so every provider gets them: an unchanged message writes nothing but its newer provider timestamp,
+ * a message older than the case's last provider timestamp is stale, and a non-decisive status never overwrites APPROVED or REJECTED_FINAL unless
  * the update is the provider's own current truth (a status API's answer, an explicit restart).
  */
 @Component
@@ -75,6 +75,14 @@ public class CanonicalStore {
                 || !current.providerDetails().equals(json.valueToTree(update.providerDetails()))
                 || (current.customerId() == null && update.customerId() != null);
         if (!caseChanged && !checksChanged) {
+            // The provider said the same again, later: a message from between the two is now stale. Without this, a
+            // re-submission rejected twice for the same reasons could end at the review status in between.
+            if (update.occurredAt() != null) {
+                jdbc.update("""
+                        update kyc_case set provider_updated_at = ?
+                        where id = ? and (provider_updated_at is null or provider_updated_at < ?)""",
+                        timestamp(update.occurredAt()), current.id(), timestamp(update.occurredAt()));
+            }
             return new Applied(current.id(), Outcome.UNCHANGED);
         }
 

@@ -10,8 +10,10 @@ import org.apache.camel.CamelContext;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Tomcat accepts requests seconds before Camel has registered the webhook routes. Until then a webhook would get
- * 404, which a provider may take as final; this answers 503 with Retry-After instead, which every provider retries.
+ * Tomcat accepts requests seconds before Camel has registered the webhook routes, and the supervising route controller
+ * ({@code camel.routecontroller.enabled}) starts them one by one after the context itself has started. Until then a
+ * webhook would get 404, which a provider may take as final; this answers 503 with Retry-After instead, which every
+ * provider retries.
  */
 public class WebhookReadinessFilter extends OncePerRequestFilter {
 
@@ -24,7 +26,7 @@ public class WebhookReadinessFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (camel.isStarted()) {
+        if (camel.isStarted() && !camel.getRouteController().isStartingRoutes()) {
             chain.doFilter(request, response);
             return;
         }

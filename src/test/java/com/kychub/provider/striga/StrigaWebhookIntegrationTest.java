@@ -127,6 +127,24 @@ class StrigaWebhookIntegrationTest extends HubIntegrationTest {
     }
 
     @Test
+    void theSameStatusSentAgainLaterMakesTheMessagesInBetweenStale() {
+        // A re-submission rejected again for the same reasons, the review status in between delivered last.
+        String rejected = "{\"userId\":\"u-again\",\"status\":\"REJECTED\",\"details\":[\"SCREENSHOTS\"],"
+                + "\"ts\":%d}";
+        postStriga(rejected.formatted(1763700000000L));
+        awaitCase("u-again", "REJECTED");
+        postStriga(rejected.formatted(1763900000000L));
+        awaitInboxDrained();
+        postStriga("{\"userId\":\"u-again\",\"status\":\"PENDING_REVIEW\",\"ts\":1763800000000}");
+        awaitInboxDrained();
+
+        assertThat(texts(awaitCase("u-again", "REJECTED").get("reasons"))).containsExactly("SCREENSHOTS");
+        assertThat(jdbc.queryForList("select outcome from inbound_message order by id", String.class))
+                .containsExactly("CREATED", "UNCHANGED", "STALE");
+        assertThat(count("select count(*) from kyc_event")).isEqualTo(1);
+    }
+
+    @Test
     void theRawBodyAndHeadersAreStoredWithCredentialsRedacted() {
         String body = "{\"userId\":\"u-raw\", \"status\":\"INITIATED\",\n \"note\":\"Zoë\"}";
         post("/webhooks/striga/kyc", body, Map.of("Content-Type", "application/json", "Authorization", "Basic c2VjcmV0",

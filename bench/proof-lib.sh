@@ -1,0 +1,288 @@
+# Shared by the proof benchmarks (kill-9.sh, db-outage.sh, order-at-scale.sh): the hub, its database, the Ondato
+# stub, loading ProofClient's records into the database, and the summary. Sourced, never run.
+#
+# The calling script sets NAME (the summary's name), PORT, and optionally DB_NAME / DB_PORT (a private cluster)
+# before calling proof_setup.
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$BENCH_DIR")
+RESULTS=$BENCH_DIR/results
+JAR=$ROOT/target/kyc-hub-0.1.0-SNAPSHOT.jar
+WIREMOCK_VERSION=3.13.2
+WIREMOCK=${WIREMOCK_JAR:-$HOME/.m2/repository/org/wiremock/wiremock-standalone/$WIREMOCK_VERSION/wiremock-standalone-$WIREMOCK_VERSION.jar}
+TS=$(date -u +%Y%m%dT%H%M%SZ)
+BUILD=${BUILD:-0}
+HUB_JAVA_OPTS=${HUB_JAVA_OPTS:-}
+LAST=${LAST:-1}
+NOTE=${NOTE:-}
+HUB_PID=
+STUB_PID=
+HUB_STARTS=0
+
+die() { echo "$NAME: $*" >&2; exit 1; }
+log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# Checks the tools, builds the jar if needed and runs a copy (a rebuild of target/ cannot pull it from under the
+# hub), creates the run's directory and the secrets the hub and the client share through the environment.
+proof_setup() {
+    for tool in java javac psql curl openssl awk; do
+        command -v "$tool" >/dev/null || die "$tool is not installed"
+    done
+    [[ $DB_NAME =~ ^[a-z_][a-z0-9_]*$ ]] || die "the database name must be a plain lowercase identifier"
+    # The store is truncated before each run.
+    [[ $DB_NAME == *bench* ]] || die "refusing to empty database '$DB_NAME': its name must contain 'bench'"
+    mkdir -p "$RESULTS"
+    RUN_DIR=$RESULTS/$NAME-$TS
+    mkdir -p "$RUN_DIR"
+    HUB_LOG=$RUN_DIR/hub.log
+    if [[ $BUILD == 1 || ! -f $JAR ]]; then
+        log "building $JAR"
+        (cd "$ROOT" && mvn -q -B -DskipTests package) || die "the build failed"
+    fi
+    HUB_JAR=$RUN_DIR/kyc-hub.jar
+    cp "$JAR" "$HUB_JAR"
+    JAR_BUILT=$(date -u -r "$JAR" +%Y-%m-%dT%H:%M:%SZ)
+    # Compiled once here: "java ProofClient.java" compiles at every start, which takes seconds on a busy machine.
+    javac -d "$RUN_DIR/client-classes" "$BENCH_DIR/ProofClient.java" || die "ProofClient.java does not compile"
+    ! curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/" || die "something already answers on port $PORT"
+
+    export KYC_STRIGA_API_KEY KYC_ARGOS_WEBHOOK_SECRET KYC_ONDATO_WEBHOOK_USER KYC_ONDATO_WEBHOOK_PASSWORD \
+        KYC_ONDATO_API_KEY KYC_ONDATO_SETUP_ID KYC_API_KEYS
+    KYC_STRIGA_API_KEY=$(openssl rand -hex 32)
+    KYC_ARGOS_WEBHOOK_SECRET=$(openssl rand -hex 32)
+    KYC_ONDATO_WEBHOOK_USER=bench-ondato
+    KYC_ONDATO_WEBHOOK_PASSWORD=$(openssl rand -hex 16)
+    KYC_ONDATO_API_KEY=$(openssl rand -hex 16)
+    KYC_ONDATO_SETUP_ID=bench
+    KYC_API_KEYS=$(openssl rand -hex 24)
+    trap proof_cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+}
+
+proof_cleanup() {
+    stop_hub
+    if [[ -n $STUB_PID ]]; then
+        kill -TERM "$STUB_PID" 2>/dev/null || true
+        wait "$STUB_PID" 2>/dev/null || true
+    fi
+    [[ $(type -t proof_cleanup_more) == function ]] && proof_cleanup_more
+    rm -f "${HUB_JAR:-/nonexistent}"
+}
+
+# ProofClient (see its Javadoc), with the run's directory for its records; its summary goes to client.txt.
+proof_client() {
+    java -cp "$RUN_DIR/client-classes" ProofClient "$@" --url "http://127.0.0.1:$PORT" --out "$RUN_DIR" \
+        >"$RUN_DIR/client.txt"
+}
+
+# The same in the background: CLIENT_PID is the client's own process.
+proof_client_background() {
+    (exec java -cp "$RUN_DIR/client-classes" ProofClient "$@" --url "http://127.0.0.1:$PORT" --out "$RUN_DIR") \
+        >"$RUN_DIR/client.txt" &
+    CLIENT_PID=$!
+}
+
+# Waits until the client in the background (CLIENT_PID) has begun its load.
+wait_client_started() {
+    until [[ -f $RUN_DIR/started ]]; do
+        kill -0 "$CLIENT_PID" 2>/dev/null || die "the client exited before its load began: see ${RUN_DIR#"$ROOT"/}/client.txt"
+        sleep 0.2
+    done
+}
+
+# --- The database ---------------------------------------------------------------------------------------------------
+
+# The local server (127.0.0.1:5432, user postgres) unless the script points DB_PORT at a private cluster.
+DB_HOST=127.0.0.1
+DB_PORT=${DB_PORT:-5432}
+# On a shared server, "too many clients" comes and goes: psql's exit status 2 (no connection) is tried again.
+psql_db() {
+    local rc attempt
+    for attempt in 1 2 3 4 5 6; do
+        psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$DB_HOST" -p "$DB_PORT" -U postgres -d "$DB_NAME" "$@" && return 0
+        rc=$?
+        (( rc == 2 && attempt < 6 )) || return "$rc"
+        sleep 5
+    done
+}
+
+ensure_database() {
+    local maintenance=(psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$DB_HOST" -p "$DB_PORT" -U postgres -d postgres)
+    if [[ $("${maintenance[@]}" -c "select count(*) from pg_database where datname = '$DB_NAME'") != 1 ]]; then
+        log "creating database $DB_NAME"
+        "${maintenance[@]}" -c "create database \"$DB_NAME\"" >/dev/null
+    fi
+}
+
+# Empties the hub's tables (once Flyway made them) and the records of the previous run.
+reset_store() {
+    if [[ $(psql_db -c "select to_regclass('public.kyc_case') is not null") == t ]]; then
+        psql_db -c 'set client_min_messages = warning; truncate kyc_event, kyc_check, provider_action, inbound_message,
+                    provider_customer, customer_document, kyc_case, customer restart identity cascade'
+    fi
+    psql_db -c 'set client_min_messages = warning; drop schema if exists proof cascade'
+}
+
+# ProofClient's records (messages.tsv, requests.tsv, expected.tsv if present) as tables proof.message,
+# proof.request, proof.expected.
+load_records() {
+    local dir=$1
+    psql_db <<SQL
+set client_min_messages = warning;
+drop schema if exists proof cascade;
+create schema proof;
+create table proof.message (key text primary key, provider text not null, ref text not null, body text not null);
+create table proof.request (sent_ms bigint not null, done_ms bigint not null, key text not null, copy int not null,
+                            attempt int not null, status int not null, ack text, ack_id bigint, error text,
+                            answer text);
+create table proof.expected (provider text not null, ref text not null, status text not null,
+                             next_action text not null, reasons jsonb not null, provider_status text not null,
+                             scenario text not null, primary key (provider, ref));
+\copy proof.message from '$dir/messages.tsv'
+\copy proof.request from '$dir/requests.tsv'
+create index on proof.request (key);
+analyze proof.message;
+analyze proof.request;
+SQL
+    if [[ -f $dir/expected.tsv ]]; then
+        psql_db -c "\\copy proof.expected from '$dir/expected.tsv'"
+    fi
+}
+
+# Waits until the inbox has nothing left to process (no ACCEPTED message) or the timeout passes; prints the seconds
+# it took, or "timeout".
+wait_drained() {
+    local timeout=$1 started=$SECONDS
+    while (( SECONDS - started < timeout )); do
+        if [[ $(psql_db -c "select count(*) from inbound_message where state = 'ACCEPTED'" 2>/dev/null) == 0 ]]; then
+            echo $((SECONDS - started))
+            return 0
+        fi
+        sleep 2
+    done
+    echo timeout
+}
+
+# --- The Ondato stub: the identity verification the hub pulls after each Ondato webhook ----------------------------
+
+start_stub() {
+    local port=$1 dir=$RUN_DIR/stub
+    [[ -f $WIREMOCK ]] || die "WireMock standalone not found at $WIREMOCK (run the test suite once, or set WIREMOCK_JAR)"
+    ! curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/" || die "something already answers on port $port"
+    mkdir -p "$dir/mappings"
+    # No step.kycIdentification yet: the hub records the verification without pulling an identification.
+    cat >"$dir/mappings/ondato.json" <<'JSON'
+{"mappings": [
+  {"request": {"method": "GET", "urlPathPattern": "/ondato-idv/v1/identity-verifications/[A-Za-z0-9_-]+"},
+   "response": {"status": 200, "headers": {"Content-Type": "application/json"},
+                "jsonBody": {"status": "Completed", "step": {}}}}
+]}
+JSON
+    java -jar "$WIREMOCK" --port "$port" --bind-address 127.0.0.1 --root-dir "$dir" --no-request-journal \
+        --disable-banner >"$RUN_DIR/stub.log" 2>&1 &
+    STUB_PID=$!
+    STUB_URL=http://127.0.0.1:$port
+    local deadline=$((SECONDS + 60))
+    until curl -s -o /dev/null --max-time 2 "$STUB_URL/__admin/mappings"; do
+        kill -0 "$STUB_PID" 2>/dev/null || die "the Ondato stub exited: see ${RUN_DIR#"$ROOT"/}/stub.log"
+        (( SECONDS < deadline )) || die "the Ondato stub did not start within 60 s"
+        sleep 1
+    done
+}
+
+# --- The hub --------------------------------------------------------------------------------------------------------
+
+# Starts the hub in the background (HUB_PID), from the repository root so that ./config/application.yml applies.
+# As root it uses the local server with a database of its own (--kyc.db.local-database); otherwise, or for a
+# private cluster, KYC_DB_URL.
+start_hub() {
+    local db_env=()
+    if [[ $DB_PORT != 5432 || $(id -un) != root ]]; then
+        db_env=("KYC_DB_URL=jdbc:postgresql://$DB_HOST:$DB_PORT/$DB_NAME" "KYC_DB_USER=postgres" "KYC_DB_PASSWORD=")
+    fi
+    local stub_args=()
+    if [[ -n ${STUB_URL:-} ]]; then
+        stub_args=("--kyc.providers.ondato.idv-base-url=$STUB_URL/ondato-idv"
+            "--kyc.providers.ondato.kyc-base-url=$STUB_URL/ondato-kyc")
+    fi
+    HUB_STARTS=$((HUB_STARTS + 1))
+    echo "=== hub start $HUB_STARTS at $(date -u +%H:%M:%S) ===" >>"$HUB_LOG"
+    (
+        cd "$ROOT"
+        # shellcheck disable=SC2086
+        exec env ${db_env[@]+"${db_env[@]}"} java $HUB_JAVA_OPTS -jar "$HUB_JAR" \
+            --server.port="$PORT" --server.address=127.0.0.1 --kyc.db.local-database="$DB_NAME" \
+            --kyc.providers.argos.webhook-auth.scheme=hmac-sha256 \
+            --kyc.providers.ondato.requests-per-second=1000 ${stub_args[@]+"${stub_args[@]}"}
+    ) >>"$HUB_LOG" 2>&1 &
+    HUB_PID=$!
+}
+
+# Waits until /actuator/health is UP overall (Camel's routes included, not only Tomcat).
+wait_healthy() {
+    local timeout=${1:-180} deadline=$((SECONDS + ${1:-180})) health
+    until health=$(curl -s --max-time 2 "http://127.0.0.1:$PORT/actuator/health") && [[ $health == '{"status":"UP"'* ]]; do
+        kill -0 "$HUB_PID" 2>/dev/null || { tail -n 30 "$HUB_LOG" >&2; die "the hub exited during start-up"; }
+        (( SECONDS < deadline )) || { tail -n 30 "$HUB_LOG" >&2; die "the hub was not healthy within $timeout s"; }
+        sleep 0.5
+    done
+}
+
+stop_hub() {
+    [[ -n $HUB_PID ]] || return 0
+    if kill -0 "$HUB_PID" 2>/dev/null; then
+        kill -TERM "$HUB_PID" 2>/dev/null || true
+        for _ in $(seq 60); do
+            kill -0 "$HUB_PID" 2>/dev/null || break
+            sleep 1
+        done
+        kill -KILL "$HUB_PID" 2>/dev/null || true
+    fi
+    wait "$HUB_PID" 2>/dev/null || true
+    HUB_PID=
+}
+
+# --- The summary ----------------------------------------------------------------------------------------------------
+
+machine_line() {
+    local cpu mem
+    cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+    mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+    echo "machine    : $(nproc) CPUs, ${cpu:-unknown CPU}, $mem RAM, load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+header_lines() {
+    local rev
+    rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+    [[ -z $(git -C "$ROOT" status --porcelain -- src pom.xml routes config 2>/dev/null) ]] || rev="$rev + uncommitted changes"
+    machine_line
+    echo "postgresql : $(psql_db -c 'show server_version'), synchronous_commit=$(psql_db -c 'show synchronous_commit'), $DB_HOST:$DB_PORT/$DB_NAME"
+    echo "hub        : jar built $JAR_BUILT, tree at $rev, java $(java -version 2>&1 | awk -F'"' 'NR == 1 { print $2 }')"
+    [[ -z $NOTE ]] || echo "note       : $NOTE"
+}
+
+# PASS/FAIL line; remembers a failure for the verdict.
+FAILED_CHECKS=0
+check() {
+    local ok=$1; shift
+    if [[ $ok == t || $ok == 1 || $ok == true ]]; then
+        printf 'PASS  %s\n' "$*"
+    else
+        printf 'FAIL  %s\n' "$*"
+        FAILED_CHECKS=$((FAILED_CHECKS + 1))
+    fi
+}
+
+# Saves the summary (stdin) under results/, and under last/ (committed, quoted by the README) unless LAST=0.
+save_summary() {
+    local file=$RESULTS/$NAME-$TS.txt
+    tee "$file"
+    echo "saved: ${file#"$ROOT"/} (raw records in ${RUN_DIR#"$ROOT"/}/)" >&2
+    if [[ $LAST == 1 ]]; then
+        mkdir -p "$BENCH_DIR/last"
+        cp "$file" "$BENCH_DIR/last/$NAME.txt"
+        echo "saved: bench/last/$NAME.txt" >&2
+    fi
+}
