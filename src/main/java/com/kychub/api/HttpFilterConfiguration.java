@@ -3,6 +3,7 @@ package com.kychub.api;
 import com.kychub.KycProperties;
 import com.kychub.inbound.RawBodyFilter;
 import com.kychub.inbound.InboxMetrics;
+import com.kychub.inbound.WebhookContentTypeFilter;
 import com.kychub.inbound.WebhookReadinessFilter;
 import org.apache.camel.CamelContext;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -10,7 +11,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
-/** The servlet filters in front of the webhooks and the hub API: readiness, body size, then the API key. */
+/**
+ * The servlet filters in front of the webhooks and the hub API: readiness, body size, then the webhooks' content type
+ * and the API key.
+ */
 @Configuration(proxyBeanMethods = false)
 public class HttpFilterConfiguration {
 
@@ -38,6 +42,15 @@ public class HttpFilterConfiguration {
                 new WebhookReadinessFilter(camel));
         registration.addUrlPatterns("/webhooks/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    @Bean
+    public FilterRegistrationBean<WebhookContentTypeFilter> webhookContentTypeFilter(InboxMetrics metrics) {
+        FilterRegistrationBean<WebhookContentTypeFilter> registration = new FilterRegistrationBean<>(
+                new WebhookContentTypeFilter(metrics));
+        registration.addUrlPatterns("/webhooks/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 15);
         return registration;
     }
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kychub.KycProperties;
+import com.kychub.canonical.StorableJson;
 import com.kychub.canonical.UnmappableMessageException;
 import com.kychub.inbound.ConfigurableWebhookAuthenticator;
 import com.kychub.inbound.DedupKeys;
@@ -95,6 +96,9 @@ public class ArgosWebhook implements WebhookRouteGate.Gated {
             }
             if (tree == null || !tree.isObject()) {
                 throw WebhookRejectedException.badRequest("'data' does not decrypt to a JSON object");
+            }
+            if (!StorableJson.isStorable(tree)) {
+                throw WebhookRejectedException.badRequest(StorableJson.REASON);
             }
         } else if (isEncrypted(tree)) {
             throw WebhookRejectedException.badRequest(
