@@ -250,7 +250,7 @@ class FuzzIntegrationTest extends HubIntegrationTest {
                 .as("stored body of message %d, seed %d", id, SEED).isEqualTo(accepted.get(id)));
 
         // Every accepted message is worked off: processed, or kept as failed or dead; none holds a worker up.
-        await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForObject(
+        await().atMost(Duration.ofSeconds(Math.max(60, REQUESTS / 200))).until(() -> jdbc.queryForObject(
                 "select count(*) from inbound_message where state = 'ACCEPTED'", Integer.class) == 0);
         System.out.println("Fuzz run: inbox states " + jdbc.queryForList(
                 "select provider || ' ' || state || ' ' || count(*) from inbound_message group by provider, state "
