@@ -259,6 +259,10 @@ class FuzzIntegrationTest extends HubIntegrationTest {
         // worker kept retrying although it could never succeed, a processing crash.
         assertThat(jdbc.queryForList("select id || ' ' || provider || ': ' || last_error from inbound_message "
                 + "where state = 'DEAD'", String.class)).as("dead messages, seed %d", SEED).isEmpty();
+        // The door parsed every accepted body as JSON; the worker must read it as JSON too.
+        assertThat(jdbc.queryForList("select id || ' ' || provider || ': ' || last_error from inbound_message "
+                + "where last_error like '%JsonParseException%'", String.class))
+                .as("accepted bodies the worker could not parse, seed %d", SEED).isEmpty();
         // Made-up webhook paths and providers must not add meters (memory) to the hub.
         assertThat(readJson(get("/actuator/metrics/kyc.inbox.messages", Map.of()).body()).at("/availableTags")
                 .findValues("values").stream().filter(values -> values.toString().contains("striga"))
