@@ -240,7 +240,13 @@ final class FuzzInputs {
                 named("not an object", this::notAnObject),
                 named("trailing content", () -> trailingContent(bytes(message))));
         Named<Supplier<byte[]>> family = pick(families);
-        return signed(hook, family.name(), family.value().get(), Expect.ANY);
+        return signed(hook, family.name(), family.value().get(), alwaysRefused(family.name()));
+    }
+
+    /** Families whose every body is malformed JSON (or not storable text): the door must answer 400. */
+    private static Expect alwaysRefused(String family) {
+        return Set.of("truncated", "field duplicated", "not an object", "overlong UTF-8", "raw surrogate bytes",
+                "raw NUL", "escaped NUL", "lone surrogate escape").contains(family) ? Expect.status(400) : Expect.ANY;
     }
 
     private Request unicode(Hook hook) {
@@ -256,7 +262,7 @@ final class FuzzInputs {
                 named("odd characters in id", () -> bytes(message(hook, uniqueId() + pick(ODD_TEXT)))),
                 named("odd characters everywhere", () -> oddEverywhere(message)));
         Named<Supplier<byte[]>> family = pick(families);
-        return signed(hook, family.name(), family.value().get(), Expect.ANY);
+        return signed(hook, family.name(), family.value().get(), alwaysRefused(family.name()));
     }
 
     private Request badCredentials(Hook hook) {

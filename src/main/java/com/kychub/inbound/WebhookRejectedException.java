@@ -2,6 +2,8 @@ package com.kychub.inbound;
 
 import java.io.IOException;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,11 +33,21 @@ public class WebhookRejectedException extends RuntimeException {
     /**
      * The body as a JSON object, or a 400 saying it is not one. Anything after the object but whitespace makes it no
      * JSON object (and a NUL byte there could not be stored); so does text the store cannot keep ({@link StorableJson}).
+     * A field name given twice is refused too: this tree keeps the last value, while the worker, reading the stored
+     * text into the provider's record, fails on a first value of the wrong type.
      */
     public static JsonNode requireJsonObject(ObjectMapper json, byte[] body) {
         JsonNode tree;
         try {
-            tree = json.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(body);
+            tree = json.readerFor(JsonNode.class)
+                    .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                    .readTree(body);
+        } catch (JsonParseException e) {
+            if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")) {
+                throw badRequest("the body gives a field name twice");
+            }
+            tree = null;
         } catch (IOException e) {
             tree = null;
         }

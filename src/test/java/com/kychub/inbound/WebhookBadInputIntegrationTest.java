@@ -86,6 +86,16 @@ class WebhookBadInputIntegrationTest extends HubIntegrationTest {
     }
 
     @Test
+    void aFieldNameGivenTwiceIsRefused() {
+        // The door kept the last userId and acknowledged; the worker read the first, an object, and kept it FAILED.
+        HttpResponse<String> answer = postStriga("{\"userId\":{},\"userId\":\"u-twice\",\"status\":\"APPROVED\"}");
+
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(readJson(answer.body()).get("reason").asText()).isEqualTo("the body gives a field name twice");
+        assertThat(storedWebhooks()).isZero();
+    }
+
+    @Test
     void aBodyStartingWithAByteOrderMarkIsProcessedNotJustStored() {
         // The door accepted it (Jackson skips the BOM in bytes); the worker read the stored text and kept it FAILED.
         byte[] json = "{\"userId\":\"u-bom\",\"status\":\"APPROVED\"}".getBytes(StandardCharsets.UTF_8);
