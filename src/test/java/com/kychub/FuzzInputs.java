@@ -751,7 +751,10 @@ final class FuzzInputs {
                 named("basic scheme", "Basic " + base64(keys.api())),
                 named("key without scheme", keys.api()),
                 named("odd bytes in key", latin1("Bearer " + pick(ODD_TEXT))),
-                named("very long key", "Bearer " + "k".repeat(4000))));
+                // Long, yet with a long path variable and query still under Tomcat's 8 KB for the header block: over
+                // it, Tomcat answers 400 and closes, and a client still sending a body may read a reset instead.
+                // The raw family sends an oversized header block without a body.
+                named("very long key", "Bearer " + "k".repeat(1500))));
     }
 
     private byte[] apiBody(Api endpoint) {
@@ -852,7 +855,7 @@ final class FuzzInputs {
                 () -> percentEncoded(pick(ODD_TEXT)),
                 () -> percentEncoded(Normalizer.normalize("José", Normalizer.Form.NFD)),
                 () -> "x".repeat(1 + random.nextInt(300)),
-                () -> "y".repeat(6000),
+                () -> "y".repeat(4000),
                 () -> "1e3",
                 () -> "-1",
                 () -> "drop%20table%20customer;--",
