@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
@@ -78,6 +79,7 @@ public class ApiExceptionHandler {
 
     private static ResponseEntity<ApiError> answer(HttpStatusCode status, String reason) {
         String error = status instanceof HttpStatus known ? known.getReasonPhrase().toLowerCase() : "error";
-        return ResponseEntity.status(status).body(new ApiError(error, reason));
+        // Set, not negotiated: an Accept the hub cannot serve (or cannot even parse) still gets the JSON error.
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(new ApiError(error, reason));
     }
 }

@@ -1,5 +1,7 @@
 package com.kychub.inbound;
 
+import java.util.Set;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
@@ -11,6 +13,9 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class InboxMetrics {
+
+    /** Tag values are bounded: a path an outsider made up must not add meters to the registry. */
+    private static final Set<String> PROVIDERS = Set.of("striga", "connectfi", "argos", "ondato", "width");
 
     private final MeterRegistry registry;
 
@@ -30,6 +35,12 @@ public class InboxMetrics {
         count(provider, "rejected");
     }
 
+    /** A webhook refused by a servlet filter, before any route knew its provider: counted by its path. */
+    public void rejectedWebhook(String path) {
+        String[] segments = path.split("/");
+        rejected(segments.length > 2 && segments[1].equals("webhooks") ? segments[2] : null);
+    }
+
     public void processed(String provider) {
         count(provider, "processed");
     }
@@ -45,7 +56,7 @@ public class InboxMetrics {
     private void count(String provider, String outcome) {
         Counter.builder("kyc.inbox.messages")
                 .description("Inbound provider messages by outcome")
-                .tag("provider", provider == null ? "unknown" : provider)
+                .tag("provider", provider != null && PROVIDERS.contains(provider) ? provider : "unknown")
                 .tag("outcome", outcome)
                 .register(registry)
                 .increment();

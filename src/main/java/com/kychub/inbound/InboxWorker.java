@@ -129,7 +129,7 @@ public class InboxWorker {
         // block=false: a provider route that is not running fails fast into the back-off instead of holding
         // this thread and the row lock for the direct component's 30 s wait.
         Exchange answer = producer.send("direct:" + message.provider() + "-process?block=false", exchange -> {
-            exchange.getIn().setBody(message.body());
+            exchange.getIn().setBody(withoutByteOrderMark(message.body()));
             exchange.setVariable("inboxMessageId", message.id());
             exchange.setVariable("messageType", message.messageType());
             exchange.setVariable("subject", message.subject());
@@ -167,5 +167,13 @@ public class InboxWorker {
 
     private Duration backoff(int attempt) {
         return Failures.backoff(attempt, settings.initialBackoff(), settings.maxBackoff());
+    }
+
+    /**
+     * The door reads a body as bytes, where Jackson skips a UTF-8 byte order mark (RFC 8259 lets parsers ignore one,
+     * and some senders write one); the stored text keeps it, byte for byte, and Jackson reading text would fail on it.
+     */
+    private static String withoutByteOrderMark(String body) {
+        return body != null && body.startsWith("\uFEFF") ? body.substring(1) : body;
     }
 }

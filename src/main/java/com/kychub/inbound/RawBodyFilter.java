@@ -53,7 +53,7 @@ public class RawBodyFilter extends OncePerRequestFilter {
 
     private void refuse(HttpServletRequest request, HttpServletResponse response) throws IOException {
         if (request.getRequestURI().startsWith("/webhooks/")) {
-            metrics.rejected(request.getRequestURI().split("/")[2]);
+            metrics.rejectedWebhook(request.getRequestURI());
         }
         response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
         response.setContentType("application/json");

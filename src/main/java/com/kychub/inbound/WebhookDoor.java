@@ -129,7 +129,7 @@ public class WebhookDoor {
         out.setBody(json.writeValueAsString(answer));
     }
 
-    private static boolean isJson(String contentType) {
+    static boolean isJson(String contentType) {
         String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         return mediaType.equals("application/json") || mediaType.endsWith("+json");
     }

@@ -88,14 +88,7 @@ public class ArgosWebhook implements WebhookRouteGate.Gated {
                 throw WebhookRejectedException.badRequest("ARGOS encryption is on (" + modeName()
                         + "): the body must be {\"data\": \"<base64>\"}");
             }
-            try {
-                tree = parse(encryption.decrypt(tree.get("data").asText()));
-            } catch (ArgosEncryption.UndecryptableException e) {
-                throw WebhookRejectedException.badRequest(e.getMessage());
-            }
-            if (tree == null || !tree.isObject()) {
-                throw WebhookRejectedException.badRequest("'data' does not decrypt to a JSON object");
-            }
+            tree = decryptedObject(tree.get("data").asText());
         } else if (isEncrypted(tree)) {
             throw WebhookRejectedException.badRequest(
                     "the body is encrypted but ARGOS encryption is off (kyc.providers.argos.encryption)");
@@ -117,6 +110,24 @@ public class ArgosWebhook implements WebhookRouteGate.Gated {
                     + e.getClass().getSimpleName());
         }
         return key(tree);
+    }
+
+    /** What {@code data} decrypts to, under the checks a plain body gets: the worker reads it the same way. */
+    private JsonNode decryptedObject(String data) {
+        byte[] decrypted;
+        try {
+            decrypted = encryption.decrypt(data);
+        } catch (ArgosEncryption.UndecryptableException e) {
+            throw WebhookRejectedException.badRequest(e.getMessage());
+        }
+        try {
+            return WebhookRejectedException.requireJsonObject(json, decrypted);
+        } catch (WebhookRejectedException e) {
+            String why = e.getMessage();
+            throw WebhookRejectedException.badRequest(why.equals("the body is not a JSON object")
+                    ? "'data' does not decrypt to a JSON object"
+                    : "'data' decrypts to a body that " + why.replaceFirst("^the body ", ""));
+        }
     }
 
     /**

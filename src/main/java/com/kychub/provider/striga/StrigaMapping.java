@@ -1,7 +1,7 @@
 package com.kychub.provider.striga;
 
+import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -64,20 +64,31 @@ public final class StrigaMapping {
                 event.details(), event.status(), event.status(), details, null, timestamp(event.ts()));
     }
 
-    /** {@code ts} of newer payloads: epoch seconds or milliseconds, or ISO-8601; anything else is ignored. */
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
+    /**
+     * {@code ts} of newer payloads: epoch seconds or milliseconds, or ISO-8601; anything else is ignored, and so is an
+     * instant before 1970 or after 9999, which no Striga message carries (and PostgreSQL could not store).
+     */
     static Instant timestamp(JsonNode ts) {
         if (ts == null || ts.isNull()) {
             return null;
         }
-        if (ts.isNumber()) {
-            long value = ts.asLong();
-            return value > 100_000_000_000L ? Instant.ofEpochMilli(value) : Instant.ofEpochSecond(value);
-        }
+        Instant instant;
         try {
-            return Instant.parse(ts.asText());
-        } catch (DateTimeParseException e) {
+            if (ts.isNumber()) {
+                if (!ts.canConvertToLong()) {
+                    return null;
+                }
+                long value = ts.asLong();
+                instant = value > 100_000_000_000L ? Instant.ofEpochMilli(value) : Instant.ofEpochSecond(value);
+            } else {
+                instant = Instant.parse(ts.asText());
+            }
+        } catch (DateTimeException e) {
             return null;
         }
+        return instant.isBefore(Instant.EPOCH) || instant.isAfter(LATEST) ? null : instant;
     }
 
     private static void putIfPresent(Map<String, Object> details, String name, Object value) {

@@ -72,6 +72,11 @@ public class StrigaWebhook {
             throw WebhookRejectedException.badRequest("the body is not a Striga KYC webhook: "
                     + e.getClass().getSimpleName());
         }
+        // Jackson reads [1, null] as a list of strings; the mapping needs the doc's rejection labels, all text.
+        JsonNode details = tree.get("details");
+        if (details != null && !details.isNull() && !isArrayOfStrings(details)) {
+            throw WebhookRejectedException.badRequest("'details' must be an array of strings");
+        }
         return DedupKeys.ofContent(json, tree);
     }
 
@@ -80,6 +85,18 @@ public class StrigaWebhook {
         if (value == null || !value.isTextual() || value.asText().isBlank()) {
             throw WebhookRejectedException.badRequest("'" + field + "' is required and must be a non-empty string");
         }
+    }
+
+    private static boolean isArrayOfStrings(JsonNode node) {
+        if (!node.isArray()) {
+            return false;
+        }
+        for (JsonNode element : node) {
+            if (!element.isTextual()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private JsonNode parse(byte[] body) {

@@ -49,6 +49,20 @@ class ArgosWebhookTest {
     }
 
     @Test
+    void aDecryptedBodyTheStoreCannotKeepIsABadRequest() throws Exception {
+        // The door's NUL and surrogate check (found by FuzzIntegrationTest) holds for what an encrypted body hides too.
+        javax.crypto.Cipher aes = javax.crypto.Cipher.getInstance("AES/ECB/PKCS5Padding");
+        aes.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(
+                java.security.MessageDigest.getInstance("SHA-256").digest(bytes(ArgosEncryptionTest.API_KEY)), "AES"));
+        String hidden = ArgosEncryptionTest.PLAIN.replace("sub-enc-1", "sub-enc-1\\u0000");
+        String body = "{\"data\":\"" + java.util.Base64.getEncoder().encodeToString(aes.doFinal(bytes(hidden))) + "\"}";
+
+        assertThatThrownBy(() -> encrypted.dedupKey(bytes(body)))
+                .isInstanceOfSatisfying(WebhookRejectedException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("not storable text");
+    }
+
+    @Test
     void withEncryptionOffAnEncryptedBodyIsABadRequest() {
         assertThatThrownBy(() -> plain.dedupKey(bytes(ENCRYPTED)))
                 .isInstanceOfSatisfying(WebhookRejectedException.class, e -> assertThat(e.status()).isEqualTo(400))

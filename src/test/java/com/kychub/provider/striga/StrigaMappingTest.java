@@ -109,6 +109,18 @@ class StrigaMappingTest {
         assertThat(StrigaMapping.timestamp(json.valueToTree("yesterday"))).isNull();
     }
 
+    @Test
+    void timestampsNoCalendarHoldsAreIgnored() {
+        // Found by FuzzIntegrationTest: each of these failed the processing until the message went DEAD.
+        assertThat(StrigaMapping.timestamp(json.valueToTree(new java.math.BigInteger("1" + "0".repeat(40))))).isNull();
+        assertThat(StrigaMapping.timestamp(json.valueToTree(-7771887793557732691L))).isNull();
+        assertThat(StrigaMapping.timestamp(json.valueToTree(Long.MAX_VALUE))).isNull();
+        assertThat(StrigaMapping.timestamp(json.valueToTree(-1L))).isNull();
+        assertThat(StrigaMapping.timestamp(json.valueToTree("+999999999-12-31T23:59:59Z"))).isNull();
+        assertThat(StrigaMapping.timestamp(json.valueToTree(1763800000123L))).isEqualTo(
+                Instant.ofEpochMilli(1763800000123L));
+    }
+
     private StrigaKycEvent event(String userId, String status, Boolean rejectionFinal) {
         return json.convertValue(rejectionFinal == null
                 ? Map.of("userId", userId, "status", status)

@@ -107,6 +107,19 @@ class StrigaWebhookTest {
                 .hasMessageContaining("not a Striga KYC webhook");
     }
 
+    @Test
+    void detailsThatAreNotAllStringsAreABadRequest() {
+        // Found by FuzzIntegrationTest: a null label reached the mapping, failed it, and the message went DEAD.
+        for (String details : new String[] {"[\"A\",null]", "[1,\"two\"]", "[true]"}) {
+            assertThatThrownBy(() -> webhook.dedupKey(("{\"userId\":\"u\",\"status\":\"REJECTED\",\"details\":"
+                    + details + "}").getBytes(StandardCharsets.UTF_8)))
+                    .isInstanceOfSatisfying(WebhookRejectedException.class, e -> assertThat(e.status()).isEqualTo(400))
+                    .hasMessage("'details' must be an array of strings");
+        }
+        assertThatCode(() -> webhook.dedupKey("{\"userId\":\"u\",\"status\":\"REJECTED\",\"details\":null}"
+                .getBytes(StandardCharsets.UTF_8))).doesNotThrowAnyException();
+    }
+
     private static StrigaWebhook webhook(String apiKey, boolean authentication) {
         return new StrigaWebhook(new KycProperties(null, null, null,
                 new KycProperties.Providers(new KycProperties.Striga(apiKey, authentication), null, null, null, null)),
