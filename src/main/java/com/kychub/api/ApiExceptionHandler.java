@@ -1,8 +1,14 @@
 package com.kychub.api;
 
 import com.kychub.canonical.ProviderNotConfiguredException;
+import com.kychub.inbound.Failures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -32,6 +38,16 @@ public class ApiExceptionHandler {
     @ExceptionHandler(ProviderNotConfiguredException.class)
     ResponseEntity<ApiError> notConfigured(ProviderNotConfiguredException e) {
         return answer(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+    }
+
+    /** The store is down or unreachable: the caller may try again, as a provider does with a webhook. */
+    @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class,
+            RecoverableDataAccessException.class})
+    ResponseEntity<ApiError> storeUnavailable(DataAccessException e) {
+        log.warn("API request answered 503: the store is unavailable ({})", Failures.describe(e));
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "30")
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(new ApiError("service unavailable", "the store is unavailable, try again later"));
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

@@ -26,20 +26,21 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The store goes away under a running hub and comes back: while it is gone every webhook is answered 503 with
- * Retry-After within seconds (the provider delivers again), nothing is answered 2xx that was not stored, and once it
- * is back the hub stores and processes again by itself. A hub of its own reaches PostgreSQL through a TCP proxy the
- * test cuts, on a database of this test's own, so the server the other tests use stays up.
+ * The store goes away under a running hub and comes back: while it is gone every webhook, and every API call, is
+ * answered 503 with Retry-After within seconds (the provider delivers again), nothing is answered 2xx that was not
+ * stored, and once it is back the hub stores and processes again by itself. A hub of its own reaches PostgreSQL
+ * through a TCP proxy the test cuts, on a database of this test's own, so the server the other tests use stays up.
  */
 class StoreOutageIntegrationTest extends HubIntegrationTest {
 
     private static final String STRIGA_KEY = "outage-striga-key";
+    private static final String OUTAGE_API_KEY = "outage-api-key";
 
     @Autowired
     private DataSource sharedDataSource;
 
     @Test
-    void whileTheStoreIsDownWebhooksAre503AndTheHubRecoversByItself() throws Exception {
+    void whileTheStoreIsDownWebhooksAndApiCallsAre503AndTheHubRecoversByItself() throws Exception {
         String database = System.getProperty("kyc.test.database", "kyc_hub_test") + "_store_outage";
         URI server = URI.create(((HikariDataSource) sharedDataSource).getJdbcUrl().substring("jdbc:".length()));
         if (jdbc.queryForList("select 1 from pg_database where datname = ?", Integer.class, database).isEmpty()) {
@@ -65,6 +66,13 @@ class StoreOutageIntegrationTest extends HubIntegrationTest {
             }
             assertThat(direct.queryForObject("select count(*) from inbound_message where body = ?", Integer.class,
                     during)).as("a message answered 503 was not stored").isZero();
+            long asked = System.nanoTime();
+            HttpResponse<String> cases = send(HttpRequest.newBuilder(uri(hub, "/api/v1/cases?provider=striga"))
+                    .header("Authorization", "Bearer " + OUTAGE_API_KEY).build());
+            assertThat(cases.statusCode()).as(cases.body()).isEqualTo(503);
+            assertThat(cases.headers().firstValue("Retry-After")).isPresent();
+            assertThat(readJson(cases.body()).get("reason").asText()).contains("store is unavailable");
+            assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(8));
 
             proxy.restore();
             await().atMost(Duration.ofSeconds(30)).until(() -> post(hub, during).statusCode() == 200);
@@ -94,18 +102,25 @@ class StoreOutageIntegrationTest extends HubIntegrationTest {
                 "--kyc.db.user=postgres",
                 "--kyc.db.connection-timeout=2s",
                 "--kyc.providers.striga.api-key=" + STRIGA_KEY,
+                "--kyc.api.keys=" + OUTAGE_API_KEY,
                 "--kyc.inbox.poll-period=100ms",
                 "--kyc.inbox.initial-backoff=100ms",
                 "--kyc.inbox.max-backoff=500ms");
     }
 
     private static HttpResponse<String> post(ConfigurableApplicationContext hub, String body) throws Exception {
-        int port = ((WebServerApplicationContext) hub).getWebServer().getPort();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/striga/kyc"))
+        return send(HttpRequest.newBuilder(uri(hub, "/webhooks/striga/kyc"))
                 .header("Content-Type", "application/json")
                 .header("signature", hmacHex(STRIGA_KEY, body.getBytes(StandardCharsets.UTF_8)))
                 .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
+                .build());
+    }
+
+    private static URI uri(ConfigurableApplicationContext hub, String path) {
+        return URI.create("http://127.0.0.1:" + ((WebServerApplicationContext) hub).getWebServer().getPort() + path);
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) throws Exception {
         return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     }
 }
