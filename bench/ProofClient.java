@@ -40,7 +40,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The recording webhook client of the proof benchmarks ({@code kill-9.sh}, {@code db-outage.sh},
- * {@code order-at-scale.sh}). It posts signed webhooks of Striga, ARGOS and Ondato from concurrent keep-alive
+ * {@code order-at-scale.sh}), and the request writer of {@code ingest.sh}. It posts signed webhooks of Striga,
+ * Connect Financial, ARGOS and Ondato from concurrent keep-alive
  * workers and behaves as a provider does: a webhook that gets no answer or a non-2xx is sent again, after a back-off,
  * until it gets a 2xx. It writes down everything, so that the calling script can hold the hub's store against it:
  * <ul>
@@ -59,22 +60,31 @@ import javax.crypto.spec.SecretKeySpec;
  *     [--retry-delay-ms 200] [--max-retry-delay-ms 2000]
  * java bench/ProofClient.java order --url http://127.0.0.1:18221 --out DIR [--webhooks 100000]
  *     [--duplicates 0.30] [--concurrency 16] [--seed 7] [--drain 600] [--timeout 60]
+ * java bench/ProofClient.java requests --out FILE [--providers striga,connectfi,argos,ondato] [--count 100000]
  * </pre>
  * stream: each worker posts new unique webhooks (each about a case of its own) for {@code duration} seconds or until
  * {@code until-file} exists, then only re-sends what is still unacknowledged, for at most {@code drain} seconds.
  * order: generates per-case status sequences with known final states (see {@link Scenarios}), adds
  * {@code duplicates} × {@code webhooks} duplicate deliveries, shuffles them and posts them all, for at most
- * {@code drain} seconds. Secrets come from the environment, as the hub's do: {@code KYC_STRIGA_API_KEY},
- * {@code KYC_ARGOS_WEBHOOK_SECRET}, {@code KYC_ONDATO_WEBHOOK_USER} / {@code KYC_ONDATO_WEBHOOK_PASSWORD}. The last
- * line on stdout is {@code RESULT ...}; exit status 0 when every message got a 2xx.
+ * {@code drain} seconds. requests: posts nothing; writes {@code count} unique signed stream webhooks, the providers
+ * in turn, one per line (path, header name, header value, body, tab-separated) for {@code ingest.sh}'s load
+ * generator. Secrets come from the environment, as the hub's do: {@code KYC_STRIGA_API_KEY},
+ * {@code KYC_CONNECTFI_WEBHOOK_SECRET}, {@code KYC_ARGOS_WEBHOOK_SECRET}, {@code KYC_ONDATO_WEBHOOK_USER} /
+ * {@code KYC_ONDATO_WEBHOOK_PASSWORD}. The last line on stdout is {@code RESULT ...}; exit status 0 when every message
+ * got a 2xx.
  */
 public class ProofClient {
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 0 || !(args[0].equals("stream") || args[0].equals("order"))) {
-            throw new IllegalArgumentException("usage: ProofClient stream|order --url URL --out DIR [options]");
+        if (args.length == 0 || !List.of("stream", "order", "requests").contains(args[0])) {
+            throw new IllegalArgumentException("usage: ProofClient stream|order --url URL --out DIR [options]"
+                    + " | ProofClient requests --out FILE [options]");
         }
         Options options = Options.parse(Arrays.copyOfRange(args, 1, args.length));
+        if (args[0].equals("requests")) {
+            requests(options);
+            return;
+        }
         Path out = Path.of(options.require("out"));
         Files.createDirectories(out);
         Sender sender = new Sender(URI.create(options.require("url")), options.integer("timeout", 60));
@@ -83,6 +93,26 @@ public class ProofClient {
             allAcked = args[0].equals("stream") ? stream(options, sender, recorder) : order(options, sender, recorder);
         }
         System.exit(allAcked ? 0 : 1);
+    }
+
+    // --- requests: signed webhooks written down for another load generator ------------------------------------------
+
+    static void requests(Options options) throws IOException {
+        List<Provider> providers = Provider.list(options.get("providers", "striga,connectfi,argos,ondato"));
+        int count = options.integer("count", 100_000);
+        Sender signer = new Sender(URI.create("http://127.0.0.1/"), 1);
+        try (BufferedWriter out = Files.newBufferedWriter(Path.of(options.require("out")))) {
+            for (long n = 0; n < count; n++) {
+                Message message = Stream.message(providers.get((int) (n % providers.size())), n);
+                String[] credentials = signer.credentials(message.provider(),
+                        message.body().getBytes(StandardCharsets.UTF_8));
+                // Bodies are compact JSON: no tab or line break outside escapes.
+                out.write(message.provider().path + "\t" + credentials[0] + "\t" + credentials[1] + "\t"
+                        + message.body() + "\n");
+            }
+        }
+        System.out.println("RESULT requests=" + count + " providers=" + options.get("providers",
+                "striga,connectfi,argos,ondato"));
     }
 
     // --- stream: unique webhooks for a while, re-sent until acknowledged ------------------------------------------
@@ -140,6 +170,9 @@ public class ProofClient {
             long now = System.currentTimeMillis();
             String body = switch (provider) {
                 case STRIGA -> Json.object("userId", ref, "status", STRIGA[(int) (n % STRIGA.length)], "ts", now);
+                // About a customer the hub does not know: its worker records the message as unmappable.
+                case CONNECTFI -> Json.object("eventType", "CUSTOMER_KYC_STARTED", "data", Json.raw(Json.object(
+                        "customerId", ref, "onboardingId", "onb-" + ref)));
                 case ARGOS -> Json.object("webhook_trigger", "approved", "submission_id", ref, "userid", "u-" + ref,
                         "kyc_result", Json.raw(Json.object("status", "approved", "updated_at", Argos.time(now),
                                 "reviewer", "system")));
@@ -556,6 +589,7 @@ public class ProofClient {
 
     enum Provider {
         STRIGA("striga", "/webhooks/striga/kyc"),
+        CONNECTFI("connectfi", "/webhooks/connectfi"),
         ARGOS("argos", "/webhooks/argos"),
         ONDATO("ondato", "/webhooks/ondato");
 
@@ -595,6 +629,7 @@ public class ProofClient {
         private final Duration timeout;
         private final String strigaKey = System.getenv("KYC_STRIGA_API_KEY");
         private final String argosSecret = System.getenv("KYC_ARGOS_WEBHOOK_SECRET");
+        private final String connectfiSecret = System.getenv("KYC_CONNECTFI_WEBHOOK_SECRET");
         private final String ondatoBasic;
 
         Sender(URI base, int timeoutSeconds) {
@@ -608,16 +643,10 @@ public class ProofClient {
 
         Answer send(Provider provider, String body) {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            String[] credentials = credentials(provider, bytes);
             HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(provider.path)).timeout(timeout)
-                    .header("Content-Type", "application/json")
+                    .header("Content-Type", "application/json").header(credentials[0], credentials[1])
                     .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
-            switch (provider) {
-                case STRIGA -> request.header("signature", hmac(require(strigaKey, "KYC_STRIGA_API_KEY"), bytes));
-                case ARGOS -> request.header("X-Signature",
-                        hmac(require(argosSecret, "KYC_ARGOS_WEBHOOK_SECRET"), bytes));
-                case ONDATO -> request.header("Authorization",
-                        require(ondatoBasic, "KYC_ONDATO_WEBHOOK_USER / KYC_ONDATO_WEBHOOK_PASSWORD"));
-            }
             long sent = System.currentTimeMillis();
             try {
                 HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -628,6 +657,18 @@ public class ProofClient {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
             }
+        }
+
+        /** The header (name, value) that authenticates a body, as the provider sends it. */
+        String[] credentials(Provider provider, byte[] body) {
+            return switch (provider) {
+                case STRIGA -> new String[] {"signature", hmac(require(strigaKey, "KYC_STRIGA_API_KEY"), body)};
+                case CONNECTFI -> new String[] {"X-Signature",
+                        hmac(require(connectfiSecret, "KYC_CONNECTFI_WEBHOOK_SECRET"), body)};
+                case ARGOS -> new String[] {"X-Signature", hmac(require(argosSecret, "KYC_ARGOS_WEBHOOK_SECRET"), body)};
+                case ONDATO -> new String[] {"Authorization",
+                        require(ondatoBasic, "KYC_ONDATO_WEBHOOK_USER / KYC_ONDATO_WEBHOOK_PASSWORD")};
+            };
         }
 
         private static String require(String value, String name) {

@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# Webhook ingest benchmark: how many webhooks per second the hub durably acknowledges, for each of the four webhook
+# providers and for all four mixed, next to pgbench running the hub's one-transaction-per-webhook INSERT against the
+# same PostgreSQL server in the same run. See bench/README.md.
+#
+#   bench/ingest.sh                                              # defaults below
+#   WARMUP=20 DURATION=10 REQUESTS=60000 LAST=0 bench/ingest.sh  # quick smoke run
+#
+# Settings (environment):
+#   CONCURRENCY=32   open connections of the load generator (wrk -c), and pgbench clients (-c)
+#   THREADS=1        wrk threads (-t) and pgbench threads (-j)
+#   WARMUP=60        seconds of mixed load before the first measured phase (the JVM compiles its hot code)
+#   DURATION=20      measured seconds per phase, hub and pgbench alike
+#   PHASES="striga connectfi argos ondato mixed"
+#   REQUESTS=300000  distinct signed webhooks written per phase (more than DURATION x the hub's rate)
+#   PORT=18080 STUB_PORT=18090   the hub's and the Ondato stub's ports (127.0.0.1)
+#   BENCH_DB=kyc_hub_bench       the database on 127.0.0.1:5432; it is EMPTIED (its name must contain "bench")
+#   BUILD, HUB_JAVA_OPTS, LAST (1: also save bench/last/ingest.txt), NOTE: as in proof-lib.sh
+set -euo pipefail
+
+NAME=ingest
+CONCURRENCY=${CONCURRENCY:-32}
+THREADS=${THREADS:-1}
+WARMUP=${WARMUP:-60}
+DURATION=${DURATION:-20}
+PHASES=${PHASES:-striga connectfi argos ondato mixed}
+REQUESTS=${REQUESTS:-300000}
+PORT=${PORT:-18080}
+STUB_PORT=${STUB_PORT:-18090}
+DB_NAME=${BENCH_DB:-kyc_hub_bench}
+
+# shellcheck source=bench/proof-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/proof-lib.sh"
+
+for n in CONCURRENCY THREADS WARMUP DURATION REQUESTS PORT STUB_PORT; do
+    [[ ${!n} =~ ^[0-9]+$ ]] || die "$n must be a whole number, got '${!n}'"
+done
+(( CONCURRENCY >= THREADS && THREADS >= 1 && DURATION >= 1 )) || die "need CONCURRENCY >= THREADS >= 1, DURATION >= 1"
+for phase in $PHASES; do
+    [[ $phase =~ ^(striga|connectfi|argos|ondato|mixed)$ ]] || die "unknown phase '$phase'"
+done
+for tool in wrk pgbench; do
+    command -v "$tool" >/dev/null || die "$tool is not installed (Debian: apt-get install wrk postgresql-client)"
+done
+
+proof_setup
+# Connect Financial's webhooks: signed as the hub's tests sign them (its doc leaves the scheme to the integrator).
+export KYC_CONNECTFI_WEBHOOK_SCHEME=hmac-sha256 KYC_CONNECTFI_WEBHOOK_SECRET
+KYC_CONNECTFI_WEBHOOK_SECRET=$(openssl rand -hex 32)
+
+providers_of() { [[ $1 == mixed ]] && echo striga,connectfi,argos,ondato || echo "$1"; }
+
+log "writing $REQUESTS signed webhooks per phase"
+for phase in $PHASES; do
+    java -cp "$RUN_DIR/client-classes" ProofClient requests --providers "$(providers_of "$phase")" \
+        --count "$REQUESTS" --out "$RUN_DIR/$phase.requests" >/dev/null
+done
+
+# The hub's CPU time so far, in clock ticks (user + system, from /proc).
+hub_ticks() { awk '{ print $14 + $15 }' "/proc/$HUB_PID/stat"; }
+TICKS_PER_SECOND=$(getconf CLK_TCK)
+# The commit-batch summary's count and total, from the hub's metrics endpoint.
+commit_batches() {
+    curl -s "http://127.0.0.1:$PORT/actuator/metrics/kyc.inbox.commit.batch" | python3 -c '
+import json, sys
+m = {s["statistic"]: s["value"] for s in json.load(sys.stdin)["measurements"]}
+print(int(m.get("COUNT", 0)), int(m.get("TOTAL", 0)))'
+}
+field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
+# Starts a phase from an empty store and clean buffers, so that every phase and pgbench start equal.
+# The hub's workers keep processing the previous phase's backlog: the truncate may deadlock with them, and is tried
+# again.
+fresh_store() {
+    local attempt
+    reset_store 2>/dev/null || true
+    for attempt in 1 2 3 4 5 6 7 8 9 10; do
+        if psql_db -c 'set client_min_messages = warning; truncate kyc_event, kyc_check, provider_action,
+                       inbound_message, provider_customer, customer_document, kyc_case, customer
+                       restart identity cascade' 2>"$RUN_DIR/reset.err"; then
+            psql_db -c 'checkpoint'
+            return 0
+        fi
+        grep -q 'deadlock detected' "$RUN_DIR/reset.err" || break
+    done
+    cat "$RUN_DIR/reset.err" >&2
+    die "cannot empty the store"
+}
+
+ensure_database
+reset_store
+start_stub "$STUB_PORT"
+start_hub
+wait_healthy
+log "the hub is up (log: ${HUB_LOG#"$ROOT"/})"
+
+# --- Warm-up: mixed load, not counted ---------------------------------------------------------------------------
+fresh_store
+log "warm-up: ${WARMUP} s of mixed load"
+wrk -t "$THREADS" -c "$CONCURRENCY" -d "${WARMUP}s" -s "$BENCH_DIR/ingest.lua" "http://127.0.0.1:$PORT" \
+    -- "$RUN_DIR/mixed.requests" "$THREADS" >"$RUN_DIR/warmup.txt" 2>&1 || die "wrk failed: see $RUN_DIR/warmup.txt"
+
+# --- The hub, one phase per provider and one mixed ---------------------------------------------------------------
+declare -A HUB_RESULT HUB_ROWS HUB_CPU HUB_BATCH
+for phase in $PHASES; do
+    fresh_store
+    log "hub, $phase: ${DURATION} s"
+    ticks_before=$(hub_ticks)
+    read -r batches_before stored_before < <(commit_batches)
+    wrk -t "$THREADS" -c "$CONCURRENCY" -d "${DURATION}s" --timeout 30s -s "$BENCH_DIR/ingest.lua" \
+        "http://127.0.0.1:$PORT" -- "$RUN_DIR/$phase.requests" "$THREADS" >"$RUN_DIR/hub-$phase.txt" 2>&1 \
+        || die "wrk failed: see $RUN_DIR/hub-$phase.txt"
+    ticks_after=$(hub_ticks)
+    read -r batches_after stored_after < <(commit_batches)
+    result=$(grep '^RESULT wrk ' "$RUN_DIR/hub-$phase.txt") || die "wrk gave no result: see $RUN_DIR/hub-$phase.txt"
+    HUB_RESULT[$phase]=$result
+    HUB_ROWS[$phase]=$(psql_db -c "select count(*) from inbound_message where channel = 'WEBHOOK'")
+    acks=$(( $(field "$result" requests) - $(field "$result" non2xx) ))
+    HUB_CPU[$phase]=$(awk -v t=$((ticks_after - ticks_before)) -v hz="$TICKS_PER_SECOND" -v n="$acks" \
+        -v d="$DURATION" 'BEGIN { printf "%.3f ms/ack, %.2f cores", n ? t * 1000 / hz / n : 0, t / hz / d }')
+    HUB_BATCH[$phase]=$(awk -v n=$((batches_after - batches_before)) -v s=$((stored_after - stored_before)) \
+        'BEGIN { printf "%.1f", n ? s / n : 0 }')
+    # One stored webhook of each provider: pgbench's template.
+    for provider in ${phase/mixed/striga connectfi argos ondato}; do
+        psql_db -c "select headers::text from inbound_message where provider = '$provider' order by id desc limit 1" \
+            >"$RUN_DIR/template-$provider.headers"
+        psql_db -c "select body from inbound_message where provider = '$provider' order by id desc limit 1" \
+            >"$RUN_DIR/template-$provider.body"
+    done
+done
+HUB_STATES=$(psql_db -F ' ' -c "select coalesce(string_agg(state || '=' || n, ' ' order by state), 'none')
+                                  from (select state, count(*) n from inbound_message group by state) s")
+stop_hub
+
+# --- pgbench: the hub's per-webhook INSERT, one autocommit transaction each ------------------------------------
+# Run with the hub stopped, so that each side has the machine to itself (an idle hub still polls its inbox).
+# Like the JDBC driver, -M prepared binds every value as a parameter. The dedup key has the hub's shape ("sha256:"
+# and 64 characters), unique, at a random place in the unique index, as a SHA-256 is.
+for provider in striga connectfi argos ondato; do
+    cat >"$RUN_DIR/$provider.pgbench" <<EOF
+\\set r random(1, 9223372036854775806)
+insert into inbound_message (provider, channel, message_type, dedup_key, headers, body)
+values ('$provider', 'WEBHOOK', 'webhook', 'sha256:' || lpad(:client_id::text || '-' || :r::text, 64, '0'),
+        :${provider}_headers::jsonb, :${provider}_body)
+on conflict (provider, dedup_key) do nothing
+returning id;
+EOF
+done
+declare -A PGB_RESULT
+for phase in $PHASES; do
+    fresh_store
+    scripts=() variables=()
+    for provider in ${phase/mixed/striga connectfi argos ondato}; do
+        scripts+=(-f "$RUN_DIR/$provider.pgbench")
+        variables+=(-D "${provider}_headers=$(cat "$RUN_DIR/template-$provider.headers")"
+                    -D "${provider}_body=$(cat "$RUN_DIR/template-$provider.body")")
+    done
+    log "pgbench, $phase: ${DURATION} s"
+    rm -rf "$RUN_DIR/pgbench-$phase-log" && mkdir -p "$RUN_DIR/pgbench-$phase-log"
+    pgbench -n -M prepared -c "$CONCURRENCY" -j "$THREADS" -T "$DURATION" "${scripts[@]}" "${variables[@]}" \
+        --log --log-prefix="$RUN_DIR/pgbench-$phase-log/log" -h "$DB_HOST" -p "$DB_PORT" -U postgres "$DB_NAME" \
+        >"$RUN_DIR/pgbench-$phase.txt" 2>&1 || die "pgbench failed: see $RUN_DIR/pgbench-$phase.txt"
+    rows=$(psql_db -c "select count(*) from inbound_message")
+    # Per-transaction log: client_id transaction_no time_us script_no epoch_s epoch_us.
+    PGB_RESULT[$phase]=$(cat "$RUN_DIR/pgbench-$phase-log"/log* | awk '$3 ~ /^[0-9]+$/ { print $3; next } { failed++ }
+        END { if (failed) print "failed " failed > "/dev/stderr" }' | sort -n | awk -v d="$DURATION" -v rows="$rows" '
+        function rank(p) { return int((p * NR + 99) / 100) }
+        { v[NR] = $1; sum += $1 }
+        END { printf "RESULT pgbench transactions=%d rows=%d per_s=%.1f p50_ms=%.3f p99_ms=%.3f max_ms=%.3f\n",
+                  NR, rows, NR / d, v[rank(50)] / 1000, v[rank(99)] / 1000, v[NR] / 1000 }')
+done
+fresh_store
+
+# --- Summary -----------------------------------------------------------------------------------------------------
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+{
+    echo "=== Webhook ingest: hub vs pgbench ($TS) ==="
+    header_lines
+    echo "load       : $CONCURRENCY connections (wrk -t $THREADS) and $CONCURRENCY pgbench clients (-j $THREADS); warm-up ${WARMUP} s mixed; ${DURATION} s measured per phase"
+    echo
+    printf '%-10s %10s %9s %9s   %10s %9s %9s   %10s %10s   %s\n' phase "hub acks/s" "p50 ms" "p99 ms" \
+        "pgbench/s" "p50 ms" "p99 ms" "rate ratio" "p99 ratio" "hub: CPU, webhooks per commit"
+    for phase in $PHASES; do
+        hub=${HUB_RESULT[$phase]} pgb=${PGB_RESULT[$phase]}
+        acks=$(( $(field "$hub" requests) - $(field "$hub" non2xx) ))
+        hub_rate=$(awk -v n="$acks" -v us="$(field "$hub" duration_us)" 'BEGIN { printf "%.1f", n * 1e6 / us }')
+        printf '%-10s %10s %9s %9s   %10s %9s %9s   %10s %10s   %s\n' "$phase" "$hub_rate" \
+            "$(field "$hub" p50_ms)" "$(field "$hub" p99_ms)" "$(field "$pgb" per_s)" "$(field "$pgb" p50_ms)" \
+            "$(field "$pgb" p99_ms)" "$(ratio "$hub_rate" "$(field "$pgb" per_s)")" \
+            "$(ratio "$(field "$hub" p99_ms)" "$(field "$pgb" p99_ms)")" "${HUB_CPU[$phase]}, ${HUB_BATCH[$phase]}"
+    done
+    echo
+    echo "rate ratio: hub acks/s / pgbench transactions/s (above 1: the hub acknowledges more webhooks per second than"
+    echo "            PostgreSQL commits one-INSERT transactions); p99 ratio: hub p99 / pgbench p99 (HTTP included)"
+    for phase in $PHASES; do
+        hub=${HUB_RESULT[$phase]} pgb=${PGB_RESULT[$phase]}
+        acks=$(( $(field "$hub" requests) - $(field "$hub" non2xx) ))
+        rows=${HUB_ROWS[$phase]}
+        check "$( (( $(field "$hub" non2xx) == 0 && $(field "$hub" wraps) == 0 && rows >= acks
+                   && rows <= acks + CONCURRENCY )) && echo t)" \
+            "$phase: every answer 2xx and every acknowledged webhook stored: $acks acks, $(field "$hub" non2xx) non-2xx, $(field "$hub" wraps) re-sent (duplicates), $rows rows (at most $CONCURRENCY more: answered after the window)"
+        check "$([[ $(field "$pgb" transactions) == "$(field "$pgb" rows)" ]] && echo t)" \
+            "$phase: pgbench inserted one row per transaction: $(field "$pgb" transactions) transactions, $(field "$pgb" rows) rows"
+    done
+    echo "hub inbox after the last phase (its workers run alongside, as in production): $HUB_STATES"
+    for phase in $PHASES; do
+        echo "${HUB_RESULT[$phase]/RESULT wrk/RESULT hub $phase}"
+        echo "${PGB_RESULT[$phase]/RESULT pgbench/RESULT pgbench $phase}"
+    done
+    if (( FAILED_CHECKS == 0 )); then echo "RESULT PASS"; else echo "RESULT FAIL ($FAILED_CHECKS checks failed)"; fi
+} >"$RUN_DIR/summary.txt"
+save_summary <"$RUN_DIR/summary.txt"
+(( FAILED_CHECKS == 0 ))
