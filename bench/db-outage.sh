@@ -9,8 +9,8 @@
 #   bench/db-outage.sh                                            # two outages of 45 s
 #   WARMUP=5 DOWN=5 BETWEEN=10 OUTAGES=immediate LAST=0 bench/db-outage.sh   # quick smoke run
 #
-# Settings (environment): OUTAGES ("fast immediate": one outage per pg_ctl stop mode), DOWN (45 s down: longer than
-# the JDBC pool's 30 s connection timeout, so that requests time out while it is down), WARMUP (10 s
+# Settings (environment): OUTAGES ("fast immediate": one outage per pg_ctl stop mode), DOWN (45 s down: many times
+# kyc.db.connection-timeout, 3 s, so that each client gets many 503s while it is down), WARMUP (10 s
 # of load before the first outage), BETWEEN (20 s of load after each outage), CONCURRENCY (8), RATE (0: closed loop),
 # PROVIDERS (striga,argos,ondato), PORT (18211), STUB_PORT (18212), PG_PORT (55432), BENCH_DB
 # (kyc_hub_bench_proof_outage), DRAIN_TIMEOUT (600 s), BUILD, HUB_JAVA_OPTS, LAST (1: also save
