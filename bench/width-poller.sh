@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# WIDTH poller benchmark: EXECUTIONS concurrent WIDTH executions, each to be polled every POLL_EVERY, against a
-# WireMock stand-in for WIDTH on loopback that answers RUNNING. Measures how late each poll comes: for every two
-# consecutive workflow.execution.status requests of one execution (the later one inside the measured window),
-# lateness = the time between them - POLL_EVERY. Reports p50 / p99 / max lateness and polls per second.
+# WIDTH poller benchmark, two phases against a WireMock stand-in for WIDTH on loopback that answers RUNNING.
+#
+# 1. Lateness: EXECUTIONS concurrent WIDTH executions, each to be polled every POLL_EVERY. For every two consecutive
+#    workflow.execution.status requests of one execution (the later one inside the measured window), lateness = the
+#    time between them - POLL_EVERY. Reports p50 / p99 / max lateness and polls per second.
+# 2. Saturation (SATURATION=1): the hub restarted with a poll period of SAT_POLL_EVERY_MS, so that every execution is
+#    always due, and a rate limit far above what it can do: it polls as fast as it can. Measures polls per second
+#    (the stub's request count), the poll time p50 / p99 (the hub's Micrometer timer of route width-poll-execution)
+#    and the hub's CPU per poll. Then, with the hub stopped, pgbench runs the SQL the hub runs per poll, taken from
+#    the code (WidthPoller.claimDue, WidthMessages.storePolledStatus), -M prepared, with SAT_POLL_THREADS clients for
+#    the same warm-up and measured window, and the summary gives the ratios hub/pgbench.
 #
 #   bench/width-poller.sh                                        # defaults below
-#   EXECUTIONS=100 DURATION=20 WARMUP=5 bench/width-poller.sh    # short smoke run
+#   EXECUTIONS=100 DURATION=15 WARMUP=5 SAT_WARMUP=5 SAT_DURATION=10 LAST=0 bench/width-poller.sh   # smoke run
 #
 # Settings (environment):
 #   EXECUTIONS=500    executions started through the hub API (register + workflow.apply.submit each)
@@ -15,13 +22,21 @@
 #   TICK_MILLIS=250   kyc.providers.width.poll-tick-millis (how often the Quartz poller claims due executions)
 #   POLL_THREADS=8    kyc.providers.width.poll-threads (the bounded parallel split)
 #   RPS=1000          kyc.providers.width.requests-per-second (the hub's own rate limit; WIDTH's is not public)
+#   SATURATION=1      0: skip the saturation phase
+#   SAT_POLL_EVERY_MS=1  SAT_TICK_MILLIS=20  SAT_POLL_BATCH=200  SAT_POLL_THREADS=8  SAT_RPS=1000000
+#                     the hub's settings in the saturation phase (poll-every, poll-tick-millis, poll-batch,
+#                     poll-threads = pgbench's clients, requests-per-second); the same EXECUTIONS are polled
+#   SAT_WARMUP=10 / SAT_DURATION=30   seconds not counted / measured, for the hub and for pgbench alike
 #   PORT=18081 / STUB_PORT=18089   the hub's and the stub's ports (127.0.0.1 only)
 #   BUILD=0           1: rebuild the jar even if it exists
 #   BENCH_DB=kyc_hub_bench_width   the database (on the local server 127.0.0.1:5432); it is TRUNCATED
 #   HUB_JAVA_OPTS=    extra JVM options for the hub
+#   LAST=1            also save the summary as bench/last/width-poller.txt (0: do not)
+#   NOTE=             a line added to the summary (say when the machine was shared)
 #
-# Output: a summary on stdout, also saved as bench/results/width-poller-<UTC timestamp>.txt; the hub's log in
-# bench/results/width-hub.log, the stub's in bench/results/width-stub.log.
+# Output: a summary on stdout, also saved as bench/results/width-poller-<UTC timestamp>.txt (and bench/last/); the
+# hub's logs in bench/results/width-hub.log and width-hub-saturation.log, the stub's in bench/results/width-stub.log,
+# pgbench's scripts, output and per-transaction log in bench/results/width-pgbench/.
 set -euo pipefail
 
 EXECUTIONS=${EXECUTIONS:-500}
@@ -36,6 +51,16 @@ STUB_PORT=${STUB_PORT:-18089}
 BUILD=${BUILD:-0}
 BENCH_DB=${BENCH_DB:-kyc_hub_bench_width}
 HUB_JAVA_OPTS=${HUB_JAVA_OPTS:-}
+SATURATION=${SATURATION:-1}
+SAT_POLL_EVERY_MS=${SAT_POLL_EVERY_MS:-1}
+SAT_TICK_MILLIS=${SAT_TICK_MILLIS:-20}
+SAT_POLL_BATCH=${SAT_POLL_BATCH:-200}
+SAT_POLL_THREADS=${SAT_POLL_THREADS:-8}
+SAT_RPS=${SAT_RPS:-1000000}
+SAT_WARMUP=${SAT_WARMUP:-10}
+SAT_DURATION=${SAT_DURATION:-30}
+LAST=${LAST:-1}
+NOTE=${NOTE:-}
 WIREMOCK_VERSION=3.13.2
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -54,12 +79,17 @@ STUB_PID=
 die() { echo "width-poller: $*" >&2; exit 1; }
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 
-for n in EXECUTIONS DURATION WARMUP POLL_EVERY_MS TICK_MILLIS POLL_THREADS RPS PORT STUB_PORT; do
+for n in EXECUTIONS DURATION WARMUP POLL_EVERY_MS TICK_MILLIS POLL_THREADS RPS PORT STUB_PORT SATURATION \
+         SAT_POLL_EVERY_MS SAT_TICK_MILLIS SAT_POLL_BATCH SAT_POLL_THREADS SAT_RPS SAT_WARMUP SAT_DURATION LAST; do
     [[ ${!n} =~ ^[0-9]+$ ]] || die "$n must be a whole number, got '${!n}'"
 done
 (( EXECUTIONS >= 1 && DURATION >= 1 && POLL_THREADS >= 1 )) || die "EXECUTIONS, DURATION, POLL_THREADS must be >= 1"
+(( SAT_DURATION >= 1 && SAT_POLL_THREADS >= 1 && SAT_POLL_BATCH >= 1 && SAT_POLL_EVERY_MS >= 1 && SAT_TICK_MILLIS >= 1 \
+   && SAT_RPS >= 1 )) || die "the SAT_ settings must be >= 1 (SAT_WARMUP >= 0)"
 [[ $BENCH_DB =~ ^[a-z_][a-z0-9_]*$ && $BENCH_DB == *bench* ]] || die "BENCH_DB must be a plain identifier containing 'bench'"
-for tool in java psql curl openssl python3 xargs; do
+TOOLS=(java psql curl openssl python3 xargs)
+[[ $SATURATION == 0 ]] || TOOLS+=(pgbench)
+for tool in "${TOOLS[@]}"; do
     command -v "$tool" >/dev/null || die "$tool is not installed"
 done
 
@@ -96,6 +126,10 @@ if [[ $BUILD == 1 || ! -f $JAR ]]; then
     (cd "$ROOT" && mvn -q -B -DskipTests package) || die "the build failed"
 fi
 cp "$JAR" "$RESULTS/.kyc-hub-width-bench.jar"
+JAR_BUILT=$(date -u -r "$JAR" +%Y-%m-%dT%H:%M:%SZ)
+# What the jar was built from is not recorded: the summary gives its build time and the commit checked out now.
+REV=$(TZ=UTC git -C "$ROOT" log -1 --format='%h (committed %cd)' --date=format-local:%Y-%m-%dT%H:%M:%SZ 2>/dev/null || echo unknown)
+[[ -z $(git -C "$ROOT" status --porcelain -- src pom.xml 2>/dev/null) ]] || REV="$REV + uncommitted changes in src/ or pom.xml"
 for url in "$HUB_URL/" "$STUB_URL/"; do
     ! curl -s -o /dev/null --max-time 2 "$url" || die "something already answers at $url: choose other ports"
 done
@@ -132,24 +166,33 @@ reset_tables() {
 # Before the hub starts (a previous run's executions would be polled at once), and again once Flyway made the schema.
 reset_tables
 API_KEY=$(openssl rand -hex 24)
-log "starting the hub on $HUB_URL (log: bench/results/width-hub.log)"
-(
-    cd "$ROOT"
-    # shellcheck disable=SC2086
-    exec env ${HUB_DB_ENV[@]+"${HUB_DB_ENV[@]}"} KYC_API_KEYS="$API_KEY" KYC_WIDTH_BASE_URL="$STUB_URL" \
-        KYC_WIDTH_API_KEY="$(openssl rand -hex 16)" KYC_WIDTH_API_SECRET="$(openssl rand -hex 32)" \
-        KYC_WIDTH_DOMAIN_ID=bench KYC_WIDTH_POLL_EVERY="${POLL_EVERY_MS}ms" KYC_WIDTH_POLL_TICK_MILLIS="$TICK_MILLIS" \
-        KYC_WIDTH_POLL_THREADS="$POLL_THREADS" KYC_WIDTH_REQUESTS_PER_SECOND="$RPS" \
-        java $HUB_JAVA_OPTS -jar "$RESULTS/.kyc-hub-width-bench.jar" \
-        --server.port="$PORT" --server.address=127.0.0.1 --kyc.db.local-database="$BENCH_DB"
-) >"$RESULTS/width-hub.log" 2>&1 &
-HUB_PID=$!
-deadline=$((SECONDS + 120))
-until health=$(curl -s --max-time 2 "$HUB_URL/actuator/health") && [[ $health == '{"status":"UP"'* ]]; do
-    kill -0 "$HUB_PID" 2>/dev/null || { tail -n 30 "$RESULTS/width-hub.log" >&2; die "the hub exited during start-up"; }
-    (( SECONDS < deadline )) || { tail -n 30 "$RESULTS/width-hub.log" >&2; die "the hub was not healthy within 120 s"; }
-    sleep 1
-done
+# start_hub POLL_EVERY_MS TICK_MILLIS POLL_THREADS RPS POLL_BATCH LOG [extra Spring arguments]: starts the hub and waits
+# until it is healthy; HUB_PID is its java process.
+start_hub() {
+    local every=$1 tick=$2 threads=$3 rps=$4 batch=$5 logfile=$6 deadline
+    shift 6
+    log "starting the hub on $HUB_URL (log: ${logfile#"$ROOT"/})"
+    (
+        cd "$ROOT"
+        # shellcheck disable=SC2086
+        exec env ${HUB_DB_ENV[@]+"${HUB_DB_ENV[@]}"} KYC_API_KEYS="$API_KEY" KYC_WIDTH_BASE_URL="$STUB_URL" \
+            KYC_WIDTH_API_KEY="$WIDTH_API_KEY" KYC_WIDTH_API_SECRET="$WIDTH_API_SECRET" \
+            KYC_WIDTH_DOMAIN_ID=bench KYC_WIDTH_POLL_EVERY="${every}ms" KYC_WIDTH_POLL_TICK_MILLIS="$tick" \
+            KYC_WIDTH_POLL_THREADS="$threads" KYC_WIDTH_REQUESTS_PER_SECOND="$rps" KYC_WIDTH_POLL_BATCH="$batch" \
+            java $HUB_JAVA_OPTS -jar "$RESULTS/.kyc-hub-width-bench.jar" \
+            --server.port="$PORT" --server.address=127.0.0.1 --kyc.db.local-database="$BENCH_DB" "$@"
+    ) >"$logfile" 2>&1 &
+    HUB_PID=$!
+    deadline=$((SECONDS + 120))
+    until health=$(curl -s --max-time 2 "$HUB_URL/actuator/health") && [[ $health == '{"status":"UP"'* ]]; do
+        kill -0 "$HUB_PID" 2>/dev/null || { tail -n 30 "$logfile" >&2; die "the hub exited during start-up"; }
+        (( SECONDS < deadline )) || { tail -n 30 "$logfile" >&2; die "the hub was not healthy within 120 s"; }
+        sleep 1
+    done
+}
+WIDTH_API_KEY=$(openssl rand -hex 16)
+WIDTH_API_SECRET=$(openssl rand -hex 32)
+start_hub "$POLL_EVERY_MS" "$TICK_MILLIS" "$POLL_THREADS" "$RPS" 200 "$RESULTS/width-hub.log"
 curl -s -o /dev/null --max-time 5 "$STUB_URL/__admin/mappings" || die "the stub did not start: see bench/results/width-stub.log"
 reset_tables
 curl -s -o /dev/null -X DELETE "$STUB_URL/__admin/requests"
@@ -213,11 +256,222 @@ PY
 )
 rm -f "$RESULTS/.width-journal.json"
 
+# --- Saturation: the hub polls as fast as it can, then pgbench runs the same SQL --------------------------------
+SAT_LINES=()
+if [[ $SATURATION == 1 ]]; then
+    PGB_DIR=$RESULTS/width-pgbench
+    rm -rf "$PGB_DIR"; mkdir -p "$PGB_DIR"
+    stop "$HUB_PID" hub; HUB_PID=
+    curl -s -o /dev/null -X DELETE "$STUB_URL/__admin/requests"
+    # Bounds (Micrometer SLO buckets) of the hub's route timers, so that /actuator/prometheus gives a histogram that
+    # the window's start and end can be subtracted from: 50 us apart up to 2 ms, then at most about 5% apart.
+    SLO=$(python3 -c '
+b = list(range(50, 2000, 50)) + list(range(2000, 5000, 100)) + list(range(5000, 10000, 250)) \
+    + list(range(10000, 50000, 1000)) + list(range(50000, 200000, 5000)) + list(range(200000, 1000000, 50000)) \
+    + [1000000, 2000000, 5000000, 10000000, 30000000]
+print(",".join("%dus" % v for v in b))')
+    start_hub "$SAT_POLL_EVERY_MS" "$SAT_TICK_MILLIS" "$SAT_POLL_THREADS" "$SAT_RPS" "$SAT_POLL_BATCH" \
+        "$RESULTS/width-hub-saturation.log" --management.metrics.distribution.slo.camel.route.policy="$SLO"
+    log "saturation: the hub polls $EXECUTIONS executions as fast as it can; warm-up ${SAT_WARMUP} s, measuring ${SAT_DURATION} s"
+    # busy and total jiffies of the whole machine (all CPUs), from /proc/stat
+    machine_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
+    status_count() {
+        curl -sf -X POST "$STUB_URL/__admin/requests/count" -H 'Content-Type: application/json' \
+            -d '{"method": "POST", "urlPath": "/api/workflow.execution.status"}' \
+            | python3 -c 'import json, sys; print(json.load(sys.stdin)["count"])'
+    }
+    # snapshot N: the window's start (0) or end (1), every figure taken as close together as possible
+    snapshot() {
+        local n=$1
+        SNAP_MS[n]=$(( $(date +%s%N) / 1000000 ))
+        SNAP_HUB_CPU[n]=$(cpu_ticks "$HUB_PID")
+        SNAP_STUB_CPU[n]=$(cpu_ticks "$STUB_PID")
+        SNAP_MACHINE[n]=$(machine_ticks)
+        SNAP_STUB[n]=$(status_count) || die "cannot count the stub's requests"
+        curl -sf --max-time 10 "$HUB_URL/actuator/prometheus" | grep '^camel_route_policy_seconds' \
+            | grep 'routeId="width-poll-execution' >"$PGB_DIR/hub-metrics-$n.txt" || die "cannot read the hub's metrics"
+        SNAP_INBOX[n]=$(psql_db -c 'select count(*) from inbound_message')
+    }
+    declare -a SNAP_MS SNAP_HUB_CPU SNAP_STUB_CPU SNAP_MACHINE SNAP_STUB SNAP_INBOX
+    [[ $(awk '{print $2}' "/proc/$HUB_PID/stat") == '(java)' ]] || die "pid $HUB_PID is not the hub's java process"
+    sleep "$SAT_WARMUP"
+    snapshot 0
+    sleep "$SAT_DURATION"
+    snapshot 1
+    CLK=$(getconf CLK_TCK)
+    read -r M0_BUSY M0_ALL <<<"${SNAP_MACHINE[0]}"
+    read -r M1_BUSY M1_ALL <<<"${SNAP_MACHINE[1]}"
+    HUB_RESULT=$(python3 - "$PGB_DIR/hub-metrics-0.txt" "$PGB_DIR/hub-metrics-1.txt" \
+        $(( SNAP_MS[1] - SNAP_MS[0] )) $(( SNAP_STUB[1] - SNAP_STUB[0] )) \
+        $(( (SNAP_HUB_CPU[1] - SNAP_HUB_CPU[0]) * 1000 / CLK )) $(( (SNAP_STUB_CPU[1] - SNAP_STUB_CPU[0]) * 1000 / CLK )) \
+        $(( (M1_BUSY - M0_BUSY) * 1000 / CLK )) $(( SNAP_INBOX[1] - SNAP_INBOX[0] )) <<'PY'
+import re, sys
+start, end = sys.argv[1:3]
+window_ms, stub_polls, hub_cpu_ms, stub_cpu_ms, busy_ms, inbox_added = map(int, sys.argv[3:])
+line = re.compile(r'^(camel_route_policy_seconds_(bucket|count|sum))\{(.*)\} (\S+)$')
+def read(path):
+    """route -> {"count": n, "sum": s, "buckets": {le: cumulative}}, summed over the series (failed or not)."""
+    routes = {}
+    for text in open(path):
+        m = line.match(text.strip())
+        if not m:
+            continue
+        labels = dict(re.findall(r'(\w+)="([^"]*)"', m.group(3)))
+        r = routes.setdefault(labels["routeId"], {"count": 0.0, "sum": 0.0, "buckets": {}})
+        if m.group(2) == "bucket":
+            le = float("inf") if labels["le"] == "+Inf" else float(labels["le"])
+            r["buckets"][le] = r["buckets"].get(le, 0.0) + float(m.group(4))
+        else:
+            r[m.group(2)] += float(m.group(4))
+    return routes
+a, b = read(start), read(end)
+def delta(route):
+    x, y = a.get(route, {"count": 0, "sum": 0, "buckets": {}}), b.get(route, {"count": 0, "sum": 0, "buckets": {}})
+    return (y["count"] - x["count"], y["sum"] - x["sum"],
+            sorted((le, n - x["buckets"].get(le, 0.0)) for le, n in y["buckets"].items()))
+def quantile(q, buckets, count):
+    """Prometheus histogram_quantile: linear inside the bucket holding rank q * count, in ms."""
+    rank, lower, below = q * count, 0.0, 0.0
+    for le, cumulative in buckets:
+        if cumulative >= rank:
+            if le == float("inf"):
+                return lower * 1000
+            return (lower + (le - lower) * (rank - below) / max(cumulative - below, 1e-9)) * 1000
+        lower, below = le, cumulative
+    return float("nan")
+polls, poll_sum, poll_buckets = delta("width-poll-execution")
+ticks, tick_sum, _ = delta("width-poll-executions")
+seconds = window_ms / 1000
+print("RESULT width-saturation-hub polls=%d polls_per_s=%.1f timer_polls=%d p50_ms=%.3f p99_ms=%.3f mean_ms=%.3f "
+      "ticks=%d polls_per_tick=%.1f tick_mean_ms=%.1f tick_busy_share=%.2f gap_mean_ms=%.1f hub_cpu_ms_per_poll=%.3f hub_cpu_cores=%.2f stub_cpu_cores=%.2f "
+      "machine_busy_cores=%.2f inbox_rows_added=%d window_s=%.1f"
+      % (stub_polls, stub_polls / seconds, polls, quantile(0.50, poll_buckets, polls),
+         quantile(0.99, poll_buckets, polls), poll_sum / polls * 1000 if polls else float("nan"),
+         ticks, polls / ticks if ticks else float("nan"), tick_sum / ticks * 1000 if ticks else float("nan"),
+         tick_sum / seconds, (seconds - tick_sum) / ticks * 1000 if ticks else float("nan"),
+         hub_cpu_ms / stub_polls if stub_polls else float("nan"), hub_cpu_ms / 1000 / seconds,
+         stub_cpu_ms / 1000 / seconds, busy_ms / 1000 / seconds, inbox_added, seconds))
+PY
+    )
+    stop "$HUB_PID" hub; HUB_PID=
+    stop "$STUB_PID" stub; STUB_PID=
+    field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
+
+    # pgbench: the hub's per-poll SQL, copied from the code at run time (so it cannot drift from it), every "?" bound
+    # as a parameter by -M prepared as the JDBC driver binds it. Two scripts, picked at random in the proportion the
+    # hub ran them in the window: the claim (WidthPoller.claimDue, its own autocommit statement, limit = poll-batch)
+    # once per POLLS_PER_TICK checks (WidthMessages.storePolledStatus's select of the last stored status, one
+    # autocommit statement). The check reads the execution its client claimed last (\aset keeps the last row).
+    # Polls = check transactions. The INSERT of storePolledStatus runs only when a status changed; it ran in the
+    # window as often as inbox_rows_added says (the stub answers the same RUNNING), and pgbench does not run it.
+    POLLS_PER_TICK=$(python3 -c "import sys; v = float(sys.argv[1]); print(max(1, min(int(sys.argv[2]), round(v))) if v == v else int(sys.argv[2]))" \
+        "$(field "$HUB_RESULT" polls_per_tick)" "$SAT_POLL_BATCH")
+    python3 - "$ROOT/src/main/java/com/kychub/provider/width/WidthPoller.java" \
+        "$ROOT/src/main/java/com/kychub/provider/width/WidthMessages.java" "$PGB_DIR" <<'PY' || die "cannot take the poll SQL from the code"
+import sys, textwrap
+poller, messages, out = sys.argv[1:]
+def text_block(path, marker, names):
+    source = open(path).read()
+    at = source.index(marker)
+    begin = source.index('"""', at) + 3
+    sql = textwrap.dedent(source[begin:source.index('"""', begin)]).strip()
+    if sql.count("?") != len(names):
+        sys.exit("%s: expected %d parameters in the statement after %r, found %d" % (path, len(names), marker, sql.count("?")))
+    for name in names:
+        sql = sql.replace("?", ":" + name, 1)
+    return sql
+open(out + "/claim.sql", "w").write(
+    text_block(poller, "public List<Due> claimDue()", ["every", "batch"]) + " \\aset\n")
+open(out + "/check.sql", "w").write(
+    text_block(messages, "public void storePolledStatus(", ["provider", "provider_ref"]) + ";\n")
+PY
+    FIRST_REF=$(psql_db -c "select provider_ref from kyc_case where provider = 'width' and provider_ref like 'bench-exec-%' order by id limit 1")
+    INBOX_BEFORE=$(psql_db -c 'select count(*) from inbound_message')
+    PGB_JOBS=$(( SAT_POLL_THREADS < $(nproc) ? SAT_POLL_THREADS : $(nproc) ))
+    # One extra second, so that the measured window is under full load to its end; the window is cut from the log.
+    PGB_SECONDS=$((SAT_WARMUP + SAT_DURATION + 1))
+    PGB_ARGS=(-n -M prepared -c "$SAT_POLL_THREADS" -j "$PGB_JOBS" -T "$PGB_SECONDS"
+              -f "$PGB_DIR/claim.sql@1" -f "$PGB_DIR/check.sql@$POLLS_PER_TICK"
+              -D every="$SAT_POLL_EVERY_MS" -D batch="$SAT_POLL_BATCH" -D provider=width -D provider_ref="$FIRST_REF")
+    PGB_SHOWN="pgbench ${PGB_ARGS[*]}"
+    PGB_SHOWN=${PGB_SHOWN//"$ROOT"\//}
+    log "$PGB_SHOWN (hub and stub stopped; warm-up ${SAT_WARMUP} s cut from the log)"
+    PGB_MACHINE0=$(machine_ticks)
+    timeout $((PGB_SECONDS + 120)) pgbench "${PGB_ARGS[@]}" --log --log-prefix="$PGB_DIR/log" \
+        "${PG_CONN[@]}" "$BENCH_DB" >"$PGB_DIR/pgbench.txt" 2>&1 &
+    PGB_PID=$!
+    sleep "$SAT_WARMUP"
+    PGB_M0=$(machine_ticks)
+    sleep "$SAT_DURATION"
+    PGB_M1=$(machine_ticks)
+    wait "$PGB_PID" || { cat "$PGB_DIR/pgbench.txt" >&2; die "pgbench failed: see bench/results/width-pgbench/pgbench.txt"; }
+    INBOX_AFTER=$(psql_db -c 'select count(*) from inbound_message')
+    read -r P0_BUSY _ <<<"$PGB_M0"
+    read -r P1_BUSY _ <<<"$PGB_M1"
+    # Per-transaction log: client_id transaction_no time_us script_no epoch_s epoch_us. A transaction counts when it
+    # completes inside [start + SAT_WARMUP, start + SAT_WARMUP + SAT_DURATION), start = the earliest transaction start.
+    PGB_RESULT=$(cat "$PGB_DIR"/log.* | python3 -c '
+import sys
+warmup, duration, busy_ms = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+done, failed = [], 0
+for line in sys.stdin:
+    f = line.split()
+    if not f[2].isdigit():
+        failed += 1
+        continue
+    done.append((int(f[4]) * 1000000 + int(f[5]), int(f[2]), int(f[3])))
+start = min(end - took for end, took, _ in done)
+frm, until = start + warmup * 1000000, start + (warmup + duration) * 1000000
+window = [(took, script) for end, took, script in done if frm <= end < until]
+checks = sorted(took for took, script in window if script == 1)
+claims = sorted(took for took, script in window if script == 0)
+rank = lambda v, p: v[max(0, -(-p * len(v) // 100) - 1)] / 1000 if v else float("nan")
+print("RESULT width-saturation-pgbench polls=%d polls_per_s=%.1f p50_ms=%.3f p99_ms=%.3f mean_ms=%.3f claims=%d "
+      "claim_p99_ms=%.3f failed=%d machine_busy_cores=%.2f"
+      % (len(checks), len(checks) / duration, rank(checks, 50), rank(checks, 99),
+         sum(checks) / len(checks) / 1000 if checks else float("nan"), len(claims), rank(claims, 99), failed,
+         busy_ms / 1000 / duration))
+' "$SAT_WARMUP" "$SAT_DURATION" $(( (P1_BUSY - P0_BUSY) * 1000 / CLK )))
+    ratio() { python3 -c 'import sys; a, b = map(float, sys.argv[1:]); print("%.3f" % (a / b) if b else "n/a")' "$1" "$2"; }
+    TPUT_RATIO=$(ratio "$(field "$HUB_RESULT" polls_per_s)" "$(field "$PGB_RESULT" polls_per_s)")
+    P99_RATIO=$(ratio "$(field "$HUB_RESULT" p99_ms)" "$(field "$PGB_RESULT" p99_ms)")
+    P50_RATIO=$(ratio "$(field "$HUB_RESULT" p50_ms)" "$(field "$PGB_RESULT" p50_ms)")
+    VALID="yes"
+    (( $(field "$PGB_RESULT" failed) == 0 )) || VALID="NO: pgbench had failed transactions"
+    [[ $INBOX_BEFORE == "$INBOX_AFTER" ]] || VALID="NO: pgbench stored inbox rows"
+    (( $(field "$HUB_RESULT" inbox_rows_added) == 0 )) \
+        || VALID="NO: the hub stored $(field "$HUB_RESULT" inbox_rows_added) statuses in the window (an INSERT pgbench does not run)"
+    SAT_LINES=(
+        ""
+        "saturation: EXECUTIONS=$EXECUTIONS SAT_POLL_EVERY_MS=$SAT_POLL_EVERY_MS SAT_TICK_MILLIS=$SAT_TICK_MILLIS SAT_POLL_BATCH=$SAT_POLL_BATCH SAT_POLL_THREADS=$SAT_POLL_THREADS SAT_RPS=$SAT_RPS SAT_WARMUP=$SAT_WARMUP SAT_DURATION=$SAT_DURATION"
+        "  hub     : restarted with the settings above, stub answering RUNNING; polls = the stub's workflow.execution.status requests; poll time = the hub's timer of route width-poll-execution (request, signature, rate limit, circuit breaker, HTTP call to the stub, inbox check), p50/p99 interpolated in its histogram (buckets 50 us apart below 2 ms, <= 5% apart above)"
+        "  pgbench : hub and stub stopped; $PGB_SHOWN; one transaction = one statement: the claim (WidthPoller.claimDue, limit ${SAT_POLL_BATCH}) with weight 1, or the inbox check (select of WidthMessages.storePolledStatus) with weight $POLLS_PER_TICK (the hub's polls per tick); polls = check transactions; p50/p99 = check transactions, nearest rank; SQL in bench/results/width-pgbench/"
+        "$(printf '  %-8s %10s %9s %9s %9s' '' 'polls/s' 'p50 ms' 'p99 ms' 'mean ms')"
+        "$(printf '  %-8s %10s %9s %9s %9s' hub "$(field "$HUB_RESULT" polls_per_s)" "$(field "$HUB_RESULT" p50_ms)" "$(field "$HUB_RESULT" p99_ms)" "$(field "$HUB_RESULT" mean_ms)")"
+        "$(printf '  %-8s %10s %9s %9s %9s' pgbench "$(field "$PGB_RESULT" polls_per_s)" "$(field "$PGB_RESULT" p50_ms)" "$(field "$PGB_RESULT" p99_ms)" "$(field "$PGB_RESULT" mean_ms)")"
+        "  hub/pgbench: throughput $TPUT_RATIO, p50 $P50_RATIO, p99 $P99_RATIO"
+        "  hub rounds: $(field "$HUB_RESULT" ticks) Quartz ticks of $(field "$HUB_RESULT" polls_per_tick) polls, $(field "$HUB_RESULT" tick_mean_ms) ms each (claim + parallel split), busy $(field "$HUB_RESULT" tick_busy_share) of the window; $(field "$HUB_RESULT" gap_mean_ms) ms between rounds on average, when no poll runs"
+        "  hub CPU: $(field "$HUB_RESULT" hub_cpu_ms_per_poll) ms per poll, $(field "$HUB_RESULT" hub_cpu_cores) cores; stub $(field "$HUB_RESULT" stub_cpu_cores) cores; whole machine busy: $(field "$HUB_RESULT" machine_busy_cores) cores (hub phase), $(field "$PGB_RESULT" machine_busy_cores) cores (pgbench phase)"
+        "  valid: $VALID"
+        "$HUB_RESULT"
+        "$PGB_RESULT"
+    )
+fi
+
 {
     echo "width-poller benchmark, $TS"
-    echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
+    echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "hub: jar built $JAR_BUILT; HEAD at the start of the run $REV; java $(java -version 2>&1 | awk -F'"' 'NR == 1 { print $2 }')"
+    [[ -z $NOTE ]] || echo "note: $NOTE"
     echo "settings: EXECUTIONS=$EXECUTIONS POLL_EVERY_MS=$POLL_EVERY_MS TICK_MILLIS=$TICK_MILLIS POLL_THREADS=$POLL_THREADS RPS=$RPS WARMUP=$WARMUP DURATION=$DURATION"
-    echo "database: 127.0.0.1:5432/$BENCH_DB; hub, stub and PostgreSQL on this machine"
-    echo "inbox at the end: $INBOX"
+    echo "database: 127.0.0.1:5432/$BENCH_DB (PostgreSQL $(psql_db -c 'show server_version'), synchronous_commit=$(psql_db -c 'show synchronous_commit')); hub, stub and PostgreSQL on this machine"
+    echo "inbox at the end of the lateness phase: $INBOX"
     echo "$RESULT"
+    (( ${#SAT_LINES[@]} == 0 )) || printf '%s\n' "${SAT_LINES[@]}"
 } | tee "$SUMMARY"
+echo "saved: ${SUMMARY#"$ROOT"/}" >&2
+if [[ $LAST == 1 ]]; then
+    mkdir -p "$BENCH_DIR/last"
+    cp "$SUMMARY" "$BENCH_DIR/last/width-poller.txt"
+    echo "saved: bench/last/width-poller.txt" >&2
+fi
