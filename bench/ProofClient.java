@@ -170,7 +170,7 @@ public class ProofClient {
             long now = System.currentTimeMillis();
             String body = switch (provider) {
                 case STRIGA -> Json.object("userId", ref, "status", STRIGA[(int) (n % STRIGA.length)], "ts", now);
-                // About a customer the hub does not know: its worker records the message as unmappable.
+                // The hub's worker pulls the customer's compliance status (from the scripts' stub).
                 case CONNECTFI -> Json.object("eventType", "CUSTOMER_KYC_STARTED", "data", Json.raw(Json.object(
                         "customerId", ref, "onboardingId", "onb-" + ref)));
                 case ARGOS -> Json.object("webhook_trigger", "approved", "submission_id", ref, "userid", "u-" + ref,

@@ -74,7 +74,7 @@ pg_start || die "the cluster did not start: see $PG_DATA/postgresql.log"
 ensure_database
 
 if [[ ,$PROVIDERS, == *,ondato,* ]]; then
-    log "starting the Ondato stub on port $STUB_PORT"
+    log "starting the provider stub on port $STUB_PORT"
     start_stub "$STUB_PORT"
 fi
 log "starting the hub on port $PORT against 127.0.0.1:$PG_PORT/$DB_NAME (log: ${HUB_LOG#"$ROOT"/})"

@@ -9,11 +9,11 @@
 # Settings (environment):
 #   CONCURRENCY=32   open connections of the load generator (wrk -c), and pgbench clients (-c)
 #   THREADS=1        wrk threads (-t) and pgbench threads (-j)
-#   WARMUP=60        seconds of mixed load before the first measured phase (the JVM compiles its hot code)
+#   WARMUP=180       seconds of mixed load before the first measured phase (the JVM compiles its hot code)
 #   DURATION=20      measured seconds per phase, hub and pgbench alike
 #   PHASES="striga connectfi argos ondato mixed"
 #   REQUESTS=300000  distinct signed webhooks written per phase (more than DURATION x the hub's rate)
-#   PORT=18080 STUB_PORT=18090   the hub's and the Ondato stub's ports (127.0.0.1)
+#   PORT=18080 STUB_PORT=18090   the hub's and the provider stub's ports (127.0.0.1)
 #   BENCH_DB=kyc_hub_bench       the database on 127.0.0.1:5432; it is EMPTIED (its name must contain "bench")
 #   BUILD, HUB_JAVA_OPTS, LAST (1: also save bench/last/ingest.txt), NOTE: as in proof-lib.sh
 set -euo pipefail
@@ -21,7 +21,7 @@ set -euo pipefail
 NAME=ingest
 CONCURRENCY=${CONCURRENCY:-32}
 THREADS=${THREADS:-1}
-WARMUP=${WARMUP:-60}
+WARMUP=${WARMUP:-180}
 DURATION=${DURATION:-20}
 PHASES=${PHASES:-striga connectfi argos ondato mixed}
 REQUESTS=${REQUESTS:-300000}
@@ -44,15 +44,12 @@ for tool in wrk pgbench; do
 done
 
 proof_setup
-# Connect Financial's webhooks: signed as the hub's tests sign them (its doc leaves the scheme to the integrator).
-export KYC_CONNECTFI_WEBHOOK_SCHEME=hmac-sha256 KYC_CONNECTFI_WEBHOOK_SECRET
-KYC_CONNECTFI_WEBHOOK_SECRET=$(openssl rand -hex 32)
 
 providers_of() { [[ $1 == mixed ]] && echo striga,connectfi,argos,ondato || echo "$1"; }
 
 log "writing $REQUESTS signed webhooks per phase"
-for phase in $PHASES; do
-    java -cp "$RUN_DIR/client-classes" ProofClient requests --providers "$(providers_of "$phase")" \
+for phase in $PHASES warmup; do
+    java -cp "$RUN_DIR/client-classes" ProofClient requests --providers "$(providers_of "${phase/warmup/mixed}")" \
         --count "$REQUESTS" --out "$RUN_DIR/$phase.requests" >/dev/null
 done
 
@@ -68,19 +65,26 @@ print(int(m.get("COUNT", 0)), int(m.get("TOTAL", 0)))'
 }
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
 # Starts a phase from an empty store and clean buffers, so that every phase and pgbench start equal.
-# The hub's workers keep processing the previous phase's backlog: the truncate may deadlock with them, and is tried
-# again.
+# The hub's workers keep processing the previous phase's backlog. A plain TRUNCATE would take its locks one table at
+# a time and could deadlock with them; so all locks are taken at once, without waiting (NOWAIT), tried again until
+# they are free.
+STORE_TABLES="kyc_event, kyc_check, provider_action, inbound_message, provider_customer, customer_document,
+              width_customer_data, kyc_case, customer"
 fresh_store() {
     local attempt
-    reset_store 2>/dev/null || true
-    for attempt in 1 2 3 4 5 6 7 8 9 10; do
-        if psql_db -c 'set client_min_messages = warning; truncate kyc_event, kyc_check, provider_action,
-                       inbound_message, provider_customer, customer_document, kyc_case, customer
-                       restart identity cascade' 2>"$RUN_DIR/reset.err"; then
+    for attempt in $(seq 600); do
+        if psql_db >/dev/null 2>"$RUN_DIR/reset.err" <<SQL
+begin;
+lock table $STORE_TABLES in access exclusive mode nowait;
+truncate $STORE_TABLES restart identity;
+commit;
+SQL
+        then
             psql_db -c 'checkpoint'
             return 0
         fi
-        grep -q 'deadlock detected' "$RUN_DIR/reset.err" || break
+        grep -q 'could not obtain lock' "$RUN_DIR/reset.err" || break
+        sleep 0.1
     done
     cat "$RUN_DIR/reset.err" >&2
     die "cannot empty the store"
@@ -97,7 +101,7 @@ log "the hub is up (log: ${HUB_LOG#"$ROOT"/})"
 fresh_store
 log "warm-up: ${WARMUP} s of mixed load"
 wrk -t "$THREADS" -c "$CONCURRENCY" -d "${WARMUP}s" -s "$BENCH_DIR/ingest.lua" "http://127.0.0.1:$PORT" \
-    -- "$RUN_DIR/mixed.requests" "$THREADS" >"$RUN_DIR/warmup.txt" 2>&1 || die "wrk failed: see $RUN_DIR/warmup.txt"
+    -- "$RUN_DIR/warmup.requests" "$THREADS" >"$RUN_DIR/warmup.txt" 2>&1 || die "wrk failed: see $RUN_DIR/warmup.txt"
 
 # --- The hub, one phase per provider and one mixed ---------------------------------------------------------------
 declare -A HUB_RESULT HUB_ROWS HUB_CPU HUB_BATCH

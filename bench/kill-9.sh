@@ -8,7 +8,7 @@
 #
 # Settings (environment): KILLS (2), UP (30 s of load on a healthy hub before each kill and after the last restart),
 # DOWN (0 s between the kill and the restart), CONCURRENCY (8), RATE (0: closed loop; else requests/s in all),
-# PROVIDERS (striga,argos,ondato), PORT (18201), STUB_PORT (18202, the Ondato stub), BENCH_DB
+# PROVIDERS (striga,argos,ondato), PORT (18201), STUB_PORT (18202, the provider stub), BENCH_DB
 # (kyc_hub_bench_proof_kill, emptied first), DRAIN_TIMEOUT (600 s), BUILD, HUB_JAVA_OPTS, LAST (1: also save
 # bench/last/kill-9.txt), NOTE.
 set -euo pipefail
@@ -34,7 +34,7 @@ proof_setup
 ensure_database
 reset_store
 if [[ ,$PROVIDERS, == *,ondato,* ]]; then
-    log "starting the Ondato stub on port $STUB_PORT"
+    log "starting the provider stub on port $STUB_PORT"
     start_stub "$STUB_PORT"
 fi
 log "starting the hub on port $PORT (log: ${HUB_LOG#"$ROOT"/})"

@@ -48,7 +48,8 @@ proof_setup() {
     ! curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/" || die "something already answers on port $PORT"
 
     export KYC_STRIGA_API_KEY KYC_ARGOS_WEBHOOK_SECRET KYC_ONDATO_WEBHOOK_USER KYC_ONDATO_WEBHOOK_PASSWORD \
-        KYC_ONDATO_API_KEY KYC_ONDATO_SETUP_ID KYC_API_KEYS
+        KYC_ONDATO_API_KEY KYC_ONDATO_SETUP_ID KYC_API_KEYS KYC_CONNECTFI_API_KEY KYC_CONNECTFI_WEBHOOK_SCHEME \
+        KYC_CONNECTFI_WEBHOOK_SECRET
     KYC_STRIGA_API_KEY=$(openssl rand -hex 32)
     KYC_ARGOS_WEBHOOK_SECRET=$(openssl rand -hex 32)
     KYC_ONDATO_WEBHOOK_USER=bench-ondato
@@ -56,6 +57,10 @@ proof_setup() {
     KYC_ONDATO_API_KEY=$(openssl rand -hex 16)
     KYC_ONDATO_SETUP_ID=bench
     KYC_API_KEYS=$(openssl rand -hex 24)
+    KYC_CONNECTFI_API_KEY=$(openssl rand -hex 16)
+    # Connect Financial's webhooks: signed as the hub's tests sign them (its doc leaves the scheme to the integrator).
+    KYC_CONNECTFI_WEBHOOK_SCHEME=hmac-sha256
+    KYC_CONNECTFI_WEBHOOK_SECRET=$(openssl rand -hex 32)
     trap proof_cleanup EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM
@@ -165,19 +170,24 @@ wait_drained() {
     echo timeout
 }
 
-# --- The Ondato stub: the identity verification the hub pulls after each Ondato webhook ----------------------------
+# --- The provider stub: what the hub pulls after an Ondato or a Connect Financial webhook -------------------------
 
 start_stub() {
     local port=$1 dir=$RUN_DIR/stub
     [[ -f $WIREMOCK ]] || die "WireMock standalone not found at $WIREMOCK (run the test suite once, or set WIREMOCK_JAR)"
     ! curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/" || die "something already answers on port $port"
     mkdir -p "$dir/mappings"
-    # No step.kycIdentification yet: the hub records the verification without pulling an identification.
-    cat >"$dir/mappings/ondato.json" <<'JSON'
+    # Ondato: no step.kycIdentification yet, so the hub records the verification without pulling an identification.
+    # Connect Financial: the compliance status of a customer in review.
+    cat >"$dir/mappings/providers.json" <<'JSON'
 {"mappings": [
   {"request": {"method": "GET", "urlPathPattern": "/ondato-idv/v1/identity-verifications/[A-Za-z0-9_-]+"},
    "response": {"status": 200, "headers": {"Content-Type": "application/json"},
-                "jsonBody": {"status": "Completed", "step": {}}}}
+                "jsonBody": {"status": "Completed", "step": {}}}},
+  {"request": {"method": "GET", "urlPathPattern": "/connectfi/v1/compliance/status/[A-Za-z0-9_-]+"},
+   "response": {"status": 200, "headers": {"Content-Type": "application/json"},
+                "jsonBody": {"isCompliant": false, "onboardingStatus": "PROCESSING", "nextAction": "WAIT",
+                             "checks": [{"type": "KYC_STATUS", "passed": false, "required": true}]}}}
 ]}
 JSON
     java -jar "$WIREMOCK" --port "$port" --bind-address 127.0.0.1 --root-dir "$dir" --no-request-journal \
@@ -186,8 +196,8 @@ JSON
     STUB_URL=http://127.0.0.1:$port
     local deadline=$((SECONDS + 60))
     until curl -s -o /dev/null --max-time 2 "$STUB_URL/__admin/mappings"; do
-        kill -0 "$STUB_PID" 2>/dev/null || die "the Ondato stub exited: see ${RUN_DIR#"$ROOT"/}/stub.log"
-        (( SECONDS < deadline )) || die "the Ondato stub did not start within 60 s"
+        kill -0 "$STUB_PID" 2>/dev/null || die "the provider stub exited: see ${RUN_DIR#"$ROOT"/}/stub.log"
+        (( SECONDS < deadline )) || die "the provider stub did not start within 60 s"
         sleep 1
     done
 }
@@ -205,7 +215,8 @@ start_hub() {
     local stub_args=()
     if [[ -n ${STUB_URL:-} ]]; then
         stub_args=("--kyc.providers.ondato.idv-base-url=$STUB_URL/ondato-idv"
-            "--kyc.providers.ondato.kyc-base-url=$STUB_URL/ondato-kyc")
+            "--kyc.providers.ondato.kyc-base-url=$STUB_URL/ondato-kyc"
+            "--kyc.providers.connectfi.base-url=$STUB_URL/connectfi")
     fi
     HUB_STARTS=$((HUB_STARTS + 1))
     echo "=== hub start $HUB_STARTS at $(date -u +%H:%M:%S) ===" >>"$HUB_LOG"
@@ -215,7 +226,8 @@ start_hub() {
         exec env ${db_env[@]+"${db_env[@]}"} java $HUB_JAVA_OPTS -jar "$HUB_JAR" \
             --server.port="$PORT" --server.address=127.0.0.1 --kyc.db.local-database="$DB_NAME" \
             --kyc.providers.argos.webhook-auth.scheme=hmac-sha256 \
-            --kyc.providers.ondato.requests-per-second=1000 ${stub_args[@]+"${stub_args[@]}"}
+            --kyc.providers.ondato.requests-per-second=1000 --kyc.providers.connectfi.requests-per-second=1000 \
+            ${stub_args[@]+"${stub_args[@]}"}
     ) >>"$HUB_LOG" 2>&1 &
     HUB_PID=$!
 }
