@@ -340,7 +340,6 @@ class FuzzIntegrationTest extends HubIntegrationTest {
         }
     }
 
-    /** Counted per path, all methods together: the figures the README quotes. */
     /**
      * Writes the bytes to a socket as they are and reads the answer until the server closes (every such request says
      * Connection: close, and Tomcat closes after refusing one).
