@@ -26,7 +26,8 @@
 #   BENCH_DB=kyc_hub_bench_cluster   the database (on the local server 127.0.0.1:5432); it is TRUNCATED
 #   HUB_JAVA_OPTS=    extra JVM options for both hubs
 #
-# Output: a summary with PASS/FAIL lines on stdout, also saved as bench/results/two-instances-<UTC timestamp>.txt;
+# Output: a summary with PASS/FAIL lines on stdout, also saved as bench/results/two-instances-<UTC timestamp>.txt
+# and, unless LAST=0, as bench/last/two-instances.txt;
 # the hubs' logs in bench/results/cluster-hub-a.log and -b.log, the stub's in bench/results/cluster-stub.log and its
 # request journal in bench/results/cluster-journal.json. Exits 1 when a check fails.
 set -euo pipefail
@@ -360,4 +361,8 @@ set -e
     echo "database: 127.0.0.1:5432/$BENCH_DB; both hubs, the stub and PostgreSQL on this machine; Quartz instances in qrtz_scheduler_state at the end: $STATE"
     echo "$REPORT"
 } | tee "$SUMMARY"
+if [[ ${LAST:-1} == 1 ]]; then
+    mkdir -p "$BENCH_DIR/last"
+    cp "$SUMMARY" "$BENCH_DIR/last/two-instances.txt"
+fi
 exit "$STATUS"
