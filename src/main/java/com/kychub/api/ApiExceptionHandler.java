@@ -47,7 +47,7 @@ public class ApiExceptionHandler {
         log.warn("API request answered 503: the store is unavailable ({})", Failures.describe(e));
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "30")
                 .contentType(MediaType.APPLICATION_JSON)
-                .body(new ApiError("service unavailable", "the store is unavailable, try again later"));
+                .body(new ApiError("unavailable", "the store is unavailable, try again later"));
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

@@ -71,6 +71,7 @@ class StoreOutageIntegrationTest extends HubIntegrationTest {
                     .header("Authorization", "Bearer " + OUTAGE_API_KEY).build());
             assertThat(cases.statusCode()).as(cases.body()).isEqualTo(503);
             assertThat(cases.headers().firstValue("Retry-After")).isPresent();
+            assertThat(readJson(cases.body()).get("error").asText()).isEqualTo("unavailable");
             assertThat(readJson(cases.body()).get("reason").asText()).contains("store is unavailable");
             assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(8));
 
