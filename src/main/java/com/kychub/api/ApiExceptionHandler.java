@@ -5,9 +5,6 @@ import com.kychub.inbound.Failures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.RecoverableDataAccessException;
-import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -40,10 +37,15 @@ public class ApiExceptionHandler {
         return answer(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
     }
 
-    /** The store is down or unreachable: the caller may try again, as a provider does with a webhook. */
-    @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class,
-            RecoverableDataAccessException.class})
-    ResponseEntity<ApiError> storeUnavailable(DataAccessException e) {
+    /**
+     * The store down or unreachable is a 503 the caller may try again, as a provider does with a webhook; any other
+     * database failure is unexpected.
+     */
+    @ExceptionHandler(DataAccessException.class)
+    ResponseEntity<ApiError> store(DataAccessException e) {
+        if (!Failures.isStoreOutage(e)) {
+            return unexpected(e);
+        }
         log.warn("API request answered 503: the store is unavailable ({})", Failures.describe(e));
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "30")
                 .contentType(MediaType.APPLICATION_JSON)

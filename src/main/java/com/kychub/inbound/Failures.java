@@ -4,6 +4,9 @@ import java.time.Duration;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
 
 /** How the inbox and action workers judge a failure: permanent or worth retrying, and when to try again. */
 public final class Failures {
@@ -42,6 +45,15 @@ public final class Failures {
             }
         }
         return false;
+    }
+
+    /**
+     * True when the store is down or unreachable (as opposed to refusing one statement): callers answer 503 and are
+     * asked to try again. The webhook routes' error handler ({@link WebhookErrors}) names the same three types.
+     */
+    public static boolean isStoreOutage(Throwable e) {
+        return e instanceof DataAccessResourceFailureException || e instanceof TransientDataAccessException
+                || e instanceof RecoverableDataAccessException;
     }
 
     /** Exponential back-off: initial × 2^(attempt-1), at most max. */

@@ -26,7 +26,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.dao.DataAccessException;
-import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
@@ -157,7 +156,7 @@ public class InboxWriter implements DisposableBean {
         try {
             inserted = insert(firsts);
         } catch (DataAccessException e) {
-            if (firsts.size() > 1 && !isOutage(e)) {
+            if (firsts.size() > 1 && !Failures.isStoreOutage(e)) {
                 for (List<Pending> same : byKey.values()) {
                     write(same);
                 }
@@ -230,12 +229,6 @@ public class InboxWriter implements DisposableBean {
     private static Array texts(Connection connection, List<Pending> messages, Function<Pending, String> field)
             throws SQLException {
         return connection.createArrayOf("text", messages.stream().map(field).toArray());
-    }
-
-    /** The store is down or unreachable (as opposed to refusing one message): nothing to gain from going one by one. */
-    private static boolean isOutage(DataAccessException e) {
-        return e instanceof DataAccessResourceFailureException || e instanceof TransientDataAccessException
-                || e instanceof RecoverableDataAccessException;
     }
 
     private static void fail(List<Pending> callers, RuntimeException e) {

@@ -28,6 +28,7 @@ public class WebhookErrors extends RouteConfigurationBuilder {
                     .handled(true)
                     .bean(door, "refuse")
                 .end()
+                // The store is down: the types Failures.isStoreOutage names.
                 .onException(DataAccessResourceFailureException.class, TransientDataAccessException.class,
                         RecoverableDataAccessException.class)
                     .handled(true)
