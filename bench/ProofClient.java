@@ -98,7 +98,8 @@ public class ProofClient {
     // --- requests: signed webhooks written down for another load generator ------------------------------------------
 
     static void requests(Options options) throws IOException {
-        List<Provider> providers = Provider.list(options.get("providers", "striga,connectfi,argos,ondato"));
+        String names = options.get("providers", "striga,connectfi,argos,ondato");
+        List<Provider> providers = Provider.list(names);
         int count = options.integer("count", 100_000);
         Sender signer = new Sender(URI.create("http://127.0.0.1/"), 1);
         try (BufferedWriter out = Files.newBufferedWriter(Path.of(options.require("out")))) {
@@ -111,8 +112,7 @@ public class ProofClient {
                         + message.body() + "\n");
             }
         }
-        System.out.println("RESULT requests=" + count + " providers=" + options.get("providers",
-                "striga,connectfi,argos,ondato"));
+        System.out.println("RESULT requests=" + count + " providers=" + names);
     }
 
     // --- stream: unique webhooks for a while, re-sent until acknowledged ------------------------------------------

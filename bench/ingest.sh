@@ -64,29 +64,11 @@ m = {s["statistic"]: s["value"] for s in json.load(sys.stdin)["measurements"]}
 print(int(m.get("COUNT", 0)), int(m.get("TOTAL", 0)))'
 }
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
-# Starts a phase from an empty store and clean buffers, so that every phase and pgbench start equal.
-# Empties the store, once the hub's workers are idle or the hub is stopped (with the workers busy, a TRUNCATE
-# deadlocks with them or never gets its locks): all locks at once without waiting (NOWAIT), tried again until free.
-STORE_TABLES="kyc_event, kyc_check, provider_action, inbound_message, provider_customer, customer_document,
-              width_customer_data, kyc_case, customer"
+# An empty store and clean buffers, so that the warm-up and every pgbench phase start equal. Only with the hub's
+# workers idle or the hub stopped: busy, they keep a table locked most of the time.
 fresh_store() {
-    local attempt
-    for attempt in $(seq 600); do
-        if psql_db >/dev/null 2>"$RUN_DIR/reset.err" <<SQL
-begin;
-lock table $STORE_TABLES in access exclusive mode nowait;
-truncate $STORE_TABLES restart identity;
-commit;
-SQL
-        then
-            psql_db -c 'checkpoint'
-            return 0
-        fi
-        grep -q 'could not obtain lock' "$RUN_DIR/reset.err" || break
-        sleep 0.1
-    done
-    cat "$RUN_DIR/reset.err" >&2
-    die "cannot empty the store"
+    reset_store
+    psql_db -c 'checkpoint'
 }
 
 ensure_database

@@ -121,11 +121,28 @@ ensure_database() {
     fi
 }
 
-# Empties the hub's tables (once Flyway made them) and the records of the previous run.
+# Empties the hub's tables (once Flyway made them) and the records of the previous run. A running hub's workers may
+# hold locks on them: a plain TRUNCATE, locking one table after the other, can deadlock with them, so every lock is
+# taken at once without waiting (NOWAIT), tried again until they are free (ingest.sh empties the store between runs
+# under a running hub).
+STORE_TABLES="kyc_event, kyc_check, provider_action, inbound_message, provider_customer, customer_document,
+              width_customer_data, kyc_case, customer"
 reset_store() {
+    local attempt error
     if [[ $(psql_db -c "select to_regclass('public.kyc_case') is not null") == t ]]; then
-        psql_db -c 'set client_min_messages = warning; truncate kyc_event, kyc_check, provider_action, inbound_message,
-                    provider_customer, customer_document, kyc_case, customer restart identity cascade'
+        for attempt in $(seq 600); do
+            error=$(psql_db 2>&1 >/dev/null <<SQL
+set client_min_messages = warning;
+begin;
+lock table $STORE_TABLES in access exclusive mode nowait;
+truncate $STORE_TABLES restart identity cascade;
+commit;
+SQL
+            ) && break
+            [[ $error == *'could not obtain lock'* ]] || die "cannot empty the store: $error"
+            (( attempt < 600 )) || die "cannot empty the store: its tables stayed locked for a minute"
+            sleep 0.1
+        done
     fi
     psql_db -c 'set client_min_messages = warning; drop schema if exists proof cascade'
 }
