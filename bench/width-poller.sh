@@ -8,7 +8,7 @@
 #    always due, and a rate limit far above what it can do: it polls as fast as it can. Measures polls per second
 #    (the stub's request count), the poll time p50 / p99 (the hub's Micrometer timer of route width-poll-execution)
 #    and the hub's CPU per poll. Then, with the hub stopped, pgbench runs the SQL the hub runs per poll, taken from
-#    the code (WidthPoller.claimDue, WidthMessages.storePolledStatus), -M prepared, with SAT_POLL_THREADS clients for
+#    the code (WidthPoller.claimDue, WidthProcess.storePolledStatus), -M prepared, with SAT_POLL_THREADS clients for
 #    the same warm-up and measured window, and the summary gives the ratios hub/pgbench.
 #
 #   bench/width-poller.sh                                        # defaults below
@@ -360,14 +360,14 @@ PY
     # pgbench: the hub's per-poll SQL, copied from the code at run time (so it cannot drift from it), every "?" bound
     # as a parameter by -M prepared as the JDBC driver binds it. Two scripts, picked at random in the proportion the
     # hub ran them in the window: the claim (WidthPoller.claimDue, its own autocommit statement, limit = poll-batch)
-    # once per POLLS_PER_TICK checks (WidthMessages.storePolledStatus's select of the last stored status, one
+    # once per POLLS_PER_TICK checks (WidthProcess.storePolledStatus's select of the last stored status, one
     # autocommit statement). The check reads the execution its client claimed last (\aset keeps the last row).
     # Polls = check transactions. The INSERT of storePolledStatus runs only when a status changed; it ran in the
     # window as often as inbox_rows_added says (the stub answers the same RUNNING), and pgbench does not run it.
     POLLS_PER_TICK=$(python3 -c "import sys; v = float(sys.argv[1]); print(max(1, min(int(sys.argv[2]), round(v))) if v == v else int(sys.argv[2]))" \
         "$(field "$HUB_RESULT" polls_per_tick)" "$SAT_POLL_BATCH")
     python3 - "$ROOT/src/main/java/com/kychub/provider/width/WidthPoller.java" \
-        "$ROOT/src/main/java/com/kychub/provider/width/WidthMessages.java" "$PGB_DIR" <<'PY' || die "cannot take the poll SQL from the code"
+        "$ROOT/src/main/java/com/kychub/provider/width/WidthProcess.java" "$PGB_DIR" <<'PY' || die "cannot take the poll SQL from the code"
 import sys, textwrap
 poller, messages, out = sys.argv[1:]
 def text_block(path, marker, names):
@@ -445,7 +445,7 @@ print("RESULT width-saturation-pgbench polls=%d polls_per_s=%.1f p50_ms=%.3f p99
         ""
         "saturation: EXECUTIONS=$EXECUTIONS SAT_POLL_EVERY_MS=$SAT_POLL_EVERY_MS SAT_TICK_MILLIS=$SAT_TICK_MILLIS SAT_POLL_BATCH=$SAT_POLL_BATCH SAT_POLL_THREADS=$SAT_POLL_THREADS SAT_RPS=$SAT_RPS SAT_WARMUP=$SAT_WARMUP SAT_DURATION=$SAT_DURATION"
         "  hub     : restarted with the settings above, stub answering RUNNING; polls = the stub's workflow.execution.status requests; poll time = the hub's timer of route width-poll-execution (request, signature, rate limit, circuit breaker, HTTP call to the stub, inbox check), p50/p99 interpolated in its histogram (buckets 50 us apart below 2 ms, <= 5% apart above)"
-        "  pgbench : hub and stub stopped; $PGB_SHOWN; one transaction = one statement: the claim (WidthPoller.claimDue, limit ${SAT_POLL_BATCH}) with weight 1, or the inbox check (select of WidthMessages.storePolledStatus) with weight $POLLS_PER_TICK (the hub's polls per tick); polls = check transactions; p50/p99 = check transactions, nearest rank; SQL in bench/results/width-pgbench/"
+        "  pgbench : hub and stub stopped; $PGB_SHOWN; one transaction = one statement: the claim (WidthPoller.claimDue, limit ${SAT_POLL_BATCH}) with weight 1, or the inbox check (select of WidthProcess.storePolledStatus) with weight $POLLS_PER_TICK (the hub's polls per tick); polls = check transactions; p50/p99 = check transactions, nearest rank; SQL in bench/results/width-pgbench/"
         "$(printf '  %-8s %10s %9s %9s %9s' '' 'polls/s' 'p50 ms' 'p99 ms' 'mean ms')"
         "$(printf '  %-8s %10s %9s %9s %9s' hub "$(field "$HUB_RESULT" polls_per_s)" "$(field "$HUB_RESULT" p50_ms)" "$(field "$HUB_RESULT" p99_ms)" "$(field "$HUB_RESULT" mean_ms)")"
         "$(printf '  %-8s %10s %9s %9s %9s' pgbench "$(field "$PGB_RESULT" polls_per_s)" "$(field "$PGB_RESULT" p50_ms)" "$(field "$PGB_RESULT" p99_ms)" "$(field "$PGB_RESULT" mean_ms)")"

@@ -115,7 +115,7 @@ public final class ArgosMapping {
     static final String INJECTION = "INJECTION";
 
     /**
-     * The personal fields of an ARGOS webhook in every spelling the hub reads ({@link ArgosKycEvent}'s personal
+     * The personal fields of an ARGOS webhook in every spelling the hub reads ({@link ArgosEvent}'s personal
      * components and their aliases): on the customer row only, and removed from raw messages on erasure. {@code cf}
      * (cf1..cf3) is free data the fintech chose to send through ARGOS, so it is treated as personal.
      */
@@ -142,7 +142,7 @@ public final class ArgosMapping {
     /**
      * @param current the case as it stands, or null when this submission has none yet
      */
-    public static CaseUpdate toCanonical(ArgosKycEvent event, CurrentCase.Snapshot current) {
+    public static CaseUpdate toCanonical(ArgosEvent event, CurrentCase.Snapshot current) {
         String submission = submissionId(event);
         String trigger = event.webhookTrigger();
         Meaning meaning = trigger == null ? null : TRIGGERS.get(trigger);
@@ -164,7 +164,7 @@ public final class ArgosMapping {
         switch (meaning.effect()) {
             case RESULT -> {
                 result = meaning.result();
-                ArgosKycEvent.KycResult kyc = event.kycResult();
+                ArgosEvent.KycResult kyc = event.kycResult();
                 if (kyc != null && hasText(kyc.status()) && !result.equals(result(kyc.status(), "kyc_result.status"))) {
                     throw new UnmappableMessageException("ARGOS kyc_result.status '" + kyc.status()
                             + "' contradicts webhook_trigger '" + trigger + "'");
@@ -174,7 +174,7 @@ public final class ArgosMapping {
                         : kyc == null ? null : firstInstant(kyc.updatedAt(), kyc.kycResultAt());
             }
             case UPDATE -> {
-                ArgosKycEvent.UpdateData data = event.data();
+                ArgosEvent.UpdateData data = event.data();
                 List<String> changed = data == null ? List.of() : texts(data.update());
                 Map<String, Object> update = new LinkedHashMap<>();
                 update.put("fields", changed);
@@ -204,7 +204,7 @@ public final class ArgosMapping {
                 }
             }
             case AML -> {
-                ArgosKycEvent.AmlResult aml = event.amlResult();
+                ArgosEvent.AmlResult aml = event.amlResult();
                 if (aml == null || !hasText(aml.currentStatus())) {
                     throw new UnmappableMessageException("ARGOS aml without aml_result.currentstatus");
                 }
@@ -265,7 +265,7 @@ public final class ArgosMapping {
      * {@code ipAddress}, {@code fullName}, {@code idType}, {@code issuingCountry}, {@code issueDate},
      * {@code expireDate}, {@code identityNumber}, {@code documentNumber}, {@code additionalList}.
      */
-    public static Map<String, Object> personalData(ArgosKycEvent event) {
+    public static Map<String, Object> personalData(ArgosEvent event) {
         Map<String, Object> fields = new LinkedHashMap<>();
         putText(fields, "email", event.email());
         ObjectNode cf = JsonNodeFactory.instance.objectNode();
@@ -301,7 +301,7 @@ public final class ArgosMapping {
      * When the message's personal data was current: its own time (a result's, a dashboard update's, an injection's),
      * else when the submission was made.
      */
-    public static Instant personalDataAsOf(ArgosKycEvent event, CaseUpdate update) {
+    public static Instant personalDataAsOf(ArgosEvent event, CaseUpdate update) {
         if (update.occurredAt() != null) {
             return update.occurredAt();
         }
@@ -425,7 +425,7 @@ public final class ArgosMapping {
         }
     }
 
-    private static Map<String, Object> kycResult(String result, ArgosKycEvent.KycResult kyc) {
+    private static Map<String, Object> kycResult(String result, ArgosEvent.KycResult kyc) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("status", result);
         if (kyc != null) {
@@ -472,7 +472,7 @@ public final class ArgosMapping {
         return name.equals("kycresult");
     }
 
-    private static String submissionId(ArgosKycEvent event) {
+    private static String submissionId(ArgosEvent event) {
         if (!hasText(event.submissionId())) {
             throw new UnmappableMessageException("ARGOS webhook '" + event.webhookTrigger() + "' without submission_id");
         }

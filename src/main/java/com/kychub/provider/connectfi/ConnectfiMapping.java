@@ -67,11 +67,11 @@ public final class ConnectfiMapping {
     private ConnectfiMapping() {
     }
 
-    public static CaseUpdate toCanonical(ComplianceStatus answer, ConnectfiContext context) {
+    public static CaseUpdate toCanonical(ConnectfiStatus answer, ConnectfiContext context) {
         List<String> reasons = new ArrayList<>();
         List<CheckResult> checks = new ArrayList<>();
-        List<ComplianceStatus.Check> failed = new ArrayList<>();
-        for (ComplianceStatus.Check check : answer.checks() == null ? List.<ComplianceStatus.Check>of() : answer.checks()) {
+        List<ConnectfiStatus.Check> failed = new ArrayList<>();
+        for (ConnectfiStatus.Check check : answer.checks() == null ? List.<ConnectfiStatus.Check>of() : answer.checks()) {
             if (check == null || check.type() == null) {
                 throw new UnmappableMessageException("a Connect Financial check without a type");
             }
@@ -116,8 +116,8 @@ public final class ConnectfiMapping {
                 actions, finished ? null : context.pollEvery());
     }
 
-    private static Canonical canonical(ComplianceStatus answer, ConnectfiContext context,
-                                       List<ComplianceStatus.Check> failed, List<String> reasons,
+    private static Canonical canonical(ConnectfiStatus answer, ConnectfiContext context,
+                                       List<ConnectfiStatus.Check> failed, List<String> reasons,
                                        List<ProviderAction> actions) {
         String nextAction = answer.nextAction();
         if (nextAction == null) {
@@ -174,10 +174,10 @@ public final class ConnectfiMapping {
     }
 
     /** PATCH exactly the fields the failed profile checks ask for, when the hub holds them all. */
-    private static Canonical updateProfile(ConnectfiContext context, List<ComplianceStatus.Check> failed,
+    private static Canonical updateProfile(ConnectfiContext context, List<ConnectfiStatus.Check> failed,
                                            List<String> reasons, List<ProviderAction> actions) {
         List<String> wanted = new ArrayList<>();
-        for (ComplianceStatus.Check check : failed) {
+        for (ConnectfiStatus.Check check : failed) {
             CheckType type = CHECK_TYPES.get(check.type());
             if (type != null && type.profileField() != null) {
                 wanted.add(type.profileField());
@@ -199,10 +199,10 @@ public final class ConnectfiMapping {
     }
 
     /** Upload every document the failed checks ask for that the hub holds; ask the fintech for the others. */
-    private static Canonical uploadDocuments(ConnectfiContext context, List<ComplianceStatus.Check> failed,
+    private static Canonical uploadDocuments(ConnectfiContext context, List<ConnectfiStatus.Check> failed,
                                              List<String> reasons, List<ProviderAction> actions) {
         boolean missingAny = false;
-        for (ComplianceStatus.Check check : failed) {
+        for (ConnectfiStatus.Check check : failed) {
             CheckType type = CHECK_TYPES.get(check.type());
             if (type == null || type.documents().isEmpty()) {
                 continue;

@@ -48,7 +48,7 @@ public class ConnectfiOnboarding implements OnboardingStarter {
     public UUID start(String customerId) {
         Customers.ProviderLink link = customers.linkByCustomer(ConnectfiMapping.PROVIDER, customerId).orElse(null);
         String ref = link != null && link.currentRef() != null
-                ? link.currentRef() : ConnectfiMessages.BEFORE_ONBOARDING + customerId;
+                ? link.currentRef() : ConnectfiProcess.BEFORE_ONBOARDING + customerId;
         var existing = cases.findCases(ConnectfiMapping.PROVIDER, ref, 1);
         if (!existing.isEmpty()) {
             store.pollSoon(ConnectfiMapping.PROVIDER, ref);

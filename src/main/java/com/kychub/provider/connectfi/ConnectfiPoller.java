@@ -11,7 +11,7 @@ import org.springframework.stereotype.Component;
  * never pull the same case in one round) and moves their next pull one poll period on. Called by
  * {@code connectfi-poll-status}, whose Quartz trigger is clustered: each tick runs on one hub instance.
  */
-@Component("connectfiPoller")
+@Component
 public class ConnectfiPoller {
 
     private static final int BATCH = 100;

@@ -16,7 +16,7 @@ import org.springframework.util.StringUtils;
  * the configured header; {@code oauth2} puts a client-credentials token ({@link OndatoTokens}) in
  * {@code Authorization: Bearer}.
  */
-@Component("ondatoAuth")
+@Component
 public class OndatoApiAuth {
 
     private final KycProperties.OndatoApiAuth settings;

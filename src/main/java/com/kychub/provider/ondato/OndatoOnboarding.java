@@ -53,7 +53,7 @@ public class OndatoOnboarding implements OnboardingStarter {
         }
         String ref = customers.linkByCustomer(OndatoMapping.PROVIDER, customerId)
                 .map(Customers.ProviderLink::currentRef)
-                .orElse(OndatoMessages.BEFORE_VERIFICATION + customerId);
+                .orElse(OndatoProcess.BEFORE_VERIFICATION + customerId);
         var existing = cases.findCases(OndatoMapping.PROVIDER, ref, 1);
         if (!existing.isEmpty()) {
             return existing.get(0).id();

@@ -40,7 +40,7 @@ public final class StrigaMapping {
     private StrigaMapping() {
     }
 
-    public static CaseUpdate toCanonical(StrigaKycEvent event) {
+    public static CaseUpdate toCanonical(StrigaEvent event) {
         if (event.userId() == null || event.userId().isBlank()) {
             throw new UnmappableMessageException("Striga webhook without userId");
         }

@@ -29,16 +29,16 @@ import org.springframework.stereotype.Component;
  * after the data arrives. Each submission is an action named {@code <KIND>:<executionId>:<node>}: one that is pending
  * or done is never planned again, so a node is submitted once, across restarts and instances.
  */
-@Component("widthNodes")
+@Component
 public class WidthNodes {
 
-    private final WidthMessages messages;
+    private final WidthProcess messages;
     private final WidthData data;
     private final Customers customers;
     private final JdbcTemplate jdbc;
     private final KycProperties.Width settings;
 
-    public WidthNodes(WidthMessages messages, WidthData data, Customers customers, JdbcTemplate jdbc,
+    public WidthNodes(WidthProcess messages, WidthData data, Customers customers, JdbcTemplate jdbc,
                       KycProperties properties) {
         this.messages = messages;
         this.data = data;
@@ -48,7 +48,7 @@ public class WidthNodes {
     }
 
     /** Identity document: {@code workflow.kyc.ocr}; the result is then polled (see {@link WidthPoller}). */
-    public CaseUpdate ocr(@Body WidthExecution execution, @Variable("subject") String executionId) {
+    public CaseUpdate ocr(@Body WidthStatus execution, @Variable("subject") String executionId) {
         Waiting node = waiting(execution, executionId);
         if (!node.held("identity-document")) {
             return node.needs(NextAction.PROVIDE_DOCUMENT, "MISSING_IDENTITY_DOCUMENT");
@@ -64,7 +64,7 @@ public class WidthNodes {
     }
 
     /** Particulars: {@code workflow.kyc.particular.data}. */
-    public CaseUpdate particular(@Body WidthExecution execution, @Variable("subject") String executionId) {
+    public CaseUpdate particular(@Body WidthStatus execution, @Variable("subject") String executionId) {
         Waiting node = waiting(execution, executionId);
         if (!node.held("particulars")) {
             return node.needs(NextAction.PROVIDE_PERSONAL_DATA, "MISSING_PARTICULARS");
@@ -73,7 +73,7 @@ public class WidthNodes {
     }
 
     /** Liveness: {@code workflow.kyc.liveness.data}. */
-    public CaseUpdate liveness(@Body WidthExecution execution, @Variable("subject") String executionId) {
+    public CaseUpdate liveness(@Body WidthStatus execution, @Variable("subject") String executionId) {
         Waiting node = waiting(execution, executionId);
         if (!node.held("liveness")) {
             return node.needs(NextAction.PROVIDE_LIVENESS, "MISSING_LIVENESS");
@@ -82,13 +82,13 @@ public class WidthNodes {
     }
 
     /** Email OTP. */
-    public CaseUpdate email(@Body WidthExecution execution, @Variable("subject") String executionId) {
+    public CaseUpdate email(@Body WidthStatus execution, @Variable("subject") String executionId) {
         Waiting node = waiting(execution, executionId);
         return otp(node, "email", customers.email(node.customerId()).isPresent());
     }
 
     /** Phone OTP. */
-    public CaseUpdate phone(@Body WidthExecution execution, @Variable("subject") String executionId) {
+    public CaseUpdate phone(@Body WidthStatus execution, @Variable("subject") String executionId) {
         Waiting node = waiting(execution, executionId);
         return otp(node, "phone", phone(data, customers, node.customerId()).isPresent());
     }
@@ -131,7 +131,7 @@ public class WidthNodes {
      * Required documents: {@code workflow.kyc.required.doc} for each document held, then, once all are uploaded,
      * {@code workflow.kyc.required.doc.submit}.
      */
-    public CaseUpdate requiredDocument(@Body WidthExecution execution, @Variable("subject") String executionId) {
+    public CaseUpdate requiredDocument(@Body WidthStatus execution, @Variable("subject") String executionId) {
         Waiting node = waiting(execution, executionId);
         JsonNode documents = data.get(node.customerId(), "documents").orElse(null);
         if (documents == null || documents.isEmpty()) {
@@ -161,7 +161,7 @@ public class WidthNodes {
     }
 
     /** Forms: {@code workflow.kyc.required.form} for the node's form ({@code formId}), or every form held. */
-    public CaseUpdate forms(@Body WidthExecution execution, @Variable("subject") String executionId) {
+    public CaseUpdate forms(@Body WidthStatus execution, @Variable("subject") String executionId) {
         Waiting node = waiting(execution, executionId);
         String wanted = execution.currentNode().formId();
         List<ProviderAction> actions = new ArrayList<>();
@@ -178,7 +178,7 @@ public class WidthNodes {
     }
 
     /** AML / sanctions screening runs at WIDTH by itself: recorded as a check, the case keeps being polled. */
-    public CaseUpdate screenCheck(@Body WidthExecution execution, @Variable("subject") String executionId) {
+    public CaseUpdate screenCheck(@Body WidthStatus execution, @Variable("subject") String executionId) {
         Waiting node = waiting(execution, executionId);
         return node.current.update(CaseStatus.IN_PROGRESS, NextAction.WAIT, List.of(), "WAITING",
                 "WAITING:" + node.type(), node.details(),
@@ -187,7 +187,7 @@ public class WidthNodes {
     }
 
     /** A node type the doc does not list: flagged, nothing submitted; polling goes on in case WIDTH moves on. */
-    public CaseUpdate unknown(@Body WidthExecution execution, @Variable("subject") String executionId) {
+    public CaseUpdate unknown(@Body WidthStatus execution, @Variable("subject") String executionId) {
         String type = execution.currentNode() == null ? null : execution.currentNode().nodeType();
         WidthCase current = messages.widthCase(executionId);
         Map<String, Object> details = current.details();
@@ -207,8 +207,8 @@ public class WidthNodes {
         return phone.isTextual() && !phone.asText().isBlank() ? Optional.of(phone.asText()) : Optional.empty();
     }
 
-    private Waiting waiting(WidthExecution execution, String executionId) {
-        WidthExecution.Node node = execution.currentNode();
+    private Waiting waiting(WidthStatus execution, String executionId) {
+        WidthStatus.Node node = execution.currentNode();
         if (node == null || node.key() == null || node.key().isBlank()) {
             throw new UnmappableMessageException("a WAITING execution without a node id or callbackKey");
         }
@@ -219,9 +219,9 @@ public class WidthNodes {
     private final class Waiting {
         final WidthCase current;
         final String executionId;
-        final WidthExecution.Node node;
+        final WidthStatus.Node node;
 
-        Waiting(WidthCase current, String executionId, WidthExecution.Node node) {
+        Waiting(WidthCase current, String executionId, WidthStatus.Node node) {
             this.current = current;
             this.executionId = executionId;
             this.node = node;

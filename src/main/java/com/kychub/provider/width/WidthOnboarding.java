@@ -17,7 +17,7 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Starts a customer's WIDTH onboarding: opens the case {@code customer:<customerId>} with a fresh referenceId and has
  * the action worker register the applicant ({@code workflow.applicant.register}); its answer plans
- * {@code workflow.apply.submit}, whose executionId then names the case (see {@link WidthMessages}).
+ * {@code workflow.apply.submit}, whose executionId then names the case (see {@link WidthProcess}).
  */
 @Component
 public class WidthOnboarding implements OnboardingStarter {
@@ -50,7 +50,7 @@ public class WidthOnboarding implements OnboardingStarter {
             return open.get(0);
         }
         String referenceId = UUID.randomUUID().toString();
-        CaseUpdate opening = new CaseUpdate(WidthMapping.PROVIDER, WidthMessages.BEFORE_EXECUTION + customerId,
+        CaseUpdate opening = new CaseUpdate(WidthMapping.PROVIDER, WidthProcess.BEFORE_EXECUTION + customerId,
                 customerId, CaseStatus.IN_PROGRESS, NextAction.WAIT, List.of(), null, "ONBOARDING_REQUESTED",
                 Map.of("referenceId", referenceId), null, null, false,
                 List.of(new ProviderAction(REGISTER + referenceId, Map.of("referenceId", referenceId))), null);

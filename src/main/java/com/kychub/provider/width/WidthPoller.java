@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
  * never one per execution, clustered (each tick runs on one hub instance). An execution whose OCR result is awaited (and not already in the inbox) also has
  * {@code workflow.kyc.ocr.data} polled.
  */
-@Component("widthPoller")
+@Component
 public class WidthPoller {
 
     /** One due execution, as {@code width-poll-executions} splits them. */
@@ -51,7 +51,7 @@ public class WidthPoller {
     public void unpack(@Body Due due, Exchange exchange) {
         boolean ocrPending = due.ocrPending() && jdbc.queryForList(
                 "select 1 from inbound_message where provider = 'width' and dedup_key = ?", Integer.class,
-                WidthMessages.ocrDedupKey(due.executionId(), due.ocrCallbackKey())).isEmpty();
+                WidthProcess.ocrDedupKey(due.executionId(), due.ocrCallbackKey())).isEmpty();
         exchange.setVariable("subject", due.executionId());
         exchange.setVariable("referenceId", due.referenceId());
         exchange.setVariable("ocrPending", ocrPending);

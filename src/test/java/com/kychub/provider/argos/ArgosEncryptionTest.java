@@ -53,9 +53,9 @@ class ArgosEncryptionTest {
 
     @Test
     void theSecretKeyWinsOverTheApiKeyWhenSet() throws Exception {
-        ArgosEncryption withSecret = ArgosWebhook.encryption(new KycProperties.Argos(null, "aes-256-ecb",
+        ArgosEncryption withSecret = ArgosWebhookAuth.encryption(new KycProperties.Argos(null, "aes-256-ecb",
                 API_KEY, SECRET_KEY));
-        ArgosEncryption withApiKeyOnly = ArgosWebhook.encryption(new KycProperties.Argos(null,
+        ArgosEncryption withApiKeyOnly = ArgosWebhookAuth.encryption(new KycProperties.Argos(null,
                 "AES-256-ECB", API_KEY, ""));
 
         assertThat(new String(withSecret.decrypt(ECB_WITH_SECRET_KEY), StandardCharsets.UTF_8)).isEqualTo(PLAIN);
@@ -87,7 +87,7 @@ class ArgosEncryptionTest {
         assertThat(ArgosEncryption.parse("aes-256-gcm")).isEqualTo(ArgosEncryption.Mode.AES_256_GCM);
         assertThatThrownBy(() -> ArgosEncryption.parse("aes-128-cbc")).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("none, aes-256-ecb or aes-256-gcm");
-        assertThatThrownBy(() -> ArgosWebhook.encryption(new KycProperties.Argos(null, "aes-256-ecb",
+        assertThatThrownBy(() -> ArgosWebhookAuth.encryption(new KycProperties.Argos(null, "aes-256-ecb",
                 null, null))).isInstanceOf(IllegalStateException.class).hasMessageContaining("KYC_ARGOS_API_KEY");
     }
 }

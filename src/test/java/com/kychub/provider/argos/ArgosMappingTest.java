@@ -110,7 +110,7 @@ class ArgosMappingTest {
 
     @Test
     void theOtherSpellingsOfTheDocAreRead() throws IOException {
-        ArgosKycEvent event = fixture("approved-other-spellings.json");
+        ArgosEvent event = fixture("approved-other-spellings.json");
         CaseUpdate update = ArgosMapping.toCanonical(event, null);
 
         assertThat(update.status()).isEqualTo(CaseStatus.APPROVED);
@@ -239,7 +239,7 @@ class ArgosMappingTest {
     void anInjectionIsAFraudSignalThatKeepsTheStatus(String trigger) throws IOException {
         ObjectNode body = (ObjectNode) json.readTree(getClass().getResourceAsStream("/fixtures/argos/injection.json"));
         body.put("webhook_trigger", trigger);
-        CaseUpdate update = ArgosMapping.toCanonical(json.treeToValue(body, ArgosKycEvent.class),
+        CaseUpdate update = ArgosMapping.toCanonical(json.treeToValue(body, ArgosEvent.class),
                 approvedCase(Map.of()));
 
         assertThat(update.status()).isEqualTo(CaseStatus.APPROVED);
@@ -319,7 +319,7 @@ class ArgosMappingTest {
                 "nationality", "ipAddress", "fullName", "idType", "issuingCountry", "issueDate", "expireDate",
                 "identityNumber", "documentNumber", "additionalList");
         Set<String> spellings = new HashSet<>();
-        for (RecordComponent component : ArgosKycEvent.class.getRecordComponents()) {
+        for (RecordComponent component : ArgosEvent.class.getRecordComponents()) {
             JsonProperty property = component.getAccessor().getAnnotation(JsonProperty.class);
             JsonAlias alias = component.getAccessor().getAnnotation(JsonAlias.class);
             if (personal.contains(component.getName())) {
@@ -363,7 +363,7 @@ class ArgosMappingTest {
         assertThat(ArgosMapping.instant(null)).isNull();
     }
 
-    private ArgosKycEvent aml(String currentStatus, String riskLevel) {
+    private ArgosEvent aml(String currentStatus, String riskLevel) {
         return event(Map.of("webhook_trigger", "aml", "submission_id", SUBMISSION,
                 "aml_result", Map.of("currentstatus", currentStatus, "risk_level_summary", riskLevel)));
     }
@@ -381,13 +381,13 @@ class ArgosMappingTest {
                 update.reasons(), update.providerStatus(), details, update.occurredAt());
     }
 
-    private ArgosKycEvent event(Map<String, Object> body) {
-        return json.convertValue(body, ArgosKycEvent.class);
+    private ArgosEvent event(Map<String, Object> body) {
+        return json.convertValue(body, ArgosEvent.class);
     }
 
-    private ArgosKycEvent fixture(String name) throws IOException {
+    private ArgosEvent fixture(String name) throws IOException {
         try (InputStream in = getClass().getResourceAsStream("/fixtures/argos/" + name)) {
-            return json.readValue(in, ArgosKycEvent.class);
+            return json.readValue(in, ArgosEvent.class);
         }
     }
 }

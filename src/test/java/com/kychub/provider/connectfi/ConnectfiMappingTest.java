@@ -195,7 +195,7 @@ class ConnectfiMappingTest {
     }
 
     private CaseUpdate map(String body, ConnectfiContext context) {
-        return ConnectfiMapping.toCanonical(ConnectfiMessages.parseStatus(json, body), context);
+        return ConnectfiMapping.toCanonical(ConnectfiProcess.parseStatus(json, body), context);
     }
 
     private static ConnectfiContext context(KycProperties.Actions actions, Set<String> profile,

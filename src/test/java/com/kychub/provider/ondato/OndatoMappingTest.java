@@ -76,9 +76,9 @@ class OndatoMappingTest {
     @Test
     void rejectionReasonsAreReadInEverySpellingAndShape() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        assertThat(OndatoMessages.rejectionReasons(json.readTree(
+        assertThat(OndatoProcess.rejectionReasons(json.readTree(
                 "{\"RejectionReasons\":[\"A\",{\"Code\":\"B\"},{\"reason\":\"C\"},{}],\"rejectionReason\":\"D\"}")))
                 .containsExactly("A", "B", "C", "D");
-        assertThat(OndatoMessages.rejectionReasons(json.readTree("{\"status\":\"Rejected\"}"))).isEmpty();
+        assertThat(OndatoProcess.rejectionReasons(json.readTree("{\"status\":\"Rejected\"}"))).isEmpty();
     }
 }

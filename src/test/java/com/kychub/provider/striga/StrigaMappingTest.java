@@ -57,7 +57,7 @@ class StrigaMappingTest {
                 "PROBLEMATIC_APPLICANT_DATA");
         assertThat(update.providerDetails()).containsKey("rejectionComments");
         assertThat(update.providerDetails().get("rejectionComments"))
-                .isEqualTo(new StrigaKycEvent.RejectionComments(
+                .isEqualTo(new StrigaEvent.RejectionComments(
                         "The full name on the profile is either missing or incorrect.",
                         "Please enter your first and last name exactly as they are written in your identity document."));
     }
@@ -121,15 +121,15 @@ class StrigaMappingTest {
                 Instant.ofEpochMilli(1763800000123L));
     }
 
-    private StrigaKycEvent event(String userId, String status, Boolean rejectionFinal) {
+    private StrigaEvent event(String userId, String status, Boolean rejectionFinal) {
         return json.convertValue(rejectionFinal == null
                 ? Map.of("userId", userId, "status", status)
-                : Map.of("userId", userId, "status", status, "rejectionFinal", rejectionFinal), StrigaKycEvent.class);
+                : Map.of("userId", userId, "status", status, "rejectionFinal", rejectionFinal), StrigaEvent.class);
     }
 
-    private StrigaKycEvent fixture(String name) throws IOException {
+    private StrigaEvent fixture(String name) throws IOException {
         try (InputStream in = getClass().getResourceAsStream("/fixtures/striga/" + name)) {
-            return json.readValue(in, StrigaKycEvent.class);
+            return json.readValue(in, StrigaEvent.class);
         }
     }
 }

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * {@code ts} come from newer payloads; anything else Striga adds is ignored.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record StrigaKycEvent(
+public record StrigaEvent(
         String userId,
         String status,
         List<String> details,

@@ -15,12 +15,12 @@ import com.kychub.inbound.WebhookRejectedException;
 import org.junit.jupiter.api.Test;
 
 /** The door checks of ARGOS webhooks: authentication, decryption, shape and the dedup key. */
-class ArgosWebhookTest {
+class ArgosWebhookAuthTest {
 
     private static final String ENCRYPTED = "{\"data\":\"" + ArgosEncryptionTest.ECB_WITH_API_KEY + "\"}";
 
-    private final ArgosWebhook plain = webhook("hmac-sha256", "none");
-    private final ArgosWebhook encrypted = webhook("none", "aes-256-ecb");
+    private final ArgosWebhookAuth plain = webhook("hmac-sha256", "none");
+    private final ArgosWebhookAuth encrypted = webhook("none", "aes-256-ecb");
 
     @Test
     void aPlainWebhookIsValidatedAndKeyedByItsCompactForm() {
@@ -108,14 +108,14 @@ class ArgosWebhookTest {
 
     @Test
     void aStoredBodyThatNoLongerDecryptsIsUnmappable() {
-        ArgosWebhook otherKey = new ArgosWebhook(properties("none", "aes-256-ecb", "rotated-key"), new ObjectMapper());
+        ArgosWebhookAuth otherKey = new ArgosWebhookAuth(properties("none", "aes-256-ecb", "rotated-key"), new ObjectMapper());
         assertThatThrownBy(() -> otherKey.open(ENCRYPTED)).isInstanceOf(UnmappableMessageException.class);
         assertThatThrownBy(() -> plain.open(ENCRYPTED)).isInstanceOf(UnmappableMessageException.class)
                 .hasMessageContaining("encryption is none");
     }
 
-    private static ArgosWebhook webhook(String scheme, String encryption) {
-        return new ArgosWebhook(properties(scheme, encryption, ArgosEncryptionTest.API_KEY), new ObjectMapper());
+    private static ArgosWebhookAuth webhook(String scheme, String encryption) {
+        return new ArgosWebhookAuth(properties(scheme, encryption, ArgosEncryptionTest.API_KEY), new ObjectMapper());
     }
 
     private static KycProperties properties(String scheme, String encryption, String apiKey) {

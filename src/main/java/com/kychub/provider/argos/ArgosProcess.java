@@ -29,10 +29,10 @@ import org.springframework.stereotype.Component;
  * data goes to the customer row ({@link PersonalData}) and the {@link CaseUpdate} back to the worker, which writes
  * it. For {@code delete}, the submission's personal data is erased everywhere the hub holds it ({@link #erase}).
  */
-@Component("argosCases")
-public class ArgosCases {
+@Component
+public class ArgosProcess {
 
-    private static final Logger log = LoggerFactory.getLogger(ArgosCases.class);
+    private static final Logger log = LoggerFactory.getLogger(ArgosProcess.class);
 
     /** Shorter values are not searched for in headers and errors (a two-letter code would match anything). */
     private static final int SEARCHED_VALUE_LENGTH = 3;
@@ -41,11 +41,11 @@ public class ArgosCases {
     private final PersonalData personalData;
     private final Erasure erasure;
     private final CanonicalStore store;
-    private final ArgosWebhook webhook;
+    private final ArgosWebhookAuth webhook;
     private final ObjectMapper json;
 
-    public ArgosCases(CurrentCase currentCase, PersonalData personalData, Erasure erasure, CanonicalStore store,
-                      ArgosWebhook webhook, ObjectMapper json) {
+    public ArgosProcess(CurrentCase currentCase, PersonalData personalData, Erasure erasure, CanonicalStore store,
+                      ArgosWebhookAuth webhook, ObjectMapper json) {
         this.currentCase = currentCase;
         this.personalData = personalData;
         this.erasure = erasure;
@@ -55,10 +55,10 @@ public class ArgosCases {
     }
 
     /** Every trigger but {@code delete}. */
-    public CaseUpdate apply(@Body ArgosKycEvent event, @Variable("dedupKey") String dedupKey) {
+    public CaseUpdate apply(@Body ArgosEvent event, @Variable("dedupKey") String dedupKey) {
         Optional<CurrentCase.Snapshot> current = lock(event);
         CaseUpdate update = ArgosMapping.toCanonical(event, current.orElse(null));
-        if (current.map(ArgosCases::erased).orElse(false)) {
+        if (current.map(ArgosProcess::erased).orElse(false)) {
             // ARGOS deleted this submission before: a late message of it leaves no personal data behind.
             erasure.messageId(ArgosMapping.PROVIDER, dedupKey).flatMap(erasure::message)
                     .ifPresent(message -> scrub(message, true, new ArrayList<>()));
@@ -75,7 +75,7 @@ public class ArgosCases {
      * with ARGOS's {@code account_email}, {@code delete_time} and {@code comment}. The status is kept, and the case
      * stays marked erased, so later messages of the submission are scrubbed as they are processed.
      */
-    public CaseUpdate erase(@Body ArgosKycEvent event, @Variable("dedupKey") String dedupKey) {
+    public CaseUpdate erase(@Body ArgosEvent event, @Variable("dedupKey") String dedupKey) {
         Optional<CurrentCase.Snapshot> current = lock(event);
         CaseUpdate update = ArgosMapping.toCanonical(event, current.orElse(null));
         Long messageId = erasure.messageId(ArgosMapping.PROVIDER, dedupKey).orElse(null);
@@ -110,7 +110,7 @@ public class ArgosCases {
         return update;
     }
 
-    private Optional<CurrentCase.Snapshot> lock(ArgosKycEvent event) {
+    private Optional<CurrentCase.Snapshot> lock(ArgosEvent event) {
         String submission = event.submissionId();
         return submission == null || submission.isBlank()
                 ? Optional.empty() : currentCase.lock(ArgosMapping.PROVIDER, submission);

@@ -25,15 +25,15 @@ import org.springframework.util.StringUtils;
  * key. The raw body is checked first; if a proxy re-formatted it, its compact re-serialisation (key order kept, no
  * whitespace) is checked too. Both comparisons are constant-time.
  */
-@Component("strigaWebhook")
-public class StrigaWebhook {
+@Component
+public class StrigaWebhookAuth {
 
-    private static final Logger log = LoggerFactory.getLogger(StrigaWebhook.class);
+    private static final Logger log = LoggerFactory.getLogger(StrigaWebhookAuth.class);
 
     private final KycProperties.Striga settings;
     private final ObjectMapper json;
 
-    public StrigaWebhook(KycProperties properties, ObjectMapper json) {
+    public StrigaWebhookAuth(KycProperties properties, ObjectMapper json) {
         this.settings = properties.providers().striga();
         this.json = json;
         if (settings.webhookAuthentication() && !StringUtils.hasText(settings.apiKey())) {
@@ -67,7 +67,7 @@ public class StrigaWebhook {
         requireText(tree, "userId");
         requireText(tree, "status");
         try {
-            json.treeToValue(tree, StrigaKycEvent.class);
+            json.treeToValue(tree, StrigaEvent.class);
         } catch (IOException e) {
             throw WebhookRejectedException.badRequest("the body is not a Striga KYC webhook: "
                     + e.getClass().getSimpleName());

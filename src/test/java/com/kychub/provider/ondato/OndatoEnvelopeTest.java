@@ -15,39 +15,39 @@ import com.kychub.inbound.WebhookRejectedException;
 import org.junit.jupiter.api.Test;
 
 /** The envelope in both spellings, the HTTP Basic check and the door's validation. */
-class OndatoWebhookTest {
+class OndatoEnvelopeTest {
 
     private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     @Test
     void theEnvelopeIsReadInCamelCase() throws Exception {
-        OndatoWebhook webhook = json.readValue("""
+        OndatoEnvelope webhook = json.readValue("""
                 {"id":"e-1","applicationId":"app","createdUtc":"2024-05-06T07:08:09Z","deliveredUtc":null,
                  "isDelivered":false,"payload":{"identityVerificationId":"idv-1"},"type":"KycIdentification.Approved",
-                 "somethingNew":1}""", OndatoWebhook.class);
+                 "somethingNew":1}""", OndatoEnvelope.class);
         assertThat(webhook.id()).isEqualTo("e-1");
         assertThat(webhook.type()).isEqualTo("KycIdentification.Approved");
         assertThat(webhook.isDelivered()).isFalse();
-        assertThat(OndatoWebhook.text(webhook.payload(), "identityVerificationId")).isEqualTo("idv-1");
+        assertThat(OndatoEnvelope.text(webhook.payload(), "identityVerificationId")).isEqualTo("idv-1");
     }
 
     @Test
     void theEnvelopeIsReadInTheOlderPascalCase() throws Exception {
-        OndatoWebhook webhook = json.readValue("""
+        OndatoEnvelope webhook = json.readValue("""
                 {"Id":"e-2","ApplicationId":"app","CreatedUtc":"2023-01-01T00:00:00Z","IsDelivered":true,
                  "Payload":{"IdentityVerificationId":"idv-2","Id":"kyc-2"},"Type":"KycIdentification.Created"}""",
-                OndatoWebhook.class);
+                OndatoEnvelope.class);
         assertThat(webhook.id()).isEqualTo("e-2");
         assertThat(webhook.applicationId()).isEqualTo("app");
         assertThat(webhook.isDelivered()).isTrue();
         assertThat(webhook.type()).isEqualTo("KycIdentification.Created");
-        assertThat(OndatoWebhook.text(webhook.payload(), "identityVerificationId")).isEqualTo("idv-2");
-        assertThat(OndatoWebhook.text(webhook.payload(), "id")).isEqualTo("kyc-2");
+        assertThat(OndatoEnvelope.text(webhook.payload(), "identityVerificationId")).isEqualTo("idv-2");
+        assertThat(OndatoEnvelope.text(webhook.payload(), "id")).isEqualTo("kyc-2");
     }
 
     @Test
     void httpBasicCredentialsAreChecked() {
-        OndatoWebhookIntake intake = intake("ondato", "s3cret");
+        OndatoWebhookAuth intake = intake("ondato", "s3cret");
         assertThatCode(() -> intake.authenticate(basic("ondato:s3cret"))).doesNotThrowAnyException();
         assertThatCode(() -> intake.authenticate(Map.of("authorization", "basic " + encode("ondato:s3cret"))))
                 .doesNotThrowAnyException();
@@ -69,7 +69,7 @@ class OndatoWebhookTest {
 
     @Test
     void theDedupKeyIsTheEnvelopeIdInEitherSpelling() {
-        OndatoWebhookIntake intake = intake("u", "p");
+        OndatoWebhookAuth intake = intake("u", "p");
         assertThat(intake.dedupKey(bytes("{\"id\":\"e-1\",\"type\":\"X\",\"payload\":{}}"))).isEqualTo("id:e-1");
         assertThat(intake.dedupKey(bytes("{\"Id\":\"e-1\",\"Type\":\"X\",\"Payload\":{}}"))).isEqualTo("id:e-1");
         assertThatThrownBy(() -> intake.dedupKey(bytes("{\"type\":\"X\",\"payload\":{}}"))).hasMessageContaining("'id'");
@@ -81,10 +81,10 @@ class OndatoWebhookTest {
         assertThatThrownBy(() -> intake.dedupKey(bytes("{\"id\":"))).hasMessage("the body is not a JSON object");
     }
 
-    private OndatoWebhookIntake intake(String user, String password) {
+    private OndatoWebhookAuth intake(String user, String password) {
         KycProperties.Ondato ondato = new KycProperties.Ondato("http://idv", "http://kyc", "setup",
                 "https://idv.ondato.com/?id={id}", null, user, password, 10, 30, 5, 50);
-        return new OndatoWebhookIntake(new KycProperties(null, null, null,
+        return new OndatoWebhookAuth(new KycProperties(null, null, null,
                 new KycProperties.Providers(null, null, null, ondato, null)), json);
     }
 

@@ -32,8 +32,8 @@ import org.springframework.stereotype.Component;
  * OCR submitted, ...) and execution statuses that are not WAITING (WAITING goes to the node router,
  * {@link WidthNodes}). Also stores what the poller reads into the inbox.
  */
-@Component("width")
-public class WidthMessages {
+@Component
+public class WidthProcess {
 
     static final String PROVIDER = WidthMapping.PROVIDER;
     /** The reference of a case before WIDTH assigned its execution. */
@@ -47,7 +47,7 @@ public class WidthMessages {
     private final ObjectMapper json;
     private final KycProperties.Width settings;
 
-    public WidthMessages(CanonicalStore store, CaseQueries cases, WidthData data, Inbox inbox, JdbcTemplate jdbc,
+    public WidthProcess(CanonicalStore store, CaseQueries cases, WidthData data, Inbox inbox, JdbcTemplate jdbc,
                          ObjectMapper json, KycProperties properties) {
         this.store = store;
         this.cases = cases;
@@ -130,7 +130,7 @@ public class WidthMessages {
     }
 
     /** An execution status other than WAITING: the status table, the result of a COMPLETED execution. */
-    public CaseUpdate onStatus(@Body WidthExecution execution, @Variable("subject") String executionId) {
+    public CaseUpdate onStatus(@Body WidthStatus execution, @Variable("subject") String executionId) {
         WidthCase current = widthCase(executionId);
         String status = execution.status();
         WidthMapping.Outcome outcome = "COMPLETED".equals(status)

@@ -35,8 +35,8 @@ import org.springframework.stereotype.Component;
  * Pulled answers are stored as received (they hold personal data: names, documents, dates of birth); only ids,
  * statuses and rejection reasons leave them.
  */
-@Component("ondato")
-public class OndatoMessages {
+@Component
+public class OndatoProcess {
 
     static final String PROVIDER = OndatoMapping.PROVIDER;
     /** The reference of a case opened before Ondato assigned a verification id. */
@@ -50,7 +50,7 @@ public class OndatoMessages {
     private final ObjectMapper json;
     private final KycProperties.Ondato settings;
 
-    public OndatoMessages(Customers customers, CanonicalStore store, CaseQueries cases, Inbox inbox,
+    public OndatoProcess(Customers customers, CanonicalStore store, CaseQueries cases, Inbox inbox,
                           JdbcTemplate jdbc, ObjectMapper json, KycProperties properties) {
         this.customers = customers;
         this.store = store;
@@ -62,16 +62,16 @@ public class OndatoMessages {
     }
 
     /** KycIdentification.* events carry the verification id as {@code payload.identityVerificationId}. */
-    public String verificationOfIdentificationEvent(@Body OndatoWebhook webhook) {
+    public String verificationOfIdentificationEvent(@Body OndatoEnvelope webhook) {
         return verificationId(webhook, "identityVerificationId");
     }
 
     /** IdentityVerification.* and Idv.* events carry the IDV resource itself: its {@code payload.id}. */
-    public String verificationOfVerificationEvent(@Body OndatoWebhook webhook) {
+    public String verificationOfVerificationEvent(@Body OndatoEnvelope webhook) {
         return verificationId(webhook, "id");
     }
 
-    public void unknownEvent(@Body OndatoWebhook webhook) {
+    public void unknownEvent(@Body OndatoEnvelope webhook) {
         throw new UnmappableMessageException("unknown Ondato event type '" + webhook.type() + "'");
     }
 
@@ -85,12 +85,12 @@ public class OndatoMessages {
 
     /** The KYC identification a pulled identity verification names, or null when it names none yet. */
     public String kycIdentificationId(@Body String verification) {
-        JsonNode id = OndatoWebhook.field(OndatoWebhook.field(OndatoWebhook.field(read(verification), "step"),
+        JsonNode id = OndatoEnvelope.field(OndatoEnvelope.field(OndatoEnvelope.field(read(verification), "step"),
                 "kycIdentification"), "id");
         if (id == null || id.isNull()) {
             return null;
         }
-        if (!id.isTextual() || !OndatoRequests.ID.matcher(id.asText()).matches()) {
+        if (!id.isTextual() || !OndatoClient.ID.matcher(id.asText()).matches()) {
             throw new UnmappableMessageException("the identity verification's step.kycIdentification.id is not an id");
         }
         return id.asText();
@@ -108,7 +108,7 @@ public class OndatoMessages {
     /** An identity verification the customer has not taken to the identification step: the IDV URL is the way on. */
     public CaseUpdate withoutIdentification(@Body String verification, @Variable("subject") String verificationId,
                                             @Variable("inboxMessageId") Long messageId) {
-        String status = OndatoWebhook.text(read(verification), "status");
+        String status = OndatoEnvelope.text(read(verification), "status");
         return OndatoMapping.withoutIdentification(verificationId, customerOf(verificationId), status,
                 idvUrl(verificationId), causeOf(messageId));
     }
@@ -117,9 +117,9 @@ public class OndatoMessages {
     public CaseUpdate onIdentification(@Body String body, @Variable("subject") String verificationId,
                                        @Variable("inboxMessageId") Long messageId) {
         JsonNode identification = read(body);
-        OndatoRequests.id(verificationId);
+        OndatoClient.id(verificationId);
         return OndatoMapping.identification(verificationId, customerOf(verificationId),
-                OndatoWebhook.text(identification, "id"), OndatoWebhook.text(identification, "status"),
+                OndatoEnvelope.text(identification, "id"), OndatoEnvelope.text(identification, "status"),
                 rejectionReasons(identification), idvUrl(verificationId), causeOf(messageId));
     }
 
@@ -128,8 +128,8 @@ public class OndatoMessages {
      * to the verification, names the case after it and keeps the IDV URL as the case's COMPLETE_VERIFICATION action.
      */
     public CaseUpdate onVerificationCreated(@Body String body, @Variable("subject") String customerId) {
-        String verificationId = OndatoWebhook.text(read(body), "id");
-        if (verificationId == null || !OndatoRequests.ID.matcher(verificationId).matches()) {
+        String verificationId = OndatoEnvelope.text(read(body), "id");
+        if (verificationId == null || !OndatoClient.ID.matcher(verificationId).matches()) {
             throw new UnmappableMessageException("the identity-verification answer has no 'id'");
         }
         customers.linkByCustomer(PROVIDER, customerId).ifPresentOrElse(
@@ -149,7 +149,7 @@ public class OndatoMessages {
      */
     static List<String> rejectionReasons(JsonNode identification) {
         List<String> reasons = new ArrayList<>();
-        JsonNode list = OndatoWebhook.field(identification, "rejectionReasons");
+        JsonNode list = OndatoEnvelope.field(identification, "rejectionReasons");
         if (list != null && list.isArray()) {
             for (JsonNode reason : list) {
                 String text = reason.isTextual() ? reason.asText() : firstText(reason, "reason", "code", "name");
@@ -158,7 +158,7 @@ public class OndatoMessages {
                 }
             }
         }
-        String single = OndatoWebhook.text(identification, "rejectionReason");
+        String single = OndatoEnvelope.text(identification, "rejectionReason");
         if (single != null && !reasons.contains(single)) {
             reasons.add(single);
         }
@@ -167,7 +167,7 @@ public class OndatoMessages {
 
     private static String firstText(JsonNode node, String... names) {
         for (String name : names) {
-            String text = OndatoWebhook.text(node, name);
+            String text = OndatoEnvelope.text(node, name);
             if (text != null) {
                 return text;
             }
@@ -175,9 +175,9 @@ public class OndatoMessages {
         return null;
     }
 
-    private String verificationId(OndatoWebhook webhook, String field) {
-        String id = OndatoWebhook.text(webhook.payload(), field);
-        if (id == null || !OndatoRequests.ID.matcher(id).matches()) {
+    private String verificationId(OndatoEnvelope webhook, String field) {
+        String id = OndatoEnvelope.text(webhook.payload(), field);
+        if (id == null || !OndatoClient.ID.matcher(id).matches()) {
             throw new UnmappableMessageException("Ondato " + webhook.type() + " without a valid payload." + field);
         }
         return id;
@@ -210,7 +210,7 @@ public class OndatoMessages {
                     select m.id, m.caused_by, m.channel, m.body, c.depth + 1
                     from inbound_message m join chain c on m.id = c.caused_by where c.depth < 5)
                 select body from chain where channel = 'WEBHOOK' limit 1""", String.class, messageId);
-        return bodies.isEmpty() ? null : OndatoWebhook.text(read(bodies.get(0)), "type");
+        return bodies.isEmpty() ? null : OndatoEnvelope.text(read(bodies.get(0)), "type");
     }
 
     private JsonNode read(String body) {

@@ -18,13 +18,13 @@ import org.springframework.stereotype.Component;
  * The door checks of {@code POST /webhooks/connectfi}. Connect Financial documents no signature: the scheme is the
  * operator's choice ({@code kyc.providers.connectfi.webhook-auth}); without one the route does not start.
  */
-@Component("connectfiWebhook")
-public class ConnectfiWebhookIntake implements WebhookRouteGate.Gated {
+@Component
+public class ConnectfiWebhookAuth implements WebhookRouteGate.Gated {
 
     private final ConfigurableWebhookAuthenticator authenticator;
     private final ObjectMapper json;
 
-    public ConnectfiWebhookIntake(KycProperties properties, ObjectMapper json) {
+    public ConnectfiWebhookAuth(KycProperties properties, ObjectMapper json) {
         this.authenticator = new ConfigurableWebhookAuthenticator(ConnectfiMapping.PROVIDER,
                 properties.providers().connectfi().webhookAuth());
         this.json = json;

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * the hub reads the checks and never the summary.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ComplianceStatus(
+public record ConnectfiStatus(
         @JsonProperty("isCompliant") Boolean isCompliant,
         String onboardingStatus,
         String nextAction,

@@ -22,15 +22,15 @@ import org.springframework.util.StringUtils;
  * webhook subscription, {@code KYC_ONDATO_WEBHOOK_USER} / {@code KYC_ONDATO_WEBHOOK_PASSWORD}, compared in constant
  * time), then the envelope, whose {@code id} is the dedup key: Ondato retries for 24 h and delivers duplicates.
  */
-@Component("ondatoWebhook")
-public class OndatoWebhookIntake {
+@Component
+public class OndatoWebhookAuth {
 
-    private static final Logger log = LoggerFactory.getLogger(OndatoWebhookIntake.class);
+    private static final Logger log = LoggerFactory.getLogger(OndatoWebhookAuth.class);
 
     private final byte[] expected;
     private final ObjectMapper json;
 
-    public OndatoWebhookIntake(KycProperties properties, ObjectMapper json) {
+    public OndatoWebhookAuth(KycProperties properties, ObjectMapper json) {
         KycProperties.Ondato settings = properties.providers().ondato();
         this.json = json;
         if (StringUtils.hasText(settings.webhookUser()) && StringUtils.hasText(settings.webhookPassword())) {
@@ -71,7 +71,7 @@ public class OndatoWebhookIntake {
         JsonNode tree = WebhookRejectedException.requireJsonObject(json, body);
         String id = requiredText(tree, "id");
         requiredText(tree, "type");
-        JsonNode payload = OndatoWebhook.field(tree, "payload");
+        JsonNode payload = OndatoEnvelope.field(tree, "payload");
         if (payload == null || !payload.isObject()) {
             throw WebhookRejectedException.badRequest("'payload' is required and must be an object");
         }
@@ -79,7 +79,7 @@ public class OndatoWebhookIntake {
     }
 
     private static String requiredText(JsonNode tree, String field) {
-        JsonNode value = OndatoWebhook.field(tree, field);
+        JsonNode value = OndatoEnvelope.field(tree, field);
         if (value == null || !value.isTextual() || value.asText().isBlank() || value.asText().length() > 200) {
             throw WebhookRejectedException.badRequest("'" + field
                     + "' is required and must be a non-empty string of at most 200 characters");

@@ -15,8 +15,8 @@ import org.springframework.util.StringUtils;
  * {@code api} ({@code idv}: the IDV API, {@code kyc}: the KYC ID API), {@code httpMethod}, {@code path}, and for an
  * action {@code answerType} (how the inbox files the answer) and {@code subject}.
  */
-@Component("ondatoRequests")
-public class OndatoRequests {
+@Component
+public class OndatoClient {
 
     /** Ids go into request paths: they must be plain. */
     static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,100}");
@@ -24,7 +24,7 @@ public class OndatoRequests {
     private final KycProperties.Ondato settings;
     private final ObjectMapper json;
 
-    public OndatoRequests(KycProperties properties, ObjectMapper json) {
+    public OndatoClient(KycProperties properties, ObjectMapper json) {
         this.settings = properties.providers().ondato();
         this.json = json;
     }

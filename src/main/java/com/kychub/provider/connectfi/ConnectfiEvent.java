@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 /** A Connect Financial webhook (provider doc 001, "Webhook Payload"). */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ConnectfiWebhook(String eventType, Data data) {
+public record ConnectfiEvent(String eventType, Data data) {
 
     /** {@code previousOnboardingId} only on CUSTOMER_KYC_RESTARTED; {@code status} on CUSTOMER_KYC_FINISHED. */
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonFormat(with = JsonFormat.Feature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
-public record OndatoWebhook(String id, String applicationId, String createdUtc, String deliveredUtc,
+public record OndatoEnvelope(String id, String applicationId, String createdUtc, String deliveredUtc,
                             Boolean isDelivered, JsonNode payload, String type) {
 
     /** A field of a JSON object, its name matched ignoring case (the exact spelling first); null when absent. */

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * submission carries), and {@code result} for a COMPLETED execution.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record WidthExecution(
+public record WidthStatus(
         @JsonAlias({"execution_id", "id"}) String executionId,
         @JsonAlias("executionStatus") String status,
         @JsonAlias({"current_node", "node"}) Node currentNode,

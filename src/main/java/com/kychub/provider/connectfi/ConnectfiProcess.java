@@ -36,8 +36,8 @@ import org.springframework.stereotype.Component;
  * <li>the answers of the hub's own calls (customer created, KYC started) link the customer and keep the SDK link.</li>
  * </ul>
  */
-@Component("connectfi")
-public class ConnectfiMessages {
+@Component
+public class ConnectfiProcess {
 
     static final String PROVIDER = ConnectfiMapping.PROVIDER;
     /** The reference of a case opened before Connect Financial assigned an onboarding id. */
@@ -52,7 +52,7 @@ public class ConnectfiMessages {
     private final ObjectMapper json;
     private final KycProperties.Connectfi settings;
 
-    public ConnectfiMessages(Customers customers, CanonicalStore store, CaseQueries cases, Inbox inbox,
+    public ConnectfiProcess(Customers customers, CanonicalStore store, CaseQueries cases, Inbox inbox,
                              JdbcTemplate jdbc, ObjectMapper json, KycProperties properties) {
         this.customers = customers;
         this.store = store;
@@ -68,11 +68,11 @@ public class ConnectfiMessages {
      * onboarding id renames the case opened before it; CUSTOMER_KYC_RESTARTED closes the previous onboarding's
      * case (CANCELLED) and makes the new onboarding current, so the pull that follows opens its case.
      */
-    public List<CaseUpdate> onWebhook(@Body ConnectfiWebhook webhook) {
+    public List<CaseUpdate> onWebhook(@Body ConnectfiEvent webhook) {
         if (!ConnectfiMapping.EVENTS.contains(webhook.eventType())) {
             throw new UnmappableMessageException("unknown Connect Financial event type '" + webhook.eventType() + "'");
         }
-        ConnectfiWebhook.Data data = webhook.data();
+        ConnectfiEvent.Data data = webhook.data();
         Customers.ProviderLink link = linkOf(data.customerId());
         String onboardingId = data.onboardingId();
         List<CaseUpdate> updates = new ArrayList<>();
@@ -125,7 +125,7 @@ public class ConnectfiMessages {
     /** A compliance status, the truth about the customer's current case. */
     public CaseUpdate onStatus(@Body String body, @Variable("subject") String connectfiCustomerId,
                                @Variable("inboxMessageId") Long messageId) {
-        ComplianceStatus status = parseStatus(json, body);
+        ConnectfiStatus status = parseStatus(json, body);
         Customers.ProviderLink link = linkOf(connectfiCustomerId);
         String ref = currentRef(link);
         Map<String, Object> carried = new LinkedHashMap<>();
@@ -186,9 +186,9 @@ public class ConnectfiMessages {
     }
 
     /** The doc's own example carries a literal "..." among the checks: a real body may too. */
-    static ComplianceStatus parseStatus(ObjectMapper json, String body) {
+    static ConnectfiStatus parseStatus(ObjectMapper json, String body) {
         try {
-            return json.readValue(DOC_ELLIPSIS.matcher(body).replaceAll(""), ComplianceStatus.class);
+            return json.readValue(DOC_ELLIPSIS.matcher(body).replaceAll(""), ConnectfiStatus.class);
         } catch (IOException e) {
             throw new UnmappableMessageException("the compliance status is not valid JSON: "
                     + e.getClass().getSimpleName());

@@ -19,8 +19,8 @@ import org.springframework.stereotype.Component;
  * {@code answerType} (how the inbox files the answer) and {@code subject}. Personal data is read from the store at
  * the moment of the call; actions themselves carry only ids and field names.
  */
-@Component("connectfiRequests")
-public class ConnectfiRequests {
+@Component
+public class ConnectfiClient {
 
     /** Ids go into request paths: they must be plain. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,100}");
@@ -28,7 +28,7 @@ public class ConnectfiRequests {
     private final Customers customers;
     private final ObjectMapper json;
 
-    public ConnectfiRequests(Customers customers, ObjectMapper json) {
+    public ConnectfiClient(Customers customers, ObjectMapper json) {
         this.customers = customers;
         this.json = json;
     }

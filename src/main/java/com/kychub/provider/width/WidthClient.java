@@ -1,6 +1,9 @@
 package com.kychub.provider.width;
 
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,22 +15,24 @@ import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
 /**
- * Builds the requests of the hub's calls to WIDTH, one method per method of the doc, for
- * {@code routes/width-kyc.camel.yaml}: each sets the JSON body and the variables {@code path} (the method name in the
- * path template), {@code answerType} (how the inbox files the answer) and {@code subject} (the execution, or the
- * customer before there is one). Actions carry ids only; personal data is read from the store at the moment of the
- * call. {@code personData}, {@code scores}, {@code images}, {@code doc}, {@code extraData} and {@code formData} are
- * JSON-encoded strings, as the doc asks.
+ * The hub's calls to WIDTH, for {@code routes/width-kyc.camel.yaml}. One method per method of the doc builds its
+ * request: the JSON body and the variables {@code path} (the method name in the path template), {@code answerType}
+ * (how the inbox files the answer) and {@code subject} (the execution, or the customer before there is one). Actions
+ * carry ids only; personal data is read from the store at the moment of the call. {@code personData}, {@code scores},
+ * {@code images}, {@code doc}, {@code extraData} and {@code formData} are JSON-encoded strings, as the doc asks.
+ * {@link #sign} adds what every call carries besides its body.
  */
-@Component("widthRequests")
-public class WidthRequests {
+@Component
+public class WidthClient {
 
     private final Customers customers;
     private final WidthData data;
     private final ObjectMapper json;
     private final KycProperties.Width settings;
+    private final Clock clock = Clock.systemUTC();
+    private volatile WidthSignature signature;
 
-    public WidthRequests(Customers customers, WidthData data, ObjectMapper json, KycProperties properties) {
+    public WidthClient(Customers customers, WidthData data, ObjectMapper json, KycProperties properties) {
         this.customers = customers;
         this.data = data;
         this.json = json;
@@ -151,6 +156,36 @@ public class WidthRequests {
         ObjectNode body = json.createObjectNode().put("formId", formId)
                 .put("formData", json.writeValueAsString(form.path("formData")));
         node(exchange, "workflow.kyc.required.form", body, "submitted");
+    }
+
+    /**
+     * What every call to WIDTH carries besides its body, for {@code width-call}: the API key as the {@code apiKey}
+     * query parameter (set as the HTTP query, so it is never part of an endpoint URI), {@code x-domain} and the
+     * signature. The signature scheme is picked once, at the first call, so a hub without WIDTH settings still starts.
+     */
+    public void sign(Exchange exchange) {
+        if (settings.apiKey() == null || settings.apiKey().isEmpty()) {
+            throw new IllegalStateException("kyc.providers.width.api-key (KYC_WIDTH_API_KEY) is not set");
+        }
+        exchange.getIn().setHeader(Exchange.HTTP_QUERY,
+                "apiKey=" + URLEncoder.encode(settings.apiKey(), StandardCharsets.UTF_8));
+        if (settings.domainId() != null && !settings.domainId().isEmpty()) {
+            exchange.getIn().setHeader("x-domain", settings.domainId());
+        }
+        signature().headers(exchange.getIn().getBody(String.class), clock.instant())
+                .forEach(exchange.getIn()::setHeader);
+    }
+
+    private WidthSignature signature() {
+        if (signature == null) {
+            signature = switch (settings.signatureScheme()) {
+                case "hmac-sha256" -> new HmacSha256WidthSignature(settings.apiSecret());
+                case "none" -> WidthSignature.NONE;
+                default -> throw new IllegalStateException("unknown kyc.providers.width.signature-scheme '"
+                        + settings.signatureScheme() + "' (hmac-sha256 or none)");
+            };
+        }
+        return signature;
     }
 
     public void unknownAction(Exchange exchange) {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * Striga's signature and body checks. The expected signatures were computed outside the hub with
  * {@code openssl dgst -sha256 -hmac test-striga-key}.
  */
-class StrigaWebhookTest {
+class StrigaWebhookAuthTest {
 
     private static final String KEY = "test-striga-key";
     /** HMAC of fixtures/striga/rejected.json exactly as stored (pretty-printed, trailing newline). */
@@ -26,7 +26,7 @@ class StrigaWebhookTest {
     /** HMAC of the same payload as JavaScript's JSON.stringify writes it (compact, key order kept). */
     private static final String STRINGIFY_SIGNATURE = "ecb24897cb15450e111d5da0d397848bdc1aebfcaac2e405e99708636a7b5d65";
 
-    private final StrigaWebhook webhook = webhook(KEY, true);
+    private final StrigaWebhookAuth webhook = webhook(KEY, true);
 
     @Test
     void aSignatureOverTheRawBodyIsAccepted() throws IOException {
@@ -55,7 +55,7 @@ class StrigaWebhookTest {
 
     @Test
     void aSignatureWithAnotherKeyIsRefused() throws IOException {
-        StrigaWebhook otherKey = webhook("another-key", true);
+        StrigaWebhookAuth otherKey = webhook("another-key", true);
         assertThatThrownBy(() -> otherKey.authenticate(fixture(), Map.of("signature", RAW_SIGNATURE)))
                 .isInstanceOf(WebhookRejectedException.class);
     }
@@ -78,7 +78,7 @@ class StrigaWebhookTest {
 
     @Test
     void withoutAnApiKeyEveryWebhookIsRefused() throws IOException {
-        StrigaWebhook unconfigured = webhook(null, true);
+        StrigaWebhookAuth unconfigured = webhook(null, true);
         assertThatThrownBy(() -> unconfigured.authenticate(fixture(), Map.of("signature", RAW_SIGNATURE)))
                 .isInstanceOfSatisfying(WebhookRejectedException.class, e -> assertThat(e.status()).isEqualTo(401));
     }
@@ -120,8 +120,8 @@ class StrigaWebhookTest {
                 .getBytes(StandardCharsets.UTF_8))).doesNotThrowAnyException();
     }
 
-    private static StrigaWebhook webhook(String apiKey, boolean authentication) {
-        return new StrigaWebhook(new KycProperties(null, null, null,
+    private static StrigaWebhookAuth webhook(String apiKey, boolean authentication) {
+        return new StrigaWebhookAuth(new KycProperties(null, null, null,
                 new KycProperties.Providers(new KycProperties.Striga(apiKey, authentication), null, null, null, null)),
                 new ObjectMapper());
     }

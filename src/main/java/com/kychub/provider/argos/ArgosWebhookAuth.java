@@ -31,18 +31,18 @@ import org.springframework.util.StringUtils;
  * The inbox keeps the body exactly as received (encrypted), and the dedup key is the SHA-256 of the decrypted
  * webhook's compact JSON, since ARGOS gives no event id.
  */
-@Component("argosWebhook")
-public class ArgosWebhook implements WebhookRouteGate.Gated {
+@Component
+public class ArgosWebhookAuth implements WebhookRouteGate.Gated {
 
     public static final String ROUTE = "argos-webhook";
 
-    private static final Logger log = LoggerFactory.getLogger(ArgosWebhook.class);
+    private static final Logger log = LoggerFactory.getLogger(ArgosWebhookAuth.class);
 
     private final ConfigurableWebhookAuthenticator authenticator;
     private final ArgosEncryption encryption;
     private final ObjectMapper json;
 
-    public ArgosWebhook(KycProperties properties, ObjectMapper json) {
+    public ArgosWebhookAuth(KycProperties properties, ObjectMapper json) {
         KycProperties.Argos settings = properties.providers().argos();
         this.authenticator = new ConfigurableWebhookAuthenticator(ArgosMapping.PROVIDER, settings.webhookAuth());
         this.encryption = encryption(settings);
@@ -104,7 +104,7 @@ public class ArgosWebhook implements WebhookRouteGate.Gated {
             throw WebhookRejectedException.badRequest("'submission_id' is required");
         }
         try {
-            json.treeToValue(tree, ArgosKycEvent.class);
+            json.treeToValue(tree, ArgosEvent.class);
         } catch (IOException e) {
             throw WebhookRejectedException.badRequest("the body is not an ARGOS webhook: "
                     + e.getClass().getSimpleName());

@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * The personal fields (marked below) go to the customer row only, never into the case, its events or a log.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ArgosKycEvent(
+public record ArgosEvent(
         @JsonProperty("webhook_trigger") @JsonAlias("webhookTrigger") String webhookTrigger,
         @JsonProperty("submission_id") @JsonAlias("submissionId") String submissionId,
         @JsonProperty("applicant_id") @JsonAlias("applicantId") String applicantId,
