@@ -108,6 +108,8 @@ public record KycProperties(
             @DefaultValue WebhookAuth webhookAuth,
             @DefaultValue("1m") Duration pollPeriod,
             @DefaultValue("5000") long pollTickMillis,
+            @DefaultValue("100") int pollBatch,
+            @DefaultValue("1") int pollThreads,
             @DefaultValue("10") int requestsPerSecond,
             @DefaultValue("30") int circuitOpenSeconds,
             @DefaultValue("5") int slowCallSeconds,

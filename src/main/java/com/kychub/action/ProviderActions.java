@@ -1,7 +1,10 @@
 package com.kychub.action;
 
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import com.kychub.inbound.RetryBook;
@@ -52,6 +55,21 @@ public class ProviderActions {
     /** Due again after the delay, without spending an attempt (the provider's circuit is open). */
     public void postpone(long id, String reason, Duration delay) {
         retries.postpone(id, reason, delay);
+    }
+
+    /** How many of the named actions of the customer's are DONE. */
+    public int countDone(String provider, String customerId, List<String> actions) {
+        Integer done = jdbc.queryForObject("""
+                select count(distinct action) from provider_action
+                where provider = ? and customer_id = ? and state = 'DONE' and action = any (?)""", Integer.class,
+                provider, customerId, actions.toArray(String[]::new));
+        return done == null ? 0 : done;
+    }
+
+    /** When the case's last call was made (DONE or FAILED), if one was: its answer may change what the hub does. */
+    public Optional<Instant> lastDoneAt(UUID caseId) {
+        return Optional.ofNullable(jdbc.queryForObject("select max(done_at) from provider_action where case_id = ?",
+                Timestamp.class, caseId)).map(Timestamp::toInstant);
     }
 
     /** Makes a FAILED or DEAD action pending again, unless another one of its kind is pending. */

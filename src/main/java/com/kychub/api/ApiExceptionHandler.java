@@ -1,6 +1,7 @@
 package com.kychub.api;
 
 import com.kychub.canonical.ProviderNotConfiguredException;
+import com.kychub.http.ErrorAnswer;
 import com.kychub.inbound.Failures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,19 +22,19 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.server.ResponseStatusException;
 
-/** Every API error as {@link ApiError}; no stack trace ever reaches the caller. */
+/** Every API error as {@link ErrorAnswer}; no stack trace ever reaches the caller. */
 @RestControllerAdvice(basePackages = "com.kychub")
 public class ApiExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
     @ExceptionHandler(ResponseStatusException.class)
-    ResponseEntity<ApiError> status(ResponseStatusException e) {
+    ResponseEntity<ErrorAnswer> status(ResponseStatusException e) {
         return answer(e.getStatusCode(), e.getReason());
     }
 
     @ExceptionHandler(ProviderNotConfiguredException.class)
-    ResponseEntity<ApiError> notConfigured(ProviderNotConfiguredException e) {
+    ResponseEntity<ErrorAnswer> notConfigured(ProviderNotConfiguredException e) {
         return answer(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
     }
 
@@ -42,23 +43,23 @@ public class ApiExceptionHandler {
      * database failure is unexpected.
      */
     @ExceptionHandler(DataAccessException.class)
-    ResponseEntity<ApiError> store(DataAccessException e) {
+    ResponseEntity<ErrorAnswer> store(DataAccessException e) {
         if (!Failures.isStoreOutage(e)) {
             return unexpected(e);
         }
         log.warn("API request answered 503: the store is unavailable ({})", Failures.describe(e));
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "30")
                 .contentType(MediaType.APPLICATION_JSON)
-                .body(new ApiError("unavailable", "the store is unavailable, try again later"));
+                .body(new ErrorAnswer("unavailable", "the store is unavailable, try again later"));
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
-    ResponseEntity<ApiError> mismatch(MethodArgumentTypeMismatchException e) {
+    ResponseEntity<ErrorAnswer> mismatch(MethodArgumentTypeMismatchException e) {
         return answer(HttpStatus.BAD_REQUEST, "'" + e.getName() + "' is not valid");
     }
 
     @ExceptionHandler(MethodArgumentNotValidException.class)
-    ResponseEntity<ApiError> invalid(MethodArgumentNotValidException e) {
+    ResponseEntity<ErrorAnswer> invalid(MethodArgumentNotValidException e) {
         String reason = e.getBindingResult().getFieldErrors().stream()
                 .map(error -> "'" + error.getField() + "' " + error.getDefaultMessage())
                 .sorted().findFirst().orElse("the request is not valid");
@@ -66,27 +67,27 @@ public class ApiExceptionHandler {
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
-    ResponseEntity<ApiError> unreadable(HttpMessageNotReadableException e) {
+    ResponseEntity<ErrorAnswer> unreadable(HttpMessageNotReadableException e) {
         return answer(HttpStatus.BAD_REQUEST, "the body is not the JSON this endpoint takes");
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
-    ResponseEntity<ApiError> mediaType(HttpMediaTypeNotSupportedException e) {
+    ResponseEntity<ErrorAnswer> mediaType(HttpMediaTypeNotSupportedException e) {
         return answer(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
-    ResponseEntity<ApiError> method(HttpRequestMethodNotSupportedException e) {
+    ResponseEntity<ErrorAnswer> method(HttpRequestMethodNotSupportedException e) {
         return answer(HttpStatus.METHOD_NOT_ALLOWED, e.getMethod() + " is not supported here");
     }
 
     @ExceptionHandler(MissingServletRequestParameterException.class)
-    ResponseEntity<ApiError> missing(MissingServletRequestParameterException e) {
+    ResponseEntity<ErrorAnswer> missing(MissingServletRequestParameterException e) {
         return answer(HttpStatus.BAD_REQUEST, "'" + e.getParameterName() + "' is required");
     }
 
     @ExceptionHandler(Exception.class)
-    ResponseEntity<ApiError> unexpected(Exception e) {
+    ResponseEntity<ErrorAnswer> unexpected(Exception e) {
         if (e instanceof ErrorResponse known && known.getStatusCode().is4xxClientError()) {
             // Spring MVC's own refusals (no such path, ...) keep their status.
             return answer(known.getStatusCode(), known.getBody().getDetail());
@@ -95,9 +96,9 @@ public class ApiExceptionHandler {
         return answer(HttpStatus.INTERNAL_SERVER_ERROR, "internal error");
     }
 
-    private static ResponseEntity<ApiError> answer(HttpStatusCode status, String reason) {
-        String error = status instanceof HttpStatus known ? known.getReasonPhrase().toLowerCase() : "error";
+    private static ResponseEntity<ErrorAnswer> answer(HttpStatusCode status, String reason) {
         // Set, not negotiated: an Accept the hub cannot serve (or cannot even parse) still gets the JSON error.
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(new ApiError(error, reason));
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON)
+                .body(ErrorAnswer.of(status.value(), reason));
     }
 }

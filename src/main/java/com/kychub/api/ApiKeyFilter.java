@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 
+import com.kychub.http.ErrorAnswer;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -36,10 +37,9 @@ public class ApiKeyFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
         response.setHeader("WWW-Authenticate", "Bearer");
-        response.setContentType("application/json");
-        response.getWriter().write("{\"error\":\"unauthorized\",\"reason\":\"missing or invalid API key\"}");
+        ErrorAnswer.of(HttpServletResponse.SC_UNAUTHORIZED, "missing or invalid API key")
+                .write(response, HttpServletResponse.SC_UNAUTHORIZED);
     }
 
     private boolean isKnown(byte[] presented) {

@@ -8,6 +8,7 @@ import com.kychub.canonical.CaseStatus;
 import com.kychub.canonical.CaseView;
 import com.kychub.canonical.EventView;
 import com.kychub.canonical.OverallStatus;
+import com.kychub.http.ErrorAnswer;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -32,17 +33,17 @@ public class CaseController {
     public List<CaseView> cases(@RequestParam(required = false) String provider,
                                 @RequestParam(required = false) String providerRef) {
         if (provider != null && !provider.matches(PROVIDER)) {
-            throw ApiError.badRequest("'provider' is not a provider id");
+            throw ErrorAnswer.badRequest("'provider' is not a provider id");
         }
         if (providerRef != null && (providerRef.isBlank() || providerRef.length() > 200)) {
-            throw ApiError.badRequest("'providerRef' must be 1 to 200 characters");
+            throw ErrorAnswer.badRequest("'providerRef' must be 1 to 200 characters");
         }
         return queries.findCases(provider, providerRef, MAX_CASES);
     }
 
     @GetMapping("/cases/{id}")
     public CaseView kycCase(@PathVariable UUID id) {
-        return queries.findCase(id).orElseThrow(() -> ApiError.notFound("no case " + id));
+        return queries.findCase(id).orElseThrow(() -> ErrorAnswer.notFound("no case " + id));
     }
 
     @GetMapping("/cases/{id}/events")
@@ -57,11 +58,11 @@ public class CaseController {
     @GetMapping("/customers/{customerId}/kyc")
     public CustomerKyc customerKyc(@PathVariable String customerId) {
         if (customerId.isBlank() || customerId.length() > 200) {
-            throw ApiError.badRequest("'customerId' must be 1 to 200 characters");
+            throw ErrorAnswer.badRequest("'customerId' must be 1 to 200 characters");
         }
         List<CaseView> cases = queries.casesOfCustomer(customerId);
         if (cases.isEmpty() && !queries.customerExists(customerId)) {
-            throw ApiError.notFound("no customer " + customerId);
+            throw ErrorAnswer.notFound("no customer " + customerId);
         }
         return new CustomerKyc(customerId, OverallStatus.of(cases), cases);
     }

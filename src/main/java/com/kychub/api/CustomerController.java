@@ -13,6 +13,7 @@ import com.kychub.canonical.CaseQueries;
 import com.kychub.canonical.CaseView;
 import com.kychub.canonical.Customers;
 import com.kychub.canonical.OnboardingStarter;
+import com.kychub.http.ErrorAnswer;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
@@ -95,7 +96,7 @@ public class CustomerController {
     public Created update(@PathVariable String customerId, @Valid @RequestBody CustomerChange change) {
         validateKyc(change.kyc());
         if (!customers.update(existing(customerId), change.email(), change.kyc())) {
-            throw ApiError.notFound("no customer " + customerId);
+            throw ErrorAnswer.notFound("no customer " + customerId);
         }
         // Providers waiting for this data get it at their next status look.
         store.pollSoonForCustomer(customerId);
@@ -107,16 +108,16 @@ public class CustomerController {
     public StoredDocument addDocument(@PathVariable String customerId, @Valid @RequestBody NewDocument document) {
         existing(customerId);
         if (!DOCUMENT_TYPES.contains(document.type())) {
-            throw ApiError.badRequest("'type' must be one of " + DOCUMENT_TYPES.stream().sorted().toList());
+            throw ErrorAnswer.badRequest("'type' must be one of " + DOCUMENT_TYPES.stream().sorted().toList());
         }
         byte[] content;
         try {
             content = Base64.getDecoder().decode(document.content());
         } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest("'content' must be base64");
+            throw ErrorAnswer.badRequest("'content' must be base64");
         }
         if (content.length == 0) {
-            throw ApiError.badRequest("'content' is empty");
+            throw ErrorAnswer.badRequest("'content' is empty");
         }
         long id = customers.addDocument(customerId, document.type(), document.fileName(), document.contentType(),
                 content);
@@ -130,7 +131,7 @@ public class CustomerController {
         existing(customerId);
         OnboardingStarter starter = starters.get(onboarding.provider());
         if (starter == null) {
-            throw ApiError.badRequest("'provider' must be one of " + starters.keySet().stream().sorted().toList());
+            throw ErrorAnswer.badRequest("'provider' must be one of " + starters.keySet().stream().sorted().toList());
         }
         UUID caseId = starter.start(customerId);
         return cases.findCase(caseId).orElseThrow();
@@ -138,10 +139,10 @@ public class CustomerController {
 
     private String existing(String customerId) {
         if (!customerId.matches(CUSTOMER_ID)) {
-            throw ApiError.badRequest("'customerId' must be 1 to 100 letters, digits or ._:-");
+            throw ErrorAnswer.badRequest("'customerId' must be 1 to 100 letters, digits or ._:-");
         }
         if (!customers.exists(customerId)) {
-            throw ApiError.notFound("no customer " + customerId);
+            throw ErrorAnswer.notFound("no customer " + customerId);
         }
         return customerId;
     }
@@ -152,30 +153,30 @@ public class CustomerController {
             return;
         }
         if (!kyc.isObject()) {
-            throw ApiError.badRequest("'kyc' must be an object");
+            throw ErrorAnswer.badRequest("'kyc' must be an object");
         }
         if (kyc.size() > 100) {
-            throw ApiError.badRequest("'kyc' has too many fields");
+            throw ErrorAnswer.badRequest("'kyc' has too many fields");
         }
         JsonNode address = kyc.get("mainAddress");
         if (address != null && !address.isNull()) {
             if (!address.isObject()) {
-                throw ApiError.badRequest("'kyc.mainAddress' must be an object");
+                throw ErrorAnswer.badRequest("'kyc.mainAddress' must be an object");
             }
             JsonNode country = address.get("countryCode");
             if (country != null && !(country.isTextual() && country.asText().matches("[A-Z]{2}"))) {
-                throw ApiError.badRequest("'kyc.mainAddress.countryCode' must be an ISO 3166 alpha-2 code");
+                throw ErrorAnswer.badRequest("'kyc.mainAddress.countryCode' must be an ISO 3166 alpha-2 code");
             }
         }
         JsonNode nationality = kyc.get("nationality");
         if (nationality != null && !nationality.isNull()
                 && !(nationality.isTextual() && nationality.asText().matches("[A-Z]{2,3}"))) {
-            throw ApiError.badRequest("'kyc.nationality' must be an ISO 3166 country code");
+            throw ErrorAnswer.badRequest("'kyc.nationality' must be an ISO 3166 country code");
         }
         JsonNode occupation = kyc.get("occupation");
         if (occupation != null && !occupation.isNull()
                 && !(occupation.isTextual() && !occupation.asText().isBlank() && occupation.asText().length() <= 50)) {
-            throw ApiError.badRequest("'kyc.occupation' must be a code of at most 50 characters");
+            throw ErrorAnswer.badRequest("'kyc.occupation' must be a code of at most 50 characters");
         }
     }
 }

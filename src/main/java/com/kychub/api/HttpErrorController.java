@@ -1,5 +1,6 @@
 package com.kychub.api;
 
+import com.kychub.http.ErrorAnswer;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.web.servlet.error.ErrorController;
@@ -18,7 +19,7 @@ import org.springframework.web.bind.annotation.RestController;
 public class HttpErrorController implements ErrorController {
 
     @RequestMapping("${server.error.path:${error.path:/error}}")
-    public ResponseEntity<ApiError> error(HttpServletRequest request) {
+    public ResponseEntity<ErrorAnswer> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         HttpStatus status = code instanceof Integer value ? HttpStatus.resolve(value) : null;
         if (status == null || !status.isError()) {
@@ -32,6 +33,6 @@ public class HttpErrorController implements ErrorController {
         };
         // The content type is set, not negotiated: an Accept of text/html still gets the JSON error.
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON)
-                .body(new ApiError(status.getReasonPhrase().toLowerCase(), reason));
+                .body(ErrorAnswer.of(status.value(), reason));
     }
 }

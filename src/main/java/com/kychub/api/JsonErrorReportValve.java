@@ -2,16 +2,14 @@ package com.kychub.api;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.kychub.http.ErrorAnswer;
 import jakarta.servlet.ServletException;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.coyote.ActionCode;
-import org.springframework.http.HttpStatus;
 
 /**
  * Tomcat refuses some requests before the hub sees them (a malformed request line, header or chunk; a URI it will not
@@ -47,24 +45,20 @@ public class JsonErrorReportValve extends ErrorReportValve {
         if (!ioAllowed.get()) {
             return;
         }
-        HttpStatus known = HttpStatus.resolve(status);
-        String error = known == null ? "error" : known.getReasonPhrase().toLowerCase(Locale.ROOT);
+        ErrorAnswer named = ErrorAnswer.of(status, null);
         String reason = response.getMessage() != null && !response.getMessage().isBlank() ? response.getMessage()
-                : status == 400 ? "the request is not valid HTTP (request line, URI, headers or chunking)" : error;
+                : status == 400 ? "the request is not valid HTTP (request line, URI, headers or chunking)"
+                : named.error();
         try {
             response.setContentType("application/json");
             response.setCharacterEncoding("UTF-8");
             PrintWriter writer = response.getReporter();
             if (writer != null) {
-                writer.write("{\"error\":\"" + quoted(error) + "\",\"reason\":\"" + quoted(reason) + "\"}");
+                writer.write(new ErrorAnswer(named.error(), reason).json());
                 response.finishResponse();
             }
         } catch (IOException | IllegalStateException e) {
             // The client is gone or the response cannot be written any more: nothing left to tell.
         }
-    }
-
-    private static String quoted(String text) {
-        return new String(JsonStringEncoder.getInstance().quoteAsString(text));
     }
 }

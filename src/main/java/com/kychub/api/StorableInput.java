@@ -5,6 +5,7 @@ import java.lang.reflect.Type;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kychub.canonical.StorableJson;
+import com.kychub.http.ErrorAnswer;
 import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpInputMessage;
 import org.springframework.http.converter.HttpMessageConverter;
@@ -51,7 +52,7 @@ public class StorableInput extends RequestBodyAdviceAdapter {
     public Object afterBodyRead(Object body, HttpInputMessage inputMessage, MethodParameter parameter,
                                 Type targetType, Class<? extends HttpMessageConverter<?>> converterType) {
         if (!StorableJson.isStorable(json.valueToTree(body))) {
-            throw ApiError.badRequest(StorableJson.REASON);
+            throw ErrorAnswer.badRequest(StorableJson.REASON);
         }
         return body;
     }

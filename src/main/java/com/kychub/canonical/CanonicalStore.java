@@ -5,7 +5,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -161,6 +160,13 @@ public class CanonicalStore {
     public void pollSoon(String provider, String providerRef) {
         jdbc.update("update kyc_case set next_poll_at = now() where provider = ? and provider_ref = ?",
                 provider, providerRef);
+    }
+
+    /** Asks the provider's status poller to look at the case once the delay has passed, not before. */
+    public void pollAfter(String provider, String providerRef, java.time.Duration delay) {
+        jdbc.update("""
+                update kyc_case set next_poll_at = now() + ? * interval '1 millisecond'
+                where provider = ? and provider_ref = ?""", delay.toMillis(), provider, providerRef);
     }
 
     private static boolean isStale(StoredCase current, CaseUpdate update) {

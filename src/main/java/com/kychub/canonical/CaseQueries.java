@@ -57,6 +57,21 @@ public class CaseQueries {
                 this::readCase, customerId));
     }
 
+    /** The customer's most recent case at the provider that is still open (not started, in progress, waiting). */
+    public Optional<UUID> openCase(String provider, String customerId) {
+        return jdbc.queryForList("""
+                select id from kyc_case where provider = ? and customer_id = ?
+                  and status in ('NOT_STARTED', 'IN_PROGRESS', 'ACTION_REQUIRED')
+                order by created_at desc limit 1""", UUID.class, provider, customerId).stream().findFirst();
+    }
+
+    /** The inbox messages the case's audit events name. */
+    public List<Long> eventMessageIds(UUID caseId) {
+        return jdbc.queryForList("""
+                select distinct inbound_message_id from kyc_event
+                where case_id = ? and inbound_message_id is not null""", Long.class, caseId);
+    }
+
     public boolean customerExists(String customerId) {
         return !jdbc.queryForList("select 1 from customer where customer_id = ?", Integer.class, customerId).isEmpty();
     }

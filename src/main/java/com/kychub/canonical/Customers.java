@@ -44,6 +44,11 @@ public class Customers {
         return !jdbc.queryForList("select 1 from customer where customer_id = ?", Integer.class, customerId).isEmpty();
     }
 
+    /** Creates the customer bare (no data) when missing: what a provider reports about a customer needs the row. */
+    public void ensure(String customerId) {
+        jdbc.update("insert into customer (customer_id) values (?) on conflict do nothing", customerId);
+    }
+
     /** Creates the customer, or answers false when one with that id exists. */
     public boolean create(String customerId, String email, JsonNode kyc) {
         return jdbc.update("""
@@ -113,6 +118,12 @@ public class Customers {
                 from customer c where c.customer_id = ?""", Timestamp.class, customerId).toInstant();
     }
 
+    /** When the customer row (email, profile) last changed, documents aside. */
+    public Optional<Instant> updatedAt(String customerId) {
+        return jdbc.queryForList("select updated_at from customer where customer_id = ?", Timestamp.class, customerId)
+                .stream().findFirst().map(Timestamp::toInstant);
+    }
+
     /** The newest document of that type. */
     public Optional<Document> latestDocument(String customerId, String type) {
         return jdbc.query("""
@@ -138,7 +149,7 @@ public class Customers {
 
     /** Links a provider's customer id to the fintech's customer (created bare if missing); idempotent. */
     public ProviderLink link(String provider, String providerCustomerId, String customerId, String currentRef) {
-        jdbc.update("insert into customer (customer_id) values (?) on conflict do nothing", customerId);
+        ensure(customerId);
         jdbc.update("""
                 insert into provider_customer (provider, provider_customer_id, customer_id, current_ref)
                 values (?, ?, ?, ?) on conflict do nothing""", provider, providerCustomerId, customerId, currentRef);

@@ -48,12 +48,21 @@ public final class Failures {
     }
 
     /**
-     * True when the store is down or unreachable (as opposed to refusing one statement): callers answer 503 and are
-     * asked to try again. The webhook routes' error handler ({@link WebhookErrors}) names the same three types.
+     * The failures that mean the store is down or unreachable (as opposed to refusing one statement): the webhook door
+     * ({@link RouteErrors}) and the hub API answer them 503 and ask the caller to try again.
      */
+    @SuppressWarnings("unchecked")
+    public static final Class<? extends Throwable>[] STORE_OUTAGE = new Class[] {
+            DataAccessResourceFailureException.class, TransientDataAccessException.class,
+            RecoverableDataAccessException.class};
+
     public static boolean isStoreOutage(Throwable e) {
-        return e instanceof DataAccessResourceFailureException || e instanceof TransientDataAccessException
-                || e instanceof RecoverableDataAccessException;
+        for (Class<? extends Throwable> outage : STORE_OUTAGE) {
+            if (outage.isInstance(e)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Exponential back-off: initial × 2^(attempt-1), at most max. */

@@ -1,11 +1,15 @@
 package com.kychub.inbound;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -19,6 +23,10 @@ import org.springframework.stereotype.Component;
 public class Inbox {
 
     public record Stored(long id, boolean duplicate) {
+    }
+
+    /** One stored message as erasure reads and rewrites it. */
+    public record StoredMessage(long id, UUID caseId, String body, Map<String, String> headers, String lastError) {
     }
 
     private final JdbcTemplate jdbc;
@@ -103,6 +111,47 @@ public class Inbox {
         return jdbc.update("""
                 update inbound_message set state = 'ACCEPTED', next_attempt_at = now()
                 where provider = ? and state in ('FAILED', 'DEAD')""", provider);
+    }
+
+    /** The id of a provider's message, found by its dedup key. */
+    public Optional<Long> idOf(String provider, String dedupKey) {
+        return jdbc.queryForList("select id from inbound_message where provider = ? and dedup_key = ?", Long.class,
+                provider, dedupKey).stream().findFirst();
+    }
+
+    public Optional<StoredMessage> stored(long id) {
+        return jdbc.query("select id, case_id, body, headers, last_error from inbound_message where id = ?",
+                (row, n) -> readStored(row), id).stream().findFirst();
+    }
+
+    /**
+     * The provider's messages that may hold a case's personal data, locked for the caller's transaction: those
+     * processed into the case, and those not linked to any case yet (waiting, failed, dead), which the caller sorts by
+     * content. Messages another worker holds right now are skipped: that worker finds the case erased once the
+     * caller's transaction commits, and scrubs them itself.
+     */
+    public List<StoredMessage> lockForErasure(String provider, UUID caseId) {
+        return jdbc.query("""
+                select id, case_id, body, headers, last_error from inbound_message
+                where provider = ? and (case_id = ? or case_id is null)
+                order by id
+                for update skip locked""", (row, n) -> readStored(row), provider, caseId);
+    }
+
+    /** Replaces a message's body, headers and last error with their erased forms. */
+    public void rewrite(StoredMessage message) {
+        jdbc.update("update inbound_message set body = ?, headers = ?::jsonb, last_error = ? where id = ?",
+                message.body(), write(message.headers()), message.lastError(), message.id());
+    }
+
+    private StoredMessage readStored(ResultSet row) throws SQLException {
+        try {
+            return new StoredMessage(row.getLong("id"), row.getObject("case_id", UUID.class), row.getString("body"),
+                    json.readValue(row.getString("headers"), new TypeReference<Map<String, String>>() { }),
+                    row.getString("last_error"));
+        } catch (JsonProcessingException e) {
+            throw new SQLException("inbound_message.headers is not a JSON object", e);
+        }
     }
 
     private String write(Map<String, String> headers) {

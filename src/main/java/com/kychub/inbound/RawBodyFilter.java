@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
+import com.kychub.http.ErrorAnswer;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -55,10 +56,8 @@ public class RawBodyFilter extends OncePerRequestFilter {
         if (request.getRequestURI().startsWith("/webhooks/")) {
             metrics.rejectedWebhook(request.getRequestURI());
         }
-        response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
-        response.setContentType("application/json");
-        response.getWriter().write("{\"error\":\"payload too large\",\"reason\":\"the body is over the limit of "
-                + maxBytes + " bytes\"}");
+        ErrorAnswer.of(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "the body is over the limit of " + maxBytes
+                + " bytes").write(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
         // The rest of an oversized body is not worth reading; closing tells the client to stop sending it.
         response.setHeader("Connection", "close");
     }

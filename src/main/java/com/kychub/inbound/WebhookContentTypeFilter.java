@@ -2,6 +2,7 @@ package com.kychub.inbound;
 
 import java.io.IOException;
 
+import com.kychub.http.ErrorAnswer;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -31,8 +32,7 @@ public class WebhookContentTypeFilter extends OncePerRequestFilter {
             return;
         }
         metrics.rejectedWebhook(request.getRequestURI());
-        response.setStatus(HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE);
-        response.setContentType("application/json");
-        response.getWriter().write("{\"error\":\"rejected\",\"reason\":\"Content-Type must be application/json\"}");
+        new ErrorAnswer("rejected", "Content-Type must be application/json")
+                .write(response, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE);
     }
 }

@@ -11,6 +11,7 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.kychub.http.ErrorAnswer;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -93,40 +94,38 @@ public class WebhookDoor {
         } else {
             metrics.accepted(provider);
         }
-        reply(exchange, 200, new Acknowledgement(stored.duplicate() ? "duplicate" : "accepted", stored.id()));
+        reply(exchange, 200, json.writeValueAsString(
+                new Acknowledgement(stored.duplicate() ? "duplicate" : "accepted", stored.id())));
     }
 
     /** Answers a refused webhook with its status and reason; nothing was stored. */
-    public void refuse(Exchange exchange) throws JsonProcessingException {
+    public void refuse(Exchange exchange) {
         WebhookRejectedException refused = exchange.getProperty(Exchange.EXCEPTION_CAUGHT,
                 WebhookRejectedException.class);
         metrics.rejected(exchange.getVariable("provider", String.class));
-        reply(exchange, refused.status(), new Refusal("rejected", refused.getMessage()));
+        reply(exchange, refused.status(), new ErrorAnswer("rejected", refused.getMessage()).json());
     }
 
     /** The store cannot be reached: 503, so the provider delivers again later. Nothing was acknowledged. */
-    public void unavailable(Exchange exchange) throws JsonProcessingException {
-        reply(exchange, 503, new Refusal("unavailable", "the store is unavailable, deliver again later"));
+    public void unavailable(Exchange exchange) {
+        reply(exchange, 503, new ErrorAnswer("unavailable", "the store is unavailable, deliver again later").json());
         exchange.getMessage().setHeader("Retry-After", "30");
     }
 
-    public void failed(Exchange exchange) throws JsonProcessingException {
-        reply(exchange, 500, new Refusal("internal error", "the message was not stored"));
+    public void failed(Exchange exchange) {
+        reply(exchange, 500, new ErrorAnswer("internal error", "the message was not stored").json());
     }
 
     /** The answer to a stored webhook: {@code id} is the inbox message's, the same for a duplicate. */
     public record Acknowledgement(String status, long id) {
     }
 
-    public record Refusal(String error, String reason) {
-    }
-
-    private void reply(Exchange exchange, int status, Object answer) throws JsonProcessingException {
+    private static void reply(Exchange exchange, int status, String answer) {
         Message out = exchange.getMessage();
         out.removeHeaders("*");
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        out.setBody(json.writeValueAsString(answer));
+        out.setBody(answer);
     }
 
     static boolean isJson(String contentType) {

@@ -2,6 +2,7 @@ package com.kychub.inbound;
 
 import java.io.IOException;
 
+import com.kychub.http.ErrorAnswer;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -30,9 +31,8 @@ public class WebhookReadinessFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
         response.setHeader("Retry-After", "10");
-        response.setContentType("application/json");
-        response.getWriter().write("{\"error\":\"unavailable\",\"reason\":\"the hub is starting, deliver again later\"}");
+        new ErrorAnswer("unavailable", "the hub is starting, deliver again later")
+                .write(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE);
     }
 }

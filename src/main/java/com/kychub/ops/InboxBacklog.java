@@ -9,13 +9,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import com.kychub.inbound.InboxQueries;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,7 +31,7 @@ public class InboxBacklog {
     private static final List<String> STATES = List.of("ACCEPTED", "PROCESSED", "FAILED", "DEAD");
 
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
-    private final JdbcTemplate jdbc;
+    private final InboxQueries queries;
     private final MeterRegistry registry;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "inbox-backlog");
@@ -39,9 +39,9 @@ public class InboxBacklog {
         return thread;
     });
 
-    public InboxBacklog(JdbcTemplate jdbc, MeterRegistry registry,
+    public InboxBacklog(InboxQueries queries, MeterRegistry registry,
                         @Value("${kyc.inbox.backlog-refresh:15s}") Duration refresh) {
-        this.jdbc = jdbc;
+        this.queries = queries;
         this.registry = registry;
         PROVIDERS.forEach(provider -> STATES.forEach(state -> gauge(provider, state)));
         timer.scheduleWithFixedDelay(this::refresh, 0, refresh.toMillis(), TimeUnit.MILLISECONDS);
@@ -51,11 +51,10 @@ public class InboxBacklog {
     public void refresh() {
         try {
             Map<String, Long> now = new ConcurrentHashMap<>();
-            jdbc.query("select provider, state, count(*) as n from inbound_message group by provider, state",
-                    row -> {
-                        now.put(key(row.getString("provider"), row.getString("state")), row.getLong("n"));
-                        gauge(row.getString("provider"), row.getString("state"));
-                    });
+            for (InboxQueries.Count count : queries.countsByProviderAndState()) {
+                now.put(key(count.provider(), count.state()), count.messages());
+                gauge(count.provider(), count.state());
+            }
             counts.forEach((key, value) -> value.set(now.getOrDefault(key, 0L)));
         } catch (RuntimeException e) {
             LOG.warn("Inbox backlog not counted: {}", e.getClass().getSimpleName());

@@ -1,6 +1,7 @@
 package com.kychub.provider.argos;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,8 @@ import com.kychub.canonical.CurrentCase;
 import com.kychub.canonical.Erasure;
 import com.kychub.canonical.PersonalData;
 import com.kychub.canonical.UnmappableMessageException;
+import com.kychub.inbound.DedupKeys;
+import com.kychub.inbound.Inbox;
 import org.apache.camel.Body;
 import org.apache.camel.Variable;
 import org.slf4j.Logger;
@@ -40,18 +43,51 @@ public class ArgosProcess {
     private final CurrentCase currentCase;
     private final PersonalData personalData;
     private final Erasure erasure;
+    private final Inbox inbox;
     private final CanonicalStore store;
-    private final ArgosWebhookAuth webhook;
+    private final ArgosWebhookAuth webhookAuth;
     private final ObjectMapper json;
 
-    public ArgosProcess(CurrentCase currentCase, PersonalData personalData, Erasure erasure, CanonicalStore store,
-                      ArgosWebhookAuth webhook, ObjectMapper json) {
+    public ArgosProcess(CurrentCase currentCase, PersonalData personalData, Erasure erasure, Inbox inbox,
+                        CanonicalStore store, ArgosWebhookAuth webhookAuth, ObjectMapper json) {
         this.currentCase = currentCase;
         this.personalData = personalData;
         this.erasure = erasure;
+        this.inbox = inbox;
         this.store = store;
-        this.webhook = webhook;
+        this.webhookAuth = webhookAuth;
         this.json = json;
+    }
+
+    /**
+     * The webhook JSON of a body the inbox stored: decrypted when it is {@code {"data": "<base64>"}}, as is when it
+     * is plain (as ARGOS sent it, or as erasure rewrote it). A body that no longer decrypts (the key changed) is
+     * unmappable: it stays FAILED until the key is fixed and it is replayed.
+     */
+    public String open(@Body String stored) {
+        JsonNode tree = parse(stored);
+        if (tree == null || !ArgosWebhookAuth.isEncrypted(tree)) {
+            return stored;
+        }
+        ArgosEncryption encryption = webhookAuth.encryption();
+        if (!encryption.enabled()) {
+            throw new UnmappableMessageException(
+                    "the stored ARGOS body is encrypted but kyc.providers.argos.encryption is none");
+        }
+        try {
+            return new String(encryption.decrypt(tree.get("data").asText()), StandardCharsets.UTF_8);
+        } catch (ArgosEncryption.UndecryptableException e) {
+            throw new UnmappableMessageException(e.getMessage());
+        }
+    }
+
+    /** The dedup key of a decrypted webhook, the same the door computed for it. */
+    public String contentKey(@Body String webhook) {
+        JsonNode tree = parse(webhook);
+        if (tree == null) {
+            throw new UnmappableMessageException("the stored ARGOS body is not JSON");
+        }
+        return DedupKeys.ofContent(json, tree);
     }
 
     /** Every trigger but {@code delete}. */
@@ -60,7 +96,7 @@ public class ArgosProcess {
         CaseUpdate update = ArgosMapping.toCanonical(event, current.orElse(null));
         if (current.map(ArgosProcess::erased).orElse(false)) {
             // ARGOS deleted this submission before: a late message of it leaves no personal data behind.
-            erasure.messageId(ArgosMapping.PROVIDER, dedupKey).flatMap(erasure::message)
+            inbox.idOf(ArgosMapping.PROVIDER, dedupKey).flatMap(inbox::stored)
                     .ifPresent(message -> scrub(message, true, new ArrayList<>()));
         } else {
             personalData.record(update.customerId(), ArgosMapping.PROVIDER, update.providerRef(),
@@ -78,7 +114,7 @@ public class ArgosProcess {
     public CaseUpdate erase(@Body ArgosEvent event, @Variable("dedupKey") String dedupKey) {
         Optional<CurrentCase.Snapshot> current = lock(event);
         CaseUpdate update = ArgosMapping.toCanonical(event, current.orElse(null));
-        Long messageId = erasure.messageId(ArgosMapping.PROVIDER, dedupKey).orElse(null);
+        Long messageId = inbox.idOf(ArgosMapping.PROVIDER, dedupKey).orElse(null);
 
         List<String> values = new ArrayList<>();
         boolean personal = false;
@@ -122,9 +158,9 @@ public class ArgosProcess {
 
     /** Scrubs the submission's messages; returns how many were rewritten. */
     private int scrubMessages(String submission, UUID caseId, List<String> values) {
-        List<Erasure.StoredMessage> ours = new ArrayList<>();
+        List<Inbox.StoredMessage> ours = new ArrayList<>();
         int unreadable = 0;
-        for (Erasure.StoredMessage message : erasure.candidates(ArgosMapping.PROVIDER, caseId)) {
+        for (Inbox.StoredMessage message : inbox.lockForErasure(ArgosMapping.PROVIDER, caseId)) {
             JsonNode tree = read(message);
             if (tree == null) {
                 unreadable++;
@@ -139,7 +175,7 @@ public class ArgosProcess {
                     + "for this erasure", unreadable);
         }
         int rewritten = 0;
-        for (Erasure.StoredMessage message : ours) {
+        for (Inbox.StoredMessage message : ours) {
             if (scrub(message, false, values)) {
                 rewritten++;
             }
@@ -154,7 +190,7 @@ public class ArgosProcess {
      * @param collect whether the body's own personal values are added to {@code values} first
      * @return true when the message was rewritten
      */
-    private boolean scrub(Erasure.StoredMessage message, boolean collect, List<String> values) {
+    private boolean scrub(Inbox.StoredMessage message, boolean collect, List<String> values) {
         JsonNode tree = read(message);
         if (tree == null) {
             return false;
@@ -171,14 +207,22 @@ public class ArgosProcess {
         if (!bodyChanged && headers.equals(message.headers()) && Objects.equals(lastError, message.lastError())) {
             return false;
         }
-        erasure.rewrite(new Erasure.StoredMessage(message.id(), message.caseId(), body, headers, lastError));
+        inbox.rewrite(new Inbox.StoredMessage(message.id(), message.caseId(), body, headers, lastError));
         return true;
     }
 
-    private JsonNode read(Erasure.StoredMessage message) {
+    private JsonNode read(Inbox.StoredMessage message) {
         try {
-            return json.readTree(webhook.open(message.body()));
+            return json.readTree(open(message.body()));
         } catch (IOException | UnmappableMessageException e) {
+            return null;
+        }
+    }
+
+    private JsonNode parse(String body) {
+        try {
+            return json.readTree(body);
+        } catch (IOException e) {
             return null;
         }
     }

@@ -1,14 +1,12 @@
 package com.kychub.provider.argos;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kychub.KycProperties;
-import com.kychub.canonical.UnmappableMessageException;
 import com.kychub.inbound.ConfigurableWebhookAuthenticator;
 import com.kychub.inbound.DedupKeys;
 import com.kychub.inbound.WebhookDoor;
@@ -22,7 +20,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
 
 /**
- * The door checks of {@code POST /webhooks/argos}, and the decryption both the door and {@code argos-process} need.
+ * The door checks of {@code POST /webhooks/argos}.
  * <p>
  * ARGOS documents no webhook signature, so the operator picks a scheme ({@link ConfigurableWebhookAuthenticator},
  * {@code kyc.providers.argos.webhook-auth}); without one the route stays stopped ({@link WebhookRouteGate}). With
@@ -130,39 +128,14 @@ public class ArgosWebhookAuth implements WebhookRouteGate.Gated {
         }
     }
 
-    /**
-     * The webhook JSON of a body the inbox stored: decrypted when it is {@code {"data": "<base64>"}}, as is when it
-     * is plain (as ARGOS sent it, or as erasure rewrote it). A body that no longer decrypts (the key changed) is
-     * unmappable: it stays FAILED until the key is fixed and it is replayed.
-     */
-    public String open(@Body String stored) {
-        JsonNode tree = parse(stored.getBytes(StandardCharsets.UTF_8));
-        if (tree == null || !isEncrypted(tree)) {
-            return stored;
-        }
-        if (!encryption.enabled()) {
-            throw new UnmappableMessageException(
-                    "the stored ARGOS body is encrypted but kyc.providers.argos.encryption is none");
-        }
-        try {
-            return new String(encryption.decrypt(tree.get("data").asText()), StandardCharsets.UTF_8);
-        } catch (ArgosEncryption.UndecryptableException e) {
-            throw new UnmappableMessageException(e.getMessage());
-        }
-    }
-
-    /** The dedup key of a decrypted webhook, the same the door computed for it. */
-    public String contentKey(@Body String webhook) {
-        JsonNode tree = parse(webhook.getBytes(StandardCharsets.UTF_8));
-        if (tree == null) {
-            throw new UnmappableMessageException("the stored ARGOS body is not JSON");
-        }
-        return key(tree);
-    }
-
     /** {"data": "<base64>"} and nothing that makes it a plain webhook ({@code updated} has an object {@code data}). */
     static boolean isEncrypted(JsonNode tree) {
         return tree.isObject() && tree.path("data").isTextual() && !tree.has("webhook_trigger");
+    }
+
+    /** The decryption the operator configured: the door checks with it, {@link ArgosProcess} opens stored bodies. */
+    ArgosEncryption encryption() {
+        return encryption;
     }
 
     private String modeName() {
@@ -171,13 +144,5 @@ public class ArgosWebhookAuth implements WebhookRouteGate.Gated {
 
     private String key(JsonNode tree) {
         return DedupKeys.ofContent(json, tree);
-    }
-
-    private JsonNode parse(byte[] body) {
-        try {
-            return json.readTree(body);
-        } catch (IOException e) {
-            return null;
-        }
     }
 }

@@ -8,13 +8,14 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.kychub.KycProperties;
 import com.kychub.canonical.Customers;
 import com.kychub.canonical.UnmappableMessageException;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
 /**
- * Builds the requests of the hub's calls to Connect Financial, one method per action, for
+ * The hub's calls to Connect Financial: one method per action builds its request, for
  * {@code routes/connectfi-kyc.camel.yaml}: each sets the body and the variables {@code httpMethod}, {@code path},
  * {@code answerType} (how the inbox files the answer) and {@code subject}. Personal data is read from the store at
  * the moment of the call; actions themselves carry only ids and field names.
@@ -27,10 +28,17 @@ public class ConnectfiClient {
 
     private final Customers customers;
     private final ObjectMapper json;
+    private final KycProperties.Connectfi settings;
 
-    public ConnectfiClient(Customers customers, ObjectMapper json) {
+    public ConnectfiClient(Customers customers, ObjectMapper json, KycProperties properties) {
         this.customers = customers;
         this.json = json;
+        this.settings = properties.providers().connectfi();
+    }
+
+    /** Every call to Connect Financial carries the hub's API key as a bearer token. */
+    public void authorize(Exchange exchange) {
+        exchange.getIn().setHeader("Authorization", "Bearer " + settings.apiKey());
     }
 
     /** {@code POST /v1/customers}, with the KYC data when the hub holds some. */

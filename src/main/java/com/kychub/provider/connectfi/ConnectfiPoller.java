@@ -1,41 +1,64 @@
 package com.kychub.provider.connectfi;
 
-import java.util.List;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 
-import com.kychub.KycProperties;
-import org.springframework.jdbc.core.JdbcTemplate;
+import com.kychub.canonical.Customers;
+import com.kychub.inbound.DedupKeys;
+import com.kychub.inbound.Inbox;
+import com.kychub.inbound.InboxQueries;
+import org.apache.camel.Body;
+import org.apache.camel.Variable;
 import org.springframework.stereotype.Component;
 
 /**
- * Claims the Connect Financial cases due for a status pull ({@code FOR UPDATE SKIP LOCKED}, so two hub instances
- * never pull the same case in one round) and moves their next pull one poll period on. Called by
- * {@code connectfi-poll-status}, whose Quartz trigger is clustered: each tick runs on one hub instance.
+ * The steps of {@code connectfi-poll-case}: which Connect Financial customer a claimed case asks the status of (the
+ * status API answers per customer, about the customer's current onboarding, so a case that is not the current one is
+ * not pulled), and whether the answer goes into the inbox, where {@code connectfi-process} picks it up.
  */
 @Component
 public class ConnectfiPoller {
 
-    private static final int BATCH = 100;
+    private final Customers customers;
+    private final Inbox inbox;
+    private final InboxQueries stored;
 
-    private final JdbcTemplate jdbc;
-    private final KycProperties.Connectfi settings;
-
-    public ConnectfiPoller(JdbcTemplate jdbc, KycProperties properties) {
-        this.jdbc = jdbc;
-        this.settings = properties.providers().connectfi();
+    public ConnectfiPoller(Customers customers, Inbox inbox, InboxQueries stored) {
+        this.customers = customers;
+        this.inbox = inbox;
+        this.stored = stored;
     }
 
-    /** The Connect Financial customer ids whose current case is due. */
-    public List<String> claimDue() {
-        return jdbc.queryForList("""
-                with due as (
-                    update kyc_case set next_poll_at = now() + ? * interval '1 millisecond'
-                    where id in (select id from kyc_case
-                                 where provider = 'connectfi' and next_poll_at <= now()
-                                 order by next_poll_at limit ? for update skip locked)
-                    returning customer_id, provider_ref)
-                select distinct p.provider_customer_id from due
-                join provider_customer p on p.provider = 'connectfi' and p.customer_id = due.customer_id
-                where p.current_ref is null or p.current_ref = due.provider_ref""",
-                String.class, settings.pollPeriod().toMillis(), BATCH);
+    /**
+     * @param dueCase a case as {@code canonical-claim-due} claimed it
+     * @return the Connect Financial customer id whose status to pull, or null when there is nothing to pull
+     */
+    public String customerOf(@Body Map<String, Object> dueCase) {
+        String customerId = (String) dueCase.get("customer_id");
+        String providerRef = (String) dueCase.get("provider_ref");
+        return customers.linkByCustomer(ConnectfiMapping.PROVIDER, customerId)
+                .filter(link -> link.currentRef() == null || link.currentRef().equals(providerRef))
+                .map(Customers.ProviderLink::providerCustomerId)
+                .orElse(null);
+    }
+
+    /**
+     * Stores a polled compliance status, unless it says exactly what the last one for that customer said and the
+     * customer's data has not changed since (new data may let the hub act on the same status).
+     */
+    public void storePolledStatus(@Body String status, @Variable("subject") String connectfiCustomerId) {
+        Optional<InboxQueries.Received> last = stored.last(ConnectfiMapping.PROVIDER, "compliance-status",
+                connectfiCustomerId);
+        Optional<Instant> dataChanged = customers.linkByProviderId(ConnectfiMapping.PROVIDER, connectfiCustomerId)
+                .map(link -> customers.dataChangedAt(link.customerId()));
+        if (last.isPresent() && last.get().body().equals(status) && dataChanged.isPresent()
+                && last.get().receivedAt().isAfter(dataChanged.get())) {
+            return;
+        }
+        inbox.store(ConnectfiMapping.PROVIDER, "POLL", "compliance-status", connectfiCustomerId, null,
+                "status:" + connectfiCustomerId + ":" + DedupKeys.sha256Hex(status.getBytes(StandardCharsets.UTF_8))
+                        + ":" + System.currentTimeMillis(), Map.of(), status);
     }
 }

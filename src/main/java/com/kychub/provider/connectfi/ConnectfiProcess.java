@@ -1,7 +1,6 @@
 package com.kychub.provider.connectfi;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,11 +18,10 @@ import com.kychub.canonical.CaseView;
 import com.kychub.canonical.Customers;
 import com.kychub.canonical.NextAction;
 import com.kychub.canonical.UnmappableMessageException;
-import com.kychub.inbound.DedupKeys;
 import com.kychub.inbound.Inbox;
+import com.kychub.inbound.InboxQueries;
 import org.apache.camel.Body;
 import org.apache.camel.Variable;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -48,17 +46,17 @@ public class ConnectfiProcess {
     private final CanonicalStore store;
     private final CaseQueries cases;
     private final Inbox inbox;
-    private final JdbcTemplate jdbc;
+    private final InboxQueries stored;
     private final ObjectMapper json;
     private final KycProperties.Connectfi settings;
 
     public ConnectfiProcess(Customers customers, CanonicalStore store, CaseQueries cases, Inbox inbox,
-                             JdbcTemplate jdbc, ObjectMapper json, KycProperties properties) {
+                            InboxQueries stored, ObjectMapper json, KycProperties properties) {
         this.customers = customers;
         this.store = store;
         this.cases = cases;
         this.inbox = inbox;
-        this.jdbc = jdbc;
+        this.stored = stored;
         this.json = json;
         this.settings = properties.providers().connectfi();
     }
@@ -99,27 +97,6 @@ public class ConnectfiProcess {
                             @Variable("inboxMessageId") Long webhookMessageId) {
         inbox.store(PROVIDER, "POLL", "compliance-status", connectfiCustomerId, webhookMessageId,
                 "status:" + connectfiCustomerId + ":after:" + webhookMessageId, Map.of(), status);
-    }
-
-    /**
-     * Stores a polled compliance status, unless it says exactly what the last one for that customer said and the
-     * customer's data has not changed since (new data may let the hub act on the same status).
-     */
-    public void storePolledStatus(@Body String status, @Variable("subject") String connectfiCustomerId) {
-        List<String> last = jdbc.queryForList("""
-                select m.body from inbound_message m
-                join provider_customer p on p.provider = m.provider and p.provider_customer_id = m.subject
-                join customer c on c.customer_id = p.customer_id
-                where m.provider = ? and m.message_type = 'compliance-status' and m.subject = ?
-                  and m.received_at > greatest(c.updated_at, (select max(created_at) from customer_document d
-                                                              where d.customer_id = c.customer_id))
-                order by m.id desc limit 1""", String.class, PROVIDER, connectfiCustomerId);
-        if (!last.isEmpty() && last.get(0).equals(status)) {
-            return;
-        }
-        inbox.store(PROVIDER, "POLL", "compliance-status", connectfiCustomerId, null,
-                "status:" + connectfiCustomerId + ":" + DedupKeys.sha256Hex(status.getBytes(StandardCharsets.UTF_8)) + ":" + System.currentTimeMillis(), Map.of(),
-                status);
     }
 
     /** A compliance status, the truth about the customer's current case. */
@@ -213,11 +190,8 @@ public class ConnectfiProcess {
         if (messageId == null) {
             return null;
         }
-        List<String> cause = jdbc.queryForList("""
-                select c.body::jsonb ->> 'eventType' from inbound_message m
-                join inbound_message c on c.id = m.caused_by
-                where m.id = ?""", String.class, messageId);
-        return cause.isEmpty() ? null : cause.get(0);
+        return stored.webhookBehind(messageId).map(webhook -> read(webhook).path("eventType").asText(null))
+                .orElse(null);
     }
 
     private JsonNode read(String body) {

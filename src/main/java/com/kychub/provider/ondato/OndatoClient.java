@@ -12,8 +12,9 @@ import org.springframework.util.StringUtils;
 
 /**
  * Builds the hub's calls to Ondato for {@code routes/ondato-kyc.camel.yaml}: each sets the body and the variables
- * {@code api} ({@code idv}: the IDV API, {@code kyc}: the KYC ID API), {@code httpMethod}, {@code path}, and for an
- * action {@code answerType} (how the inbox files the answer) and {@code subject}.
+ * {@code baseUrl} (Ondato has two APIs: the IDV API and the KYC ID API, each at its configured base URL),
+ * {@code httpMethod}, {@code path}, and for an action {@code answerType} (how the inbox files the answer) and
+ * {@code subject}.
  */
 @Component
 public class OndatoClient {
@@ -35,7 +36,7 @@ public class OndatoClient {
             throw new IllegalStateException("kyc.providers.ondato.setup-id (KYC_ONDATO_SETUP_ID) is not set");
         }
         exchange.getIn().setBody(json.writeValueAsString(json.createObjectNode().put("setupId", settings.setupId())));
-        exchange.setVariable("api", "idv");
+        exchange.setVariable("baseUrl", settings.idvBaseUrl());
         exchange.setVariable("httpMethod", "POST");
         exchange.setVariable("path", "/v1/identity-verifications");
         exchange.setVariable("answerType", "identity-verification-created");
@@ -44,12 +45,14 @@ public class OndatoClient {
 
     /** {@code GET /v1/identity-verifications/{id}} (IDV API) for the verification in the variable {@code subject}. */
     public void identityVerification(Exchange exchange) {
-        get(exchange, "idv", "/v1/identity-verifications/" + id(exchange.getVariable("subject", String.class)));
+        String verificationId = id(exchange.getVariable("subject", String.class));
+        get(exchange, settings.idvBaseUrl(), "/v1/identity-verifications/" + verificationId);
     }
 
     /** {@code GET /v1/identifications/{id}} (KYC ID API) for the variable {@code kycIdentificationId}. */
     public void identification(Exchange exchange) {
-        get(exchange, "kyc", "/v1/identifications/" + id(exchange.getVariable("kycIdentificationId", String.class)));
+        String identificationId = id(exchange.getVariable("kycIdentificationId", String.class));
+        get(exchange, settings.kycBaseUrl(), "/v1/identifications/" + identificationId);
     }
 
     public void unknownAction(Exchange exchange) {
@@ -57,9 +60,9 @@ public class OndatoClient {
                 + exchange.getVariable("action", String.class) + "'");
     }
 
-    private static void get(Exchange exchange, String api, String path) {
+    private static void get(Exchange exchange, String baseUrl, String path) {
         exchange.getIn().setBody(null);
-        exchange.setVariable("api", api);
+        exchange.setVariable("baseUrl", baseUrl);
         exchange.setVariable("httpMethod", "GET");
         exchange.setVariable("path", path);
     }

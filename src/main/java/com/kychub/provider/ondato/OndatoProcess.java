@@ -15,9 +15,9 @@ import com.kychub.canonical.CaseView;
 import com.kychub.canonical.Customers;
 import com.kychub.canonical.UnmappableMessageException;
 import com.kychub.inbound.Inbox;
+import com.kychub.inbound.InboxQueries;
 import org.apache.camel.Body;
 import org.apache.camel.Variable;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -46,17 +46,17 @@ public class OndatoProcess {
     private final CanonicalStore store;
     private final CaseQueries cases;
     private final Inbox inbox;
-    private final JdbcTemplate jdbc;
+    private final InboxQueries stored;
     private final ObjectMapper json;
     private final KycProperties.Ondato settings;
 
     public OndatoProcess(Customers customers, CanonicalStore store, CaseQueries cases, Inbox inbox,
-                          JdbcTemplate jdbc, ObjectMapper json, KycProperties properties) {
+                        InboxQueries stored, ObjectMapper json, KycProperties properties) {
         this.customers = customers;
         this.store = store;
         this.cases = cases;
         this.inbox = inbox;
-        this.jdbc = jdbc;
+        this.stored = stored;
         this.json = json;
         this.settings = properties.providers().ondato();
     }
@@ -203,14 +203,7 @@ public class OndatoProcess {
         if (messageId == null) {
             return null;
         }
-        List<String> bodies = jdbc.queryForList("""
-                with recursive chain (id, caused_by, channel, body, depth) as (
-                    select id, caused_by, channel, body, 0 from inbound_message where id = ?
-                    union all
-                    select m.id, m.caused_by, m.channel, m.body, c.depth + 1
-                    from inbound_message m join chain c on m.id = c.caused_by where c.depth < 5)
-                select body from chain where channel = 'WEBHOOK' limit 1""", String.class, messageId);
-        return bodies.isEmpty() ? null : OndatoEnvelope.text(read(bodies.get(0)), "type");
+        return stored.webhookBehind(messageId).map(webhook -> OndatoEnvelope.text(read(webhook), "type")).orElse(null);
     }
 
     private JsonNode read(String body) {

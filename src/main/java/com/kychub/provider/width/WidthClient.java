@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
  * (how the inbox files the answer) and {@code subject} (the execution, or the customer before there is one). Actions
  * carry ids only; personal data is read from the store at the moment of the call. {@code personData}, {@code scores},
  * {@code images}, {@code doc}, {@code extraData} and {@code formData} are JSON-encoded strings, as the doc asks.
- * {@link #sign} adds what every call carries besides its body.
+ * {@link #authorize} adds what every call carries besides its body.
  */
 @Component
 public class WidthClient {
@@ -163,7 +163,7 @@ public class WidthClient {
      * query parameter (set as the HTTP query, so it is never part of an endpoint URI), {@code x-domain} and the
      * signature. The signature scheme is picked once, at the first call, so a hub without WIDTH settings still starts.
      */
-    public void sign(Exchange exchange) {
+    public void authorize(Exchange exchange) {
         if (settings.apiKey() == null || settings.apiKey().isEmpty()) {
             throw new IllegalStateException("kyc.providers.width.api-key (KYC_WIDTH_API_KEY) is not set");
         }
@@ -206,6 +206,8 @@ public class WidthClient {
     private void request(Exchange exchange, String method, JsonNode body, String answerType, String subject)
             throws IOException {
         exchange.getIn().setBody(json.writeValueAsString(body));
+        // Every WIDTH method is an RPC-style POST.
+        exchange.setVariable("httpMethod", "POST");
         exchange.setVariable("path", settings.pathTemplate().replace("{method}", method));
         exchange.setVariable("answerType", answerType);
         exchange.setVariable("subject", subject);

@@ -8,6 +8,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.kychub.canonical.Customers;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -23,16 +24,18 @@ public class WidthData {
             "forms");
 
     private final JdbcTemplate jdbc;
+    private final Customers customers;
     private final ObjectMapper json;
 
-    public WidthData(JdbcTemplate jdbc, ObjectMapper json) {
+    public WidthData(JdbcTemplate jdbc, Customers customers, ObjectMapper json) {
         this.jdbc = jdbc;
+        this.customers = customers;
         this.json = json;
     }
 
     /** Replaces what is held of that kind; the customer row is created bare when missing. */
     public void put(String customerId, String kind, JsonNode data) {
-        jdbc.update("insert into customer (customer_id) values (?) on conflict do nothing", customerId);
+        customers.ensure(customerId);
         jdbc.update("""
                 insert into width_customer_data (customer_id, kind, data) values (?, ?, ?::jsonb)
                 on conflict (customer_id, kind) do update set data = excluded.data, updated_at = now()""",
@@ -48,6 +51,21 @@ public class WidthData {
     public Optional<Instant> updatedAt(String customerId, String kind) {
         return jdbc.queryForList("select updated_at from width_customer_data where customer_id = ? and kind = ?",
                 Timestamp.class, customerId, kind).stream().findFirst().map(Timestamp::toInstant);
+    }
+
+    /** When any kind was last handed over for the customer, if one was. */
+    public Optional<Instant> changedAt(String customerId) {
+        return Optional.ofNullable(jdbc.queryForObject(
+                "select max(updated_at) from width_customer_data where customer_id = ?", Timestamp.class, customerId))
+                .map(Timestamp::toInstant);
+    }
+
+    /**
+     * The database's clock now, in epoch milliseconds: the clock that stamps what is handed over, so that the two can
+     * be compared (an OTP code newer than the OTP request).
+     */
+    public long databaseNowMillis() {
+        return jdbc.queryForObject("select (extract(epoch from clock_timestamp()) * 1000)::bigint", Long.class);
     }
 
     private JsonNode read(String text) {

@@ -10,6 +10,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.kychub.KycProperties;
+import com.kychub.action.ProviderActions;
 import com.kychub.canonical.CaseStatus;
 import com.kychub.canonical.CaseUpdate;
 import com.kychub.canonical.CheckResult;
@@ -19,7 +20,6 @@ import com.kychub.canonical.ProviderAction;
 import com.kychub.canonical.UnmappableMessageException;
 import org.apache.camel.Body;
 import org.apache.camel.Variable;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,18 +32,18 @@ import org.springframework.stereotype.Component;
 @Component
 public class WidthNodes {
 
-    private final WidthProcess messages;
+    private final WidthProcess process;
     private final WidthData data;
     private final Customers customers;
-    private final JdbcTemplate jdbc;
+    private final ProviderActions providerActions;
     private final KycProperties.Width settings;
 
-    public WidthNodes(WidthProcess messages, WidthData data, Customers customers, JdbcTemplate jdbc,
+    public WidthNodes(WidthProcess process, WidthData data, Customers customers, ProviderActions providerActions,
                       KycProperties properties) {
-        this.messages = messages;
+        this.process = process;
         this.data = data;
         this.customers = customers;
-        this.jdbc = jdbc;
+        this.providerActions = providerActions;
         this.settings = properties.providers().width();
     }
 
@@ -145,12 +145,8 @@ public class WidthNodes {
             actions.add(upload);
             names.add(upload.action());
         }
-        Integer done = jdbc.queryForObject("""
-                select count(distinct action) from provider_action
-                where provider = ? and customer_id = ? and state = 'DONE' and action = any (?)""", Integer.class,
-                WidthMapping.PROVIDER, node.customerId(), names.toArray(String[]::new));
         Map<String, Object> details = node.details();
-        boolean uploaded = done != null && done == names.size();
+        boolean uploaded = providerActions.countDone(WidthMapping.PROVIDER, node.customerId(), names) == names.size();
         @SuppressWarnings("unchecked")
         Map<String, Object> current = (Map<String, Object>) details.get("node");
         current.put("stage", uploaded ? "SUBMITTING" : "UPLOADING");
@@ -189,7 +185,7 @@ public class WidthNodes {
     /** A node type the doc does not list: flagged, nothing submitted; polling goes on in case WIDTH moves on. */
     public CaseUpdate unknown(@Body WidthStatus execution, @Variable("subject") String executionId) {
         String type = execution.currentNode() == null ? null : execution.currentNode().nodeType();
-        WidthCase current = messages.widthCase(executionId);
+        WidthCase current = process.widthCase(executionId);
         Map<String, Object> details = current.details();
         return current.update(CaseStatus.ACTION_REQUIRED, NextAction.CONTACT_SUPPORT,
                 List.of("UNKNOWN_NODE_TYPE:" + type), "WAITING", "WAITING:" + type, details, null, null,
@@ -212,7 +208,7 @@ public class WidthNodes {
         if (node == null || node.key() == null || node.key().isBlank()) {
             throw new UnmappableMessageException("a WAITING execution without a node id or callbackKey");
         }
-        return new Waiting(messages.widthCase(executionId), executionId, node);
+        return new Waiting(process.widthCase(executionId), executionId, node);
     }
 
     /** The execution waiting on one node. */

@@ -2,15 +2,16 @@ package com.kychub.provider.width;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import com.kychub.canonical.CanonicalStore;
+import com.kychub.canonical.CaseQueries;
 import com.kychub.canonical.CaseStatus;
 import com.kychub.canonical.CaseUpdate;
 import com.kychub.canonical.NextAction;
 import com.kychub.canonical.OnboardingStarter;
 import com.kychub.canonical.ProviderAction;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -26,11 +27,11 @@ public class WidthOnboarding implements OnboardingStarter {
     static final String START_WORKFLOW = "START_WORKFLOW:";
 
     private final CanonicalStore store;
-    private final JdbcTemplate jdbc;
+    private final CaseQueries cases;
 
-    public WidthOnboarding(CanonicalStore store, JdbcTemplate jdbc) {
+    public WidthOnboarding(CanonicalStore store, CaseQueries cases) {
         this.store = store;
-        this.jdbc = jdbc;
+        this.cases = cases;
     }
 
     @Override
@@ -42,12 +43,9 @@ public class WidthOnboarding implements OnboardingStarter {
     @Override
     @Transactional
     public UUID start(String customerId) {
-        List<UUID> open = jdbc.queryForList("""
-                select id from kyc_case where provider = ? and customer_id = ?
-                  and status in ('NOT_STARTED', 'IN_PROGRESS', 'ACTION_REQUIRED')
-                order by created_at desc limit 1""", UUID.class, WidthMapping.PROVIDER, customerId);
-        if (!open.isEmpty()) {
-            return open.get(0);
+        Optional<UUID> open = cases.openCase(WidthMapping.PROVIDER, customerId);
+        if (open.isPresent()) {
+            return open.get();
         }
         String referenceId = UUID.randomUUID().toString();
         CaseUpdate opening = new CaseUpdate(WidthMapping.PROVIDER, WidthProcess.BEFORE_EXECUTION + customerId,

@@ -1,60 +1,112 @@
 package com.kychub.provider.width;
 
-import java.util.List;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
 
-import com.kychub.KycProperties;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.kychub.action.ProviderActions;
+import com.kychub.canonical.Customers;
+import com.kychub.inbound.DedupKeys;
+import com.kychub.inbound.Inbox;
+import com.kychub.inbound.InboxQueries;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
-import org.springframework.jdbc.core.JdbcTemplate;
+import org.apache.camel.Variable;
 import org.springframework.stereotype.Component;
 
 /**
- * Claims the WIDTH executions due for a status poll ({@code FOR UPDATE SKIP LOCKED}: two hub instances never poll the
- * same execution in one round) and moves their next poll {@code poll-every} on: one Quartz job for all executions,
- * never one per execution, clustered (each tick runs on one hub instance). An execution whose OCR result is awaited (and not already in the inbox) also has
- * {@code workflow.kyc.ocr.data} polled.
+ * The steps of {@code width-poll-execution}, for one execution {@code width-poll-executions} claimed: what to poll
+ * (its status, always; while an OCR result is awaited and not already in the inbox, {@code workflow.kyc.ocr.data}
+ * too), and what of the answers goes into the inbox, where {@code width-process} picks it up.
  */
 @Component
 public class WidthPoller {
 
-    /** One due execution, as {@code width-poll-executions} splits them. */
-    public record Due(String executionId, String referenceId, boolean ocrPending, String ocrCallbackKey) {
-    }
+    private final Inbox inbox;
+    private final InboxQueries stored;
+    private final Customers customers;
+    private final WidthData data;
+    private final ProviderActions actions;
+    private final ObjectMapper json;
 
-    private final JdbcTemplate jdbc;
-    private final KycProperties.Width settings;
-
-    public WidthPoller(JdbcTemplate jdbc, KycProperties properties) {
-        this.jdbc = jdbc;
-        this.settings = properties.providers().width();
-    }
-
-    public List<Due> claimDue() {
-        return jdbc.query("""
-                update kyc_case set next_poll_at = now() + ? * interval '1 millisecond'
-                where id in (select id from kyc_case
-                             where provider = 'width' and next_poll_at <= now() and provider_ref not like 'customer:%'
-                             order by next_poll_at limit ? for update skip locked)
-                returning provider_ref, provider_details ->> 'referenceId' as reference_id,
-                          coalesce(provider_details -> 'ocr' ->> 'pending', 'false') = 'true' as ocr_pending,
-                          provider_details -> 'ocr' ->> 'callbackKey' as ocr_callback_key""",
-                (row, n) -> new Due(row.getString("provider_ref"), row.getString("reference_id"),
-                        row.getBoolean("ocr_pending"), row.getString("ocr_callback_key")),
-                settings.pollEvery().toMillis(), settings.pollBatch());
+    public WidthPoller(Inbox inbox, InboxQueries stored, Customers customers, WidthData data,
+                       ProviderActions actions, ObjectMapper json) {
+        this.inbox = inbox;
+        this.stored = stored;
+        this.customers = customers;
+        this.data = data;
+        this.actions = actions;
+        this.json = json;
     }
 
     /**
-     * Puts one due execution into the variables the poll steps read. An OCR result already in the inbox (not processed
-     * yet) is not polled again. (A query of its own: the claim above touches kyc_case only, so that it never holds one
-     * table while waiting for another.)
+     * Puts one claimed case into the variables the poll steps read: {@code subject} (the execution; null for a case
+     * WIDTH has not named yet, which there is nothing to poll for), {@code caseId}, {@code customerId},
+     * {@code referenceId}, {@code ocrPending} and {@code callbackKey}.
+     *
+     * @param dueCase a case as {@code canonical-claim-due} claimed it
      */
-    public void unpack(@Body Due due, Exchange exchange) {
-        boolean ocrPending = due.ocrPending() && jdbc.queryForList(
-                "select 1 from inbound_message where provider = 'width' and dedup_key = ?", Integer.class,
-                WidthProcess.ocrDedupKey(due.executionId(), due.ocrCallbackKey())).isEmpty();
-        exchange.setVariable("subject", due.executionId());
-        exchange.setVariable("referenceId", due.referenceId());
+    public void unpack(@Body Map<String, Object> dueCase, Exchange exchange) throws IOException {
+        String executionId = (String) dueCase.get("provider_ref");
+        if (executionId.startsWith(WidthProcess.BEFORE_EXECUTION)) {
+            exchange.setVariable("subject", null);
+            return;
+        }
+        JsonNode details = json.readTree((String) dueCase.get("provider_details"));
+        String callbackKey = details.path("ocr").path("callbackKey").asText(null);
+        boolean ocrPending = details.path("ocr").path("pending").asBoolean(false)
+                && !stored.contains(WidthMapping.PROVIDER, ocrDedupKey(executionId, callbackKey));
+        exchange.setVariable("subject", executionId);
+        exchange.setVariable("caseId", dueCase.get("id"));
+        exchange.setVariable("customerId", dueCase.get("customer_id"));
+        exchange.setVariable("referenceId", details.path("referenceId").asText(null));
         exchange.setVariable("ocrPending", ocrPending);
-        exchange.setVariable("callbackKey", due.ocrCallbackKey());
+        exchange.setVariable("callbackKey", callbackKey);
+    }
+
+    /**
+     * Stores a polled execution status, unless it says exactly what the last one said and nothing happened since
+     * that may change what the hub does with it: the customer handed over data, or one of the case's calls was made.
+     */
+    public void storePolledStatus(@Body String status, @Variable("subject") String executionId,
+                                  @Variable("customerId") String customerId, @Variable("caseId") UUID caseId) {
+        Optional<InboxQueries.Received> last = stored.last(WidthMapping.PROVIDER, "execution-status", executionId);
+        if (last.isPresent() && last.get().body().equals(status)
+                && !inputsChangedSince(last.get().receivedAt(), customerId, caseId)) {
+            return;
+        }
+        inbox.store(WidthMapping.PROVIDER, "POLL", "execution-status", executionId, null,
+                "status:" + executionId + ":" + DedupKeys.sha256Hex(status.getBytes(StandardCharsets.UTF_8)) + ":"
+                        + System.nanoTime(), Map.of(), status);
+    }
+
+    /** Stores a polled OCR result once it is there (an answer without one is "not yet"). */
+    public void storeOcrData(@Body String answer, @Variable("subject") String executionId,
+                             @Variable("callbackKey") String callbackKey) throws IOException {
+        if (WidthProcess.ocrResult(json.readTree(answer == null ? "{}" : answer)) == null) {
+            return;
+        }
+        inbox.store(WidthMapping.PROVIDER, "POLL", "ocr-data", executionId, null,
+                ocrDedupKey(executionId, callbackKey), Map.of(), answer);
+    }
+
+    /** One OCR result per execution and OCR submission. */
+    static String ocrDedupKey(String executionId, String callbackKey) {
+        return "ocr:" + executionId + ":" + callbackKey;
+    }
+
+    /** Whether the customer's data or the case's calls changed since that instant (or nothing says when). */
+    private boolean inputsChangedSince(Instant since, String customerId, UUID caseId) {
+        Optional<Instant> latest = Stream.of(customers.updatedAt(customerId), data.changedAt(customerId),
+                        actions.lastDoneAt(caseId))
+                .flatMap(Optional::stream)
+                .max(Instant::compareTo);
+        return latest.isEmpty() || !since.isAfter(latest.get());
     }
 }

@@ -1,10 +1,6 @@
 package com.kychub.provider.width;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -20,17 +16,15 @@ import com.kychub.canonical.CheckResult;
 import com.kychub.canonical.NextAction;
 import com.kychub.canonical.ProviderAction;
 import com.kychub.canonical.UnmappableMessageException;
-import com.kychub.inbound.Inbox;
 import org.apache.camel.Body;
 import org.apache.camel.Variable;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
  * What {@code width-process} does with each kind of WIDTH message, called from {@code routes/width-kyc.camel.yaml}
  * inside the inbox worker's transaction: the answers of the hub's calls (registered, workflow started, OTP sent,
  * OCR submitted, ...) and execution statuses that are not WAITING (WAITING goes to the node router,
- * {@link WidthNodes}). Also stores what the poller reads into the inbox.
+ * {@link WidthNodes}). What the poller reads goes into the inbox through {@link WidthPoller}.
  */
 @Component
 public class WidthProcess {
@@ -42,56 +36,16 @@ public class WidthProcess {
     private final CanonicalStore store;
     private final CaseQueries cases;
     private final WidthData data;
-    private final Inbox inbox;
-    private final JdbcTemplate jdbc;
     private final ObjectMapper json;
     private final KycProperties.Width settings;
 
-    public WidthProcess(CanonicalStore store, CaseQueries cases, WidthData data, Inbox inbox, JdbcTemplate jdbc,
-                         ObjectMapper json, KycProperties properties) {
+    public WidthProcess(CanonicalStore store, CaseQueries cases, WidthData data, ObjectMapper json,
+                        KycProperties properties) {
         this.store = store;
         this.cases = cases;
         this.data = data;
-        this.inbox = inbox;
-        this.jdbc = jdbc;
         this.json = json;
         this.settings = properties.providers().width();
-    }
-
-    /**
-     * Stores a polled execution status, unless it says exactly what the last one said and nothing happened since
-     * that may change what the hub does with it: the customer handed over data, or one of the case's calls was made.
-     */
-    public void storePolledStatus(@Body String status, @Variable("subject") String executionId) {
-        List<String> last = jdbc.queryForList("""
-                select m.body from inbound_message m
-                join kyc_case k on k.provider = m.provider and k.provider_ref = m.subject
-                where m.provider = ? and m.message_type = 'execution-status' and m.subject = ?
-                  and m.received_at > greatest(
-                        (select c.updated_at from customer c where c.customer_id = k.customer_id),
-                        (select max(d.updated_at) from width_customer_data d where d.customer_id = k.customer_id),
-                        (select max(a.done_at) from provider_action a where a.case_id = k.id))
-                order by m.id desc limit 1""", String.class, PROVIDER, executionId);
-        if (!last.isEmpty() && last.get(0).equals(status)) {
-            return;
-        }
-        inbox.store(PROVIDER, "POLL", "execution-status", executionId, null,
-                "status:" + executionId + ":" + sha256(status) + ":" + System.nanoTime(), Map.of(), status);
-    }
-
-    /** Stores a polled OCR result once it is there (an answer without one is "not yet"). */
-    public void storeOcrData(@Body String answer, @Variable("subject") String executionId,
-                             @Variable("callbackKey") String callbackKey) {
-        if (ocrResult(read(answer)) == null) {
-            return;
-        }
-        inbox.store(PROVIDER, "POLL", "ocr-data", executionId, null, ocrDedupKey(executionId, callbackKey), Map.of(),
-                answer);
-    }
-
-    /** One OCR result per execution and OCR submission. */
-    static String ocrDedupKey(String executionId, String callbackKey) {
-        return "ocr:" + executionId + ":" + callbackKey;
     }
 
     /** The answer of {@code workflow.applicant.register}: the workflow can start. */
@@ -158,8 +112,7 @@ public class WidthProcess {
         Map<String, Object> otp = current.detail("otp");
         otp.put("requestId", requestId);
         // The database's clock, like the one that stamps the customer's code: the two are compared.
-        otp.put("sentAt", jdbc.queryForObject("select (extract(epoch from clock_timestamp()) * 1000)::bigint",
-                Long.class));
+        otp.put("sentAt", data.databaseNowMillis());
         Map<String, Object> details = current.allDetails();
         details.put("otp", otp);
         return current.update(CaseStatus.ACTION_REQUIRED, NextAction.PROVIDE_OTP, List.of("OTP_CODE_NEEDED"),
@@ -184,9 +137,7 @@ public class WidthProcess {
         ocr.put("pending", true);
         Map<String, Object> details = current.allDetails();
         details.put("ocr", ocr);
-        jdbc.update("update kyc_case set next_poll_at = now() + ? * interval '1 millisecond' "
-                + "where provider = ? and provider_ref = ?", settings.ocrResultDelay().toMillis(), PROVIDER,
-                executionId);
+        store.pollAfter(PROVIDER, executionId, settings.ocrResultDelay());
         return current.withDetails("OCR_SUBMITTED", details, settings.pollEvery());
     }
 
@@ -256,14 +207,5 @@ public class WidthProcess {
     private static String text(JsonNode node, String field) {
         JsonNode value = node.path(field);
         return value.isTextual() && !value.asText().isBlank() ? value.asText() : null;
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

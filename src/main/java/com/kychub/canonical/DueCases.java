@@ -1,0 +1,52 @@
+package com.kychub.canonical;
+
+import java.util.Map;
+import java.util.Objects;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.jdbc.JdbcConstants;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code canonical-claim-due}: the cases of one provider that are due for a look at the provider's status API, for
+ * the pollers ({@code poll-due-cases} in {@code routes/templates.camel.yaml}). One statement, run through camel-jdbc:
+ * it moves each due case's next look one period on and answers the cases it moved, so a case is looked at once a
+ * period however many hub instances poll (a case another instance is claiming is skipped: SKIP LOCKED).
+ * <p>
+ * In: the variables {@code provider}, {@code pollEvery} (a duration as Spring Boot reads one: {@code 3s},
+ * {@code PT3S}) and {@code pollBatch} (at most that many cases). Out: the claimed cases, each a map of {@code id},
+ * {@code customer_id}, {@code provider_ref} and {@code provider_details} (JSON text).
+ */
+@Component
+public class DueCases extends RouteBuilder {
+
+    static final String CLAIM = """
+            update kyc_case set next_poll_at = now() + :?everyMillis * interval '1 millisecond'
+            where id in (select id from kyc_case
+                         where provider = :?provider and next_poll_at <= now()
+                         order by next_poll_at limit :?batch for update skip locked)
+            returning id, customer_id, provider_ref, provider_details::text as provider_details""";
+
+    @Override
+    public void configure() {
+        from("direct:canonical-claim-due").routeId("canonical-claim-due")
+                .process(DueCases::bindParameters)
+                .setBody(constant(CLAIM))
+                .to("jdbc:dataSource?useHeadersAsParameters=true");
+    }
+
+    /** The statement's parameters come from the caller's variables only: no header of anyone else binds into it. */
+    private static void bindParameters(Exchange exchange) {
+        exchange.getIn().removeHeaders("*");
+        exchange.getIn().setHeader(JdbcConstants.JDBC_PARAMETERS, Map.of(
+                "provider", required(exchange, "provider", String.class),
+                "everyMillis", DurationStyle.detectAndParse(required(exchange, "pollEvery", String.class)).toMillis(),
+                "batch", required(exchange, "pollBatch", Integer.class)));
+    }
+
+    private static <T> T required(Exchange exchange, String variable, Class<T> type) {
+        return Objects.requireNonNull(exchange.getVariable(variable, type), variable);
+    }
+}
