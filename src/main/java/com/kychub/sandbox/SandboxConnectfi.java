@@ -5,7 +5,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -50,11 +49,9 @@ public class SandboxConnectfi {
 
     private final Map<String, Customer> customers = new ConcurrentHashMap<>();
     private final Sandbox sandbox;
-    private final ObjectMapper json;
 
-    public SandboxConnectfi(Sandbox sandbox, ObjectMapper json) {
+    public SandboxConnectfi(Sandbox sandbox) {
         this.sandbox = sandbox;
-        this.json = json;
     }
 
     @PostMapping("/v1/customers")
@@ -62,7 +59,7 @@ public class SandboxConnectfi {
         Customer customer = new Customer("cf-" + UUID.randomUUID(),
                 Outcome.of(body.path("externalId").asText(null), body.path("email").asText(null)));
         customers.put(customer.id, customer);
-        sandbox.script().then(sandbox::step, null, () -> webhook("CUSTOMER_CREATED", customer, null)).start();
+        sandbox.script().then(sandbox::step, () -> webhook("CUSTOMER_CREATED", customer, null)).start();
         return Map.of("id", customer.id);
     }
 
@@ -80,8 +77,8 @@ public class SandboxConnectfi {
         customer.onboardingId = "onb-" + UUID.randomUUID();
         customer.stage = Stage.SDK;
         Sandbox.Script script = sandbox.script()
-                .then(sandbox::step, null, () -> webhook("CUSTOMER_KYC_STARTED", customer, null))
-                .then(sandbox::step, null, () -> webhook("CUSTOMER_KYC_SDK_FLOW_REQUIRED", customer, null));
+                .then(sandbox::step, () -> webhook("CUSTOMER_KYC_STARTED", customer, null))
+                .then(sandbox::step, () -> webhook("CUSTOMER_KYC_SDK_FLOW_REQUIRED", customer, null));
         sdkFlow(customer, script);
         script.start();
         return ResponseEntity.ok(onboarding(customer));
@@ -108,7 +105,7 @@ public class SandboxConnectfi {
     }
 
     private ObjectNode onboarding(Customer customer) {
-        ObjectNode answer = json.createObjectNode();
+        ObjectNode answer = sandbox.jsonObject();
         answer.putObject("onboarding").put("id", customer.onboardingId).put("status", "PROCESSING");
         answer.putObject("sdk").put("link", sandbox.hubUrl() + "/sandbox/connectfi/sdk/" + customer.onboardingId)
                 .put("qrCode", "data:image/png;base64,AA");
@@ -136,7 +133,7 @@ public class SandboxConnectfi {
         String previous;
         synchronized (customer) {
             if (customer.stage != Stage.EXPIRED) {
-                return ResponseEntity.status(409).body(json.createObjectNode()
+                return ResponseEntity.status(409).body(sandbox.jsonObject()
                         .put("error", "only an onboarding whose SDK link expired can be rerun"));
             }
             previous = customer.onboardingId;
@@ -146,8 +143,8 @@ public class SandboxConnectfi {
         }
         String current = customer.onboardingId;
         Sandbox.Script script = sandbox.script()
-                .then(sandbox::step, null, () -> restarted(customer, current, previous))
-                .then(sandbox::step, null, () -> webhook("CUSTOMER_KYC_SDK_FLOW_REQUIRED", customer, null));
+                .then(sandbox::step, () -> restarted(customer, current, previous))
+                .then(sandbox::step, () -> webhook("CUSTOMER_KYC_SDK_FLOW_REQUIRED", customer, null));
         sdkFlow(customer, script);
         script.start();
         ObjectNode answer = onboarding(customer);
@@ -166,8 +163,8 @@ public class SandboxConnectfi {
         if (customer == null) {
             return ResponseEntity.notFound().build();
         }
-        ObjectNode answer = json.createObjectNode();
-        ArrayNode checks = json.createArrayNode();
+        ObjectNode answer = sandbox.jsonObject();
+        ArrayNode checks = sandbox.json().createArrayNode();
         switch (customer.stage) {
             case CREATED -> {
                 status(answer, false, "PENDING", "START_KYC");
@@ -224,14 +221,14 @@ public class SandboxConnectfi {
     }
 
     private Sandbox.Delivery restarted(Customer customer, String onboardingId, String previousOnboardingId) {
-        ObjectNode body = json.createObjectNode().put("eventType", "CUSTOMER_KYC_RESTARTED");
+        ObjectNode body = sandbox.jsonObject().put("eventType", "CUSTOMER_KYC_RESTARTED");
         body.putObject("data").put("customerId", customer.id).put("onboardingId", onboardingId)
                 .put("previousOnboardingId", previousOnboardingId);
-        return delivery(Sandbox.utf8(body.toString()));
+        return delivery(body);
     }
 
     private Sandbox.Delivery webhook(String eventType, Customer customer, String status) {
-        ObjectNode body = json.createObjectNode().put("eventType", eventType);
+        ObjectNode body = sandbox.jsonObject().put("eventType", eventType);
         ObjectNode data = body.putObject("data").put("customerId", customer.id);
         if (customer.onboardingId != null) {
             data.put("onboardingId", customer.onboardingId);
@@ -239,11 +236,11 @@ public class SandboxConnectfi {
         if (status != null) {
             data.put("status", status);
         }
-        return delivery(Sandbox.utf8(body.toString()));
+        return delivery(body);
     }
 
-    private Sandbox.Delivery delivery(byte[] bytes) {
-        return new Sandbox.Delivery("connectfi", "/webhooks/connectfi", bytes,
-                Sandbox.authenticate(sandbox.providers().connectfi().webhookAuth(), bytes));
+    private Sandbox.Delivery delivery(ObjectNode body) {
+        return Sandbox.webhook("connectfi", "/webhooks/connectfi", body,
+                bytes -> Sandbox.authenticate(sandbox.providers().connectfi().webhookAuth(), bytes));
     }
 }

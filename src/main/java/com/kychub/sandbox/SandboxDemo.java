@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kychub.KycProperties;
 import com.kychub.canonical.CaseStatus;
 import org.slf4j.Logger;
@@ -48,7 +47,6 @@ public class SandboxDemo {
     private final SandboxStriga striga;
     private final SandboxArgos argos;
     private final List<String> apiKeys;
-    private final ObjectMapper json;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final String run = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
     private final List<DemoCustomer> customers = List.of(
@@ -67,13 +65,11 @@ public class SandboxDemo {
             new DemoCustomer("argos", "demo-argos-approve-" + run, CaseStatus.APPROVED),
             new DemoCustomer("argos", "demo-argos-reject-" + run, CaseStatus.REJECTED));
 
-    public SandboxDemo(Sandbox sandbox, SandboxStriga striga, SandboxArgos argos, KycProperties properties,
-                       ObjectMapper json) {
+    public SandboxDemo(Sandbox sandbox, SandboxStriga striga, SandboxArgos argos, KycProperties properties) {
         this.sandbox = sandbox;
         this.striga = striga;
         this.argos = argos;
         this.apiKeys = properties.api().keys();
-        this.json = json;
     }
 
     public List<DemoCustomer> customers() {
@@ -142,7 +138,8 @@ public class SandboxDemo {
         Instant deadline = Instant.now().plusSeconds(60);
         try {
             while (Instant.now().isBefore(deadline)) {
-                JsonNode kyc = json.readTree(send("GET", "/api/v1/customers/" + customer.customerId() + "/kyc", null));
+                JsonNode kyc = sandbox.json()
+                        .readTree(send("GET", "/api/v1/customers/" + customer.customerId() + "/kyc", null));
                 for (JsonNode kycCase : kyc.path("cases")) {
                     String url = kycCase.at("/providerDetails/idvUrl").asText("");
                     if (!url.isEmpty()) {
@@ -183,7 +180,8 @@ public class SandboxDemo {
     private void awaitNextAction(DemoCustomer customer, String nextAction) throws Exception {
         Instant deadline = Instant.now().plusSeconds(120);
         while (Instant.now().isBefore(deadline)) {
-            JsonNode kyc = json.readTree(send("GET", "/api/v1/customers/" + customer.customerId() + "/kyc", null));
+            JsonNode kyc = sandbox.json()
+                    .readTree(send("GET", "/api/v1/customers/" + customer.customerId() + "/kyc", null));
             for (JsonNode kycCase : kyc.path("cases")) {
                 if (nextAction.equals(kycCase.path("nextAction").asText())) {
                     return;

@@ -8,7 +8,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.kychub.KycProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -49,11 +48,9 @@ public class SandboxOndato {
     private final Map<String, Verification> verifications = new ConcurrentHashMap<>();
     private final Map<String, Verification> byIdentification = new ConcurrentHashMap<>();
     private final Sandbox sandbox;
-    private final ObjectMapper json;
 
-    public SandboxOndato(Sandbox sandbox, ObjectMapper json) {
+    public SandboxOndato(Sandbox sandbox) {
         this.sandbox = sandbox;
-        this.json = json;
     }
 
     @PostMapping("/sandbox/ondato-idv/v1/identity-verifications")
@@ -64,8 +61,8 @@ public class SandboxOndato {
         }
         Verification verification = new Verification(UUID.randomUUID().toString(), setupId);
         verifications.put(verification.id, verification);
-        sandbox.script().then(sandbox::step, null, () -> webhook("IdentityVerification.Consented",
-                json.createObjectNode().put("id", verification.id).put("setupId", setupId))).start();
+        sandbox.script().then(sandbox::step, () -> webhook("IdentityVerification.Consented",
+                sandbox.jsonObject().put("id", verification.id).put("setupId", setupId))).start();
         return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("id", verification.id));
     }
 
@@ -75,7 +72,7 @@ public class SandboxOndato {
         if (verification == null) {
             return ResponseEntity.notFound().build();
         }
-        ObjectNode answer = json.createObjectNode().put("id", id).put("setupId", verification.setupId)
+        ObjectNode answer = sandbox.jsonObject().put("id", id).put("setupId", verification.setupId)
                 .put("status", verification.identificationId == null ? "Active" : "Completed");
         ObjectNode step = answer.putObject("step");
         if (verification.identificationId == null) {
@@ -92,7 +89,7 @@ public class SandboxOndato {
         if (verification == null) {
             return ResponseEntity.notFound().build();
         }
-        ObjectNode answer = json.createObjectNode().put("id", id).put("status", verification.identificationStatus);
+        ObjectNode answer = sandbox.jsonObject().put("id", id).put("status", verification.identificationStatus);
         answer.putObject("document").put("firstName", "Sandbox").put("lastName", "Customer")
                 .put("documentNumber", "SBX" + Math.abs(id.hashCode())).put("dateOfBirth", "1990-01-01");
         if ("Rejected".equals(verification.identificationStatus)) {
@@ -133,13 +130,13 @@ public class SandboxOndato {
     }
 
     private Sandbox.Delivery identificationWebhook(String type, Verification verification) {
-        return webhook(type, json.createObjectNode().put("id", verification.identificationId)
+        return webhook(type, sandbox.jsonObject().put("id", verification.identificationId)
                 .put("identityVerificationId", verification.id));
     }
 
     private Sandbox.Delivery webhook(String type, ObjectNode payload) {
         Instant now = Instant.now();
-        ObjectNode envelope = json.createObjectNode().put("id", UUID.randomUUID().toString())
+        ObjectNode envelope = sandbox.jsonObject().put("id", UUID.randomUUID().toString())
                 .put("applicationId", "sandbox").put("createdUtc", now.toString())
                 .put("deliveredUtc", now.toString()).put("isDelivered", false);
         envelope.set("payload", payload);
@@ -147,7 +144,7 @@ public class SandboxOndato {
         KycProperties.Ondato ondato = sandbox.providers().ondato();
         String credentials = Base64.getEncoder().encodeToString((ondato.webhookUser() + ":" + ondato.webhookPassword())
                 .getBytes(StandardCharsets.UTF_8));
-        return new Sandbox.Delivery("ondato", "/webhooks/ondato", Sandbox.utf8(envelope.toString()),
-                Map.of("Authorization", "Basic " + credentials));
+        return Sandbox.webhook("ondato", "/webhooks/ondato", envelope,
+                bytes -> Map.of("Authorization", "Basic " + credentials));
     }
 }

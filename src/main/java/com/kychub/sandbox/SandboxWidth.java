@@ -7,7 +7,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.ResponseEntity;
@@ -67,11 +66,9 @@ public class SandboxWidth {
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> submissions = new ConcurrentHashMap<>();
     private final Sandbox sandbox;
-    private final ObjectMapper json;
 
-    public SandboxWidth(Sandbox sandbox, ObjectMapper json) {
+    public SandboxWidth(Sandbox sandbox) {
         this.sandbox = sandbox;
-        this.json = json;
     }
 
     /** How many times the hub called a node method (e.g. {@code workflow.kyc.ocr}) for a customer's executions. */
@@ -86,7 +83,7 @@ public class SandboxWidth {
         if (apiKey == null || apiKey.isBlank()) {
             return error(401, "apiKey is required");
         }
-        JsonNode request = body == null ? json.createObjectNode() : body;
+        JsonNode request = body == null ? sandbox.jsonObject() : body;
         return switch (method) {
             case "workflow.apply.submit" -> submit(request.path("data"));
             case "workflow.execution.status" -> {
@@ -115,7 +112,7 @@ public class SandboxWidth {
                 .then(sandbox::step, () -> waitOn(execution, "identity_document", "flow_action_identity_document",
                         "ocr"), null)
                 .start();
-        return ResponseEntity.ok(json.createObjectNode().put("executionId", execution.id).put("status", "CREATED"));
+        return ResponseEntity.ok(sandbox.jsonObject().put("executionId", execution.id).put("status", "CREATED"));
     }
 
     /** A node method: the ids checked against the execution, then the node's own step. */
@@ -169,7 +166,7 @@ public class SandboxWidth {
         if (!execution.ocrSubmitted || !execution.ocrCallbackKey.equals(callbackKey)) {
             return error(400, "no OCR submitted under this callbackKey");
         }
-        ObjectNode answer = json.createObjectNode().put("executionId", execution.id)
+        ObjectNode answer = sandbox.jsonObject().put("executionId", execution.id)
                 .put("callbackKey", callbackKey);
         if (!execution.ocrDone) {
             return ResponseEntity.ok(answer.put("status", "PROCESSING"));
@@ -189,7 +186,7 @@ public class SandboxWidth {
             return error(400, "callbackKey does not name the node the execution waits on");
         }
         try {
-            if (!json.readTree(request.path("personData").asText("")).path("name").isTextual()) {
+            if (!sandbox.json().readTree(request.path("personData").asText("")).path("name").isTextual()) {
                 return error(400, "personData must be a JSON-encoded object with a name");
             }
         } catch (Exception e) {
@@ -234,14 +231,14 @@ public class SandboxWidth {
     }
 
     private ObjectNode state(Execution execution, String status) {
-        return json.createObjectNode().put("executionId", execution.id).put("status", status);
+        return sandbox.jsonObject().put("executionId", execution.id).put("status", status);
     }
 
     private ObjectNode acknowledged() {
-        return json.createObjectNode().put("success", true).put("requestId", UUID.randomUUID().toString());
+        return sandbox.jsonObject().put("success", true).put("requestId", UUID.randomUUID().toString());
     }
 
     private ResponseEntity<JsonNode> error(int status, String message) {
-        return ResponseEntity.status(status).body(json.createObjectNode().put("error", message));
+        return ResponseEntity.status(status).body(sandbox.jsonObject().put("error", message));
     }
 }
