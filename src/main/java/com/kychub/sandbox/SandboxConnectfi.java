@@ -77,15 +77,18 @@ public class SandboxConnectfi {
         customer.onboardingId = "onb-" + UUID.randomUUID();
         customer.stage = Stage.SDK;
         Sandbox.Script script = sandbox.script()
-                .then(sandbox::step, () -> webhook("CUSTOMER_KYC_STARTED", customer, null))
-                .then(sandbox::step, () -> webhook("CUSTOMER_KYC_SDK_FLOW_REQUIRED", customer, null));
+                .then(sandbox::step, () -> webhook("CUSTOMER_KYC_STARTED", customer, null));
         sdkFlow(customer, script);
         script.start();
         return ResponseEntity.ok(onboarding(customer));
     }
 
-    /** After the SDK link: the link expires (outcome {@code expire}, before a rerun), or the flow and review run. */
+    /**
+     * The SDK link is handed out, then it expires (outcome {@code expire}, before a rerun), or the flow and review run.
+     * A started and a rerun KYC both go this way.
+     */
     private void sdkFlow(Customer customer, Sandbox.Script script) {
+        script.then(sandbox::step, () -> webhook("CUSTOMER_KYC_SDK_FLOW_REQUIRED", customer, null));
         Outcome outcome = customer.rerun ? Outcome.APPROVE : customer.outcome;
         if (outcome == Outcome.EXPIRE) {
             script.then(sandbox::step, () -> customer.stage = Stage.EXPIRED,
@@ -143,8 +146,7 @@ public class SandboxConnectfi {
         }
         String current = customer.onboardingId;
         Sandbox.Script script = sandbox.script()
-                .then(sandbox::step, () -> restarted(customer, current, previous))
-                .then(sandbox::step, () -> webhook("CUSTOMER_KYC_SDK_FLOW_REQUIRED", customer, null));
+                .then(sandbox::step, () -> restarted(customer, current, previous));
         sdkFlow(customer, script);
         script.start();
         ObjectNode answer = onboarding(customer);
@@ -164,53 +166,36 @@ public class SandboxConnectfi {
             return ResponseEntity.notFound().build();
         }
         ObjectNode answer = sandbox.jsonObject();
-        ArrayNode checks = sandbox.json().createArrayNode();
         switch (customer.stage) {
-            case CREATED -> {
-                status(answer, false, "PENDING", "START_KYC");
-                check(checks, "KYC_DATA_PRESENT", true, null);
-                check(checks, "KYC_STARTED", false, "START_KYC");
-            }
-            case SDK -> {
-                status(answer, false, "PROCESSING", "COMPLETE_SDK_FLOW");
-                check(checks, "KYC_STARTED", true, null);
-                check(checks, "SDK_VERIFICATION_COMPLETED", false, "COMPLETE_SDK_FLOW");
-            }
-            case EXPIRED -> {
-                status(answer, false, "PROCESSING", "RERUN_KYC");
-                check(checks, "KYC_STARTED", true, null);
-                check(checks, "SDK_VERIFICATION_COMPLETED", false, "RERUN_KYC");
-            }
-            case REVIEW -> {
-                status(answer, false, "PROCESSING", "WAIT");
-                check(checks, "SDK_VERIFICATION_COMPLETED", true, null);
-                check(checks, "KYC_STATUS", false, "WAIT");
-            }
-            case APPROVED -> {
-                status(answer, true, "APPROVED", null);
-                check(checks, "SDK_VERIFICATION_COMPLETED", true, null);
-                check(checks, "KYC_STATUS", true, null);
-            }
-            case DENIED -> {
-                status(answer, false, "DENIED_COMPLIANCE", "CONTACT_SUPPORT");
-                check(checks, "KYC_STATUS", false, "CONTACT_SUPPORT");
-            }
-            case ERROR -> {
-                status(answer, false, "PROCESSING", "CONTACT_SUPPORT");
-                check(checks, "KYC_STATUS", false, "CONTACT_SUPPORT");
-            }
+            case CREATED -> status(answer, "PENDING", "START_KYC", "KYC_DATA_PRESENT", "KYC_STARTED");
+            case SDK -> status(answer, "PROCESSING", "COMPLETE_SDK_FLOW", "KYC_STARTED", "SDK_VERIFICATION_COMPLETED");
+            case EXPIRED -> status(answer, "PROCESSING", "RERUN_KYC", "KYC_STARTED", "SDK_VERIFICATION_COMPLETED");
+            case REVIEW -> status(answer, "PROCESSING", "WAIT", "SDK_VERIFICATION_COMPLETED", "KYC_STATUS");
+            case APPROVED -> status(answer, "APPROVED", null, "SDK_VERIFICATION_COMPLETED", "KYC_STATUS");
+            case DENIED -> status(answer, "DENIED_COMPLIANCE", "CONTACT_SUPPORT", null, "KYC_STATUS");
+            case ERROR -> status(answer, "PROCESSING", "CONTACT_SUPPORT", null, "KYC_STATUS");
         }
-        answer.set("checks", checks);
         return ResponseEntity.ok(answer);
     }
 
-    private static void status(ObjectNode answer, boolean compliant, String onboardingStatus, String nextAction) {
+    /**
+     * A status answer as Connect Financial gives it: compliant once no action is left, and two checks at most, the
+     * last one passed (if any) and the one the next action is for (passed as well when no action is left).
+     */
+    private static void status(ObjectNode answer, String onboardingStatus, String nextAction, String passedCheck,
+                               String currentCheck) {
+        boolean compliant = nextAction == null;
         answer.put("isCompliant", compliant).put("onboardingStatus", onboardingStatus);
-        if (nextAction == null) {
+        if (compliant) {
             answer.putNull("nextAction");
         } else {
             answer.put("nextAction", nextAction);
         }
+        ArrayNode checks = answer.putArray("checks");
+        if (passedCheck != null) {
+            check(checks, passedCheck, true, null);
+        }
+        check(checks, currentCheck, compliant, nextAction);
     }
 
     private static void check(ArrayNode checks, String type, boolean passed, String suggestedAction) {
