@@ -34,15 +34,14 @@ public class SandboxConnectfi {
     enum Stage { CREATED, SDK, EXPIRED, REVIEW, APPROVED, DENIED, ERROR }
 
     static final class Customer {
-        final String id;
+        final String id = "cf-" + UUID.randomUUID();
         final Outcome outcome;
         volatile Stage stage = Stage.CREATED;
         volatile String onboardingId;
         /** After a rerun the new onboarding goes on to approval. */
         volatile boolean rerun;
 
-        Customer(String id, Outcome outcome) {
-            this.id = id;
+        Customer(Outcome outcome) {
             this.outcome = outcome;
         }
     }
@@ -56,7 +55,7 @@ public class SandboxConnectfi {
 
     @PostMapping("/v1/customers")
     public Map<String, String> createCustomer(@RequestBody JsonNode body) {
-        Customer customer = new Customer("cf-" + UUID.randomUUID(),
+        Customer customer = new Customer(
                 Outcome.of(body.path("externalId").asText(null), body.path("email").asText(null)));
         customers.put(customer.id, customer);
         sandbox.script().then(sandbox::step, () -> webhook("CUSTOMER_CREATED", customer, null)).start();

@@ -33,14 +33,13 @@ import org.springframework.web.bind.annotation.RestController;
 public class SandboxOndato {
 
     static final class Verification {
-        final String id;
+        final String id = UUID.randomUUID().toString();
         final String setupId;
         volatile String identificationId;
         volatile String identificationStatus;
         volatile boolean started;
 
-        Verification(String id, String setupId) {
-            this.id = id;
+        Verification(String setupId) {
             this.setupId = setupId;
         }
     }
@@ -59,7 +58,7 @@ public class SandboxOndato {
         if (setupId.isEmpty()) {
             return ResponseEntity.badRequest().body(Map.of("error", "setupId is required"));
         }
-        Verification verification = new Verification(UUID.randomUUID().toString(), setupId);
+        Verification verification = new Verification(setupId);
         verifications.put(verification.id, verification);
         sandbox.script().then(sandbox::step, () -> webhook("IdentityVerification.Consented",
                 sandbox.jsonObject().put("id", verification.id).put("setupId", setupId))).start();

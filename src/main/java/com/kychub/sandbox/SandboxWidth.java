@@ -43,7 +43,7 @@ public class SandboxWidth {
 
     /** One execution: the node it waits on and what the hub has submitted. */
     static final class Execution {
-        final String id;
+        final String id = "exe-" + UUID.randomUUID();
         final String customerId;
         final String referenceId;
         final Outcome outcome;
@@ -55,8 +55,7 @@ public class SandboxWidth {
         volatile boolean ocrDone;
         boolean particularSubmitted;
 
-        Execution(String id, String customerId, String referenceId, Outcome outcome) {
-            this.id = id;
+        Execution(String customerId, String referenceId, Outcome outcome) {
             this.customerId = customerId;
             this.referenceId = referenceId;
             this.outcome = outcome;
@@ -103,8 +102,7 @@ public class SandboxWidth {
         if (customerId == null || referenceId == null) {
             return error(400, "data.customerId and data.referenceId are required");
         }
-        Execution execution = new Execution("exe-" + UUID.randomUUID(), customerId, referenceId,
-                Outcome.of(customerId));
+        Execution execution = new Execution(customerId, referenceId, Outcome.of(customerId));
         execution.state = state(execution, "CREATED");
         executions.put(execution.id, execution);
         sandbox.script()
