@@ -16,8 +16,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.kychub.KycProperties;
 import com.kychub.inbound.HmacSignatures;
 import jakarta.annotation.PreDestroy;
@@ -28,9 +32,9 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * What the sandbox providers share: their clock (delays drawn from {@link SandboxProperties}), the delivery of their
- * webhooks to the hub's own {@code /webhooks/*} endpoints on the port the hub actually listens on, with the
- * occasional duplicate and late re-delivery, and scripts of timed steps.
+ * What the sandbox providers share: their clock (delays drawn from {@link SandboxProperties}), the hub's settings and
+ * its JSON mapper, the building and delivery of their webhooks to the hub's own {@code /webhooks/*} endpoints on the
+ * port the hub actually listens on, with the occasional duplicate and late re-delivery, and scripts of timed steps.
  */
 @Component
 @ConditionalOnProperty(prefix = "kyc.sandbox", name = "enabled", havingValue = "true")
@@ -45,6 +49,7 @@ public class Sandbox {
     private final SandboxProperties settings;
     private final KycProperties.Providers providers;
     private final Environment environment;
+    private final ObjectMapper json;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final ScheduledExecutorService clock = Executors.newScheduledThreadPool(2, runnable -> {
@@ -53,14 +58,25 @@ public class Sandbox {
         return thread;
     });
 
-    public Sandbox(SandboxProperties settings, KycProperties properties, Environment environment) {
+    public Sandbox(SandboxProperties settings, KycProperties properties, Environment environment, ObjectMapper json) {
         this.settings = settings;
         this.providers = properties.providers();
         this.environment = environment;
+        this.json = json;
     }
 
     public KycProperties.Providers providers() {
         return providers;
+    }
+
+    /** The hub's one {@code ObjectMapper}, for reading what the hub sends a simulator. */
+    public ObjectMapper json() {
+        return json;
+    }
+
+    /** A new, empty JSON object: a webhook body or a simulator's answer. */
+    public ObjectNode jsonObject() {
+        return json.createObjectNode();
     }
 
     /** A delay for something the customer does (SDK flow, capture). */
@@ -92,6 +108,16 @@ public class Sandbox {
     public String hubUrl() {
         String port = environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"));
         return "http://127.0.0.1:" + port;
+    }
+
+    /**
+     * A provider's webhook: the body as compact UTF-8 JSON, and the headers that authenticate exactly those bytes
+     * (a signature is computed over what is sent, so the two are made together).
+     */
+    public static Delivery webhook(String provider, String path, JsonNode body,
+                                   Function<byte[], Map<String, String>> authentication) {
+        byte[] bytes = utf8(body.toString());
+        return new Delivery(provider, path, bytes, authentication.apply(bytes));
     }
 
     /** Delivers a webhook, and with {@code duplicate-probability} delivers it a second time. */
@@ -158,9 +184,15 @@ public class Sandbox {
         private final List<Step> steps = new ArrayList<>();
         private final List<Delivery> delivered = new ArrayList<>();
 
+        /** After the delay, the change (if any) to the provider's state, then the webhook (if any). */
         public Script then(Supplier<Duration> delay, Runnable change, Supplier<Delivery> webhook) {
             steps.add(new Step(delay, change, webhook));
             return this;
+        }
+
+        /** After the delay, a webhook that changes nothing in the provider's state. */
+        public Script then(Supplier<Duration> delay, Supplier<Delivery> webhook) {
+            return then(delay, null, webhook);
         }
 
         public void start() {

@@ -5,14 +5,13 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.kychub.KycProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -39,11 +38,9 @@ public class SandboxArgos {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private final Sandbox sandbox;
-    private final ObjectMapper json;
 
-    public SandboxArgos(Sandbox sandbox, ObjectMapper json) {
+    public SandboxArgos(Sandbox sandbox) {
         this.sandbox = sandbox;
-        this.json = json;
     }
 
     @PostMapping("/sandbox/argos/users/{userId}/submissions")
@@ -59,15 +56,15 @@ public class SandboxArgos {
         String submissionId = UUID.randomUUID().toString();
         String submittedAt = now();
         Sandbox.Script script = sandbox.script()
-                .then(sandbox::step, null, () -> webhook(submission(userId, submissionId, "submit", submittedAt)));
+                .then(sandbox::step, () -> webhook(submission(userId, submissionId, "submit", submittedAt)));
         switch (outcome) {
-            case APPROVE -> script.then(sandbox::review, null, () -> {
+            case APPROVE -> script.then(sandbox::review, () -> {
                 ObjectNode body = submission(userId, submissionId, "approved", submittedAt);
                 body.putObject("kyc_result").put("status", "approved").put("updated_at", now())
                         .put("created_at", submittedAt).put("reviewer", "system");
                 return webhook(body);
             });
-            case REJECT, REJECT_FINAL -> script.then(sandbox::review, null, () -> {
+            case REJECT, REJECT_FINAL -> script.then(sandbox::review, () -> {
                 ObjectNode body = submission(userId, submissionId, "rejected", submittedAt);
                 ObjectNode result = body.putObject("kyc_result").put("status", "rejected").put("updated_at", now());
                 result.putArray("comment").add("The identity document has expired.");
@@ -81,7 +78,7 @@ public class SandboxArgos {
     }
 
     private ObjectNode submission(String userId, String submissionId, String trigger, String submittedAt) {
-        ObjectNode body = json.createObjectNode().put("webhook_trigger", trigger).put("submission_id", submissionId)
+        ObjectNode body = sandbox.jsonObject().put("webhook_trigger", trigger).put("submission_id", submissionId)
                 .put("userid", userId).put("email", userId + "@sandbox.example").put("created_at", submittedAt);
         if (!trigger.equals("submit")) {
             body.put("fullName", "SANDBOX " + userId.toUpperCase()).put("idType", "passport")
@@ -92,13 +89,13 @@ public class SandboxArgos {
 
     private Sandbox.Delivery webhook(ObjectNode body) {
         KycProperties.Argos argos = sandbox.providers().argos();
-        byte[] bytes = Sandbox.utf8(body.toString());
+        JsonNode sent = body;
         if ("aes-256-ecb".equalsIgnoreCase(argos.encryption())) {
             String key = StringUtils.hasText(argos.secretKey()) ? argos.secretKey() : argos.apiKey();
-            bytes = Sandbox.utf8(json.createObjectNode().put("data", encryptEcb(bytes, key)).toString());
+            sent = sandbox.jsonObject().put("data", encryptEcb(Sandbox.utf8(body.toString()), key));
         }
-        Map<String, String> headers = new LinkedHashMap<>(Sandbox.authenticate(argos.webhookAuth(), bytes));
-        return new Sandbox.Delivery("argos", "/webhooks/argos", bytes, headers);
+        return Sandbox.webhook("argos", "/webhooks/argos", sent,
+                bytes -> Sandbox.authenticate(argos.webhookAuth(), bytes));
     }
 
     static String encryptEcb(byte[] plain, String secret) {

@@ -5,7 +5,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -35,34 +34,31 @@ public class SandboxConnectfi {
     enum Stage { CREATED, SDK, EXPIRED, REVIEW, APPROVED, DENIED, ERROR }
 
     static final class Customer {
-        final String id;
+        final String id = "cf-" + UUID.randomUUID();
         final Outcome outcome;
         volatile Stage stage = Stage.CREATED;
         volatile String onboardingId;
         /** After a rerun the new onboarding goes on to approval. */
         volatile boolean rerun;
 
-        Customer(String id, Outcome outcome) {
-            this.id = id;
+        Customer(Outcome outcome) {
             this.outcome = outcome;
         }
     }
 
     private final Map<String, Customer> customers = new ConcurrentHashMap<>();
     private final Sandbox sandbox;
-    private final ObjectMapper json;
 
-    public SandboxConnectfi(Sandbox sandbox, ObjectMapper json) {
+    public SandboxConnectfi(Sandbox sandbox) {
         this.sandbox = sandbox;
-        this.json = json;
     }
 
     @PostMapping("/v1/customers")
     public Map<String, String> createCustomer(@RequestBody JsonNode body) {
-        Customer customer = new Customer("cf-" + UUID.randomUUID(),
+        Customer customer = new Customer(
                 Outcome.of(body.path("externalId").asText(null), body.path("email").asText(null)));
         customers.put(customer.id, customer);
-        sandbox.script().then(sandbox::step, null, () -> webhook("CUSTOMER_CREATED", customer, null)).start();
+        sandbox.script().then(sandbox::step, () -> webhook("CUSTOMER_CREATED", customer, null)).start();
         return Map.of("id", customer.id);
     }
 
@@ -80,15 +76,18 @@ public class SandboxConnectfi {
         customer.onboardingId = "onb-" + UUID.randomUUID();
         customer.stage = Stage.SDK;
         Sandbox.Script script = sandbox.script()
-                .then(sandbox::step, null, () -> webhook("CUSTOMER_KYC_STARTED", customer, null))
-                .then(sandbox::step, null, () -> webhook("CUSTOMER_KYC_SDK_FLOW_REQUIRED", customer, null));
+                .then(sandbox::step, () -> webhook("CUSTOMER_KYC_STARTED", customer, null));
         sdkFlow(customer, script);
         script.start();
         return ResponseEntity.ok(onboarding(customer));
     }
 
-    /** After the SDK link: the link expires (outcome {@code expire}, before a rerun), or the flow and review run. */
+    /**
+     * The SDK link is handed out, then it expires (outcome {@code expire}, before a rerun), or the flow and review run.
+     * A started and a rerun KYC both go this way.
+     */
     private void sdkFlow(Customer customer, Sandbox.Script script) {
+        script.then(sandbox::step, () -> webhook("CUSTOMER_KYC_SDK_FLOW_REQUIRED", customer, null));
         Outcome outcome = customer.rerun ? Outcome.APPROVE : customer.outcome;
         if (outcome == Outcome.EXPIRE) {
             script.then(sandbox::step, () -> customer.stage = Stage.EXPIRED,
@@ -108,7 +107,7 @@ public class SandboxConnectfi {
     }
 
     private ObjectNode onboarding(Customer customer) {
-        ObjectNode answer = json.createObjectNode();
+        ObjectNode answer = sandbox.jsonObject();
         answer.putObject("onboarding").put("id", customer.onboardingId).put("status", "PROCESSING");
         answer.putObject("sdk").put("link", sandbox.hubUrl() + "/sandbox/connectfi/sdk/" + customer.onboardingId)
                 .put("qrCode", "data:image/png;base64,AA");
@@ -136,7 +135,7 @@ public class SandboxConnectfi {
         String previous;
         synchronized (customer) {
             if (customer.stage != Stage.EXPIRED) {
-                return ResponseEntity.status(409).body(json.createObjectNode()
+                return ResponseEntity.status(409).body(sandbox.jsonObject()
                         .put("error", "only an onboarding whose SDK link expired can be rerun"));
             }
             previous = customer.onboardingId;
@@ -146,8 +145,7 @@ public class SandboxConnectfi {
         }
         String current = customer.onboardingId;
         Sandbox.Script script = sandbox.script()
-                .then(sandbox::step, null, () -> restarted(customer, current, previous))
-                .then(sandbox::step, null, () -> webhook("CUSTOMER_KYC_SDK_FLOW_REQUIRED", customer, null));
+                .then(sandbox::step, () -> restarted(customer, current, previous));
         sdkFlow(customer, script);
         script.start();
         ObjectNode answer = onboarding(customer);
@@ -166,54 +164,37 @@ public class SandboxConnectfi {
         if (customer == null) {
             return ResponseEntity.notFound().build();
         }
-        ObjectNode answer = json.createObjectNode();
-        ArrayNode checks = json.createArrayNode();
+        ObjectNode answer = sandbox.jsonObject();
         switch (customer.stage) {
-            case CREATED -> {
-                status(answer, false, "PENDING", "START_KYC");
-                check(checks, "KYC_DATA_PRESENT", true, null);
-                check(checks, "KYC_STARTED", false, "START_KYC");
-            }
-            case SDK -> {
-                status(answer, false, "PROCESSING", "COMPLETE_SDK_FLOW");
-                check(checks, "KYC_STARTED", true, null);
-                check(checks, "SDK_VERIFICATION_COMPLETED", false, "COMPLETE_SDK_FLOW");
-            }
-            case EXPIRED -> {
-                status(answer, false, "PROCESSING", "RERUN_KYC");
-                check(checks, "KYC_STARTED", true, null);
-                check(checks, "SDK_VERIFICATION_COMPLETED", false, "RERUN_KYC");
-            }
-            case REVIEW -> {
-                status(answer, false, "PROCESSING", "WAIT");
-                check(checks, "SDK_VERIFICATION_COMPLETED", true, null);
-                check(checks, "KYC_STATUS", false, "WAIT");
-            }
-            case APPROVED -> {
-                status(answer, true, "APPROVED", null);
-                check(checks, "SDK_VERIFICATION_COMPLETED", true, null);
-                check(checks, "KYC_STATUS", true, null);
-            }
-            case DENIED -> {
-                status(answer, false, "DENIED_COMPLIANCE", "CONTACT_SUPPORT");
-                check(checks, "KYC_STATUS", false, "CONTACT_SUPPORT");
-            }
-            case ERROR -> {
-                status(answer, false, "PROCESSING", "CONTACT_SUPPORT");
-                check(checks, "KYC_STATUS", false, "CONTACT_SUPPORT");
-            }
+            case CREATED -> status(answer, "PENDING", "START_KYC", "KYC_DATA_PRESENT", "KYC_STARTED");
+            case SDK -> status(answer, "PROCESSING", "COMPLETE_SDK_FLOW", "KYC_STARTED", "SDK_VERIFICATION_COMPLETED");
+            case EXPIRED -> status(answer, "PROCESSING", "RERUN_KYC", "KYC_STARTED", "SDK_VERIFICATION_COMPLETED");
+            case REVIEW -> status(answer, "PROCESSING", "WAIT", "SDK_VERIFICATION_COMPLETED", "KYC_STATUS");
+            case APPROVED -> status(answer, "APPROVED", null, "SDK_VERIFICATION_COMPLETED", "KYC_STATUS");
+            case DENIED -> status(answer, "DENIED_COMPLIANCE", "CONTACT_SUPPORT", null, "KYC_STATUS");
+            case ERROR -> status(answer, "PROCESSING", "CONTACT_SUPPORT", null, "KYC_STATUS");
         }
-        answer.set("checks", checks);
         return ResponseEntity.ok(answer);
     }
 
-    private static void status(ObjectNode answer, boolean compliant, String onboardingStatus, String nextAction) {
+    /**
+     * A status answer as Connect Financial gives it: compliant once no action is left, and two checks at most, the
+     * last one passed (if any) and the one the next action is for (passed as well when no action is left).
+     */
+    private static void status(ObjectNode answer, String onboardingStatus, String nextAction, String passedCheck,
+                               String currentCheck) {
+        boolean compliant = nextAction == null;
         answer.put("isCompliant", compliant).put("onboardingStatus", onboardingStatus);
-        if (nextAction == null) {
+        if (compliant) {
             answer.putNull("nextAction");
         } else {
             answer.put("nextAction", nextAction);
         }
+        ArrayNode checks = answer.putArray("checks");
+        if (passedCheck != null) {
+            check(checks, passedCheck, true, null);
+        }
+        check(checks, currentCheck, compliant, nextAction);
     }
 
     private static void check(ArrayNode checks, String type, boolean passed, String suggestedAction) {
@@ -224,14 +205,14 @@ public class SandboxConnectfi {
     }
 
     private Sandbox.Delivery restarted(Customer customer, String onboardingId, String previousOnboardingId) {
-        ObjectNode body = json.createObjectNode().put("eventType", "CUSTOMER_KYC_RESTARTED");
+        ObjectNode body = sandbox.jsonObject().put("eventType", "CUSTOMER_KYC_RESTARTED");
         body.putObject("data").put("customerId", customer.id).put("onboardingId", onboardingId)
                 .put("previousOnboardingId", previousOnboardingId);
-        return delivery(Sandbox.utf8(body.toString()));
+        return delivery(body);
     }
 
     private Sandbox.Delivery webhook(String eventType, Customer customer, String status) {
-        ObjectNode body = json.createObjectNode().put("eventType", eventType);
+        ObjectNode body = sandbox.jsonObject().put("eventType", eventType);
         ObjectNode data = body.putObject("data").put("customerId", customer.id);
         if (customer.onboardingId != null) {
             data.put("onboardingId", customer.onboardingId);
@@ -239,11 +220,11 @@ public class SandboxConnectfi {
         if (status != null) {
             data.put("status", status);
         }
-        return delivery(Sandbox.utf8(body.toString()));
+        return delivery(body);
     }
 
-    private Sandbox.Delivery delivery(byte[] bytes) {
-        return new Sandbox.Delivery("connectfi", "/webhooks/connectfi", bytes,
-                Sandbox.authenticate(sandbox.providers().connectfi().webhookAuth(), bytes));
+    private Sandbox.Delivery delivery(ObjectNode body) {
+        return Sandbox.webhook("connectfi", "/webhooks/connectfi", body,
+                bytes -> Sandbox.authenticate(sandbox.providers().connectfi().webhookAuth(), bytes));
     }
 }

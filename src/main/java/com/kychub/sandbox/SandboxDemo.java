@@ -7,12 +7,15 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kychub.KycProperties;
 import com.kychub.canonical.CaseStatus;
 import org.slf4j.Logger;
@@ -48,32 +51,38 @@ public class SandboxDemo {
     private final SandboxStriga striga;
     private final SandboxArgos argos;
     private final List<String> apiKeys;
-    private final ObjectMapper json;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final String run = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
-    private final List<DemoCustomer> customers = List.of(
-            new DemoCustomer("connectfi", "demo-cf-approve-" + run, CaseStatus.APPROVED),
-            new DemoCustomer("connectfi", "demo-cf-reject-final-" + run, CaseStatus.REJECTED_FINAL),
-            new DemoCustomer("connectfi", "demo-cf-error-" + run, CaseStatus.ERROR),
-            new DemoCustomer("connectfi", "demo-cf-expire-" + run, CaseStatus.APPROVED),
-            new DemoCustomer("ondato", "demo-ondato-approve-" + run, CaseStatus.APPROVED),
-            new DemoCustomer("ondato", "demo-ondato-reject-" + run, CaseStatus.REJECTED),
-            new DemoCustomer("width", "demo-width-approve-" + run, CaseStatus.APPROVED),
-            new DemoCustomer("width", "demo-width-reject-" + run, CaseStatus.REJECTED),
-            new DemoCustomer("width", "demo-width-expire-" + run, CaseStatus.EXPIRED),
-            new DemoCustomer("striga", "demo-striga-approve-" + run, CaseStatus.APPROVED),
-            new DemoCustomer("striga", "demo-striga-reject-" + run, CaseStatus.REJECTED),
-            new DemoCustomer("striga", "demo-striga-reject-final-" + run, CaseStatus.REJECTED_FINAL),
-            new DemoCustomer("argos", "demo-argos-approve-" + run, CaseStatus.APPROVED),
-            new DemoCustomer("argos", "demo-argos-reject-" + run, CaseStatus.REJECTED));
+    /** Each provider's customers, {@code demo-<provider or cf>-<outcome word>-<run>}: the word decides their fate. */
+    private final List<DemoCustomer> customers = Stream.of(
+            customers("connectfi", "cf", "approve", "reject-final", "error", "expire"),
+            customers("ondato", "ondato", "approve", "reject"),
+            customers("width", "width", "approve", "reject", "expire"),
+            customers("striga", "striga", "approve", "reject", "reject-final"),
+            customers("argos", "argos", "approve", "reject"))
+            .flatMap(List::stream).toList();
 
-    public SandboxDemo(Sandbox sandbox, SandboxStriga striga, SandboxArgos argos, KycProperties properties,
-                       ObjectMapper json) {
+    public SandboxDemo(Sandbox sandbox, SandboxStriga striga, SandboxArgos argos, KycProperties properties) {
         this.sandbox = sandbox;
         this.striga = striga;
         this.argos = argos;
         this.apiKeys = properties.api().keys();
-        this.json = json;
+    }
+
+    private List<DemoCustomer> customers(String provider, String idPart, String... outcomeWords) {
+        return Arrays.stream(outcomeWords).map(word -> new DemoCustomer(provider,
+                "demo-" + idPart + "-" + word + "-" + run, expected(provider, Outcome.of(word)))).toList();
+    }
+
+    /** The status the outcome leads to; Connect Financial's expired SDK link is rerun by the hub, and approved. */
+    private static CaseStatus expected(String provider, Outcome outcome) {
+        return switch (outcome) {
+            case APPROVE -> CaseStatus.APPROVED;
+            case REJECT -> CaseStatus.REJECTED;
+            case REJECT_FINAL -> CaseStatus.REJECTED_FINAL;
+            case ERROR -> CaseStatus.ERROR;
+            case EXPIRE -> provider.equals("connectfi") ? CaseStatus.APPROVED : CaseStatus.EXPIRED;
+        };
     }
 
     public List<DemoCustomer> customers() {
@@ -139,21 +148,14 @@ public class SandboxDemo {
 
     /** The customer goes to the IDV URL the hub gives out, once Ondato has assigned the verification. */
     private void openIdvUrl(DemoCustomer customer) {
-        Instant deadline = Instant.now().plusSeconds(60);
         try {
-            while (Instant.now().isBefore(deadline)) {
-                JsonNode kyc = json.readTree(send("GET", "/api/v1/customers/" + customer.customerId() + "/kyc", null));
-                for (JsonNode kycCase : kyc.path("cases")) {
-                    String url = kycCase.at("/providerDetails/idvUrl").asText("");
-                    if (!url.isEmpty()) {
-                        http.send(HttpRequest.newBuilder(URI.create(url + "&outcome=" + customer.customerId()))
-                                .GET().build(), HttpResponse.BodyHandlers.discarding());
-                        return;
-                    }
-                }
-                Thread.sleep(250);
+            Optional<JsonNode> assigned = awaitCase(customer, kycCase -> !idvUrl(kycCase).isEmpty(), 60);
+            if (assigned.isEmpty()) {
+                LOG.warn("Demo: {} got no IDV URL within 60 s", customer.customerId());
+                return;
             }
-            LOG.warn("Demo: {} got no IDV URL within 60 s", customer.customerId());
+            http.send(HttpRequest.newBuilder(URI.create(idvUrl(assigned.get()) + "&outcome=" + customer.customerId()))
+                    .GET().build(), HttpResponse.BodyHandlers.discarding());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
@@ -180,18 +182,30 @@ public class SandboxDemo {
         }
     }
 
+    private static String idvUrl(JsonNode kycCase) {
+        return kycCase.at("/providerDetails/idvUrl").asText("");
+    }
+
     private void awaitNextAction(DemoCustomer customer, String nextAction) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(120);
+        awaitCase(customer, kycCase -> nextAction.equals(kycCase.path("nextAction").asText()), 120)
+                .orElseThrow(() -> new IllegalStateException("the hub asked for no " + nextAction + " within 120 s"));
+    }
+
+    /** Polls the customer's KYC through the hub API until one of their cases is as wanted, for so many seconds. */
+    private Optional<JsonNode> awaitCase(DemoCustomer customer, Predicate<JsonNode> wanted, long seconds)
+            throws Exception {
+        Instant deadline = Instant.now().plusSeconds(seconds);
         while (Instant.now().isBefore(deadline)) {
-            JsonNode kyc = json.readTree(send("GET", "/api/v1/customers/" + customer.customerId() + "/kyc", null));
+            JsonNode kyc = sandbox.json()
+                    .readTree(send("GET", "/api/v1/customers/" + customer.customerId() + "/kyc", null));
             for (JsonNode kycCase : kyc.path("cases")) {
-                if (nextAction.equals(kycCase.path("nextAction").asText())) {
-                    return;
+                if (wanted.test(kycCase)) {
+                    return Optional.of(kycCase);
                 }
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException("the hub asked for no " + nextAction + " within 120 s");
+        return Optional.empty();
     }
 
     private String send(String method, String path, String body) throws Exception {

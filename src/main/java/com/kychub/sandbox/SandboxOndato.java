@@ -8,7 +8,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.kychub.KycProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -34,14 +33,13 @@ import org.springframework.web.bind.annotation.RestController;
 public class SandboxOndato {
 
     static final class Verification {
-        final String id;
+        final String id = UUID.randomUUID().toString();
         final String setupId;
         volatile String identificationId;
         volatile String identificationStatus;
         volatile boolean started;
 
-        Verification(String id, String setupId) {
-            this.id = id;
+        Verification(String setupId) {
             this.setupId = setupId;
         }
     }
@@ -49,11 +47,9 @@ public class SandboxOndato {
     private final Map<String, Verification> verifications = new ConcurrentHashMap<>();
     private final Map<String, Verification> byIdentification = new ConcurrentHashMap<>();
     private final Sandbox sandbox;
-    private final ObjectMapper json;
 
-    public SandboxOndato(Sandbox sandbox, ObjectMapper json) {
+    public SandboxOndato(Sandbox sandbox) {
         this.sandbox = sandbox;
-        this.json = json;
     }
 
     @PostMapping("/sandbox/ondato-idv/v1/identity-verifications")
@@ -62,10 +58,10 @@ public class SandboxOndato {
         if (setupId.isEmpty()) {
             return ResponseEntity.badRequest().body(Map.of("error", "setupId is required"));
         }
-        Verification verification = new Verification(UUID.randomUUID().toString(), setupId);
+        Verification verification = new Verification(setupId);
         verifications.put(verification.id, verification);
-        sandbox.script().then(sandbox::step, null, () -> webhook("IdentityVerification.Consented",
-                json.createObjectNode().put("id", verification.id).put("setupId", setupId))).start();
+        sandbox.script().then(sandbox::step, () -> webhook("IdentityVerification.Consented",
+                sandbox.jsonObject().put("id", verification.id).put("setupId", setupId))).start();
         return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("id", verification.id));
     }
 
@@ -75,7 +71,7 @@ public class SandboxOndato {
         if (verification == null) {
             return ResponseEntity.notFound().build();
         }
-        ObjectNode answer = json.createObjectNode().put("id", id).put("setupId", verification.setupId)
+        ObjectNode answer = sandbox.jsonObject().put("id", id).put("setupId", verification.setupId)
                 .put("status", verification.identificationId == null ? "Active" : "Completed");
         ObjectNode step = answer.putObject("step");
         if (verification.identificationId == null) {
@@ -92,7 +88,7 @@ public class SandboxOndato {
         if (verification == null) {
             return ResponseEntity.notFound().build();
         }
-        ObjectNode answer = json.createObjectNode().put("id", id).put("status", verification.identificationStatus);
+        ObjectNode answer = sandbox.jsonObject().put("id", id).put("status", verification.identificationStatus);
         answer.putObject("document").put("firstName", "Sandbox").put("lastName", "Customer")
                 .put("documentNumber", "SBX" + Math.abs(id.hashCode())).put("dateOfBirth", "1990-01-01");
         if ("Rejected".equals(verification.identificationStatus)) {
@@ -133,13 +129,13 @@ public class SandboxOndato {
     }
 
     private Sandbox.Delivery identificationWebhook(String type, Verification verification) {
-        return webhook(type, json.createObjectNode().put("id", verification.identificationId)
+        return webhook(type, sandbox.jsonObject().put("id", verification.identificationId)
                 .put("identityVerificationId", verification.id));
     }
 
     private Sandbox.Delivery webhook(String type, ObjectNode payload) {
         Instant now = Instant.now();
-        ObjectNode envelope = json.createObjectNode().put("id", UUID.randomUUID().toString())
+        ObjectNode envelope = sandbox.jsonObject().put("id", UUID.randomUUID().toString())
                 .put("applicationId", "sandbox").put("createdUtc", now.toString())
                 .put("deliveredUtc", now.toString()).put("isDelivered", false);
         envelope.set("payload", payload);
@@ -147,7 +143,7 @@ public class SandboxOndato {
         KycProperties.Ondato ondato = sandbox.providers().ondato();
         String credentials = Base64.getEncoder().encodeToString((ondato.webhookUser() + ":" + ondato.webhookPassword())
                 .getBytes(StandardCharsets.UTF_8));
-        return new Sandbox.Delivery("ondato", "/webhooks/ondato", Sandbox.utf8(envelope.toString()),
-                Map.of("Authorization", "Basic " + credentials));
+        return Sandbox.webhook("ondato", "/webhooks/ondato", envelope,
+                bytes -> Map.of("Authorization", "Basic " + credentials));
     }
 }

@@ -13,12 +13,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties(prefix = "kyc.sandbox")
 public record SandboxProperties(
         boolean enabled,
-        @DefaultValue("5s") Duration stepMinDelay,
-        @DefaultValue("15s") Duration stepMaxDelay,
-        @DefaultValue("5s") Duration reviewMinDelay,
-        @DefaultValue("15s") Duration reviewMaxDelay,
-        @DefaultValue("5s") Duration ocrMinDelay,
-        @DefaultValue("15s") Duration ocrMaxDelay,
+        // each delay is drawn from a range: one range a line, its min then its max
+        @DefaultValue("5s") Duration stepMinDelay, @DefaultValue("15s") Duration stepMaxDelay,
+        @DefaultValue("5s") Duration reviewMinDelay, @DefaultValue("15s") Duration reviewMaxDelay,
+        @DefaultValue("5s") Duration ocrMinDelay, @DefaultValue("15s") Duration ocrMaxDelay,
         @DefaultValue("0.1") double duplicateProbability,
         @DefaultValue("0.1") double lateProbability) {
 }

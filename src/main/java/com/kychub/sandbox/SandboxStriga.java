@@ -3,7 +3,6 @@ package com.kychub.sandbox;
 import java.time.Instant;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.kychub.inbound.HmacSignatures;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -25,11 +24,9 @@ import org.springframework.web.bind.annotation.RestController;
 public class SandboxStriga {
 
     private final Sandbox sandbox;
-    private final ObjectMapper json;
 
-    public SandboxStriga(Sandbox sandbox, ObjectMapper json) {
+    public SandboxStriga(Sandbox sandbox) {
         this.sandbox = sandbox;
-        this.json = json;
     }
 
     @PostMapping("/sandbox/striga/users/{userId}/kyc")
@@ -42,20 +39,20 @@ public class SandboxStriga {
 
     public void play(String userId, Outcome outcome) {
         Sandbox.Script script = sandbox.script()
-                .then(sandbox::step, null, () -> webhook(userId, "INITIATED", false))
-                .then(sandbox::step, null, () -> webhook(userId, "PENDING_REVIEW", false));
+                .then(sandbox::step, () -> webhook(userId, "INITIATED", false))
+                .then(sandbox::step, () -> webhook(userId, "PENDING_REVIEW", false));
         switch (outcome) {
-            case APPROVE -> script.then(sandbox::review, null, () -> webhook(userId, "APPROVED", false));
-            case REJECT -> script.then(sandbox::review, null, () -> webhook(userId, "REJECTED", false));
-            case REJECT_FINAL -> script.then(sandbox::review, null, () -> webhook(userId, "REJECTED", true));
-            case ERROR -> script.then(sandbox::review, null, () -> webhook(userId, "ON_HOLD", false));
+            case APPROVE -> script.then(sandbox::review, () -> webhook(userId, "APPROVED", false));
+            case REJECT -> script.then(sandbox::review, () -> webhook(userId, "REJECTED", false));
+            case REJECT_FINAL -> script.then(sandbox::review, () -> webhook(userId, "REJECTED", true));
+            case ERROR -> script.then(sandbox::review, () -> webhook(userId, "ON_HOLD", false));
             case EXPIRE -> { }
         }
         script.start();
     }
 
     private Sandbox.Delivery webhook(String userId, String status, boolean rejectionFinal) {
-        ObjectNode body = json.createObjectNode().put("userId", userId).put("status", status);
+        ObjectNode body = sandbox.jsonObject().put("userId", userId).put("status", status);
         if (status.equals("REJECTED")) {
             body.putArray("details").add("UNSATISFACTORY_PHOTOS");
             body.putObject("rejectionComments")
@@ -64,8 +61,8 @@ public class SandboxStriga {
             body.put("rejectionFinal", rejectionFinal);
         }
         body.put("ts", Instant.now().toEpochMilli());
-        byte[] bytes = Sandbox.utf8(body.toString());
-        String signature = HmacSignatures.hexHmacSha256(sandbox.providers().striga().apiKey(), bytes);
-        return new Sandbox.Delivery("striga", "/webhooks/striga/kyc", bytes, Map.of("signature", signature));
+        String apiKey = sandbox.providers().striga().apiKey();
+        return Sandbox.webhook("striga", "/webhooks/striga/kyc", body,
+                bytes -> Map.of("signature", HmacSignatures.hexHmacSha256(apiKey, bytes)));
     }
 }

@@ -7,7 +7,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.ResponseEntity;
@@ -44,7 +43,7 @@ public class SandboxWidth {
 
     /** One execution: the node it waits on and what the hub has submitted. */
     static final class Execution {
-        final String id;
+        final String id = "exe-" + UUID.randomUUID();
         final String customerId;
         final String referenceId;
         final Outcome outcome;
@@ -56,8 +55,7 @@ public class SandboxWidth {
         volatile boolean ocrDone;
         boolean particularSubmitted;
 
-        Execution(String id, String customerId, String referenceId, Outcome outcome) {
-            this.id = id;
+        Execution(String customerId, String referenceId, Outcome outcome) {
             this.customerId = customerId;
             this.referenceId = referenceId;
             this.outcome = outcome;
@@ -67,11 +65,9 @@ public class SandboxWidth {
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> submissions = new ConcurrentHashMap<>();
     private final Sandbox sandbox;
-    private final ObjectMapper json;
 
-    public SandboxWidth(Sandbox sandbox, ObjectMapper json) {
+    public SandboxWidth(Sandbox sandbox) {
         this.sandbox = sandbox;
-        this.json = json;
     }
 
     /** How many times the hub called a node method (e.g. {@code workflow.kyc.ocr}) for a customer's executions. */
@@ -86,7 +82,7 @@ public class SandboxWidth {
         if (apiKey == null || apiKey.isBlank()) {
             return error(401, "apiKey is required");
         }
-        JsonNode request = body == null ? json.createObjectNode() : body;
+        JsonNode request = body == null ? sandbox.jsonObject() : body;
         return switch (method) {
             case "workflow.apply.submit" -> submit(request.path("data"));
             case "workflow.execution.status" -> {
@@ -106,8 +102,7 @@ public class SandboxWidth {
         if (customerId == null || referenceId == null) {
             return error(400, "data.customerId and data.referenceId are required");
         }
-        Execution execution = new Execution("exe-" + UUID.randomUUID(), customerId, referenceId,
-                Outcome.of(customerId));
+        Execution execution = new Execution(customerId, referenceId, Outcome.of(customerId));
         execution.state = state(execution, "CREATED");
         executions.put(execution.id, execution);
         sandbox.script()
@@ -115,7 +110,7 @@ public class SandboxWidth {
                 .then(sandbox::step, () -> waitOn(execution, "identity_document", "flow_action_identity_document",
                         "ocr"), null)
                 .start();
-        return ResponseEntity.ok(json.createObjectNode().put("executionId", execution.id).put("status", "CREATED"));
+        return ResponseEntity.ok(sandbox.jsonObject().put("executionId", execution.id).put("status", "CREATED"));
     }
 
     /** A node method: the ids checked against the execution, then the node's own step. */
@@ -169,7 +164,7 @@ public class SandboxWidth {
         if (!execution.ocrSubmitted || !execution.ocrCallbackKey.equals(callbackKey)) {
             return error(400, "no OCR submitted under this callbackKey");
         }
-        ObjectNode answer = json.createObjectNode().put("executionId", execution.id)
+        ObjectNode answer = sandbox.jsonObject().put("executionId", execution.id)
                 .put("callbackKey", callbackKey);
         if (!execution.ocrDone) {
             return ResponseEntity.ok(answer.put("status", "PROCESSING"));
@@ -189,7 +184,7 @@ public class SandboxWidth {
             return error(400, "callbackKey does not name the node the execution waits on");
         }
         try {
-            if (!json.readTree(request.path("personData").asText("")).path("name").isTextual()) {
+            if (!sandbox.json().readTree(request.path("personData").asText("")).path("name").isTextual()) {
                 return error(400, "personData must be a JSON-encoded object with a name");
             }
         } catch (Exception e) {
@@ -234,14 +229,14 @@ public class SandboxWidth {
     }
 
     private ObjectNode state(Execution execution, String status) {
-        return json.createObjectNode().put("executionId", execution.id).put("status", status);
+        return sandbox.jsonObject().put("executionId", execution.id).put("status", status);
     }
 
     private ObjectNode acknowledged() {
-        return json.createObjectNode().put("success", true).put("requestId", UUID.randomUUID().toString());
+        return sandbox.jsonObject().put("success", true).put("requestId", UUID.randomUUID().toString());
     }
 
     private ResponseEntity<JsonNode> error(int status, String message) {
-        return ResponseEntity.status(status).body(json.createObjectNode().put("error", message));
+        return ResponseEntity.status(status).body(sandbox.jsonObject().put("error", message));
     }
 }

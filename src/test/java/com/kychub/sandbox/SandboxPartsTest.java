@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.kychub.KycProperties;
 import com.kychub.inbound.HmacSignatures;
 import com.kychub.provider.argos.ArgosEncryption;
 import org.junit.jupiter.api.Test;
 
-/** The sandbox's pieces on their own: outcome words, ARGOS's encryption as the hub reads it, webhook auth headers. */
+/**
+ * The sandbox's pieces on their own: outcome words, ARGOS's encryption as the hub reads it, webhook auth headers, and
+ * a webhook's headers computed over the very bytes it sends.
+ */
 class SandboxPartsTest {
 
     @Test
@@ -42,5 +47,18 @@ class SandboxPartsTest {
                 .isEmpty();
         assertThat(Sandbox.authenticate(new KycProperties.WebhookAuth("hmac-sha256", "X-Sig", "base64", "s"), body)
                 .get("X-Sig")).isEqualTo(java.util.Base64.getEncoder().encodeToString(HmacSignatures.hmacSha256("s", body)));
+    }
+
+    @Test
+    void aWebhookIsAuthenticatedOverTheBytesItSends() {
+        ObjectNode body = new ObjectMapper().createObjectNode().put("userId", "u-1").put("status", "APPROVED");
+        Sandbox.Delivery delivery = Sandbox.webhook("striga", "/webhooks/striga/kyc", body,
+                bytes -> Map.of("signature", HmacSignatures.hexHmacSha256("k", bytes)));
+        assertThat(new String(delivery.body(), StandardCharsets.UTF_8))
+                .isEqualTo("{\"userId\":\"u-1\",\"status\":\"APPROVED\"}");
+        assertThat(delivery.headers())
+                .isEqualTo(Map.of("signature", HmacSignatures.hexHmacSha256("k", delivery.body())));
+        assertThat(delivery.provider()).isEqualTo("striga");
+        assertThat(delivery.path()).isEqualTo("/webhooks/striga/kyc");
     }
 }
