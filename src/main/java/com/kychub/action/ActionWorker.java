@@ -1,7 +1,6 @@
 package com.kychub.action;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.kychub.KycProperties;
@@ -64,6 +63,7 @@ public class ActionWorker {
                 claimed.set(action);
                 Exchange answer = producer.send("direct:" + action.provider() + "-act?block=false", exchange -> {
                     exchange.getIn().setBody(action.payload());
+                    exchange.setVariable("actionKind", action.kind());
                     exchange.setVariable("action", action.action());
                     exchange.setVariable("actionId", action.id());
                     exchange.setVariable("customerId", action.customerId());
@@ -84,8 +84,7 @@ public class ActionWorker {
                 String answerType = answer.getVariable("answerType", String.class);
                 if (reply != null && answerType != null) {
                     String subject = answer.getVariable("subject", action.customerId(), String.class);
-                    inbox.store(action.provider(), "POLL", answerType, subject, null, "action:" + action.id(),
-                            Map.of(), reply);
+                    inbox.storePolled(action.provider(), answerType, subject, null, "action:" + action.id(), reply);
                 }
                 actions.markDone(action.id());
                 return true;

@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.kychub.canonical.ProviderAction;
 import com.kychub.inbound.RetryBook;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -17,23 +20,41 @@ public class ProviderActions {
 
     private final JdbcTemplate jdbc;
     private final RetryBook retries;
+    private final ObjectMapper json;
 
-    public ProviderActions(JdbcTemplate jdbc) {
+    public ProviderActions(JdbcTemplate jdbc, ObjectMapper json) {
         this.jdbc = jdbc;
-        this.retries = new RetryBook(jdbc, RetryBook.Queue.ACTIONS);
+        this.retries = new RetryBook(jdbc, "provider_action", "PENDING");
+        this.json = json;
+    }
+
+    /**
+     * Plans a call to the provider for a case, in the caller's transaction. An action is named for what it does once
+     * (START_KYC, UPLOAD_DOCUMENT:W9:&lt;document id&gt;): one that is pending or done is not planned again, so a
+     * status seen twice never calls the provider twice.
+     */
+    public void plan(String provider, UUID caseId, String customerId, ProviderAction action) {
+        jdbc.update("""
+                insert into provider_action (provider, case_id, customer_id, kind, action, payload)
+                select ?, ?, ?, ?, ?, ?::jsonb
+                where not exists (select 1 from provider_action where provider = ? and customer_id = ?
+                                  and action = ? and state in ('PENDING', 'DONE'))
+                on conflict (provider, customer_id, action) where state = 'PENDING' do nothing""",
+                provider, caseId, customerId, action.kind().name(), action.name(), write(action.payload()),
+                provider, customerId, action.name());
     }
 
     /** Locks the provider's oldest due action for the caller's transaction; other workers skip it. */
     public PendingAction claimNext(String provider) {
         List<PendingAction> due = jdbc.query("""
-                select id, provider, case_id, customer_id, action, payload, attempts from provider_action
+                select id, provider, case_id, customer_id, kind, action, payload, attempts from provider_action
                 where state = 'PENDING' and next_attempt_at <= now() and provider = ?
                 order by next_attempt_at, id
                 limit 1
                 for update skip locked""",
                 (row, n) -> new PendingAction(row.getLong("id"), row.getString("provider"),
-                        row.getObject("case_id", UUID.class), row.getString("customer_id"), row.getString("action"),
-                        row.getString("payload"), row.getInt("attempts")), provider);
+                        row.getObject("case_id", UUID.class), row.getString("customer_id"), row.getString("kind"),
+                        row.getString("action"), row.getString("payload"), row.getInt("attempts")), provider);
         return due.isEmpty() ? null : due.get(0);
     }
 
@@ -80,5 +101,13 @@ public class ProviderActions {
                   and not exists (select 1 from provider_action p where p.provider = a.provider
                                   and p.customer_id = a.customer_id and p.action = a.action and p.state = 'PENDING')""",
                 id) == 1;
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("an action's payload cannot be serialised", e);
+        }
     }
 }

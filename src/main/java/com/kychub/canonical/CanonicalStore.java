@@ -12,6 +12,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.kychub.action.ProviderActions;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -32,10 +33,12 @@ public class CanonicalStore {
     }
 
     private final JdbcTemplate jdbc;
+    private final ProviderActions actions;
     private final ObjectMapper json;
 
-    public CanonicalStore(JdbcTemplate jdbc, ObjectMapper json) {
+    public CanonicalStore(JdbcTemplate jdbc, ProviderActions actions, ObjectMapper json) {
         this.jdbc = jdbc;
+        this.actions = actions;
         this.json = json;
     }
 
@@ -107,17 +110,9 @@ public class CanonicalStore {
         }
 
         for (ProviderAction action : update.actions()) {
-            // An action is named for what it does once (START_KYC, UPLOAD_DOCUMENT:W9:<document id>): one that is
-            // pending or done is not planned again, so a status seen twice never calls the provider twice.
-            jdbc.update("""
-                    insert into provider_action (provider, case_id, customer_id, action, payload)
-                    select ?, ?, ?, ?, ?::jsonb
-                    where not exists (select 1 from provider_action where provider = ? and customer_id = ?
-                                      and action = ? and state in ('PENDING', 'DONE'))
-                    on conflict (provider, customer_id, action) where state = 'PENDING' do nothing""",
-                    update.provider(), current.id(), Objects.requireNonNull(update.customerId(), "customerId"),
-                    action.action(), write(action.payload()),
-                    update.provider(), update.customerId(), action.action());
+            // In this transaction: the calls commit with the change that calls for them, or not at all.
+            actions.plan(update.provider(), current.id(), Objects.requireNonNull(update.customerId(), "customerId"),
+                    action);
         }
 
         String type = opened ? "CASE_OPENED" : current.status() != update.status() ? "STATUS_CHANGED" : "CASE_UPDATED";

@@ -35,24 +35,30 @@ public class Inbox {
 
     public Inbox(JdbcTemplate jdbc, ObjectMapper json) {
         this.jdbc = jdbc;
-        this.retries = new RetryBook(jdbc, RetryBook.Queue.INBOX);
+        this.retries = new RetryBook(jdbc, "inbound_message", "ACCEPTED");
         this.json = json;
     }
+
+    /** What the inbox files every webhook as ({@code message_type}); other messages are named by their provider. */
+    public static final String WEBHOOK = "webhook";
 
     /**
      * Stores a message the hub fetched itself: the answer of a status poll or of an action (channel POLL). Inside a
      * transaction it joins it, so an answer is stored together with whatever caused it. (Webhooks come in through
      * {@link InboxWriter}, which commits them in groups.)
+     *
+     * @param messageType what the body is (the provider's Mapping names its types); its process route routes on it
+     * @param subject     what the message is about at the provider when the body does not say
+     * @param causedBy    the message whose processing fetched this one, if one did
      */
-    public Stored store(String provider, String channel, String messageType, String subject, Long causedBy,
-                        String dedupKey, Map<String, String> headers, String body) {
+    public Stored storePolled(String provider, String messageType, String subject, Long causedBy, String dedupKey,
+                              String body) {
         List<Long> inserted = jdbc.queryForList("""
                 insert into inbound_message (provider, channel, message_type, subject, caused_by, dedup_key, headers,
                                              body)
-                values (?, ?, ?, ?, ?, ?, ?::jsonb, ?)
+                values (?, 'POLL', ?, ?, ?, ?, '{}'::jsonb, ?)
                 on conflict (provider, dedup_key) do nothing
-                returning id""", Long.class, provider, channel, messageType, subject, causedBy, dedupKey,
-                write(headers), body);
+                returning id""", Long.class, provider, messageType, subject, causedBy, dedupKey, body);
         if (!inserted.isEmpty()) {
             return new Stored(inserted.get(0), false);
         }

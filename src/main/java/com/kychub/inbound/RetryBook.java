@@ -10,28 +10,19 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * The retry bookkeeping the inbox and the provider-action outbox share: both tables have {@code state},
  * {@code attempts}, {@code last_error} and {@code next_attempt_at}, and differ only in the name of the waiting state.
+ * Each owner ({@link Inbox}, {@code ProviderActions}) makes its own, for its own table.
  */
 public final class RetryBook {
-
-    /** The two durable queues; table and state names are constants, never input. */
-    public enum Queue {
-        INBOX("inbound_message", "ACCEPTED"),
-        ACTIONS("provider_action", "PENDING");
-
-        final String table;
-        final String waiting;
-
-        Queue(String table, String waiting) {
-            this.table = table;
-            this.waiting = waiting;
-        }
-    }
 
     private final JdbcTemplate jdbc;
     private final String failedAttempt;
     private final String postpone;
 
-    public RetryBook(JdbcTemplate jdbc, Queue queue) {
+    /**
+     * @param table   the owner's table ({@code inbound_message}, {@code provider_action}): a constant, never input
+     * @param waiting the name of its waiting state ({@code ACCEPTED}, {@code PENDING})
+     */
+    public RetryBook(JdbcTemplate jdbc, String table, String waiting) {
         this.jdbc = jdbc;
         this.failedAttempt = """
                 update %s
@@ -39,8 +30,8 @@ public final class RetryBook {
                     state = case when attempts + 1 >= ? then 'DEAD' else '%s' end,
                     next_attempt_at = ?
                 where id = ?
-                returning state""".formatted(queue.table, queue.waiting);
-        this.postpone = "update %s set last_error = ?, next_attempt_at = ? where id = ?".formatted(queue.table);
+                returning state""".formatted(table, waiting);
+        this.postpone = "update %s set last_error = ?, next_attempt_at = ? where id = ?".formatted(table);
     }
 
     /** A transient failure: due again after the back-off, or DEAD once attempts reach the limit; true when DEAD. */

@@ -51,21 +51,21 @@ public class ConnectfiClient {
         if (!kyc.isEmpty()) {
             body.set("kyc", kyc);
         }
-        request(exchange, "POST", "/v1/customers", body, "customer-created", customerId);
+        request(exchange, "POST", "/v1/customers", body, ConnectfiMapping.CUSTOMER_CREATED, customerId);
     }
 
     /** {@code POST /v1/compliance/kyc}. */
     public void startKyc(Exchange exchange) throws IOException {
         String connectfiCustomerId = id(payload(exchange), "connectfiCustomerId");
         ObjectNode body = json.createObjectNode().put("customerId", connectfiCustomerId);
-        request(exchange, "POST", "/v1/compliance/kyc", body, "kyc-started", connectfiCustomerId);
+        request(exchange, "POST", "/v1/compliance/kyc", body, ConnectfiMapping.KYC_STARTED, connectfiCustomerId);
     }
 
     /** {@code POST /v1/compliance/kyc/:onboardingId/rerun}. */
     public void rerunKyc(Exchange exchange) throws IOException {
         String onboardingId = id(payload(exchange), "onboardingId");
         request(exchange, "POST", "/v1/compliance/kyc/" + onboardingId + "/rerun", json.createObjectNode(),
-                "kyc-rerun", null);
+                ConnectfiMapping.KYC_RERUN, null);
     }
 
     /** {@code PATCH /v1/customers/:id} with exactly the fields the failed checks ask for. */
@@ -82,7 +82,7 @@ public class ConnectfiClient {
             }
         }
         request(exchange, "PATCH", "/v1/customers/" + connectfiCustomerId, json.createObjectNode().set("kyc", kyc),
-                "profile-updated", connectfiCustomerId);
+                ConnectfiMapping.PROFILE_UPDATED, connectfiCustomerId);
     }
 
     /** {@code POST /compliance/upload-doc}: the newest document of the type, base64 in JSON. */
@@ -98,7 +98,7 @@ public class ConnectfiClient {
                 .put("fileName", document.fileName())
                 .put("contentType", document.contentType())
                 .put("content", Base64.getEncoder().encodeToString(document.content()));
-        request(exchange, "POST", "/compliance/upload-doc", body, "document-uploaded", connectfiCustomerId);
+        request(exchange, "POST", "/compliance/upload-doc", body, ConnectfiMapping.DOCUMENT_UPLOADED, connectfiCustomerId);
     }
 
     /** {@code GET /v1/compliance/status/:customerId} for the customer in the variable {@code subject}. */

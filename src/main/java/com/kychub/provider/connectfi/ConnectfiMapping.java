@@ -58,11 +58,19 @@ public final class ConnectfiMapping {
             Map.entry("DOC_BIOMETRIC_REPORT", new CheckType(null, List.of("BIOMETRIC_REPORT"))),
             Map.entry("DOC_PROOF_OF_ADDRESS", new CheckType(null, List.of("PROOF_OF_ADDRESS"))));
 
-    /** Action names; all but START_KYC carry what makes them unique ({@code UPLOAD_DOCUMENT:W9:<document id>}). */
-    public static final String START_KYC = "START_KYC";
-    public static final String RERUN_KYC = "RERUN_KYC";
-    public static final String UPDATE_PROFILE = "UPDATE_PROFILE";
-    public static final String UPLOAD_DOCUMENT = "UPLOAD_DOCUMENT";
+    /*
+     * What the inbox files each Connect Financial message as (inbound_message.message_type), besides its webhooks:
+     * connectfi-process routes on these. The status pulled from the status API, then the answers of the hub's calls.
+     */
+    public static final String COMPLIANCE_STATUS = "compliance-status";
+    public static final String CUSTOMER_CREATED = "customer-created";
+    public static final String KYC_STARTED = "kyc-started";
+    public static final String KYC_RERUN = "kyc-rerun";
+    public static final String PROFILE_UPDATED = "profile-updated";
+    public static final String DOCUMENT_UPLOADED = "document-uploaded";
+
+    /** The calls the hub makes to Connect Financial, one per endpoint of the doc: connectfi-act routes on them. */
+    public enum Action { CREATE_CUSTOMER, START_KYC, RERUN_KYC, UPDATE_PROFILE, UPLOAD_DOCUMENT }
 
     private ConnectfiMapping() {
     }
@@ -141,7 +149,7 @@ public final class ConnectfiMapping {
             }
             case "START_KYC" -> {
                 if (context.actions().startKyc() && context.connectfiCustomerId() != null) {
-                    actions.add(new ProviderAction(START_KYC, Map.of("connectfiCustomerId",
+                    actions.add(ProviderAction.of(Action.START_KYC, Map.of("connectfiCustomerId",
                             context.connectfiCustomerId())));
                     return new Canonical(CaseStatus.IN_PROGRESS, NextAction.WAIT);
                 }
@@ -149,8 +157,8 @@ public final class ConnectfiMapping {
             }
             case "RERUN_KYC" -> {
                 if (context.actions().rerunKyc() && context.onboardingId() != null) {
-                    actions.add(new ProviderAction(RERUN_KYC + ":" + context.onboardingId(),
-                            Map.of("onboardingId", context.onboardingId())));
+                    actions.add(ProviderAction.of(Action.RERUN_KYC, Map.of("onboardingId", context.onboardingId()),
+                            context.onboardingId()));
                     return new Canonical(CaseStatus.IN_PROGRESS, NextAction.WAIT);
                 }
                 return canonical;
@@ -193,8 +201,8 @@ public final class ConnectfiMapping {
                 || context.connectfiCustomerId() == null) {
             return new Canonical(CaseStatus.ACTION_REQUIRED, ask);
         }
-        actions.add(new ProviderAction(UPDATE_PROFILE + ":" + context.dataVersion(),
-                Map.of("connectfiCustomerId", context.connectfiCustomerId(), "fields", wanted)));
+        actions.add(ProviderAction.of(Action.UPDATE_PROFILE,
+                Map.of("connectfiCustomerId", context.connectfiCustomerId(), "fields", wanted), context.dataVersion()));
         return new Canonical(CaseStatus.IN_PROGRESS, NextAction.WAIT);
     }
 
@@ -214,9 +222,9 @@ public final class ConnectfiMapping {
                 reasons.add("MISSING_DOCUMENT:" + String.join("|", type.documents()));
             } else {
                 long documentId = context.heldDocuments().get(held);
-                actions.add(new ProviderAction(UPLOAD_DOCUMENT + ":" + held + ":" + documentId, Map.of(
+                actions.add(ProviderAction.of(Action.UPLOAD_DOCUMENT, Map.of(
                         "connectfiCustomerId", context.connectfiCustomerId(), "type", held,
-                        "documentId", documentId)));
+                        "documentId", documentId), held, documentId));
             }
         }
         if (missingAny || actions.isEmpty()) {

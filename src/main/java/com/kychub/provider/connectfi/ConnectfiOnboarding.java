@@ -23,8 +23,6 @@ import org.springframework.transaction.annotation.Transactional;
 @Component
 public class ConnectfiOnboarding implements OnboardingStarter {
 
-    public static final String CREATE_CUSTOMER = "CREATE_CUSTOMER";
-
     private final Customers customers;
     private final CanonicalStore store;
     private final CaseQueries cases;
@@ -60,7 +58,7 @@ public class ConnectfiOnboarding implements OnboardingStarter {
                 create || link != null ? NextAction.WAIT : NextAction.START_KYC,
                 create || link != null ? List.of() : List.of("CUSTOMER_NOT_AT_PROVIDER"),
                 null, "ONBOARDING_REQUESTED", null, null, null, false,
-                create ? List.of(new ProviderAction(CREATE_CUSTOMER, null)) : null, settings.pollPeriod());
+                create ? List.of(ProviderAction.of(ConnectfiMapping.Action.CREATE_CUSTOMER, null)) : null, settings.pollPeriod());
         UUID caseId = store.apply(opening, null).caseId();
         if (link != null) {
             store.pollSoon(ConnectfiMapping.PROVIDER, ref);

@@ -49,7 +49,7 @@ public class ConnectfiPoller {
      * customer's data has not changed since (new data may let the hub act on the same status).
      */
     public void storePolledStatus(@Body String status, @Variable("subject") String connectfiCustomerId) {
-        Optional<InboxQueries.Received> last = stored.last(ConnectfiMapping.PROVIDER, "compliance-status",
+        Optional<InboxQueries.Received> last = stored.last(ConnectfiMapping.PROVIDER, ConnectfiMapping.COMPLIANCE_STATUS,
                 connectfiCustomerId);
         Optional<Instant> dataChanged = customers.linkByProviderId(ConnectfiMapping.PROVIDER, connectfiCustomerId)
                 .map(link -> customers.dataChangedAt(link.customerId()));
@@ -57,8 +57,8 @@ public class ConnectfiPoller {
                 && last.get().receivedAt().isAfter(dataChanged.get())) {
             return;
         }
-        inbox.store(ConnectfiMapping.PROVIDER, "POLL", "compliance-status", connectfiCustomerId, null,
+        inbox.storePolled(ConnectfiMapping.PROVIDER, ConnectfiMapping.COMPLIANCE_STATUS, connectfiCustomerId, null,
                 "status:" + connectfiCustomerId + ":" + DedupKeys.sha256Hex(status.getBytes(StandardCharsets.UTF_8))
-                        + ":" + System.currentTimeMillis(), Map.of(), status);
+                        + ":" + System.currentTimeMillis(), status);
     }
 }

@@ -95,8 +95,8 @@ public class ConnectfiProcess {
     /** Stores the compliance status pulled after a webhook in the inbox, as caused by that webhook. */
     public void storeStatus(@Body String status, @Variable("subject") String connectfiCustomerId,
                             @Variable("inboxMessageId") Long webhookMessageId) {
-        inbox.store(PROVIDER, "POLL", "compliance-status", connectfiCustomerId, webhookMessageId,
-                "status:" + connectfiCustomerId + ":after:" + webhookMessageId, Map.of(), status);
+        inbox.storePolled(PROVIDER, ConnectfiMapping.COMPLIANCE_STATUS, connectfiCustomerId, webhookMessageId,
+                "status:" + connectfiCustomerId + ":after:" + webhookMessageId, status);
     }
 
     /** A compliance status, the truth about the customer's current case. */

@@ -39,7 +39,7 @@ public class OndatoClient {
         exchange.setVariable("baseUrl", settings.idvBaseUrl());
         exchange.setVariable("httpMethod", "POST");
         exchange.setVariable("path", "/v1/identity-verifications");
-        exchange.setVariable("answerType", "identity-verification-created");
+        exchange.setVariable("answerType", OndatoMapping.IDENTITY_VERIFICATION_CREATED);
         exchange.setVariable("subject", exchange.getVariable("customerId", String.class));
     }
 

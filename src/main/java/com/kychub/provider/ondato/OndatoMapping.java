@@ -40,6 +40,17 @@ public final class OndatoMapping {
     /** The answer to {@code POST /v1/identity-verifications}: the customer is sent to the IDV URL. */
     static final Row STARTED = new Row(CaseStatus.ACTION_REQUIRED, NextAction.COMPLETE_VERIFICATION);
 
+    /*
+     * What the inbox files each Ondato message as (inbound_message.message_type), besides its webhooks: ondato-process
+     * routes on these. The two resources pulled after a webhook, then the answer of the hub's start.
+     */
+    public static final String IDENTITY_VERIFICATION = "identity-verification";
+    public static final String IDENTIFICATION = "identification";
+    public static final String IDENTITY_VERIFICATION_CREATED = "identity-verification-created";
+
+    /** The calls the hub makes to Ondato: ondato-act routes on them. */
+    public enum Action { CREATE_IDENTITY_VERIFICATION }
+
     private OndatoMapping() {
     }
 

@@ -25,8 +25,6 @@ import org.springframework.transaction.annotation.Transactional;
 @Component
 public class OndatoOnboarding implements OnboardingStarter {
 
-    public static final String CREATE_IDENTITY_VERIFICATION = "CREATE_IDENTITY_VERIFICATION";
-
     private final Customers customers;
     private final CanonicalStore store;
     private final CaseQueries cases;
@@ -60,7 +58,7 @@ public class OndatoOnboarding implements OnboardingStarter {
         }
         CaseUpdate opening = new CaseUpdate(OndatoMapping.PROVIDER, ref, customerId, CaseStatus.IN_PROGRESS,
                 NextAction.WAIT, List.of(), null, "ONBOARDING_REQUESTED", null, null, null, false,
-                List.of(new ProviderAction(CREATE_IDENTITY_VERIFICATION, null)), null);
+                List.of(ProviderAction.of(OndatoMapping.Action.CREATE_IDENTITY_VERIFICATION, null)), null);
         return store.apply(opening, null).caseId();
     }
 }

@@ -3,7 +3,6 @@ package com.kychub.provider.ondato;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -78,8 +77,8 @@ public class OndatoProcess {
     /** Stores the identity verification pulled after a webhook in the inbox, as caused by that webhook. */
     public List<CaseUpdate> storeVerification(@Body String answer, @Variable("subject") String verificationId,
                                               @Variable("inboxMessageId") Long webhookMessageId) {
-        inbox.store(PROVIDER, "POLL", "identity-verification", verificationId, webhookMessageId,
-                "verification:" + verificationId + ":after:" + webhookMessageId, Map.of(), answer);
+        inbox.storePolled(PROVIDER, OndatoMapping.IDENTITY_VERIFICATION, verificationId, webhookMessageId,
+                "verification:" + verificationId + ":after:" + webhookMessageId, answer);
         return List.of();
     }
 
@@ -100,8 +99,8 @@ public class OndatoProcess {
     public List<CaseUpdate> storeIdentification(@Body String answer, @Variable("subject") String verificationId,
                                                 @Variable("kycIdentificationId") String kycIdentificationId,
                                                 @Variable("inboxMessageId") Long verificationMessageId) {
-        inbox.store(PROVIDER, "POLL", "identification", verificationId, verificationMessageId,
-                "identification:" + kycIdentificationId + ":after:" + verificationMessageId, Map.of(), answer);
+        inbox.storePolled(PROVIDER, OndatoMapping.IDENTIFICATION, verificationId, verificationMessageId,
+                "identification:" + kycIdentificationId + ":after:" + verificationMessageId, answer);
         return List.of();
     }
 

@@ -44,7 +44,7 @@ public class WidthClient {
         String customerId = exchange.getVariable("customerId", String.class);
         ObjectNode body = json.createObjectNode().put("customerId", customerId);
         customers.email(customerId).ifPresent(email -> body.put("email", email));
-        request(exchange, "workflow.applicant.register", body, "registered", customerId);
+        request(exchange, "workflow.applicant.register", body, WidthMapping.REGISTERED, customerId);
     }
 
     /** {@code workflow.apply.submit}: the case id is the referenceId. */
@@ -52,14 +52,14 @@ public class WidthClient {
         String customerId = exchange.getVariable("customerId", String.class);
         ObjectNode body = json.createObjectNode().put("eventType", "KYC_EVENT").put("source", "API");
         body.putObject("data").put("customerId", customerId).put("referenceId", referenceId(exchange));
-        request(exchange, "workflow.apply.submit", body, "workflow-started", customerId);
+        request(exchange, "workflow.apply.submit", body, WidthMapping.WORKFLOW_STARTED, customerId);
     }
 
     /** {@code workflow.execution.status} for the execution in the variable {@code subject}. */
     public void executionStatus(Exchange exchange) throws IOException {
         String executionId = exchange.getVariable("subject", String.class);
         request(exchange, "workflow.execution.status", json.createObjectNode().put("executionId", executionId),
-                "execution-status", executionId);
+                WidthMapping.EXECUTION_STATUS, executionId);
     }
 
     /** {@code workflow.kyc.ocr.data} (body assumed: the OCR submission's ids) for the polled execution. */
@@ -68,7 +68,7 @@ public class WidthClient {
                 .put("executionId", exchange.getVariable("subject", String.class))
                 .put("callbackKey", exchange.getVariable("callbackKey", String.class))
                 .put("referenceId", exchange.getVariable("referenceId", String.class));
-        request(exchange, "workflow.kyc.ocr.data", body, "ocr-data", exchange.getVariable("subject", String.class));
+        request(exchange, "workflow.kyc.ocr.data", body, WidthMapping.OCR_DATA, exchange.getVariable("subject", String.class));
     }
 
     /** {@code workflow.kyc.ocr} with the identity document held. */
@@ -76,14 +76,14 @@ public class WidthClient {
         JsonNode document = held(exchange, "identity-document");
         ObjectNode body = json.createObjectNode().put("provider", "WIDTH");
         copy(document, body, "frontImage", "backImage", "documentType", "region");
-        node(exchange, "workflow.kyc.ocr", body, "ocr-submitted");
+        node(exchange, "workflow.kyc.ocr", body, WidthMapping.OCR_SUBMITTED);
     }
 
     /** {@code workflow.kyc.particular.data}: personData is the particulars held, JSON-encoded. */
     public void particular(Exchange exchange) throws IOException {
         ObjectNode body = json.createObjectNode()
                 .put("personData", json.writeValueAsString(held(exchange, "particulars")));
-        node(exchange, "workflow.kyc.particular.data", body, "submitted");
+        node(exchange, "workflow.kyc.particular.data", body, WidthMapping.SUBMITTED);
     }
 
     /** {@code workflow.kyc.liveness.data}. */
@@ -94,14 +94,14 @@ public class WidthClient {
                 .put("status", liveness.path("status").asText())
                 .put("scores", json.writeValueAsString(liveness.path("scores")))
                 .put("images", json.writeValueAsString(liveness.path("images")));
-        node(exchange, "workflow.kyc.liveness.data", body, "submitted");
+        node(exchange, "workflow.kyc.liveness.data", body, WidthMapping.SUBMITTED);
     }
 
     /** {@code workflow.kyc.otp.send} to the customer's email or phone. */
     public void otpSend(Exchange exchange) throws IOException {
         String type = payload(exchange).path("type").asText();
         ObjectNode body = json.createObjectNode().put("type", type).put("identity", identity(exchange, type));
-        node(exchange, "workflow.kyc.otp.send", body, "otp-sent");
+        node(exchange, "workflow.kyc.otp.send", body, WidthMapping.OTP_SENT);
     }
 
     /** {@code workflow.kyc.otp.verify} with the code the customer gave and the send's requestId. */
@@ -112,7 +112,7 @@ public class WidthClient {
                 .orElseThrow(() -> new UnmappableMessageException("no OTP code held any more"));
         ObjectNode body = json.createObjectNode().put("type", type).put("identity", identity(exchange, type))
                 .put("code", code).put("requestId", payload.path("requestId").asText());
-        node(exchange, "workflow.kyc.otp.verify", body, "otp-verified");
+        node(exchange, "workflow.kyc.otp.verify", body, WidthMapping.OTP_VERIFIED);
     }
 
     /** {@code workflow.kyc.required.doc} for the held document of the action's docType. */
@@ -133,12 +133,12 @@ public class WidthClient {
                 .put("docType", docType)
                 .put("extraData", json.writeValueAsString(document.has("extraData")
                         ? document.get("extraData") : json.createObjectNode()));
-        node(exchange, "workflow.kyc.required.doc", body, "submitted");
+        node(exchange, "workflow.kyc.required.doc", body, WidthMapping.SUBMITTED);
     }
 
     /** {@code workflow.kyc.required.doc.submit}, once every document of the node is uploaded. */
     public void requiredDocSubmit(Exchange exchange) throws IOException {
-        node(exchange, "workflow.kyc.required.doc.submit", json.createObjectNode(), "submitted");
+        node(exchange, "workflow.kyc.required.doc.submit", json.createObjectNode(), WidthMapping.SUBMITTED);
     }
 
     /** {@code workflow.kyc.required.form} for the held form of the action's formId. */
@@ -155,7 +155,7 @@ public class WidthClient {
         }
         ObjectNode body = json.createObjectNode().put("formId", formId)
                 .put("formData", json.writeValueAsString(form.path("formData")));
-        node(exchange, "workflow.kyc.required.form", body, "submitted");
+        node(exchange, "workflow.kyc.required.form", body, WidthMapping.SUBMITTED);
     }
 
     /**

@@ -58,6 +58,30 @@ public final class WidthMapping {
             REQUIRED_DOCUMENT, NextAction.PROVIDE_DOCUMENT,
             REQUIRED_FORMS, NextAction.PROVIDE_FORM);
 
+    /*
+     * What the inbox files each WIDTH message as (inbound_message.message_type): width-process routes on these. The
+     * status and OCR result the poller reads, then the answers of the hub's calls.
+     */
+    public static final String EXECUTION_STATUS = "execution-status";
+    public static final String OCR_DATA = "ocr-data";
+    public static final String REGISTERED = "registered";
+    public static final String WORKFLOW_STARTED = "workflow-started";
+    public static final String OCR_SUBMITTED = "ocr-submitted";
+    public static final String OTP_SENT = "otp-sent";
+    public static final String OTP_VERIFIED = "otp-verified";
+    /** The answer of a node submission that needs nothing but a new look at the status. */
+    public static final String SUBMITTED = "submitted";
+
+    /**
+     * The calls the hub makes to WIDTH, one per method of the doc it calls on its own: width-act routes on them. A
+     * node's submission is named after the execution and the node ({@code OCR:<executionId>:<nodeId>}), so each node
+     * is submitted once.
+     */
+    public enum Action {
+        REGISTER, START_WORKFLOW, OCR, PARTICULAR, LIVENESS, OTP_SEND, OTP_VERIFY, REQUIRED_DOC, REQUIRED_DOC_SUBMIT,
+        FORM
+    }
+
     private WidthMapping() {
     }
 

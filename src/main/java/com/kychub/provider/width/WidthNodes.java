@@ -18,6 +18,7 @@ import com.kychub.canonical.Customers;
 import com.kychub.canonical.NextAction;
 import com.kychub.canonical.ProviderAction;
 import com.kychub.canonical.UnmappableMessageException;
+import com.kychub.provider.width.WidthMapping.Action;
 import org.apache.camel.Body;
 import org.apache.camel.Variable;
 import org.springframework.stereotype.Component;
@@ -60,7 +61,7 @@ public class WidthNodes {
                     "pending", false));
             details.put("ocr", ocr);
         }
-        return node.submit(details, List.of(node.action("OCR", Map.of())));
+        return node.submit(details, List.of(node.action(Action.OCR, Map.of())));
     }
 
     /** Particulars: {@code workflow.kyc.particular.data}. */
@@ -69,7 +70,7 @@ public class WidthNodes {
         if (!node.held("particulars")) {
             return node.needs(NextAction.PROVIDE_PERSONAL_DATA, "MISSING_PARTICULARS");
         }
-        return node.submit(node.details(), List.of(node.action("PARTICULAR", Map.of())));
+        return node.submit(node.details(), List.of(node.action(Action.PARTICULAR, Map.of())));
     }
 
     /** Liveness: {@code workflow.kyc.liveness.data}. */
@@ -78,7 +79,7 @@ public class WidthNodes {
         if (!node.held("liveness")) {
             return node.needs(NextAction.PROVIDE_LIVENESS, "MISSING_LIVENESS");
         }
-        return node.submit(node.details(), List.of(node.action("LIVENESS", Map.of())));
+        return node.submit(node.details(), List.of(node.action(Action.LIVENESS, Map.of())));
     }
 
     /** Email OTP. */
@@ -110,7 +111,7 @@ public class WidthNodes {
         }
         details.put("otp", otp);
         if (otp.get("requestId") == null) {
-            return node.submit(details, List.of(node.action("OTP_SEND", Map.of("type", type))));
+            return node.submit(details, List.of(node.action(Action.OTP_SEND, Map.of("type", type))));
         }
         long sentAt = ((Number) otp.get("sentAt")).longValue();
         Optional<Instant> code = data.updatedAt(node.customerId(), "otp");
@@ -118,9 +119,8 @@ public class WidthNodes {
             String version = Long.toString(code.get().toEpochMilli());
             if (!version.equals(otp.get("verifiedVersion"))) {
                 otp.put("verifyingVersion", version);
-                return node.submit(details, List.of(new ProviderAction(
-                        "OTP_VERIFY:" + node.executionId + ":" + node.key() + ":" + version,
-                        node.payload(Map.of("type", type, "requestId", otp.get("requestId"))))));
+                return node.submit(details, List.of(node.action(Action.OTP_VERIFY, version,
+                        Map.of("type", type, "requestId", otp.get("requestId")))));
             }
             return node.needsWith(details, NextAction.PROVIDE_OTP, "OTP_NOT_ACCEPTED");
         }
@@ -141,9 +141,9 @@ public class WidthNodes {
         List<String> names = new ArrayList<>();
         for (JsonNode document : documents) {
             String docType = document.path("docType").asText();
-            ProviderAction upload = node.action("REQUIRED_DOC", docType, Map.of("docType", docType));
+            ProviderAction upload = node.action(Action.REQUIRED_DOC, docType, Map.of("docType", docType));
             actions.add(upload);
-            names.add(upload.action());
+            names.add(upload.name());
         }
         Map<String, Object> details = node.details();
         boolean uploaded = providerActions.countDone(WidthMapping.PROVIDER, node.customerId(), names) == names.size();
@@ -151,7 +151,7 @@ public class WidthNodes {
         Map<String, Object> current = (Map<String, Object>) details.get("node");
         current.put("stage", uploaded ? "SUBMITTING" : "UPLOADING");
         if (uploaded) {
-            actions.add(node.action("REQUIRED_DOC_SUBMIT", Map.of()));
+            actions.add(node.action(Action.REQUIRED_DOC_SUBMIT, Map.of()));
         }
         return node.submit(details, actions);
     }
@@ -164,7 +164,7 @@ public class WidthNodes {
         for (JsonNode form : data.get(node.customerId(), "forms").orElse(MissingNode.getInstance())) {
             String formId = form.path("formId").asText();
             if (wanted == null || wanted.equals(formId)) {
-                actions.add(node.action("FORM", formId, Map.of("formId", formId)));
+                actions.add(node.action(Action.FORM, formId, Map.of("formId", formId)));
             }
         }
         if (actions.isEmpty()) {
@@ -260,12 +260,14 @@ public class WidthNodes {
             return payload;
         }
 
-        ProviderAction action(String kind, Map<String, Object> extra) {
-            return new ProviderAction(kind + ":" + executionId + ":" + key(), payload(extra));
+        /** The node's one submission of that kind. */
+        ProviderAction action(Action kind, Map<String, Object> extra) {
+            return ProviderAction.of(kind, payload(extra), executionId, key());
         }
 
-        ProviderAction action(String kind, String item, Map<String, Object> extra) {
-            return new ProviderAction(kind + ":" + executionId + ":" + key() + ":" + item, payload(extra));
+        /** The node's submission of that kind for one item (a document type, a form, an OTP code's version). */
+        ProviderAction action(Action kind, String item, Map<String, Object> extra) {
+            return ProviderAction.of(kind, payload(extra), executionId, key(), item);
         }
 
         CaseUpdate submit(Map<String, Object> details, List<ProviderAction> actions) {

@@ -23,9 +23,6 @@ import org.springframework.transaction.annotation.Transactional;
 @Component
 public class WidthOnboarding implements OnboardingStarter {
 
-    static final String REGISTER = "REGISTER:";
-    static final String START_WORKFLOW = "START_WORKFLOW:";
-
     private final CanonicalStore store;
     private final CaseQueries cases;
 
@@ -51,7 +48,8 @@ public class WidthOnboarding implements OnboardingStarter {
         CaseUpdate opening = new CaseUpdate(WidthMapping.PROVIDER, WidthProcess.BEFORE_EXECUTION + customerId,
                 customerId, CaseStatus.IN_PROGRESS, NextAction.WAIT, List.of(), null, "ONBOARDING_REQUESTED",
                 Map.of("referenceId", referenceId), null, null, false,
-                List.of(new ProviderAction(REGISTER + referenceId, Map.of("referenceId", referenceId))), null);
+                List.of(ProviderAction.of(WidthMapping.Action.REGISTER, Map.of("referenceId", referenceId),
+                        referenceId)), null);
         return store.apply(opening, null).caseId();
     }
 }

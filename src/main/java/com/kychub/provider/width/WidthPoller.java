@@ -76,14 +76,15 @@ public class WidthPoller {
      */
     public void storePolledStatus(@Body String status, @Variable("subject") String executionId,
                                   @Variable("customerId") String customerId, @Variable("caseId") UUID caseId) {
-        Optional<InboxQueries.Received> last = stored.last(WidthMapping.PROVIDER, "execution-status", executionId);
+        Optional<InboxQueries.Received> last = stored.last(WidthMapping.PROVIDER, WidthMapping.EXECUTION_STATUS,
+                executionId);
         if (last.isPresent() && last.get().body().equals(status)
                 && !inputsChangedSince(last.get().receivedAt(), customerId, caseId)) {
             return;
         }
-        inbox.store(WidthMapping.PROVIDER, "POLL", "execution-status", executionId, null,
+        inbox.storePolled(WidthMapping.PROVIDER, WidthMapping.EXECUTION_STATUS, executionId, null,
                 "status:" + executionId + ":" + DedupKeys.sha256Hex(status.getBytes(StandardCharsets.UTF_8)) + ":"
-                        + System.nanoTime(), Map.of(), status);
+                        + System.nanoTime(), status);
     }
 
     /** Stores a polled OCR result once it is there (an answer without one is "not yet"). */
@@ -92,8 +93,8 @@ public class WidthPoller {
         if (WidthProcess.ocrResult(json.readTree(answer == null ? "{}" : answer)) == null) {
             return;
         }
-        inbox.store(WidthMapping.PROVIDER, "POLL", "ocr-data", executionId, null,
-                ocrDedupKey(executionId, callbackKey), Map.of(), answer);
+        inbox.storePolled(WidthMapping.PROVIDER, WidthMapping.OCR_DATA, executionId, null,
+                ocrDedupKey(executionId, callbackKey), answer);
     }
 
     /** One OCR result per execution and OCR submission. */

@@ -60,8 +60,8 @@ public class WidthProcess {
         String referenceId = (String) details.get("referenceId");
         return List.of(current.update(CaseStatus.IN_PROGRESS, NextAction.WAIT, List.of(), null,
                 "APPLICANT_REGISTERED", details, null,
-                List.of(new ProviderAction(WidthOnboarding.START_WORKFLOW + referenceId,
-                        Map.of("referenceId", referenceId))), null));
+                List.of(ProviderAction.of(WidthMapping.Action.START_WORKFLOW,
+                        Map.of("referenceId", referenceId), referenceId)), null));
     }
 
     /** The answer of {@code workflow.apply.submit}: its executionId names the case, which is polled from now on. */

@@ -92,7 +92,7 @@ class ConnectfiMappingTest {
 
         assertThat(update.status()).isEqualTo(CaseStatus.ACTION_REQUIRED);
         assertThat(update.nextAction()).isEqualTo(NextAction.PROVIDE_DOCUMENT);
-        assertThat(update.actions()).extracting(ProviderAction::action)
+        assertThat(update.actions()).extracting(ProviderAction::name)
                 .containsExactly("UPLOAD_DOCUMENT:BIOMETRIC_REPORT:7", "UPLOAD_DOCUMENT:W8BEN:9");
         assertThat(update.reasons()).contains("MISSING_DOCUMENT:SOURCE_OF_FUNDS");
         CheckResult sdk = update.checks().stream().filter(c -> c.name().equals("SDK_VERIFICATION_COMPLETED"))
@@ -120,7 +120,7 @@ class ConnectfiMappingTest {
 
         assertThat(update.status()).isEqualTo(CaseStatus.IN_PROGRESS);
         assertThat(update.actions()).singleElement().satisfies(action -> {
-            assertThat(action.action()).startsWith("UPDATE_PROFILE:");
+            assertThat(action.name()).startsWith("UPDATE_PROFILE:");
             assertThat(action.payload()).containsEntry("fields", List.of("mainAddress", "occupation"));
         });
     }
@@ -161,8 +161,8 @@ class ConnectfiMappingTest {
         CaseUpdate rerun = map("{\"isCompliant\":false,\"nextAction\":\"RERUN_KYC\",\"checks\":[]}",
                 context(ALL, Set.of(), Map.of()));
 
-        assertThat(start.actions()).extracting(ProviderAction::action).containsExactly("START_KYC");
-        assertThat(rerun.actions()).extracting(ProviderAction::action).containsExactly("RERUN_KYC:onb-1");
+        assertThat(start.actions()).extracting(ProviderAction::name).containsExactly("START_KYC");
+        assertThat(rerun.actions()).extracting(ProviderAction::name).containsExactly("RERUN_KYC:onb-1");
         assertThat(start.status()).isEqualTo(CaseStatus.IN_PROGRESS);
     }
 
