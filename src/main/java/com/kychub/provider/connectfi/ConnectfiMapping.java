@@ -75,10 +75,12 @@ public final class ConnectfiMapping {
     private ConnectfiMapping() {
     }
 
-    public static CaseUpdate toCanonical(ConnectfiStatus answer, ConnectfiContext context) {
-        List<String> reasons = new ArrayList<>();
-        List<CheckResult> checks = new ArrayList<>();
-        List<ConnectfiStatus.Check> failed = new ArrayList<>();
+    /**
+     * What a compliance status says, before anything is decided: its checks (a type the doc does not list, or a check
+     * without passed or required, is kept and flagged, never interpreted), the failed ones, and the case's details.
+     */
+    public static ConnectfiVerdict read(ConnectfiStatus answer, ConnectfiContext context) {
+        ConnectfiVerdict verdict = new ConnectfiVerdict(answer, context);
         for (ConnectfiStatus.Check check : answer.checks() == null ? List.<ConnectfiStatus.Check>of() : answer.checks()) {
             if (check == null || check.type() == null) {
                 throw new UnmappableMessageException("a Connect Financial check without a type");
@@ -88,149 +90,167 @@ public final class ConnectfiMapping {
                 detail.put("suggestedAction", check.suggestedAction());
             }
             if (!CHECK_TYPES.containsKey(check.type())) {
-                // Kept, and flagged on the case, never interpreted.
                 detail.put("flag", "unknown check type");
-                reasons.add("UNKNOWN_CHECK_TYPE:" + check.type());
+                verdict.reasons.add("UNKNOWN_CHECK_TYPE:" + check.type());
             }
             if (check.passed() == null || check.required() == null) {
                 detail.put("flag", "passed or required missing");
-                reasons.add("INCOMPLETE_CHECK:" + check.type());
+                verdict.reasons.add("INCOMPLETE_CHECK:" + check.type());
             }
             boolean passed = Boolean.TRUE.equals(check.passed());
             boolean required = !Boolean.FALSE.equals(check.required());
-            checks.add(new CheckResult(check.type(), passed, required, detail));
+            verdict.checks.add(new CheckResult(check.type(), passed, required, detail));
             if (!passed && required) {
-                failed.add(check);
-                reasons.add(check.type());
+                verdict.failedChecks.add(check);
+                verdict.reasons.add(check.type());
             }
         }
-
-        Map<String, Object> details = new LinkedHashMap<>(context.carriedDetails());
-        details.put("isCompliant", answer.isCompliant());
-        details.put("nextAction", answer.nextAction());
+        verdict.details.putAll(context.carriedDetails());
+        verdict.details.put("isCompliant", answer.isCompliant());
+        verdict.details.put("nextAction", answer.nextAction());
         if (answer.summary() != null) {
-            details.put("summary", answer.summary());
+            verdict.details.put("summary", answer.summary());
         }
         if (context.onboardingId() != null) {
-            details.put("onboardingId", context.onboardingId());
+            verdict.details.put("onboardingId", context.onboardingId());
         }
-
-        List<ProviderAction> actions = new ArrayList<>();
-        Canonical canonical = canonical(answer, context, failed, reasons, actions);
-        boolean finished = canonical.status() == CaseStatus.APPROVED || canonical.status() == CaseStatus.REJECTED_FINAL;
-        return new CaseUpdate(PROVIDER, context.providerRef(), context.customerId(), canonical.status(),
-                canonical.nextAction(), List.copyOf(new LinkedHashSet<>(reasons)), answer.onboardingStatus(),
-                context.cause() == null ? "COMPLIANCE_STATUS" : context.cause(), details, checks, null, true,
-                actions, finished ? null : context.pollEvery());
+        return verdict;
     }
 
-    private static Canonical canonical(ConnectfiStatus answer, ConnectfiContext context,
-                                       List<ConnectfiStatus.Check> failed, List<String> reasons,
-                                       List<ProviderAction> actions) {
-        String nextAction = answer.nextAction();
-        if (nextAction == null) {
-            if (Boolean.TRUE.equals(answer.isCompliant())) {
-                return new Canonical(CaseStatus.APPROVED, NextAction.NONE);
-            }
+    // --- connectfi-check: what one failed check asks for (the CHECK_TYPES table); decided by the next action below.
+
+    /** A failed profile check (KYC_DATA_PRESENT, REGISTRATION_ADDRESS, TAX_COUNTRY, OCCUPATION): a field to PATCH. */
+    public static void needsProfileField(ConnectfiVerdict verdict, ConnectfiStatus.Check check) {
+        verdict.wantedProfileFields.add(CHECK_TYPES.get(check.type()).profileField());
+    }
+
+    /** A failed document check (DOC_*): a document to upload, any one of the types the table lists. */
+    public static void needsDocument(ConnectfiVerdict verdict, ConnectfiStatus.Check check) {
+        verdict.wantedDocuments.add(CHECK_TYPES.get(check.type()).documents());
+    }
+
+    // --- connectfi-status: one method per suggested next action ("Suggested Action Values").
+
+    /** No next action: compliant means approved; anything else is not guessed. */
+    public static void compliant(ConnectfiVerdict verdict) {
+        if (!Boolean.TRUE.equals(verdict.answer.isCompliant())) {
             throw new UnmappableMessageException("Connect Financial status is not compliant and names no nextAction");
         }
-        Canonical canonical = NEXT_ACTIONS.get(nextAction);
-        if (canonical == null) {
-            throw new UnmappableMessageException("unknown Connect Financial nextAction '" + nextAction + "'");
-        }
-        switch (nextAction) {
-            case "CONTACT_SUPPORT" -> {
-                if ("DENIED_COMPLIANCE".equals(answer.onboardingStatus())) {
-                    reasons.add(0, "DENIED_COMPLIANCE");
-                    return new Canonical(CaseStatus.REJECTED_FINAL, NextAction.CONTACT_SUPPORT);
-                }
-                reasons.add(0, "VERIFICATION_ERROR");
-                return canonical;
-            }
-            case "START_KYC" -> {
-                if (context.actions().startKyc() && context.connectfiCustomerId() != null) {
-                    actions.add(ProviderAction.of(Action.START_KYC, Map.of("connectfiCustomerId",
-                            context.connectfiCustomerId())));
-                    return new Canonical(CaseStatus.IN_PROGRESS, NextAction.WAIT);
-                }
-                return canonical;
-            }
-            case "RERUN_KYC" -> {
-                if (context.actions().rerunKyc() && context.onboardingId() != null) {
-                    actions.add(ProviderAction.of(Action.RERUN_KYC, Map.of("onboardingId", context.onboardingId()),
-                            context.onboardingId()));
-                    return new Canonical(CaseStatus.IN_PROGRESS, NextAction.WAIT);
-                }
-                return canonical;
-            }
-            case "COMPLETE_SDK_FLOW" -> {
-                if (context.external()) {
-                    reasons.add("COMPLETE_SDK_FLOW_UNDER_EXTERNAL_KYC");
-                }
-                return canonical;
-            }
-            case "UPDATE_PROFILE" -> {
-                return updateProfile(context, failed, reasons, actions);
-            }
-            case "UPLOAD_DOCUMENT" -> {
-                return uploadDocuments(context, failed, reasons, actions);
-            }
-            default -> {
-                return canonical;
-            }
+        verdict.decide(CaseStatus.APPROVED, NextAction.NONE);
+    }
+
+    /** START_KYC: the hub starts it when allowed and it knows the customer at Connect Financial. */
+    public static void startKyc(ConnectfiVerdict verdict) {
+        ConnectfiContext context = verdict.context;
+        if (context.actions().startKyc() && context.connectfiCustomerId() != null) {
+            verdict.actions.add(ProviderAction.of(Action.START_KYC, Map.of("connectfiCustomerId",
+                    context.connectfiCustomerId())));
+            verdict.decide(CaseStatus.IN_PROGRESS, NextAction.WAIT);
+        } else {
+            asTheTableSays(verdict);
         }
     }
 
-    /** PATCH exactly the fields the failed profile checks ask for, when the hub holds them all. */
-    private static Canonical updateProfile(ConnectfiContext context, List<ConnectfiStatus.Check> failed,
-                                           List<String> reasons, List<ProviderAction> actions) {
-        List<String> wanted = new ArrayList<>();
-        for (ConnectfiStatus.Check check : failed) {
-            CheckType type = CHECK_TYPES.get(check.type());
-            if (type != null && type.profileField() != null) {
-                wanted.add(type.profileField());
-            }
+    /** RERUN_KYC: the hub reruns the onboarding when allowed and it knows the onboarding. */
+    public static void rerunKyc(ConnectfiVerdict verdict) {
+        ConnectfiContext context = verdict.context;
+        if (context.actions().rerunKyc() && context.onboardingId() != null) {
+            verdict.actions.add(ProviderAction.of(Action.RERUN_KYC, Map.of("onboardingId", context.onboardingId()),
+                    context.onboardingId()));
+            verdict.decide(CaseStatus.IN_PROGRESS, NextAction.WAIT);
+        } else {
+            asTheTableSays(verdict);
         }
+    }
+
+    /** COMPLETE_SDK_FLOW: the customer finishes the SDK flow (unexpected under External KYC: flagged). */
+    public static void completeSdkFlow(ConnectfiVerdict verdict) {
+        if (verdict.context.external()) {
+            verdict.reasons.add("COMPLETE_SDK_FLOW_UNDER_EXTERNAL_KYC");
+        }
+        asTheTableSays(verdict);
+    }
+
+    /** WAIT: Connect Financial is processing or reviewing. */
+    public static void waitForConnectfi(ConnectfiVerdict verdict) {
+        asTheTableSays(verdict);
+    }
+
+    /** CONTACT_SUPPORT: a denied onboarding is final; anything else is a verification error. */
+    public static void contactSupport(ConnectfiVerdict verdict) {
+        if ("DENIED_COMPLIANCE".equals(verdict.answer.onboardingStatus())) {
+            verdict.reasons.add(0, "DENIED_COMPLIANCE");
+            verdict.decide(CaseStatus.REJECTED_FINAL, NextAction.CONTACT_SUPPORT);
+        } else {
+            verdict.reasons.add(0, "VERIFICATION_ERROR");
+            asTheTableSays(verdict);
+        }
+    }
+
+    /** UPDATE_PROFILE: PATCH exactly the fields the failed checks ask for, when the hub holds them all. */
+    public static void updateProfile(ConnectfiVerdict verdict) {
+        ConnectfiContext context = verdict.context;
+        List<String> wanted = verdict.wantedProfileFields;
         List<String> missing = wanted.stream()
                 .filter(field -> field.equals("kyc") ? context.heldProfileFields().isEmpty()
                         : !context.heldProfileFields().contains(field))
                 .toList();
-        missing.forEach(field -> reasons.add("MISSING_PROFILE_FIELD:" + field));
+        missing.forEach(field -> verdict.reasons.add("MISSING_PROFILE_FIELD:" + field));
         NextAction ask = wanted.contains("kyc") ? NextAction.PROVIDE_PERSONAL_DATA : NextAction.UPDATE_PROFILE;
         if (wanted.isEmpty() || !missing.isEmpty() || !context.actions().updateProfile()
                 || context.connectfiCustomerId() == null) {
-            return new Canonical(CaseStatus.ACTION_REQUIRED, ask);
+            verdict.decide(CaseStatus.ACTION_REQUIRED, ask);
+            return;
         }
-        actions.add(ProviderAction.of(Action.UPDATE_PROFILE,
-                Map.of("connectfiCustomerId", context.connectfiCustomerId(), "fields", wanted), context.dataVersion()));
-        return new Canonical(CaseStatus.IN_PROGRESS, NextAction.WAIT);
+        verdict.actions.add(ProviderAction.of(Action.UPDATE_PROFILE,
+                Map.of("connectfiCustomerId", context.connectfiCustomerId(), "fields", List.copyOf(wanted)),
+                context.dataVersion()));
+        verdict.decide(CaseStatus.IN_PROGRESS, NextAction.WAIT);
     }
 
-    /** Upload every document the failed checks ask for that the hub holds; ask the fintech for the others. */
-    private static Canonical uploadDocuments(ConnectfiContext context, List<ConnectfiStatus.Check> failed,
-                                             List<String> reasons, List<ProviderAction> actions) {
+    /** UPLOAD_DOCUMENT: upload every document the failed checks ask for that the hub holds; ask for the others. */
+    public static void uploadDocuments(ConnectfiVerdict verdict) {
+        ConnectfiContext context = verdict.context;
         boolean missingAny = false;
-        for (ConnectfiStatus.Check check : failed) {
-            CheckType type = CHECK_TYPES.get(check.type());
-            if (type == null || type.documents().isEmpty()) {
-                continue;
-            }
-            String held = type.documents().stream().filter(context.heldDocuments()::containsKey).findFirst()
-                    .orElse(null);
+        for (List<String> types : verdict.wantedDocuments) {
+            String held = types.stream().filter(context.heldDocuments()::containsKey).findFirst().orElse(null);
             if (held == null || !context.actions().uploadDocuments() || context.connectfiCustomerId() == null) {
                 missingAny = true;
-                reasons.add("MISSING_DOCUMENT:" + String.join("|", type.documents()));
+                verdict.reasons.add("MISSING_DOCUMENT:" + String.join("|", types));
             } else {
                 long documentId = context.heldDocuments().get(held);
-                actions.add(ProviderAction.of(Action.UPLOAD_DOCUMENT, Map.of(
+                verdict.actions.add(ProviderAction.of(Action.UPLOAD_DOCUMENT, Map.of(
                         "connectfiCustomerId", context.connectfiCustomerId(), "type", held,
                         "documentId", documentId), held, documentId));
             }
         }
-        if (missingAny || actions.isEmpty()) {
-            return new Canonical(CaseStatus.ACTION_REQUIRED, NextAction.PROVIDE_DOCUMENT);
+        if (missingAny || verdict.actions.isEmpty()) {
+            verdict.decide(CaseStatus.ACTION_REQUIRED, NextAction.PROVIDE_DOCUMENT);
+        } else {
+            verdict.decide(CaseStatus.IN_PROGRESS, NextAction.WAIT);
         }
-        return new Canonical(CaseStatus.IN_PROGRESS, NextAction.WAIT);
+    }
+
+    /** A next action the doc does not list: never guessed. */
+    public static void unknownNextAction(ConnectfiVerdict verdict) {
+        throw new UnmappableMessageException("unknown Connect Financial nextAction '" + verdict.suggestedAction()
+                + "'");
+    }
+
+    /** The case update the verdict comes to: the status API's answer is the truth (authoritative). */
+    public static CaseUpdate toCanonical(ConnectfiVerdict verdict) {
+        ConnectfiContext context = verdict.context;
+        boolean finished = verdict.status == CaseStatus.APPROVED || verdict.status == CaseStatus.REJECTED_FINAL;
+        return new CaseUpdate(PROVIDER, context.providerRef(), context.customerId(), verdict.status,
+                verdict.nextAction, List.copyOf(new LinkedHashSet<>(verdict.reasons)), verdict.answer.onboardingStatus(),
+                context.cause() == null ? "COMPLIANCE_STATUS" : context.cause(), verdict.details, verdict.checks, null,
+                true, verdict.actions, finished ? null : context.pollEvery());
+    }
+
+    /** What the case waits for when the hub does not act itself: the NEXT_ACTIONS table. */
+    private static void asTheTableSays(ConnectfiVerdict verdict) {
+        Canonical canonical = NEXT_ACTIONS.get(verdict.suggestedAction());
+        verdict.decide(canonical.status(), canonical.nextAction());
     }
 
     /** The webhook events of the doc; both names the doc gives the SDK-completed event. */

@@ -30,7 +30,8 @@ import org.springframework.stereotype.Component;
  * <ul>
  * <li>a webhook keeps track of the customer's onboardings (the first one names the case, a restart closes the old
  * case), then the route pulls the compliance status, which {@link #storeStatus} puts in the inbox;</li>
- * <li>a compliance status (pulled after a webhook or by the poller) is the truth: {@link ConnectfiMapping};</li>
+ * <li>a compliance status (pulled after a webhook or by the poller) is the truth: read here, decided by
+ * {@code routes/connectfi-status.camel.yaml} with {@link ConnectfiMapping};</li>
  * <li>the answers of the hub's own calls (customer created, KYC started) link the customer and keep the SDK link.</li>
  * </ul>
  */
@@ -99,9 +100,12 @@ public class ConnectfiProcess {
                 "status:" + connectfiCustomerId + ":after:" + webhookMessageId, status);
     }
 
-    /** A compliance status, the truth about the customer's current case. */
-    public CaseUpdate onStatus(@Body String body, @Variable("subject") String connectfiCustomerId,
-                               @Variable("inboxMessageId") Long messageId) {
+    /**
+     * A compliance status, the truth about the customer's current case, read against what the hub holds for the
+     * customer: {@code connectfi-status} decides what it means.
+     */
+    public ConnectfiVerdict readStatus(@Body String body, @Variable("subject") String connectfiCustomerId,
+                                       @Variable("inboxMessageId") Long messageId) {
         ConnectfiStatus status = parseStatus(json, body);
         Customers.ProviderLink link = linkOf(connectfiCustomerId);
         String ref = currentRef(link);
@@ -115,8 +119,9 @@ public class ConnectfiProcess {
         ConnectfiContext context = new ConnectfiContext(ref, link.customerId(), connectfiCustomerId,
                 ref.startsWith(BEFORE_ONBOARDING) ? null : ref,
                 customers.heldKycFields(link.customerId()), customers.heldDocuments(link.customerId()),
-                customers.dataChangedAt(link.customerId()).toEpochMilli(), carried, causeOf(messageId), settings.external(), settings.actions(), settings.pollPeriod());
-        return ConnectfiMapping.toCanonical(status, context);
+                customers.dataChangedAt(link.customerId()).toEpochMilli(), carried, causeOf(messageId),
+                settings.external(), settings.actions(), settings.pollPeriod());
+        return ConnectfiMapping.read(status, context);
     }
 
     /** The answer to {@code POST /v1/customers}: links the customer and has the poller look at the case now. */

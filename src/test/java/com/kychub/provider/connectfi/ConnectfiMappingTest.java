@@ -19,12 +19,30 @@ import com.kychub.canonical.CheckResult;
 import com.kychub.canonical.NextAction;
 import com.kychub.canonical.ProviderAction;
 import com.kychub.canonical.UnmappableMessageException;
+import com.kychub.support.RouteFiles;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The Connect Financial tables against provider doc 001, with the doc's own example bodies. */
+/**
+ * The Connect Financial tables against provider doc 001, with the doc's own example bodies, decided as the hub decides
+ * them: through {@code routes/connectfi-status.camel.yaml}, in a Camel context of its own.
+ */
 class ConnectfiMappingTest {
+
+    private static RouteFiles routes;
+
+    @BeforeAll
+    static void startTheStatusRoutes() throws Exception {
+        routes = RouteFiles.start("connectfi-status");
+    }
+
+    @AfterAll
+    static void stopTheStatusRoutes() {
+        routes.close();
+    }
 
     private static final KycProperties.Actions ALL = new KycProperties.Actions(true, true, true, true, true);
     private static final KycProperties.Actions NONE = new KycProperties.Actions(false, false, false, false, false);
@@ -49,6 +67,43 @@ class ConnectfiMappingTest {
         assertThat(update.nextAction()).isEqualTo(canonical);
         assertThat(update.actions()).isEmpty();
         assertThat(update.authoritative()).isTrue();
+    }
+
+    /**
+     * connectfi-check: one failed check of each type of the doc's "Check Types" table, under the next action its fix
+     * belongs to, with the hub holding every profile field and document: the call the hub makes, or none.
+     */
+    @ParameterizedTest
+    @CsvSource({
+            "KYC_DATA_PRESENT,           UPDATE_PROFILE,  UPDATE_PROFILE:42,                  kyc",
+            "REGISTRATION_ADDRESS,       UPDATE_PROFILE,  UPDATE_PROFILE:42,                  mainAddress",
+            "TAX_COUNTRY,                UPDATE_PROFILE,  UPDATE_PROFILE:42,                  nationality",
+            "OCCUPATION,                 UPDATE_PROFILE,  UPDATE_PROFILE:42,                  occupation",
+            "DOC_SOURCE_OF_FUNDS,        UPLOAD_DOCUMENT, UPLOAD_DOCUMENT:SOURCE_OF_FUNDS:1,",
+            "DOC_FATCA,                  UPLOAD_DOCUMENT, UPLOAD_DOCUMENT:W9:2,",
+            "DOC_BIOMETRIC_REPORT,       UPLOAD_DOCUMENT, UPLOAD_DOCUMENT:BIOMETRIC_REPORT:4,",
+            "DOC_PROOF_OF_ADDRESS,       UPLOAD_DOCUMENT, UPLOAD_DOCUMENT:PROOF_OF_ADDRESS:5,",
+            "KYC_STARTED,                UPDATE_PROFILE,  ,",
+            "SDK_VERIFICATION_COMPLETED, UPLOAD_DOCUMENT, ,",
+            "KYC_STATUS,                 UPLOAD_DOCUMENT, ,"})
+    void eachFailedCheckTypeTakesItsOwnPath(String checkType, String nextAction, String call, String field) {
+        CaseUpdate update = map("{\"isCompliant\":false,\"nextAction\":\"" + nextAction + "\",\"checks\":[{\"type\":\""
+                + checkType + "\",\"passed\":false,\"required\":true,\"suggestedAction\":\"" + nextAction + "\"}]}",
+                context(ALL, Set.of("mainAddress", "nationality", "occupation"), Map.of("SOURCE_OF_FUNDS", 1L, "W9", 2L,
+                        "W8BEN", 3L, "BIOMETRIC_REPORT", 4L, "PROOF_OF_ADDRESS", 5L)));
+
+        if (call == null) {
+            assertThat(update.actions()).isEmpty();
+            assertThat(update.status()).isEqualTo(CaseStatus.ACTION_REQUIRED);
+        } else {
+            assertThat(update.actions()).singleElement().satisfies(action -> {
+                assertThat(action.name()).isEqualTo(call);
+                if (field != null) {
+                    assertThat(action.payload()).containsEntry("fields", List.of(field));
+                }
+            });
+            assertThat(update.status()).isEqualTo(CaseStatus.IN_PROGRESS);
+        }
     }
 
     @Test
@@ -195,7 +250,8 @@ class ConnectfiMappingTest {
     }
 
     private CaseUpdate map(String body, ConnectfiContext context) {
-        return ConnectfiMapping.toCanonical(ConnectfiProcess.parseStatus(json, body), context);
+        ConnectfiVerdict verdict = ConnectfiMapping.read(ConnectfiProcess.parseStatus(json, body), context);
+        return routes.request("direct:connectfi-status", verdict, CaseUpdate.class);
     }
 
     private static ConnectfiContext context(KycProperties.Actions actions, Set<String> profile,
