@@ -19,6 +19,26 @@ public final class OndatoMapping {
 
     public static final String PROVIDER = "ondato";
 
+    /** What a webhook is about, by its type: which resource its payload is (see {@link #EVENTS}). */
+    public enum Event {
+        /** {@code KycIdentification.*}: the payload names its identity verification ({@code identityVerificationId}) */
+        IDENTIFICATION,
+        /** {@code IdentityVerification.*}, formerly {@code Idv.*}: the payload is the identity verification */
+        IDENTITY_VERIFICATION
+    }
+
+    /** The webhook types of doc 003, with the newer names Ondato gave the {@code Idv.*} events. */
+    static final Map<String, Event> EVENTS = Map.of(
+            "KycIdentification.Created", Event.IDENTIFICATION,
+            "KycIdentification.Processed", Event.IDENTIFICATION,
+            "KycIdentification.Approved", Event.IDENTIFICATION,
+            "KycIdentification.Updated", Event.IDENTIFICATION,
+            "KycIdentification.Rejected", Event.IDENTIFICATION,
+            "Idv.Consented", Event.IDENTITY_VERIFICATION,
+            "Idv.StatusChanged", Event.IDENTITY_VERIFICATION,
+            "IdentityVerification.Consented", Event.IDENTITY_VERIFICATION,
+            "IdentityVerification.StatusChanged", Event.IDENTITY_VERIFICATION);
+
     /** A row of the table: the canonical status and next action of one identification status. */
     record Row(CaseStatus status, NextAction nextAction) {
     }
@@ -99,6 +119,11 @@ public final class OndatoMapping {
         return new CaseUpdate(PROVIDER, identityVerificationId, customerId, STARTED.status(), STARTED.nextAction(),
                 List.of(), null, "IDENTITY_VERIFICATION_CREATED", details(identityVerificationId, idvUrl), null, null,
                 false, null, null);
+    }
+
+    /** What a webhook of that type is about; null for a type the table does not hold (kept FAILED, never guessed). */
+    public static Event event(String type) {
+        return type == null ? null : EVENTS.get(type);
     }
 
     /** The customer's IDV URL: {@code {id}} in the template replaced by the verification id. */
