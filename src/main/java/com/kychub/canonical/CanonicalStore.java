@@ -29,6 +29,9 @@ public class CanonicalStore {
 
     public enum Outcome { CREATED, CHANGED, UNCHANGED, STALE }
 
+    /** The audit event of an erasure: who erased what, never the personal data itself. */
+    public static final String ERASED = "DATA_ERASED";
+
     public record Applied(UUID caseId, Outcome outcome) {
     }
 
@@ -143,6 +146,29 @@ public class CanonicalStore {
                 where provider = ? and provider_ref = ?
                   and not exists (select 1 from kyc_case where provider = ? and provider_ref = ?)""",
                 to, provider, from, provider, to);
+    }
+
+    // --- Erasure of one case's personal data when its provider deletes it (ARGOS's delete): the status is kept.
+
+    /** Writes the case's provider details without personal data, with the provider's erasure marker. */
+    public void markErased(UUID caseId, Map<String, Object> providerDetails) {
+        jdbc.update("""
+                update kyc_case set provider_details = ?::jsonb, version = version + 1, updated_at = now()
+                where id = ?""", write(providerDetails), caseId);
+    }
+
+    /**
+     * Appends the {@code DATA_ERASED} event: the case's status does not change, so from and to are the same.
+     *
+     * @param detail who erased, when and why as the provider says it, and what was erased; never personal data
+     */
+    public void recordErasure(UUID caseId, String providerEvent, Long inboundMessageId, Map<String, Object> detail) {
+        jdbc.update("""
+                insert into kyc_event (case_id, type, from_status, to_status, from_next_action, to_next_action,
+                                       provider_event, inbound_message_id, detail)
+                select id, ?, status, status, next_action, next_action, ?, ?, ?::jsonb
+                from kyc_case where id = ?""",
+                ERASED, providerEvent, inboundMessageId, write(detail), caseId);
     }
 
     /** Asks the status pollers to look again at every polled case of the customer: their data changed. */

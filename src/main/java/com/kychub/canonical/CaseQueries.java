@@ -52,6 +52,16 @@ public class CaseQueries {
         return withChecks(jdbc.query(sql.toString(), this::readCase, arguments.toArray()));
     }
 
+    /**
+     * The case of (provider, providerRef), locked for the caller's transaction, without its checks; empty when there is
+     * none yet. For a provider whose messages say only what changed (ARGOS's aml, updated, delete): its mapping needs
+     * the case as it stands to write the whole next one, and no other message of the case may move it in between.
+     */
+    public Optional<CaseView> lockCase(String provider, String providerRef) {
+        return jdbc.query(CASE_COLUMNS + " where provider = ? and provider_ref = ? for update", this::readCase,
+                provider, providerRef).stream().findFirst();
+    }
+
     public List<CaseView> casesOfCustomer(String customerId) {
         return withChecks(jdbc.query(CASE_COLUMNS + " where customer_id = ? order by updated_at desc, id",
                 this::readCase, customerId));

@@ -6,7 +6,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.kychub.canonical.CaseQueries;
 import com.kychub.canonical.CaseView;
-import com.kychub.inbound.InboxQueries;
+import com.kychub.inbound.Inbox;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -23,13 +23,13 @@ import org.springframework.web.server.ResponseStatusException;
 @RequestMapping("/api/v1/ops/cases")
 public class CaseMessagesController {
 
-    public record CaseMessages(@JsonProperty("case") CaseView kycCase, List<InboxQueries.RawMessage> messages) {
+    public record CaseMessages(@JsonProperty("case") CaseView kycCase, List<Inbox.RawMessage> messages) {
     }
 
     private final CaseQueries cases;
-    private final InboxQueries inbox;
+    private final Inbox inbox;
 
-    public CaseMessagesController(CaseQueries cases, InboxQueries inbox) {
+    public CaseMessagesController(CaseQueries cases, Inbox inbox) {
         this.cases = cases;
         this.inbox = inbox;
     }

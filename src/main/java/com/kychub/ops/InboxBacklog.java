@@ -9,7 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.kychub.inbound.InboxQueries;
+import com.kychub.inbound.Inbox;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
@@ -31,7 +31,7 @@ public class InboxBacklog {
     private static final List<String> STATES = List.of("ACCEPTED", "PROCESSED", "FAILED", "DEAD");
 
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
-    private final InboxQueries queries;
+    private final Inbox inbox;
     private final MeterRegistry registry;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "inbox-backlog");
@@ -39,9 +39,9 @@ public class InboxBacklog {
         return thread;
     });
 
-    public InboxBacklog(InboxQueries queries, MeterRegistry registry,
+    public InboxBacklog(Inbox inbox, MeterRegistry registry,
                         @Value("${kyc.inbox.backlog-refresh:15s}") Duration refresh) {
-        this.queries = queries;
+        this.inbox = inbox;
         this.registry = registry;
         PROVIDERS.forEach(provider -> STATES.forEach(state -> gauge(provider, state)));
         timer.scheduleWithFixedDelay(this::refresh, 0, refresh.toMillis(), TimeUnit.MILLISECONDS);
@@ -51,7 +51,7 @@ public class InboxBacklog {
     public void refresh() {
         try {
             Map<String, Long> now = new ConcurrentHashMap<>();
-            for (InboxQueries.Count count : queries.countsByProviderAndState()) {
+            for (Inbox.Count count : inbox.countsByProviderAndState()) {
                 now.put(key(count.provider(), count.state()), count.messages());
                 gauge(count.provider(), count.state());
             }

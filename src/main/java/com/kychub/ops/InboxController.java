@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.Set;
 
 import com.kychub.inbound.Inbox;
-import com.kychub.inbound.InboxQueries;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -22,16 +21,14 @@ public class InboxController {
 
     private static final Set<String> STATES = Set.of("ACCEPTED", "PROCESSED", "FAILED", "DEAD");
 
-    private final InboxQueries queries;
     private final Inbox inbox;
 
-    public InboxController(InboxQueries queries, Inbox inbox) {
-        this.queries = queries;
+    public InboxController(Inbox inbox) {
         this.inbox = inbox;
     }
 
     @GetMapping
-    public List<InboxQueries.Summary> list(@RequestParam(required = false) String state,
+    public List<Inbox.Summary> list(@RequestParam(required = false) String state,
                                            @RequestParam(required = false) String provider,
                                            @RequestParam(defaultValue = "100") int limit) {
         if (state != null && !STATES.contains(state)) {
@@ -41,7 +38,7 @@ public class InboxController {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "'limit' must be 1 to 1000");
         }
         // Without bodies: they carry personal data, and are read where operators are allowed to.
-        return queries.list(state, provider, limit);
+        return inbox.list(state, provider, limit);
     }
 
     @PostMapping("/{id}/replay")

@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.kychub.canonical.CaseStatus;
 import com.kychub.canonical.CaseUpdate;
 import com.kychub.canonical.CheckResult;
-import com.kychub.canonical.CurrentCase;
+import com.kychub.canonical.CaseView;
 import com.kychub.canonical.NextAction;
 import com.kychub.canonical.UnmappableMessageException;
 
@@ -142,7 +142,7 @@ public final class ArgosMapping {
     /**
      * @param current the case as it stands, or null when this submission has none yet
      */
-    public static CaseUpdate toCanonical(ArgosEvent event, CurrentCase.Snapshot current) {
+    public static CaseUpdate toCanonical(ArgosEvent event, CaseView current) {
         String submission = submissionId(event);
         String trigger = event.webhookTrigger();
         Meaning meaning = trigger == null ? null : TRIGGERS.get(trigger);

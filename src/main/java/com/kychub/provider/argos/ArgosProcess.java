@@ -14,8 +14,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kychub.canonical.CanonicalStore;
 import com.kychub.canonical.CaseUpdate;
-import com.kychub.canonical.CurrentCase;
-import com.kychub.canonical.Erasure;
+import com.kychub.canonical.CaseQueries;
+import com.kychub.canonical.CaseView;
 import com.kychub.canonical.PersonalData;
 import com.kychub.canonical.UnmappableMessageException;
 import com.kychub.inbound.DedupKeys;
@@ -28,7 +28,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The steps of {@code argos-process} that need the store, run inside the inbox worker's transaction: the case is
- * read and locked first ({@link CurrentCase}), {@link ArgosMapping} says what the message means, then the personal
+ * read and locked first ({@link CaseQueries#lockCase}), {@link ArgosMapping} says what the message means, then the personal
  * data goes to the customer row ({@link PersonalData}) and the {@link CaseUpdate} back to the worker, which writes
  * it. For {@code delete}, the submission's personal data is erased everywhere the hub holds it ({@link #erase}).
  */
@@ -40,19 +40,17 @@ public class ArgosProcess {
     /** Shorter values are not searched for in headers and errors (a two-letter code would match anything). */
     private static final int SEARCHED_VALUE_LENGTH = 3;
 
-    private final CurrentCase currentCase;
+    private final CaseQueries cases;
     private final PersonalData personalData;
-    private final Erasure erasure;
     private final Inbox inbox;
     private final CanonicalStore store;
     private final ArgosWebhookAuth webhookAuth;
     private final ObjectMapper json;
 
-    public ArgosProcess(CurrentCase currentCase, PersonalData personalData, Erasure erasure, Inbox inbox,
+    public ArgosProcess(CaseQueries cases, PersonalData personalData, Inbox inbox,
                         CanonicalStore store, ArgosWebhookAuth webhookAuth, ObjectMapper json) {
-        this.currentCase = currentCase;
+        this.cases = cases;
         this.personalData = personalData;
-        this.erasure = erasure;
         this.inbox = inbox;
         this.store = store;
         this.webhookAuth = webhookAuth;
@@ -92,7 +90,7 @@ public class ArgosProcess {
 
     /** Every trigger but {@code delete}. */
     public CaseUpdate apply(@Body ArgosEvent event, @Variable("dedupKey") String dedupKey) {
-        Optional<CurrentCase.Snapshot> current = lock(event);
+        Optional<CaseView> current = lock(event);
         CaseUpdate update = ArgosMapping.toCanonical(event, current.orElse(null));
         if (current.map(ArgosProcess::erased).orElse(false)) {
             // ARGOS deleted this submission before: a late message of it leaves no personal data behind.
@@ -112,7 +110,7 @@ public class ArgosProcess {
      * stays marked erased, so later messages of the submission are scrubbed as they are processed.
      */
     public CaseUpdate erase(@Body ArgosEvent event, @Variable("dedupKey") String dedupKey) {
-        Optional<CurrentCase.Snapshot> current = lock(event);
+        Optional<CaseView> current = lock(event);
         CaseUpdate update = ArgosMapping.toCanonical(event, current.orElse(null));
         Long messageId = inbox.idOf(ArgosMapping.PROVIDER, dedupKey).orElse(null);
 
@@ -124,12 +122,12 @@ public class ArgosProcess {
             personal = !removed.isEmpty();
             values.addAll(removed);
         }
-        int messages = scrubMessages(update.providerRef(), current.map(CurrentCase.Snapshot::id).orElse(null), values);
+        int messages = scrubMessages(update.providerRef(), current.map(CaseView::id).orElse(null), values);
 
         UUID caseId;
         if (current.isPresent()) {
             caseId = current.get().id();
-            erasure.markErased(caseId, update.providerDetails());
+            store.markErased(caseId, update.providerDetails());
         } else {
             // A submission the hub has no case for: its case is opened (with no result) to stand as the record
             // that it was erased, so that a late message of it is scrubbed too.
@@ -141,18 +139,18 @@ public class ArgosProcess {
         putIfPresent(detail, "comment", event.comment());
         detail.put("personalDataErased", personal);
         detail.put("messagesErased", messages);
-        erasure.recordErasure(caseId, event.webhookTrigger(), messageId, detail);
+        store.recordErasure(caseId, event.webhookTrigger(), messageId, detail);
         log.info("ARGOS submission erased: case {}, {} inbox messages rewritten", caseId, messages);
         return update;
     }
 
-    private Optional<CurrentCase.Snapshot> lock(ArgosEvent event) {
+    private Optional<CaseView> lock(ArgosEvent event) {
         String submission = event.submissionId();
         return submission == null || submission.isBlank()
-                ? Optional.empty() : currentCase.lock(ArgosMapping.PROVIDER, submission);
+                ? Optional.empty() : cases.lockCase(ArgosMapping.PROVIDER, submission);
     }
 
-    private static boolean erased(CurrentCase.Snapshot snapshot) {
+    private static boolean erased(CaseView snapshot) {
         return snapshot.providerDetails().containsKey("erased");
     }
 

@@ -8,7 +8,6 @@ import java.util.Optional;
 import com.kychub.canonical.Customers;
 import com.kychub.inbound.DedupKeys;
 import com.kychub.inbound.Inbox;
-import com.kychub.inbound.InboxQueries;
 import org.apache.camel.Body;
 import org.apache.camel.Variable;
 import org.springframework.stereotype.Component;
@@ -23,12 +22,10 @@ public class ConnectfiPoller {
 
     private final Customers customers;
     private final Inbox inbox;
-    private final InboxQueries stored;
 
-    public ConnectfiPoller(Customers customers, Inbox inbox, InboxQueries stored) {
+    public ConnectfiPoller(Customers customers, Inbox inbox) {
         this.customers = customers;
         this.inbox = inbox;
-        this.stored = stored;
     }
 
     /**
@@ -49,7 +46,7 @@ public class ConnectfiPoller {
      * customer's data has not changed since (new data may let the hub act on the same status).
      */
     public void storePolledStatus(@Body String status, @Variable("subject") String connectfiCustomerId) {
-        Optional<InboxQueries.Received> last = stored.last(ConnectfiMapping.PROVIDER, ConnectfiMapping.COMPLIANCE_STATUS,
+        Optional<Inbox.Received> last = inbox.last(ConnectfiMapping.PROVIDER, ConnectfiMapping.COMPLIANCE_STATUS,
                 connectfiCustomerId);
         Optional<Instant> dataChanged = customers.linkByProviderId(ConnectfiMapping.PROVIDER, connectfiCustomerId)
                 .map(link -> customers.dataChangedAt(link.customerId()));

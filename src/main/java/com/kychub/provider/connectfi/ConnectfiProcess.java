@@ -19,7 +19,6 @@ import com.kychub.canonical.Customers;
 import com.kychub.canonical.NextAction;
 import com.kychub.canonical.UnmappableMessageException;
 import com.kychub.inbound.Inbox;
-import com.kychub.inbound.InboxQueries;
 import org.apache.camel.Body;
 import org.apache.camel.Variable;
 import org.springframework.stereotype.Component;
@@ -47,17 +46,15 @@ public class ConnectfiProcess {
     private final CanonicalStore store;
     private final CaseQueries cases;
     private final Inbox inbox;
-    private final InboxQueries stored;
     private final ObjectMapper json;
     private final KycProperties.Connectfi settings;
 
     public ConnectfiProcess(Customers customers, CanonicalStore store, CaseQueries cases, Inbox inbox,
-                            InboxQueries stored, ObjectMapper json, KycProperties properties) {
+                            ObjectMapper json, KycProperties properties) {
         this.customers = customers;
         this.store = store;
         this.cases = cases;
         this.inbox = inbox;
-        this.stored = stored;
         this.json = json;
         this.settings = properties.providers().connectfi();
     }
@@ -195,7 +192,7 @@ public class ConnectfiProcess {
         if (messageId == null) {
             return null;
         }
-        return stored.webhookBehind(messageId).map(webhook -> read(webhook).path("eventType").asText(null))
+        return inbox.webhookBehind(messageId).map(webhook -> read(webhook).path("eventType").asText(null))
                 .orElse(null);
     }
 

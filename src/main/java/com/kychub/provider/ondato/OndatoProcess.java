@@ -14,7 +14,6 @@ import com.kychub.canonical.CaseView;
 import com.kychub.canonical.Customers;
 import com.kychub.canonical.UnmappableMessageException;
 import com.kychub.inbound.Inbox;
-import com.kychub.inbound.InboxQueries;
 import org.apache.camel.Body;
 import org.apache.camel.Variable;
 import org.springframework.stereotype.Component;
@@ -45,17 +44,15 @@ public class OndatoProcess {
     private final CanonicalStore store;
     private final CaseQueries cases;
     private final Inbox inbox;
-    private final InboxQueries stored;
     private final ObjectMapper json;
     private final KycProperties.Ondato settings;
 
     public OndatoProcess(Customers customers, CanonicalStore store, CaseQueries cases, Inbox inbox,
-                        InboxQueries stored, ObjectMapper json, KycProperties properties) {
+                        ObjectMapper json, KycProperties properties) {
         this.customers = customers;
         this.store = store;
         this.cases = cases;
         this.inbox = inbox;
-        this.stored = stored;
         this.json = json;
         this.settings = properties.providers().ondato();
     }
@@ -202,7 +199,7 @@ public class OndatoProcess {
         if (messageId == null) {
             return null;
         }
-        return stored.webhookBehind(messageId).map(webhook -> OndatoEnvelope.text(read(webhook), "type")).orElse(null);
+        return inbox.webhookBehind(messageId).map(webhook -> OndatoEnvelope.text(read(webhook), "type")).orElse(null);
     }
 
     private JsonNode read(String body) {

@@ -14,7 +14,6 @@ import com.kychub.action.ProviderActions;
 import com.kychub.canonical.Customers;
 import com.kychub.inbound.DedupKeys;
 import com.kychub.inbound.Inbox;
-import com.kychub.inbound.InboxQueries;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Variable;
@@ -29,16 +28,14 @@ import org.springframework.stereotype.Component;
 public class WidthPoller {
 
     private final Inbox inbox;
-    private final InboxQueries stored;
     private final Customers customers;
     private final WidthData data;
     private final ProviderActions actions;
     private final ObjectMapper json;
 
-    public WidthPoller(Inbox inbox, InboxQueries stored, Customers customers, WidthData data,
+    public WidthPoller(Inbox inbox, Customers customers, WidthData data,
                        ProviderActions actions, ObjectMapper json) {
         this.inbox = inbox;
-        this.stored = stored;
         this.customers = customers;
         this.data = data;
         this.actions = actions;
@@ -61,7 +58,7 @@ public class WidthPoller {
         JsonNode details = json.readTree((String) dueCase.get("provider_details"));
         String callbackKey = details.path("ocr").path("callbackKey").asText(null);
         boolean ocrPending = details.path("ocr").path("pending").asBoolean(false)
-                && !stored.contains(WidthMapping.PROVIDER, ocrDedupKey(executionId, callbackKey));
+                && !inbox.contains(WidthMapping.PROVIDER, ocrDedupKey(executionId, callbackKey));
         exchange.setVariable("subject", executionId);
         exchange.setVariable("caseId", dueCase.get("id"));
         exchange.setVariable("customerId", dueCase.get("customer_id"));
@@ -76,7 +73,7 @@ public class WidthPoller {
      */
     public void storePolledStatus(@Body String status, @Variable("subject") String executionId,
                                   @Variable("customerId") String customerId, @Variable("caseId") UUID caseId) {
-        Optional<InboxQueries.Received> last = stored.last(WidthMapping.PROVIDER, WidthMapping.EXECUTION_STATUS,
+        Optional<Inbox.Received> last = inbox.last(WidthMapping.PROVIDER, WidthMapping.EXECUTION_STATUS,
                 executionId);
         if (last.isPresent() && last.get().body().equals(status)
                 && !inputsChangedSince(last.get().receivedAt(), customerId, caseId)) {

@@ -24,7 +24,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.kychub.canonical.CaseStatus;
 import com.kychub.canonical.CaseUpdate;
 import com.kychub.canonical.CheckResult;
-import com.kychub.canonical.CurrentCase;
+import com.kychub.canonical.CaseView;
 import com.kychub.canonical.NextAction;
 import com.kychub.canonical.UnmappableMessageException;
 import org.junit.jupiter.api.Test;
@@ -368,17 +368,19 @@ class ArgosMappingTest {
                 "aml_result", Map.of("currentstatus", currentStatus, "risk_level_summary", riskLevel)));
     }
 
-    private static CurrentCase.Snapshot approvedCase(Map<String, Object> details) {
-        return new CurrentCase.Snapshot(UUID.randomUUID(), "customer-of-the-case", CaseStatus.APPROVED,
-                NextAction.NONE, List.of(), "approved", details, Instant.parse("2024-03-04T09:30:02Z"));
+    private static CaseView approvedCase(Map<String, Object> details) {
+        Instant at = Instant.parse("2024-03-04T09:30:02Z");
+        return new CaseView(UUID.randomUUID(), "customer-of-the-case", "argos", SUBMISSION, CaseStatus.APPROVED,
+                NextAction.NONE, List.of(), "approved", details, List.of(), at, at);
     }
 
     /** The case as the store would hold it after the update, read back through JSON as the store reads it. */
-    private CurrentCase.Snapshot snapshotOf(CaseUpdate update) throws IOException {
+    private CaseView snapshotOf(CaseUpdate update) throws IOException {
         Map<String, Object> details = json.readValue(json.writeValueAsString(update.providerDetails()),
                 new TypeReference<LinkedHashMap<String, Object>>() { });
-        return new CurrentCase.Snapshot(UUID.randomUUID(), update.customerId(), update.status(), update.nextAction(),
-                update.reasons(), update.providerStatus(), details, update.occurredAt());
+        return new CaseView(UUID.randomUUID(), update.customerId(), update.provider(), update.providerRef(),
+                update.status(), update.nextAction(), update.reasons(), update.providerStatus(), details, List.of(),
+                Instant.now(), Instant.now());
     }
 
     private ArgosEvent event(Map<String, Object> body) {
