@@ -1,12 +1,11 @@
 package com.kychub.action;
 
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.kychub.KycProperties;
 import com.kychub.inbound.Failures;
 import com.kychub.inbound.Inbox;
-import com.kychub.inbound.ProviderCircuits;
+import com.kychub.inbound.RetryPolicy;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
@@ -19,8 +18,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * provider's {@code direct:<provider>-act} route, which calls the provider and answers the provider's reply, then
  * stores that reply in the inbox (channel POLL, type from the route's {@code answerType} variable) and marks the
  * action DONE in one transaction. The reply reaches the canonical store the way a webhook does.
- * A 4xx reply marks the action FAILED; other faults are retried with back-off, then DEAD, except while the provider's
- * circuit is open or half-open: then the action waits without spending an attempt.
+ * A 4xx reply marks the action FAILED; other faults are retried as {@link RetryPolicy} says.
  */
 @Component
 public class ActionWorker {
@@ -31,13 +29,13 @@ public class ActionWorker {
     private final Inbox inbox;
     private final ProducerTemplate producer;
     private final TransactionTemplate transaction;
-    private final ProviderCircuits circuits;
+    private final RetryPolicy retries;
     private final KycProperties.Inbox settings;
 
     public ActionWorker(ProviderActions actions, Inbox inbox, ProducerTemplate producer,
-                        TransactionTemplate transaction, ProviderCircuits circuits, KycProperties properties) {
+                        TransactionTemplate transaction, RetryPolicy retries, KycProperties properties) {
         this.actions = actions;
-        this.circuits = circuits;
+        this.retries = retries;
         this.inbox = inbox;
         this.producer = producer;
         this.transaction = transaction;
@@ -94,24 +92,8 @@ public class ActionWorker {
             if (action == null) {
                 throw e;
             }
-            String error = Failures.describe(e);
-            if (Failures.isCircuitOpen(e) || circuits.isDown(action.provider())) {
-                // The provider's outage (see InboxWorker): the action waits without spending an attempt.
-                transaction.executeWithoutResult(status ->
-                        actions.postpone(action.id(), error, settings.initialBackoff()));
-                return true;
-            }
-            Duration backoff = Failures.backoff(action.attempts() + 1, settings.initialBackoff(),
-                    settings.maxBackoff());
-            boolean dead = Boolean.TRUE.equals(transaction.execute(status ->
-                    actions.recordFailedAttempt(action.id(), error, settings.maxAttempts(), backoff)));
-            if (dead) {
-                log.error("Action {} {} of {} is DEAD after {} attempts: {}", action.id(), action.action(),
-                        action.provider(), action.attempts() + 1, error);
-            } else {
-                log.warn("Action {} {} of {} failed (attempt {}), retrying in {}: {}", action.id(), action.action(),
-                        action.provider(), action.attempts() + 1, backoff, error);
-            }
+            retries.afterFailure(actions, action.id(), action.provider(), action.attempts(),
+                    "Action " + action.id() + " " + action.action() + " of " + action.provider(), e);
             return true;
         }
     }

@@ -1,7 +1,6 @@
 package com.kychub.action;
 
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -10,21 +9,18 @@ import java.util.UUID;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kychub.canonical.ProviderAction;
-import com.kychub.inbound.RetryBook;
+import com.kychub.inbound.DurableQueue;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /** The provider_action outbox: PENDING until carried out (DONE), refused by the provider (FAILED) or DEAD. */
 @Component
-public class ProviderActions {
+public class ProviderActions extends DurableQueue {
 
-    private final JdbcTemplate jdbc;
-    private final RetryBook retries;
     private final ObjectMapper json;
 
     public ProviderActions(JdbcTemplate jdbc, ObjectMapper json) {
-        this.jdbc = jdbc;
-        this.retries = new RetryBook(jdbc, "provider_action", "PENDING");
+        super(jdbc, "provider_action", "PENDING");
         this.json = json;
     }
 
@@ -68,15 +64,7 @@ public class ProviderActions {
                 + "done_at = now() where id = ?", error, id);
     }
 
-    /** A transient failure: due again after the back-off, or DEAD once attempts reach the limit; true when DEAD. */
-    public boolean recordFailedAttempt(long id, String error, int maxAttempts, Duration backoff) {
-        return retries.recordFailedAttempt(id, error, maxAttempts, backoff);
-    }
 
-    /** Due again after the delay, without spending an attempt (the provider's circuit is open). */
-    public void postpone(long id, String reason, Duration delay) {
-        retries.postpone(id, reason, delay);
-    }
 
     /** How many of the named actions of the customer's are DONE. */
     public int countDone(String provider, String customerId, List<String> actions) {

@@ -5,6 +5,7 @@ import com.kychub.inbound.RawBodyFilter;
 import com.kychub.inbound.InboxMetrics;
 import com.kychub.inbound.WebhookContentTypeFilter;
 import com.kychub.inbound.WebhookReadinessFilter;
+import jakarta.servlet.Filter;
 import org.apache.camel.CamelContext;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
@@ -25,47 +26,35 @@ import org.springframework.core.annotation.Order;
 public class HttpFilterConfiguration {
 
     @Bean
+    public FilterRegistrationBean<WebhookReadinessFilter> webhookReadinessFilter(CamelContext camel) {
+        return register(new WebhookReadinessFilter(camel), "/webhooks/*", 0);
+    }
+
+    @Bean
     public FilterRegistrationBean<RawBodyFilter> webhookBodyFilter(KycProperties properties, InboxMetrics metrics) {
-        FilterRegistrationBean<RawBodyFilter> registration = new FilterRegistrationBean<>(
-                new RawBodyFilter(properties.inbox().maxBodySize().toBytes(), metrics));
-        registration.addUrlPatterns("/webhooks/*");
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
-        return registration;
+        return register(new RawBodyFilter(properties.inbox().maxBodySize().toBytes(), metrics), "/webhooks/*", 10);
     }
 
     @Bean
     public FilterRegistrationBean<RawBodyFilter> apiBodyFilter(KycProperties properties, InboxMetrics metrics) {
-        FilterRegistrationBean<RawBodyFilter> registration = new FilterRegistrationBean<>(
-                new RawBodyFilter(properties.api().maxBodySize().toBytes(), metrics));
-        registration.addUrlPatterns("/api/*");
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
-        return registration;
-    }
-
-    @Bean
-    public FilterRegistrationBean<WebhookReadinessFilter> webhookReadinessFilter(CamelContext camel) {
-        FilterRegistrationBean<WebhookReadinessFilter> registration = new FilterRegistrationBean<>(
-                new WebhookReadinessFilter(camel));
-        registration.addUrlPatterns("/webhooks/*");
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
-        return registration;
+        return register(new RawBodyFilter(properties.api().maxBodySize().toBytes(), metrics), "/api/*", 10);
     }
 
     @Bean
     public FilterRegistrationBean<WebhookContentTypeFilter> webhookContentTypeFilter(InboxMetrics metrics) {
-        FilterRegistrationBean<WebhookContentTypeFilter> registration = new FilterRegistrationBean<>(
-                new WebhookContentTypeFilter(metrics));
-        registration.addUrlPatterns("/webhooks/*");
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 15);
-        return registration;
+        return register(new WebhookContentTypeFilter(metrics), "/webhooks/*", 15);
     }
 
     @Bean
     public FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(KycProperties properties) {
-        FilterRegistrationBean<ApiKeyFilter> registration = new FilterRegistrationBean<>(
-                new ApiKeyFilter(properties.api().keys()));
-        registration.addUrlPatterns("/api/*");
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+        return register(new ApiKeyFilter(properties.api().keys()), "/api/*", 20);
+    }
+
+    /** The filter on the paths, {@code place} after the first of the hub's filters (lower runs first). */
+    private static <F extends Filter> FilterRegistrationBean<F> register(F filter, String paths, int place) {
+        FilterRegistrationBean<F> registration = new FilterRegistrationBean<>(filter);
+        registration.addUrlPatterns(paths);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + place);
         return registration;
     }
 

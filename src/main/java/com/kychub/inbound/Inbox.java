@@ -3,7 +3,6 @@ package com.kychub.inbound;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +25,7 @@ import org.springframework.stereotype.Component;
  * what came before.
  */
 @Component
-public class Inbox {
+public class Inbox extends DurableQueue {
 
     public record Stored(long id, boolean duplicate) {
     }
@@ -54,13 +53,10 @@ public class Inbox {
     public record StoredMessage(long id, UUID caseId, String body, Map<String, String> headers, String lastError) {
     }
 
-    private final JdbcTemplate jdbc;
-    private final RetryBook retries;
     private final ObjectMapper json;
 
     public Inbox(JdbcTemplate jdbc, ObjectMapper json) {
-        this.jdbc = jdbc;
-        this.retries = new RetryBook(jdbc, "inbound_message", "ACCEPTED");
+        super(jdbc, "inbound_message", "ACCEPTED");
         this.json = json;
     }
 
@@ -121,15 +117,7 @@ public class Inbox {
                 where id = ?""", error, id);
     }
 
-    /** A transient failure: due again after the back-off, or DEAD once attempts reach the limit; true when DEAD. */
-    public boolean recordFailedAttempt(long id, String error, int maxAttempts, Duration backoff) {
-        return retries.recordFailedAttempt(id, error, maxAttempts, backoff);
-    }
 
-    /** Due again after the delay, without spending an attempt (the provider's circuit is open). */
-    public void postpone(long id, String reason, Duration delay) {
-        retries.postpone(id, reason, delay);
-    }
 
     /** Makes a FAILED or DEAD message due again, keeping its history of attempts. */
     public boolean replay(long id) {

@@ -1,5 +1,6 @@
 package com.kychub.inbound;
 
+import java.util.Locale;
 import java.util.Set;
 
 import io.micrometer.core.instrument.Counter;
@@ -23,34 +24,17 @@ public class InboxMetrics {
         this.registry = registry;
     }
 
-    public void accepted(String provider) {
-        count(provider, "accepted");
-    }
+    /** What happened to a message: at the door (accepted, duplicate, rejected) or in the worker. */
+    public enum Outcome { ACCEPTED, DUPLICATE, REJECTED, PROCESSED, FAILED, DEAD }
 
-    public void duplicate(String provider) {
-        count(provider, "duplicate");
-    }
-
-    public void rejected(String provider) {
-        count(provider, "rejected");
+    public void count(String provider, Outcome outcome) {
+        count(provider, outcome.name().toLowerCase(Locale.ROOT));
     }
 
     /** A webhook refused by a servlet filter, before any route knew its provider: counted by its path. */
     public void rejectedWebhook(String path) {
         String[] segments = path.split("/");
-        rejected(segments.length > 2 && segments[1].equals("webhooks") ? segments[2] : null);
-    }
-
-    public void processed(String provider) {
-        count(provider, "processed");
-    }
-
-    public void failed(String provider) {
-        count(provider, "failed");
-    }
-
-    public void dead(String provider) {
-        count(provider, "dead");
+        count(segments.length > 2 && segments[1].equals("webhooks") ? segments[2] : null, Outcome.REJECTED);
     }
 
     private void count(String provider, String outcome) {

@@ -1,6 +1,5 @@
 package com.kychub.inbound;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -24,8 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * share the work), sends its body to the provider's {@code direct:<provider>-process} route, which maps it to a
  * {@link CaseUpdate}, and writes that into the canonical store and marks the message processed in the same
  * transaction. A crash anywhere before the commit leaves the message ACCEPTED, and it is processed again. A transient
- * failure spends one of the message's attempts, except while the provider's circuit is open or half-open
- * ({@link ProviderCircuits}): an outage delays messages, however long it lasts, and never kills them.
+ * failure is retried as {@link RetryPolicy} says; a message that cannot be mapped is kept FAILED.
  */
 @Component
 public class InboxWorker {
@@ -37,13 +35,13 @@ public class InboxWorker {
     private final ProducerTemplate producer;
     private final TransactionTemplate transaction;
     private final InboxMetrics metrics;
-    private final ProviderCircuits circuits;
+    private final RetryPolicy retries;
     private final KycProperties.Inbox settings;
 
     public InboxWorker(Inbox inbox, CanonicalStore store, ProducerTemplate producer, TransactionTemplate transaction,
-                       InboxMetrics metrics, ProviderCircuits circuits, KycProperties properties) {
+                       InboxMetrics metrics, RetryPolicy retries, KycProperties properties) {
         this.inbox = inbox;
-        this.circuits = circuits;
+        this.retries = retries;
         this.store = store;
         this.producer = producer;
         this.transaction = transaction;
@@ -81,11 +79,11 @@ public class InboxWorker {
                     // A message that changes no case (a webhook that only asks for a pull) is RECORDED.
                     inbox.markProcessed(message.id(), outcomes.isEmpty() ? "RECORDED" : String.join(",", outcomes),
                             caseId);
-                    metrics.processed(message.provider());
+                    metrics.count(message.provider(), InboxMetrics.Outcome.PROCESSED);
                 } catch (UnmappableMessageException e) {
                     // Mapping fails before anything is written, so the verdict commits alone; retrying cannot help.
                     inbox.markFailed(message.id(), e.getMessage());
-                    metrics.failed(message.provider());
+                    metrics.count(message.provider(), InboxMetrics.Outcome.FAILED);
                     log.warn("Inbox message {} from {} cannot be mapped and is kept as FAILED: {}",
                             message.id(), message.provider(), e.getMessage());
                 }
@@ -96,26 +94,10 @@ public class InboxWorker {
             if (message == null) {
                 throw e;
             }
-            String error = Failures.describe(e);
-            if (Failures.isCircuitOpen(e) || circuits.isDown(message.provider())) {
-                // Refused by the open circuit, or failed as one of the calls the half-open circuit lets through (or
-                // as the one that opened it): the provider's outage, which costs the message no attempt.
-                transaction.executeWithoutResult(status ->
-                        inbox.postpone(message.id(), error, settings.initialBackoff()));
-                log.debug("Inbox message {} from {} waits: the provider's circuit is open", message.id(),
-                        message.provider());
-                return true;
-            }
-            Duration backoff = backoff(message.attempts() + 1);
-            boolean dead = Boolean.TRUE.equals(transaction.execute(status ->
-                    inbox.recordFailedAttempt(message.id(), error, settings.maxAttempts(), backoff)));
-            if (dead) {
-                metrics.dead(message.provider());
-                log.error("Inbox message {} from {} is DEAD after {} attempts: {}",
-                        message.id(), message.provider(), message.attempts() + 1, error);
-            } else {
-                log.warn("Inbox message {} from {} failed (attempt {}), retrying in {}: {}",
-                        message.id(), message.provider(), message.attempts() + 1, backoff, error);
+            RetryPolicy.Outcome outcome = retries.afterFailure(inbox, message.id(), message.provider(),
+                    message.attempts(), "Inbox message " + message.id() + " from " + message.provider(), e);
+            if (outcome == RetryPolicy.Outcome.DEAD) {
+                metrics.count(message.provider(), InboxMetrics.Outcome.DEAD);
             }
             return true;
         }
@@ -163,10 +145,6 @@ public class InboxWorker {
         }
         throw new IllegalStateException("direct:" + message.provider() + "-process answered a "
                 + body.getClass().getSimpleName() + ", not a CaseUpdate");
-    }
-
-    private Duration backoff(int attempt) {
-        return Failures.backoff(attempt, settings.initialBackoff(), settings.maxBackoff());
     }
 
     /**

@@ -90,9 +90,9 @@ public class WebhookDoor {
         String body = new String(exchange.getIn().getBody(byte[].class), StandardCharsets.UTF_8);
         Inbox.Stored stored = inbox.store(provider, dedupKey, json.writeValueAsString(headers), body);
         if (stored.duplicate()) {
-            metrics.duplicate(provider);
+            metrics.count(provider, InboxMetrics.Outcome.DUPLICATE);
         } else {
-            metrics.accepted(provider);
+            metrics.count(provider, InboxMetrics.Outcome.ACCEPTED);
         }
         reply(exchange, 200, json.writeValueAsString(
                 new Acknowledgement(stored.duplicate() ? "duplicate" : "accepted", stored.id())));
@@ -102,7 +102,7 @@ public class WebhookDoor {
     public void refuse(Exchange exchange) {
         WebhookRejectedException refused = exchange.getProperty(Exchange.EXCEPTION_CAUGHT,
                 WebhookRejectedException.class);
-        metrics.rejected(exchange.getVariable("provider", String.class));
+        metrics.count(exchange.getVariable("provider", String.class), InboxMetrics.Outcome.REJECTED);
         reply(exchange, refused.status(), new ErrorAnswer("rejected", refused.getMessage()).json());
     }
 

@@ -12,30 +12,23 @@ import org.springframework.stereotype.Component;
 
 /**
  * Keeps the webhook route of a provider whose webhook authentication was not chosen from starting, so an
- * unauthenticated endpoint is never open by accident. Providers register with a {@link Gated} bean.
+ * unauthenticated endpoint is never open by accident: every {@link ConfigurableWebhookAuth} bean is checked.
  */
 @Component
 public class WebhookRouteGate implements CamelContextConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookRouteGate.class);
 
-    /** A provider's webhook route and whether its authentication is configured. */
-    public interface Gated {
-        String webhookRouteId();
+    private final List<ConfigurableWebhookAuth> gated;
 
-        ConfigurableWebhookAuthenticator authenticator();
-    }
-
-    private final List<Gated> gated;
-
-    public WebhookRouteGate(List<Gated> gated) {
+    public WebhookRouteGate(List<ConfigurableWebhookAuth> gated) {
         this.gated = gated;
     }
 
     @Override
     public void beforeApplicationStart(CamelContext camel) {
-        for (Gated provider : gated) {
-            if (provider.authenticator().isConfigured()) {
+        for (ConfigurableWebhookAuth provider : gated) {
+            if (provider.isConfigured()) {
                 continue;
             }
             RouteDefinition route = ((ModelCamelContext) camel).getRouteDefinition(provider.webhookRouteId());

@@ -22,7 +22,7 @@ class WebhookRouteGateTest {
                     from("direct:configured").routeId("configured-webhook").log("served");
                 }
             });
-            new WebhookRouteGate(List.of(gated("unconfigured-webhook", null), gated("configured-webhook", "none")))
+            new WebhookRouteGate(List.of(gated("unconfigured", null), gated("configured", "none")))
                     .beforeApplicationStart(camel);
             camel.start();
 
@@ -33,19 +33,7 @@ class WebhookRouteGateTest {
         }
     }
 
-    private static WebhookRouteGate.Gated gated(String routeId, String scheme) {
-        ConfigurableWebhookAuthenticator authenticator = new ConfigurableWebhookAuthenticator("test",
-                new KycProperties.WebhookAuth(scheme, "X-Signature", "hex", null));
-        return new WebhookRouteGate.Gated() {
-            @Override
-            public String webhookRouteId() {
-                return routeId;
-            }
-
-            @Override
-            public ConfigurableWebhookAuthenticator authenticator() {
-                return authenticator;
-            }
-        };
+    private static ConfigurableWebhookAuth gated(String provider, String scheme) {
+        return new ConfigurableWebhookAuth(provider, new KycProperties.WebhookAuth(scheme, "X-Signature", "hex", null));
     }
 }

@@ -2,18 +2,14 @@ package com.kychub.provider.argos;
 
 import java.io.IOException;
 import java.util.Locale;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kychub.KycProperties;
-import com.kychub.inbound.ConfigurableWebhookAuthenticator;
+import com.kychub.inbound.ConfigurableWebhookAuth;
 import com.kychub.inbound.DedupKeys;
-import com.kychub.inbound.WebhookDoor;
 import com.kychub.inbound.WebhookRejectedException;
-import com.kychub.inbound.WebhookRouteGate;
 import org.apache.camel.Body;
-import org.apache.camel.Variable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -22,7 +18,7 @@ import org.springframework.util.StringUtils;
 /**
  * The door checks of {@code POST /webhooks/argos}.
  * <p>
- * ARGOS documents no webhook signature, so the operator picks a scheme ({@link ConfigurableWebhookAuthenticator},
+ * ARGOS documents no webhook signature, so the operator picks a scheme ({@link ConfigurableWebhookAuth},
  * {@code kyc.providers.argos.webhook-auth}); without one the route stays stopped ({@link WebhookRouteGate}). With
  * the encryption option on ({@code kyc.providers.argos.encryption}) every body must be {@code {"data": "<base64>"}}
  * and decrypt with the configured key, which only ARGOS and the hub hold: then scheme {@code none} is acceptable.
@@ -30,22 +26,18 @@ import org.springframework.util.StringUtils;
  * webhook's compact JSON, since ARGOS gives no event id.
  */
 @Component
-public class ArgosWebhookAuth implements WebhookRouteGate.Gated {
-
-    public static final String ROUTE = "argos-webhook";
+public class ArgosWebhookAuth extends ConfigurableWebhookAuth {
 
     private static final Logger log = LoggerFactory.getLogger(ArgosWebhookAuth.class);
 
-    private final ConfigurableWebhookAuthenticator authenticator;
     private final ArgosEncryption encryption;
     private final ObjectMapper json;
 
     public ArgosWebhookAuth(KycProperties properties, ObjectMapper json) {
-        KycProperties.Argos settings = properties.providers().argos();
-        this.authenticator = new ConfigurableWebhookAuthenticator(ArgosMapping.PROVIDER, settings.webhookAuth());
-        this.encryption = encryption(settings);
+        super(ArgosMapping.PROVIDER, properties.providers().argos().webhookAuth());
+        this.encryption = encryption(properties.providers().argos());
         this.json = json;
-        if (authenticator.scheme() == ConfigurableWebhookAuthenticator.Scheme.NONE && !encryption.enabled()) {
+        if (scheme() == ConfigurableWebhookAuth.Scheme.NONE && !encryption.enabled()) {
             log.warn("ARGOS webhooks are accepted without any authentication (webhook-auth.scheme none, encryption "
                     + "none): only do this behind a proxy that authenticates ARGOS");
         }
@@ -59,20 +51,6 @@ public class ArgosWebhookAuth implements WebhookRouteGate.Gated {
                     + " but no key is set (environment variable KYC_ARGOS_SECRET_KEY or KYC_ARGOS_API_KEY)");
         }
         return new ArgosEncryption(mode, key);
-    }
-
-    @Override
-    public String webhookRouteId() {
-        return ROUTE;
-    }
-
-    @Override
-    public ConfigurableWebhookAuthenticator authenticator() {
-        return authenticator;
-    }
-
-    public void authenticate(@Body byte[] body, @Variable(WebhookDoor.HTTP_HEADERS) Map<String, String> headers) {
-        authenticator.authenticate(body, headers);
     }
 
     /**

@@ -1,17 +1,13 @@
 package com.kychub.provider.connectfi;
 
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kychub.KycProperties;
-import com.kychub.inbound.ConfigurableWebhookAuthenticator;
+import com.kychub.inbound.ConfigurableWebhookAuth;
 import com.kychub.inbound.DedupKeys;
-import com.kychub.inbound.WebhookDoor;
 import com.kychub.inbound.WebhookRejectedException;
-import com.kychub.inbound.WebhookRouteGate;
 import org.apache.camel.Body;
-import org.apache.camel.Variable;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,29 +15,13 @@ import org.springframework.stereotype.Component;
  * operator's choice ({@code kyc.providers.connectfi.webhook-auth}); without one the route does not start.
  */
 @Component
-public class ConnectfiWebhookAuth implements WebhookRouteGate.Gated {
+public class ConnectfiWebhookAuth extends ConfigurableWebhookAuth {
 
-    private final ConfigurableWebhookAuthenticator authenticator;
     private final ObjectMapper json;
 
     public ConnectfiWebhookAuth(KycProperties properties, ObjectMapper json) {
-        this.authenticator = new ConfigurableWebhookAuthenticator(ConnectfiMapping.PROVIDER,
-                properties.providers().connectfi().webhookAuth());
+        super(ConnectfiMapping.PROVIDER, properties.providers().connectfi().webhookAuth());
         this.json = json;
-    }
-
-    @Override
-    public String webhookRouteId() {
-        return "connectfi-webhook";
-    }
-
-    @Override
-    public ConfigurableWebhookAuthenticator authenticator() {
-        return authenticator;
-    }
-
-    public void authenticate(@Body byte[] body, @Variable(WebhookDoor.HTTP_HEADERS) Map<String, String> headers) {
-        authenticator.authenticate(body, headers);
     }
 
     /**

@@ -118,15 +118,7 @@ public class WidthClient {
     /** {@code workflow.kyc.required.doc} for the held document of the action's docType. */
     public void requiredDoc(Exchange exchange) throws IOException {
         String docType = payload(exchange).path("docType").asText();
-        JsonNode document = null;
-        for (JsonNode held : held(exchange, "documents")) {
-            if (docType.equals(held.path("docType").asText())) {
-                document = held;
-            }
-        }
-        if (document == null) {
-            throw new UnmappableMessageException("no " + docType + " document held any more");
-        }
+        JsonNode document = heldItem(exchange, "documents", "docType", docType);
         ObjectNode body = json.createObjectNode()
                 .put("doc", json.writeValueAsString(document.path("doc")))
                 .put("isRequired", document.path("isRequired").asBoolean(true))
@@ -144,15 +136,7 @@ public class WidthClient {
     /** {@code workflow.kyc.required.form} for the held form of the action's formId. */
     public void form(Exchange exchange) throws IOException {
         String formId = payload(exchange).path("formId").asText();
-        JsonNode form = null;
-        for (JsonNode held : held(exchange, "forms")) {
-            if (formId.equals(held.path("formId").asText())) {
-                form = held;
-            }
-        }
-        if (form == null) {
-            throw new UnmappableMessageException("no form " + formId + " held any more");
-        }
+        JsonNode form = heldItem(exchange, "forms", "formId", formId);
         ObjectNode body = json.createObjectNode().put("formId", formId)
                 .put("formData", json.writeValueAsString(form.path("formData")));
         node(exchange, "workflow.kyc.required.form", body, WidthMapping.SUBMITTED);
@@ -226,6 +210,20 @@ public class WidthClient {
     private JsonNode held(Exchange exchange, String kind) {
         return data.get(customerId(exchange), kind)
                 .orElseThrow(() -> new UnmappableMessageException("no " + kind + " held any more"));
+    }
+
+    /** The last item of a held list (documents, forms) whose {@code field} is {@code value}. */
+    private JsonNode heldItem(Exchange exchange, String kind, String field, String value) {
+        JsonNode found = null;
+        for (JsonNode item : held(exchange, kind)) {
+            if (value.equals(item.path(field).asText())) {
+                found = item;
+            }
+        }
+        if (found == null) {
+            throw new UnmappableMessageException("no " + kind + " item " + field + "=" + value + " held any more");
+        }
+        return found;
     }
 
     private static void copy(JsonNode from, ObjectNode to, String... fields) {

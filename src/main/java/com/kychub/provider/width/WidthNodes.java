@@ -185,7 +185,7 @@ public class WidthNodes {
     /** A node type the doc does not list: flagged, nothing submitted; polling goes on in case WIDTH moves on. */
     public CaseUpdate unknown(@Body WidthStatus execution, @Variable("subject") String executionId) {
         String type = execution.currentNode() == null ? null : execution.currentNode().nodeType();
-        WidthCase current = process.widthCase(executionId);
+        WidthProcess.WidthCase current = process.widthCase(executionId);
         Map<String, Object> details = current.details();
         return current.update(CaseStatus.ACTION_REQUIRED, NextAction.CONTACT_SUPPORT,
                 List.of("UNKNOWN_NODE_TYPE:" + type), "WAITING", "WAITING:" + type, details, null, null,
@@ -213,11 +213,11 @@ public class WidthNodes {
 
     /** The execution waiting on one node. */
     private final class Waiting {
-        final WidthCase current;
+        final WidthProcess.WidthCase current;
         final String executionId;
         final WidthStatus.Node node;
 
-        Waiting(WidthCase current, String executionId, WidthStatus.Node node) {
+        Waiting(WidthProcess.WidthCase current, String executionId, WidthStatus.Node node) {
             this.current = current;
             this.executionId = executionId;
             this.node = node;

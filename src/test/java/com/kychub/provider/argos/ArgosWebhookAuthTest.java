@@ -103,8 +103,8 @@ class ArgosWebhookAuthTest {
         assertThatThrownBy(() -> plain.authenticate(body, Map.of()))
                 .isInstanceOfSatisfying(WebhookRejectedException.class, e -> assertThat(e.status()).isEqualTo(401));
         assertThat(plain.webhookRouteId()).isEqualTo("argos-webhook");
-        assertThat(plain.authenticator().isConfigured()).isTrue();
-        assertThat(webhook("", "none").authenticator().isConfigured()).isFalse();
+        assertThat(plain.isConfigured()).isTrue();
+        assertThat(webhook("", "none").isConfigured()).isFalse();
     }
 
     @Test

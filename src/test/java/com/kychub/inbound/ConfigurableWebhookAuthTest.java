@@ -11,7 +11,7 @@ import com.kychub.KycProperties;
 import org.junit.jupiter.api.Test;
 
 /** Signatures below were computed with {@code openssl dgst -sha256 -hmac s3cret} over {@code {"a":1}}. */
-class ConfigurableWebhookAuthenticatorTest {
+class ConfigurableWebhookAuthTest {
 
     private static final byte[] BODY = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
     private static final String SIGNATURE = "5910e62016ef5034272c926c27071992a465c2335cecf41851bda071577f4f6d";
@@ -72,9 +72,9 @@ class ConfigurableWebhookAuthenticatorTest {
         return SIGNATURE;
     }
 
-    private static ConfigurableWebhookAuthenticator authenticator(String scheme, String header, String encoding,
+    private static ConfigurableWebhookAuth authenticator(String scheme, String header, String encoding,
                                                                   String secret) {
-        return new ConfigurableWebhookAuthenticator("test",
+        return new ConfigurableWebhookAuth("test",
                 new KycProperties.WebhookAuth(scheme, header, encoding, secret));
     }
 }

@@ -8,13 +8,14 @@ import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The retry bookkeeping the inbox and the provider-action outbox share: both tables have {@code state},
- * {@code attempts}, {@code last_error} and {@code next_attempt_at}, and differ only in the name of the waiting state.
- * Each owner ({@link Inbox}, {@code ProviderActions}) makes its own, for its own table.
+ * A durable queue of the hub's, the owner of its table: the inbox ({@link Inbox}) and the provider actions
+ * ({@code ProviderActions}). Both tables have {@code state}, {@code attempts}, {@code last_error} and
+ * {@code next_attempt_at}, are claimed {@code FOR UPDATE SKIP LOCKED} by a worker, and differ only in the name of the
+ * waiting state; what a failed attempt does to an entry is written here once ({@link RetryPolicy} decides which).
  */
-public final class RetryBook {
+public abstract class DurableQueue {
 
-    private final JdbcTemplate jdbc;
+    protected final JdbcTemplate jdbc;
     private final String failedAttempt;
     private final String postpone;
 
@@ -22,7 +23,7 @@ public final class RetryBook {
      * @param table   the owner's table ({@code inbound_message}, {@code provider_action}): a constant, never input
      * @param waiting the name of its waiting state ({@code ACCEPTED}, {@code PENDING})
      */
-    public RetryBook(JdbcTemplate jdbc, String table, String waiting) {
+    protected DurableQueue(JdbcTemplate jdbc, String table, String waiting) {
         this.jdbc = jdbc;
         this.failedAttempt = """
                 update %s

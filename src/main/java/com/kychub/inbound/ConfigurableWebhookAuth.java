@@ -8,13 +8,17 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.kychub.KycProperties;
+import org.apache.camel.Body;
+import org.apache.camel.Variable;
 import org.springframework.util.StringUtils;
 
 /**
  * Webhook authentication for providers whose docs name no scheme (Connect Financial, ARGOS): the operator picks
- * one in configuration. Comparisons are constant-time; a missing or malformed credential is a 401.
+ * one in configuration. Comparisons are constant-time; a missing or malformed credential is a 401. Such a provider's
+ * {@code <P>WebhookAuth} extends this class; without a chosen scheme its webhook route {@code <provider>-webhook}
+ * does not start ({@link WebhookRouteGate}).
  */
-public final class ConfigurableWebhookAuthenticator {
+public class ConfigurableWebhookAuth {
 
     public enum Scheme { HMAC_SHA256, BEARER, NONE }
 
@@ -24,7 +28,7 @@ public final class ConfigurableWebhookAuthenticator {
     private final boolean base64;
     private final String secret;
 
-    public ConfigurableWebhookAuthenticator(String provider, KycProperties.WebhookAuth settings) {
+    public ConfigurableWebhookAuth(String provider, KycProperties.WebhookAuth settings) {
         this.provider = provider;
         this.scheme = parse(provider, settings.scheme());
         this.header = settings.header().toLowerCase(Locale.ROOT);
@@ -42,6 +46,11 @@ public final class ConfigurableWebhookAuthenticator {
         }
     }
 
+    /** The provider's webhook route, which stays stopped while no scheme is chosen. */
+    public String webhookRouteId() {
+        return provider + "-webhook";
+    }
+
     /** False when the operator chose no scheme: the provider's webhook route must then stay stopped. */
     public boolean isConfigured() {
         return scheme != null;
@@ -52,7 +61,7 @@ public final class ConfigurableWebhookAuthenticator {
     }
 
     /** @param headers the request's headers, names in lower case */
-    public void authenticate(byte[] body, Map<String, String> headers) {
+    public void authenticate(@Body byte[] body, @Variable(WebhookDoor.HTTP_HEADERS) Map<String, String> headers) {
         if (scheme == null) {
             throw WebhookRejectedException.unauthorized(provider + " webhook authentication is not configured");
         }
