@@ -1,5 +1,9 @@
 package com.kychub.canonical;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
@@ -18,6 +22,19 @@ public final class StorableJson {
             + "which is not storable text";
 
     private StorableJson() {
+    }
+
+    /** True when the bytes are UTF-8 text: the only encoding JSON between systems may use (RFC 8259). */
+    public static boolean isUtf8(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
     }
 
     /** True when every field name and string in the tree is text PostgreSQL can store. */

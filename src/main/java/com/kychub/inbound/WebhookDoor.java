@@ -1,8 +1,5 @@
 package com.kychub.inbound;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
@@ -11,6 +8,7 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.kychub.canonical.StorableJson;
 import com.kychub.http.ErrorAnswer;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
@@ -57,12 +55,7 @@ public class WebhookDoor {
         if (body == null || body.length == 0) {
             throw WebhookRejectedException.badRequest("the body is empty");
         }
-        try {
-            StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body));
-        } catch (CharacterCodingException e) {
+        if (!StorableJson.isUtf8(body)) {
             throw WebhookRejectedException.badRequest("the body is not UTF-8 text");
         }
         Map<String, String> headers = new TreeMap<>();

@@ -1,8 +1,5 @@
 package com.kychub.provider.argos;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -13,6 +10,8 @@ import java.util.Locale;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+
+import com.kychub.canonical.StorableJson;
 
 /**
  * ARGOS's encryption option (provider doc 002, "When using the encryption option ..."): the body is
@@ -96,12 +95,7 @@ public final class ArgosEncryption {
             throw new UndecryptableException("'data' does not decrypt with the configured ARGOS key ("
                     + mode.name().toLowerCase(Locale.ROOT).replace('_', '-') + ")");
         }
-        try {
-            StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(plain));
-        } catch (CharacterCodingException e) {
+        if (!StorableJson.isUtf8(plain)) {
             throw new UndecryptableException("'data' decrypts to something that is not UTF-8 text");
         }
         return plain;

@@ -22,8 +22,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.kychub.canonical.CaseStatus;
 import com.kychub.canonical.CaseUpdate;
-import com.kychub.canonical.CheckResult;
 import com.kychub.canonical.CaseView;
+import com.kychub.canonical.CheckResult;
 import com.kychub.canonical.NextAction;
 import com.kychub.canonical.UnmappableMessageException;
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,15 +18,20 @@ import com.kychub.canonical.CaseUpdate;
 import com.kychub.canonical.CaseView;
 import com.kychub.canonical.Customers;
 import com.kychub.canonical.NextAction;
+import com.kychub.canonical.OnboardingStarter;
+import com.kychub.canonical.ProviderAction;
 import com.kychub.canonical.UnmappableMessageException;
 import com.kychub.inbound.Inbox;
 import org.apache.camel.Body;
 import org.apache.camel.Variable;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
- * What {@code connectfi-process} does with each kind of Connect Financial message, called from
- * {@code routes/connectfi-kyc.camel.yaml} inside the inbox worker's transaction:
+ * What the hub does with what comes in for Connect Financial: the fintech's start ({@link #start}: the case is opened
+ * and, when the customer is not at Connect Financial yet, the action worker creates them with the KYC data the hub
+ * holds), then each kind of Connect Financial message, in {@code connectfi-process}
+ * ({@code routes/connectfi-kyc.camel.yaml}) inside the inbox worker's transaction:
  * <ul>
  * <li>a webhook keeps track of the customer's onboardings (the first one names the case, a restart closes the old
  * case), then the route pulls the compliance status, which {@link #storeStatus} puts in the inbox;</li>
@@ -35,7 +41,7 @@ import org.springframework.stereotype.Component;
  * </ul>
  */
 @Component
-public class ConnectfiProcess {
+public class ConnectfiProcess implements OnboardingStarter {
 
     static final String PROVIDER = ConnectfiMapping.PROVIDER;
     /** The reference of a case opened before Connect Financial assigned an onboarding id. */
@@ -57,6 +63,36 @@ public class ConnectfiProcess {
         this.inbox = inbox;
         this.json = json;
         this.settings = properties.providers().connectfi();
+    }
+
+    @Override
+    public String provider() {
+        return ConnectfiMapping.PROVIDER;
+    }
+
+    @Override
+    @Transactional
+    public UUID start(String customerId) {
+        Customers.ProviderLink link = customers.linkByCustomer(ConnectfiMapping.PROVIDER, customerId).orElse(null);
+        String ref = link != null && link.currentRef() != null
+                ? link.currentRef() : ConnectfiProcess.BEFORE_ONBOARDING + customerId;
+        var existing = cases.findCases(ConnectfiMapping.PROVIDER, ref, 1);
+        if (!existing.isEmpty()) {
+            store.pollSoon(ConnectfiMapping.PROVIDER, ref);
+            return existing.get(0).id();
+        }
+        boolean create = link == null && settings.actions().createCustomer();
+        CaseUpdate opening = new CaseUpdate(ConnectfiMapping.PROVIDER, ref, customerId,
+                create || link != null ? CaseStatus.IN_PROGRESS : CaseStatus.NOT_STARTED,
+                create || link != null ? NextAction.WAIT : NextAction.START_KYC,
+                create || link != null ? List.of() : List.of("CUSTOMER_NOT_AT_PROVIDER"),
+                null, "ONBOARDING_REQUESTED", null, null, null, false,
+                create ? List.of(ProviderAction.of(ConnectfiMapping.Action.CREATE_CUSTOMER, null)) : null, settings.pollPeriod());
+        UUID caseId = store.apply(opening, null).caseId();
+        if (link != null) {
+            store.pollSoon(ConnectfiMapping.PROVIDER, ref);
+        }
+        return caseId;
     }
 
     /**

@@ -3,24 +3,34 @@ package com.kychub.provider.ondato;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kychub.KycProperties;
 import com.kychub.canonical.CanonicalStore;
 import com.kychub.canonical.CaseQueries;
+import com.kychub.canonical.CaseStatus;
 import com.kychub.canonical.CaseUpdate;
 import com.kychub.canonical.CaseView;
 import com.kychub.canonical.Customers;
+import com.kychub.canonical.NextAction;
+import com.kychub.canonical.OnboardingStarter;
+import com.kychub.canonical.ProviderAction;
+import com.kychub.canonical.ProviderNotConfiguredException;
 import com.kychub.canonical.UnmappableMessageException;
 import com.kychub.inbound.Inbox;
 import org.apache.camel.Body;
 import org.apache.camel.Variable;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.util.StringUtils;
 
 /**
- * What {@code ondato-process} does with each kind of Ondato message, called from
- * {@code routes/ondato-kyc.camel.yaml} inside the inbox worker's transaction:
+ * What the hub does with what comes in for Ondato: the fintech's start ({@link #start}: the case
+ * {@code customer:<customerId>} is opened and the action worker creates an identity verification), then each kind of
+ * Ondato message, in {@code ondato-process} ({@code routes/ondato-kyc.camel.yaml}) inside the inbox worker's
+ * transaction:
  * <ul>
  * <li>a webhook names the identity verification it is about; the route pulls that verification from the IDV API and
  * {@link #storeVerification} puts the answer in the inbox, caused by the webhook;</li>
@@ -34,7 +44,7 @@ import org.springframework.stereotype.Component;
  * statuses and rejection reasons leave them.
  */
 @Component
-public class OndatoProcess {
+public class OndatoProcess implements OnboardingStarter {
 
     static final String PROVIDER = OndatoMapping.PROVIDER;
     /** The reference of a case opened before Ondato assigned a verification id. */
@@ -55,6 +65,31 @@ public class OndatoProcess {
         this.inbox = inbox;
         this.json = json;
         this.settings = properties.providers().ondato();
+    }
+
+    @Override
+    public String provider() {
+        return OndatoMapping.PROVIDER;
+    }
+
+    @Override
+    @Transactional
+    public UUID start(String customerId) {
+        if (!StringUtils.hasText(settings.setupId())) {
+            // Better said now than by a start call that can only die.
+            throw new ProviderNotConfiguredException("Ondato is not configured: KYC_ONDATO_SETUP_ID is not set");
+        }
+        String ref = customers.linkByCustomer(OndatoMapping.PROVIDER, customerId)
+                .map(Customers.ProviderLink::currentRef)
+                .orElse(OndatoProcess.BEFORE_VERIFICATION + customerId);
+        var existing = cases.findCases(OndatoMapping.PROVIDER, ref, 1);
+        if (!existing.isEmpty()) {
+            return existing.get(0).id();
+        }
+        CaseUpdate opening = new CaseUpdate(OndatoMapping.PROVIDER, ref, customerId, CaseStatus.IN_PROGRESS,
+                NextAction.WAIT, List.of(), null, "ONBOARDING_REQUESTED", null, null, null, false,
+                List.of(ProviderAction.of(OndatoMapping.Action.CREATE_IDENTITY_VERIFICATION, null)), null);
+        return store.apply(opening, null).caseId();
     }
 
     /** KycIdentification.* events carry the verification id as {@code payload.identityVerificationId}. */

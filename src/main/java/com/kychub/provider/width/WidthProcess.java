@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
+import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,20 +19,25 @@ import com.kychub.canonical.CaseUpdate;
 import com.kychub.canonical.CaseView;
 import com.kychub.canonical.CheckResult;
 import com.kychub.canonical.NextAction;
+import com.kychub.canonical.OnboardingStarter;
 import com.kychub.canonical.ProviderAction;
 import com.kychub.canonical.UnmappableMessageException;
 import org.apache.camel.Body;
 import org.apache.camel.Variable;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
- * What {@code width-process} does with each kind of WIDTH message, called from {@code routes/width-kyc.camel.yaml}
- * inside the inbox worker's transaction: the answers of the hub's calls (registered, workflow started, OTP sent,
- * OCR submitted, ...) and execution statuses that are not WAITING (WAITING goes to the node router,
- * {@link WidthNodes}). What the poller reads goes into the inbox through {@link WidthPoller}.
+ * What the hub does with what comes in for WIDTH. The fintech's start ({@link #start}): the case
+ * {@code customer:<customerId>} is opened with a fresh referenceId and the action worker registers the applicant
+ * ({@code workflow.applicant.register}). Then each kind of WIDTH message, in {@code width-process} inside the inbox
+ * worker's transaction: the answers of the hub's calls (registered: start the workflow; workflow started: its
+ * executionId names the case, polled from then on; OTP sent, OCR submitted, ...) and execution statuses that are not
+ * WAITING (WAITING goes to the node router, {@link WidthNodes}). What the poller reads goes into the inbox through
+ * {@link WidthPoller}.
  */
 @Component
-public class WidthProcess {
+public class WidthProcess implements OnboardingStarter {
 
     static final String PROVIDER = WidthMapping.PROVIDER;
     /** The reference of a case before WIDTH assigned its execution. */
@@ -49,6 +56,28 @@ public class WidthProcess {
         this.data = data;
         this.json = json;
         this.settings = properties.providers().width();
+    }
+
+    @Override
+    public String provider() {
+        return WidthMapping.PROVIDER;
+    }
+
+    /** The customer's open WIDTH case when there is one (asked again, nothing new starts), else a new one. */
+    @Override
+    @Transactional
+    public UUID start(String customerId) {
+        Optional<UUID> open = cases.openCase(WidthMapping.PROVIDER, customerId);
+        if (open.isPresent()) {
+            return open.get();
+        }
+        String referenceId = UUID.randomUUID().toString();
+        CaseUpdate opening = new CaseUpdate(WidthMapping.PROVIDER, WidthProcess.BEFORE_EXECUTION + customerId,
+                customerId, CaseStatus.IN_PROGRESS, NextAction.WAIT, List.of(), null, "ONBOARDING_REQUESTED",
+                Map.of("referenceId", referenceId), null, null, false,
+                List.of(ProviderAction.of(WidthMapping.Action.REGISTER, Map.of("referenceId", referenceId),
+                        referenceId)), null);
+        return store.apply(opening, null).caseId();
     }
 
     /** The answer of {@code workflow.applicant.register}: the workflow can start. */

@@ -6,13 +6,13 @@ import com.kychub.KycProperties;
 import com.kychub.canonical.ProviderNotConfiguredException;
 import org.junit.jupiter.api.Test;
 
-class OndatoOnboardingTest {
+class OndatoStartTest {
 
     @Test
     void withoutASetupIdNoVerificationIsStartedAndTheCallerIsToldWhy() {
         KycProperties.Ondato unconfigured = new KycProperties.Ondato("http://127.0.0.1:1", "http://127.0.0.1:1", " ",
                 "https://idv.ondato.com/?id={id}", null, null, null, 10, 30, 5, 50);
-        OndatoOnboarding onboarding = new OndatoOnboarding(null, null, null,
+        OndatoProcess onboarding = new OndatoProcess(null, null, null, null, null,
                 new KycProperties(null, null, null, new KycProperties.Providers(null, null, null, unconfigured, null)));
 
         assertThatThrownBy(() -> onboarding.start("c-1"))
