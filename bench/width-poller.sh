@@ -8,7 +8,7 @@
 #    always due, and a rate limit far above what it can do: it polls as fast as it can. Measures polls per second
 #    (the stub's request count), the poll time p50 / p99 (the hub's Micrometer timer of route width-poll-execution)
 #    and the hub's CPU per poll. Then, with the hub stopped, pgbench runs the SQL the hub runs per poll, taken from
-#    the code (WidthPoller.claimDue, WidthProcess.storePolledStatus), -M prepared, with SAT_POLL_THREADS clients for
+#    the code (DueCases.CLAIM, WidthPoller.storePolledStatus), -M prepared, with SAT_POLL_THREADS clients for
 #    the same warm-up and measured window, and the summary gives the ratios hub/pgbench.
 #
 #   bench/width-poller.sh                                        # defaults below
@@ -357,42 +357,54 @@ PY
     stop "$STUB_PID" stub; STUB_PID=
     field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
 
-    # pgbench: the hub's per-poll SQL, copied from the code at run time (so it cannot drift from it), every "?" bound
-    # as a parameter by -M prepared as the JDBC driver binds it. Two scripts, picked at random in the proportion the
-    # hub ran them in the window: the claim (WidthPoller.claimDue, its own autocommit statement, limit = poll-batch)
-    # once per POLLS_PER_TICK checks (WidthProcess.storePolledStatus's select of the last stored status, one
-    # autocommit statement). The check reads the execution its client claimed last (\aset keeps the last row).
-    # Polls = check transactions. The INSERT of storePolledStatus runs only when a status changed; it ran in the
-    # window as often as inbox_rows_added says (the stub answers the same RUNNING), and pgbench does not run it.
+    # pgbench: the hub's per-poll SQL, copied from the code at run time (so it cannot drift from it), every parameter
+    # bound by -M prepared as the JDBC driver binds it. Two scripts, picked at random in the proportion the hub ran
+    # them in the window: the claim (DueCases.CLAIM, which canonical-claim-due runs through camel-jdbc, its own
+    # autocommit statement, limit = poll-batch) once per POLLS_PER_TICK checks. A check is what
+    # WidthPoller.storePolledStatus reads when the status is the same as the last one stored (the stub answers the same
+    # RUNNING): the last status stored (Inbox.last), then whether anything changed since (Customers.updatedAt,
+    # WidthData.changedAt, ProviderActions.lastDoneAt), each its own autocommit statement. The check reads the case
+    # its client claimed last (\aset keeps the last row). Polls = check transactions. The INSERT of storePolledStatus
+    # runs only when a status changed; it ran in the window as often as inbox_rows_added says, and pgbench does not
+    # run it.
     POLLS_PER_TICK=$(python3 -c "import sys; v = float(sys.argv[1]); print(max(1, min(int(sys.argv[2]), round(v))) if v == v else int(sys.argv[2]))" \
         "$(field "$HUB_RESULT" polls_per_tick)" "$SAT_POLL_BATCH")
-    python3 - "$ROOT/src/main/java/com/kychub/provider/width/WidthPoller.java" \
-        "$ROOT/src/main/java/com/kychub/provider/width/WidthProcess.java" "$PGB_DIR" <<'PY' || die "cannot take the poll SQL from the code"
-import sys, textwrap
-poller, messages, out = sys.argv[1:]
-def text_block(path, marker, names):
-    source = open(path).read()
+    python3 - "$ROOT/src/main/java/com/kychub" "$PGB_DIR" <<'PY' || die "cannot take the poll SQL from the code"
+import re, sys, textwrap
+code, out = sys.argv[1:]
+def statement(path, marker, names):
+    """The first SQL string after the marker (a text block or a one-line literal), its '?' named for pgbench."""
+    source = open(code + "/" + path).read()
     at = source.index(marker)
-    begin = source.index('"""', at) + 3
-    sql = textwrap.dedent(source[begin:source.index('"""', begin)]).strip()
+    block = re.compile(r'"""(.*?)"""|"((?:[^"\\]|\\.)*)"', re.S).search(source, at)
+    sql = textwrap.dedent(block.group(1)).strip() if block.group(1) is not None else block.group(2)
     if sql.count("?") != len(names):
         sys.exit("%s: expected %d parameters in the statement after %r, found %d" % (path, len(names), marker, sql.count("?")))
     for name in names:
         sql = sql.replace("?", ":" + name, 1)
     return sql
-open(out + "/claim.sql", "w").write(
-    text_block(poller, "public List<Due> claimDue()", ["every", "batch"]) + " \\aset\n")
-open(out + "/check.sql", "w").write(
-    text_block(messages, "public void storePolledStatus(", ["provider", "provider_ref"]) + ";\n")
+claim = open(code + "/canonical/DueCases.java").read()
+claim = textwrap.dedent(re.search(r'CLAIM = """(.*?)"""', claim, re.S).group(1)).strip()
+for named, variable in (("everyMillis", "every"), ("provider", "provider"), ("batch", "batch")):
+    claim = claim.replace(":?" + named, ":" + variable)
+open(out + "/claim.sql", "w").write(claim + " \\aset\n")
+open(out + "/check.sql", "w").write("".join(sql + ";\n" for sql in (
+    statement("inbound/Inbox.java", "public Optional<Received> last(", ["provider", "message_type", "provider_ref"]),
+    statement("canonical/Customers.java", "public Optional<Instant> updatedAt(", ["customer_id"]),
+    statement("provider/width/WidthData.java", "public Optional<Instant> changedAt(", ["customer_id"]),
+    statement("action/ProviderActions.java", "public Optional<Instant> lastDoneAt(", ["id"]))))
 PY
     FIRST_REF=$(psql_db -c "select provider_ref from kyc_case where provider = 'width' and provider_ref like 'bench-exec-%' order by id limit 1")
+    FIRST_CASE=$(psql_db -c "select id from kyc_case where provider_ref = '$FIRST_REF'")
+    FIRST_CUSTOMER=$(psql_db -c "select customer_id from kyc_case where provider_ref = '$FIRST_REF'")
     INBOX_BEFORE=$(psql_db -c 'select count(*) from inbound_message')
     PGB_JOBS=$(( SAT_POLL_THREADS < $(nproc) ? SAT_POLL_THREADS : $(nproc) ))
     # One extra second, so that the measured window is under full load to its end; the window is cut from the log.
     PGB_SECONDS=$((SAT_WARMUP + SAT_DURATION + 1))
     PGB_ARGS=(-n -M prepared -c "$SAT_POLL_THREADS" -j "$PGB_JOBS" -T "$PGB_SECONDS"
               -f "$PGB_DIR/claim.sql@1" -f "$PGB_DIR/check.sql@$POLLS_PER_TICK"
-              -D every="$SAT_POLL_EVERY_MS" -D batch="$SAT_POLL_BATCH" -D provider=width -D provider_ref="$FIRST_REF")
+              -D every="$SAT_POLL_EVERY_MS" -D batch="$SAT_POLL_BATCH" -D provider=width -D provider_ref="$FIRST_REF"
+              -D message_type=execution-status -D customer_id="$FIRST_CUSTOMER" -D id="$FIRST_CASE")
     PGB_SHOWN="pgbench ${PGB_ARGS[*]}"
     PGB_SHOWN=${PGB_SHOWN//"$ROOT"\//}
     log "$PGB_SHOWN (hub and stub stopped; warm-up ${SAT_WARMUP} s cut from the log)"

@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
 
 /** The provider_action outbox: PENDING until carried out (DONE), refused by the provider (FAILED) or DEAD. */
 @Component
-public class ProviderActions extends DurableQueue {
+public class ProviderActions extends DurableQueue implements ProviderAction.Planner {
 
     private final ObjectMapper json;
 
@@ -29,6 +29,7 @@ public class ProviderActions extends DurableQueue {
      * (START_KYC, UPLOAD_DOCUMENT:W9:&lt;document id&gt;): one that is pending or done is not planned again, so a
      * status seen twice never calls the provider twice.
      */
+    @Override
     public void plan(String provider, UUID caseId, String customerId, ProviderAction action) {
         jdbc.update("""
                 insert into provider_action (provider, case_id, customer_id, kind, action, payload)

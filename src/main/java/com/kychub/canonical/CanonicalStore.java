@@ -12,7 +12,6 @@ import java.util.UUID;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.kychub.action.ProviderActions;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -36,10 +35,10 @@ public class CanonicalStore {
     }
 
     private final JdbcTemplate jdbc;
-    private final ProviderActions actions;
+    private final ProviderAction.Planner actions;
     private final ObjectMapper json;
 
-    public CanonicalStore(JdbcTemplate jdbc, ProviderActions actions, ObjectMapper json) {
+    public CanonicalStore(JdbcTemplate jdbc, ProviderAction.Planner actions, ObjectMapper json) {
         this.jdbc = jdbc;
         this.actions = actions;
         this.json = json;

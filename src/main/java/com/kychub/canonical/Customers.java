@@ -13,7 +13,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.kychub.inbound.DedupKeys;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -95,9 +94,10 @@ public class Customers {
 
     public long addDocument(String customerId, String type, String fileName, String contentType, byte[] content) {
         return jdbc.queryForObject("""
+                with document (content) as (select ?::bytea)
                 insert into customer_document (customer_id, type, file_name, content_type, content, sha256)
-                values (?, ?, ?, ?, ?, ?) returning id""", Long.class,
-                customerId, type, fileName, contentType, content, DedupKeys.sha256Hex(content));
+                select ?, ?, ?, ?, content, encode(sha256(content), 'hex') from document
+                returning id""", Long.class, content, customerId, type, fileName, contentType);
     }
 
     /** The newest document id of each type the hub holds for the customer. */

@@ -2,6 +2,7 @@ package com.kychub.canonical;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -21,6 +22,11 @@ public record ProviderAction(Enum<?> kind, String name, Map<String, Object> payl
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(name, "name");
         payload = payload == null ? Map.of() : payload;
+    }
+
+    /** Where planned actions go: the action package's outbox, written in the transaction of the case change. */
+    public interface Planner {
+        void plan(String provider, UUID caseId, String customerId, ProviderAction action);
     }
 
     /** The action of that kind about {@code about} (none: one of its kind per customer). */
