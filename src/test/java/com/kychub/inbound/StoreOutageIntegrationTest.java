@@ -4,25 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
-import com.kychub.KycHubApplication;
+import com.kychub.support.ExtraHub;
 import com.kychub.support.HubIntegrationTest;
+import com.kychub.support.Store;
 import com.kychub.support.TcpProxy;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -49,8 +46,8 @@ class StoreOutageIntegrationTest extends HubIntegrationTest {
         JdbcTemplate direct = new JdbcTemplate(new HikariDataSource(hikari(server.getPort(), database)));
 
         try (TcpProxy proxy = new TcpProxy(server.getPort());
-             ConfigurableApplicationContext hub = start(proxy.port(), database)) {
-            direct.execute("truncate kyc_event, kyc_check, inbound_message, kyc_case, customer restart identity cascade");
+             ExtraHub hub = start(proxy.port(), database)) {
+            Store.reset(direct);
             String before = "{\"userId\":\"u-outage-before\",\"status\":\"APPROVED\"}";
             assertThat(post(hub, before).statusCode()).isEqualTo(200);
 
@@ -67,8 +64,7 @@ class StoreOutageIntegrationTest extends HubIntegrationTest {
             assertThat(direct.queryForObject("select count(*) from inbound_message where body = ?", Integer.class,
                     during)).as("a message answered 503 was not stored").isZero();
             long asked = System.nanoTime();
-            HttpResponse<String> cases = send(HttpRequest.newBuilder(uri(hub, "/api/v1/cases?provider=striga"))
-                    .header("Authorization", "Bearer " + OUTAGE_API_KEY).build());
+            HttpResponse<String> cases = hub.api("/api/v1/cases?provider=striga");
             assertThat(cases.statusCode()).as(cases.body()).isEqualTo(503);
             assertThat(cases.headers().firstValue("Retry-After")).isPresent();
             assertThat(readJson(cases.body()).get("error").asText()).isEqualTo("unavailable");
@@ -95,33 +91,21 @@ class StoreOutageIntegrationTest extends HubIntegrationTest {
         return config;
     }
 
-    private static ConfigurableApplicationContext start(int proxyPort, String database) {
-        return new SpringApplicationBuilder(KycHubApplication.class).run(
-                "--server.port=0",
-                "--camel.main.name=kyc-hub-store-outage",
-                "--kyc.db.url=jdbc:postgresql://127.0.0.1:" + proxyPort + "/" + database,
-                "--kyc.db.user=postgres",
-                "--kyc.db.connection-timeout=2s",
-                "--kyc.providers.striga.api-key=" + STRIGA_KEY,
-                "--kyc.api.keys=" + OUTAGE_API_KEY,
-                "--kyc.inbox.poll-period=100ms",
-                "--kyc.inbox.initial-backoff=100ms",
-                "--kyc.inbox.max-backoff=500ms");
+    private static ExtraHub start(int proxyPort, String database) {
+        return ExtraHub.builder()
+                .name("kyc-hub-store-outage")
+                .jdbcUrl("jdbc:postgresql://127.0.0.1:" + proxyPort + "/" + database)
+                .property("kyc.db.connection-timeout", "2s")
+                .property("kyc.providers.striga.api-key", STRIGA_KEY)
+                .apiKey(OUTAGE_API_KEY)
+                .property("kyc.inbox.poll-period", "100ms")
+                .property("kyc.inbox.initial-backoff", "100ms")
+                .property("kyc.inbox.max-backoff", "500ms")
+                .start();
     }
 
-    private static HttpResponse<String> post(ConfigurableApplicationContext hub, String body) throws Exception {
-        return send(HttpRequest.newBuilder(uri(hub, "/webhooks/striga/kyc"))
-                .header("Content-Type", "application/json")
-                .header("signature", hmacHex(STRIGA_KEY, body.getBytes(StandardCharsets.UTF_8)))
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build());
-    }
-
-    private static URI uri(ConfigurableApplicationContext hub, String path) {
-        return URI.create("http://127.0.0.1:" + ((WebServerApplicationContext) hub).getWebServer().getPort() + path);
-    }
-
-    private static HttpResponse<String> send(HttpRequest request) throws Exception {
-        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> post(ExtraHub hub, String body) {
+        return hub.post("/webhooks/striga/kyc", body, Map.of("Content-Type", "application/json",
+                "signature", hmacHex(STRIGA_KEY, body.getBytes(StandardCharsets.UTF_8))));
     }
 }

@@ -8,10 +8,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,24 +17,18 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
-import javax.sql.DataSource;
-
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import com.kychub.KycHubApplication;
-import com.zaxxer.hikari.HikariDataSource;
+import com.kychub.support.ExtraHub;
+import com.kychub.support.Store;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.quartz.JobExecutionContext;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.listeners.JobListenerSupport;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -64,12 +54,12 @@ class QuartzClusterIntegrationTest {
     private final String run = Long.toString(System.currentTimeMillis(), 36);
     private final WireMockServer width = new WireMockServer(
             WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
-    private final List<ConfigurableApplicationContext> hubs = new ArrayList<>();
+    private final List<ExtraHub> hubs = new ArrayList<>();
     private final List<Firing> firings = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stop() {
-        hubs.forEach(ConfigurableApplicationContext::close);
+        hubs.forEach(ExtraHub::close);
         width.stop();
     }
 
@@ -94,25 +84,28 @@ class QuartzClusterIntegrationTest {
                             + "\"kyc:n-part:%s\"}}").formatted(execution(i), execution(i)))));
         }
 
-        ConfigurableApplicationContext a = start(null);
-        emptyTheStore(a.getBean(JdbcTemplate.class));
-        ConfigurableApplicationContext b = start(((HikariDataSource) a.getBean(DataSource.class)).getJdbcUrl());
+        ExtraHub a = start(hub());
+        Store.reset(a.jdbc());
+        // The second hub joins the first one's database (an embedded server belongs to the first).
+        ExtraHub b = start(hub().jdbcUrl(a.jdbcUrl()));
         listen(a, "a");
         listen(b, "b");
 
         for (int i = 1; i <= EXECUTIONS; i++) {
-            ConfigurableApplicationContext hub = i % 2 == 0 ? a : b;
+            ExtraHub hub = i % 2 == 0 ? a : b;
             String customer = customer(i);
-            assertThat(send(hub, "/api/v1/customers", "{\"customerId\":\"" + customer + "\"}")).isEqualTo(201);
-            assertThat(send(hub, "/api/v1/customers/" + customer + "/data/particulars",
-                    "{\"name\":\"Ada\",\"dateOfBirth\":\"1990-01-15\",\"nationality\":\"SG\"}")).isEqualTo(201);
-            assertThat(send(hub, "/api/v1/customers/" + customer + "/onboardings", "{\"provider\":\"width\"}"))
-                    .isEqualTo(202);
+            assertThat(hub.apiPost("/api/v1/customers", "{\"customerId\":\"" + customer + "\"}").statusCode())
+                    .isEqualTo(201);
+            assertThat(hub.apiPost("/api/v1/customers/" + customer + "/data/particulars",
+                    "{\"name\":\"Ada\",\"dateOfBirth\":\"1990-01-15\",\"nationality\":\"SG\"}").statusCode())
+                    .isEqualTo(201);
+            assertThat(hub.apiPost("/api/v1/customers/" + customer + "/onboardings", "{\"provider\":\"width\"}")
+                    .statusCode()).isEqualTo(202);
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> requests("workflow.kyc.particular.data").size() == EXECUTIONS
                 && everyExecutionPolledAfter(Instant.EPOCH, 3));
         assertThat(firings).extracting(Firing::hub).as("both hubs run firings").contains("a", "b");
-        assertThat(a.getBean(JdbcTemplate.class).queryForList("select checkin_interval from qrtz_scheduler_state "
+        assertThat(a.jdbc().queryForList("select checkin_interval from qrtz_scheduler_state "
                 + "where sched_name = 'kyc-hub-cluster'", Long.class)).as("two members of one cluster, checking in "
                 + "every kyc.cluster.checkin-interval").containsExactly(CHECKIN_MILLIS, CHECKIN_MILLIS);
 
@@ -142,7 +135,7 @@ class QuartzClusterIntegrationTest {
         // execution closer than a quarter period (a call leaves some time after its claim, more on a busy machine).
         // Once a submission's answer is processed the hub asks for the next status at once: the first poll after
         // that (or the second, when a regular one slipped in while the answer was being committed) is let be.
-        JdbcTemplate jdbc = a.getBean(JdbcTemplate.class);
+        JdbcTemplate jdbc = a.jdbc();
         await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject("select count(*) from inbound_message "
                 + "where provider = 'width' and message_type = 'submitted' and processed_at is not null "
                 + "and subject like ?", Integer.class, "exec-cluster-" + run + "-%") == EXECUTIONS);
@@ -176,23 +169,8 @@ class QuartzClusterIntegrationTest {
         return "exec-cluster-" + run + "-" + i;
     }
 
-    /** The workers run meanwhile; PostgreSQL may pick the truncation as a deadlock's victim, and trying again does. */
-    private static void emptyTheStore(JdbcTemplate jdbc) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                jdbc.execute("truncate kyc_event, kyc_check, provider_action, inbound_message, provider_customer, "
-                        + "customer_document, kyc_case, customer restart identity cascade");
-                return;
-            } catch (PessimisticLockingFailureException deadlock) {
-                if (attempt == 5) {
-                    throw deadlock;
-                }
-            }
-        }
-    }
-
-    private void listen(ConfigurableApplicationContext hub, String name) throws SchedulerException {
-        hub.getBean(Scheduler.class).getListenerManager().addJobListener(new JobListenerSupport() {
+    private void listen(ExtraHub hub, String name) throws SchedulerException {
+        hub.bean(Scheduler.class).getListenerManager().addJobListener(new JobListenerSupport() {
             @Override
             public String getName() {
                 return "firings-" + name;
@@ -229,44 +207,26 @@ class QuartzClusterIntegrationTest {
                 .withRequestBody(matchingJsonPath("$.executionId", equalTo(executionId))));
     }
 
-    private ConfigurableApplicationContext start(String jdbcUrl) {
-        List<String> args = new ArrayList<>(List.of(
-                "--server.port=0",
-                // One Camel name, so one Quartz cluster (the scheduler name follows it).
-                "--camel.main.name=kyc-hub-cluster",
-                "--kyc.db.local-database=" + System.getProperty("kyc.test.database", "kyc_hub_test") + "_cluster",
-                "--kyc.db.embedded-port=54332",
-                "--kyc.db.embedded-data-directory=target/embedded-postgres-cluster",
-                "--kyc.api.keys=" + API_KEY,
-                "--kyc.inbox.poll-period=100ms",
-                "--kyc.providers.width.base-url=" + width.baseUrl(),
-                "--kyc.providers.width.api-key=cluster-width-key",
-                "--kyc.providers.width.api-secret=cluster-width-secret",
-                "--kyc.providers.width.poll-every=" + POLL_EVERY_MILLIS + "ms",
-                "--kyc.providers.width.poll-tick-millis=" + TICK_MILLIS,
-                "--kyc.providers.width.requests-per-second=1000",
-                "--kyc.providers.connectfi.poll-tick-millis=" + TICK_MILLIS,
-                "--kyc.cluster.checkin-interval=" + CHECKIN_MILLIS + "ms"));
-        if (jdbcUrl != null) {
-            // The second hub joins the first one's database (an embedded server belongs to the first).
-            args.add("--kyc.db.url=" + jdbcUrl);
-            args.add("--kyc.db.user=postgres");
-        }
-        ConfigurableApplicationContext hub = new SpringApplicationBuilder(KycHubApplication.class)
-                .run(args.toArray(String[]::new));
-        hubs.add(hub);
-        return hub;
+    /** A hub of this test's cluster: one Camel name, so one Quartz cluster (the scheduler name follows it). */
+    private ExtraHub.Builder hub() {
+        return ExtraHub.builder()
+                .name("kyc-hub-cluster")
+                .database("cluster", 54332)
+                .apiKey(API_KEY)
+                .property("kyc.inbox.poll-period", "100ms")
+                .property("kyc.providers.width.base-url", width.baseUrl())
+                .property("kyc.providers.width.api-key", "cluster-width-key")
+                .property("kyc.providers.width.api-secret", "cluster-width-secret")
+                .property("kyc.providers.width.poll-every", POLL_EVERY_MILLIS + "ms")
+                .property("kyc.providers.width.poll-tick-millis", TICK_MILLIS)
+                .property("kyc.providers.width.requests-per-second", 1000)
+                .property("kyc.providers.connectfi.poll-tick-millis", TICK_MILLIS)
+                .property("kyc.cluster.checkin-interval", CHECKIN_MILLIS + "ms");
     }
 
-    private static int send(ConfigurableApplicationContext hub, String path, String body) {
-        int port = ((WebServerApplicationContext) hub).getWebServer().getPort();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + API_KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        try {
-            return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+    private ExtraHub start(ExtraHub.Builder hub) {
+        ExtraHub started = hub.start();
+        hubs.add(started);
+        return started;
     }
 }

@@ -28,7 +28,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -132,19 +131,7 @@ public abstract class HubIntegrationTest {
     void emptyTheStore() {
         PROVIDERS.resetAll();
         closeTheCircuits();
-        // The workers keep running between tests; PostgreSQL picks the truncation as the victim when it deadlocks
-        // with one of them, and trying again is all it takes.
-        for (int attempt = 1; ; attempt++) {
-            try {
-                jdbc.execute("truncate kyc_event, kyc_check, provider_action, inbound_message, provider_customer, "
-                        + "customer_document, kyc_case, customer restart identity cascade");
-                return;
-            } catch (PessimisticLockingFailureException deadlock) {
-                if (attempt == 5) {
-                    throw deadlock;
-                }
-            }
-        }
+        Store.reset(jdbc);
     }
 
     /**

@@ -120,8 +120,11 @@ class ArgosMappingTest {
                 "{\"cf1\":\"loyalty-tier-gold\",\"cf2\":\"ref-77120\",\"cf3\":\"campaign-spring\"}"));
         assertThat(personal.get("additionalList")).isEqualTo(json.readTree(
                 "{\"answer\":\"Occupation\",\"inputValue\":\"Software engineer\",\"blockType\":\"text\"}"));
-        assertThat(ArgosMapping.personalData(fixture("approved.json")).get("additionalList"))
-                .isEqualTo(ArgosMapping.personalData(fixture("updated.json")).get("additionalList"));
+        // addtional_list (approved) and additional_list (updated): both spellings read, neither dropped.
+        JsonNode occupation = json.readTree(
+                "[{\"answer\":\"Occupation\",\"inputValue\":\"Software engineer\",\"blockType\":\"text\"}]");
+        assertThat(ArgosMapping.personalData(fixture("approved.json")).get("additionalList")).isEqualTo(occupation);
+        assertThat(ArgosMapping.personalData(fixture("updated.json")).get("additionalList")).isEqualTo(occupation);
     }
 
     @Test
