@@ -142,10 +142,39 @@ public record KycProperties(
             String secret) {
     }
 
-    /** Striga signs every webhook with its API key ({@code KYC_STRIGA_API_KEY}). */
+    /**
+     * Striga signs every webhook with its API key ({@code KYC_STRIGA_API_KEY}). Its status API (Get KYC Status, at
+     * {@code base-url}: {@code KYC_STRIGA_BASE_URL}, e.g. {@code https://www.sandbox.striga.com/api/v1}) takes the API
+     * key in {@code api-key} and an HMAC of each request keyed with the API secret ({@code KYC_STRIGA_API_SECRET});
+     * without all three the hub works from Striga's webhooks alone.
+     */
     public record Striga(
             String apiKey,
-            @DefaultValue("true") boolean webhookAuthentication) {
+            @DefaultValue("true") boolean webhookAuthentication,
+            String baseUrl,
+            String apiSecret,
+            @DefaultValue("10") int requestsPerSecond,
+            @DefaultValue("30") int circuitOpenSeconds,
+            @DefaultValue("5") int slowCallSeconds,
+            @DefaultValue("50") int slowCallRatePercent,
+            @DefaultValue Reconcile reconcile) {
+
+        public boolean statusApiConfigured() {
+            return hasText(baseUrl) && hasText(apiKey) && hasText(apiSecret);
+        }
+    }
+
+    /**
+     * The repair of missed webhooks ({@code reconcile-sweep}): every {@code period}, each case the provider has said
+     * nothing about for {@code after} (open, or decided within {@code recent}) has its status pulled, up to
+     * {@code batch} cases a claim, {@code threads} pulls at a time, within the provider's requests-per-second.
+     */
+    public record Reconcile(
+            @DefaultValue("15m") Duration period,
+            @DefaultValue("1h") Duration after,
+            @DefaultValue("24h") Duration recent,
+            @DefaultValue("500") int batch,
+            @DefaultValue("2") int threads) {
     }
 
     /**
@@ -158,7 +187,18 @@ public record KycProperties(
             @DefaultValue WebhookAuth webhookAuth,
             @DefaultValue("none") String encryption,
             String apiKey,
-            String secretKey) {
+            String secretKey,
+            String baseUrl,
+            @DefaultValue("10") int requestsPerSecond,
+            @DefaultValue("30") int circuitOpenSeconds,
+            @DefaultValue("5") int slowCallSeconds,
+            @DefaultValue("50") int slowCallRatePercent,
+            @DefaultValue Reconcile reconcile) {
+
+        /** ARGOS's API ({@code GET /submission}) at {@code base-url} with the API key in {@code x-api-key}. */
+        public boolean statusApiConfigured() {
+            return hasText(baseUrl) && hasText(apiKey);
+        }
     }
 
     /**
@@ -178,7 +218,15 @@ public record KycProperties(
             @DefaultValue("10") int requestsPerSecond,
             @DefaultValue("30") int circuitOpenSeconds,
             @DefaultValue("5") int slowCallSeconds,
-            @DefaultValue("50") int slowCallRatePercent) {
+            @DefaultValue("50") int slowCallRatePercent,
+            @DefaultValue Reconcile reconcile) {
+
+        /** The IDV and KYC ID APIs, with the credentials of the chosen scheme. */
+        public boolean statusApiConfigured() {
+            return "oauth2".equalsIgnoreCase(apiAuth.scheme().trim())
+                    ? hasText(apiAuth.tokenUrl()) && hasText(apiAuth.clientId()) && hasText(apiAuth.clientSecret())
+                    : hasText(apiAuth.apiKey());
+        }
     }
 
     /**
@@ -195,5 +243,9 @@ public record KycProperties(
             String clientId,
             String clientSecret,
             String scope) {
+    }
+
+    private static boolean hasText(String value) {
+        return value != null && !value.isBlank();
     }
 }

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -66,27 +67,23 @@ public class CanonicalStore {
         Objects.requireNonNull(current);
 
         if (!opened && !update.authoritative() && isStale(current, update)) {
+            // Late, but still word from the provider: the case is not quiet (reconciliation reads heard_at).
+            jdbc.update("update kyc_case set heard_at = now() where id = ?", current.id());
             return new Applied(current.id(), Outcome.STALE);
         }
         Map<String, CheckResult> checksBefore = checksOf(current.id());
-        boolean checksChanged = update.checks().stream()
-                .anyMatch(check -> !check.equals(checksBefore.get(check.name())));
-        boolean caseChanged = opened
-                || current.status() != update.status()
-                || current.nextAction() != update.nextAction()
-                || !Objects.equals(current.providerStatus(), update.providerStatus())
-                || !current.reasons().equals(json.valueToTree(update.reasons()))
-                || !current.providerDetails().equals(json.valueToTree(update.providerDetails()))
-                || (current.customerId() == null && update.customerId() != null);
+        boolean checksChanged = checksChange(checksBefore, update);
+        boolean caseChanged = opened || caseChanges(current, update);
         if (!caseChanged && !checksChanged) {
             // The provider said the same again, later: a message from between the two is now stale. Without this, a
             // re-submission rejected twice for the same reasons could end at the review status in between.
-            if (update.occurredAt() != null) {
-                jdbc.update("""
-                        update kyc_case set provider_updated_at = ?
-                        where id = ? and (provider_updated_at is null or provider_updated_at < ?)""",
-                        timestamp(update.occurredAt()), current.id(), timestamp(update.occurredAt()));
-            }
+            jdbc.update("""
+                    update kyc_case
+                    set heard_at = now(),
+                        provider_updated_at = case when provider_updated_at is null or provider_updated_at < ?
+                                                   then coalesce(?, provider_updated_at) else provider_updated_at end
+                    where id = ?""",
+                    timestamp(update.occurredAt()), timestamp(update.occurredAt()), current.id());
             return new Applied(current.id(), Outcome.UNCHANGED);
         }
 
@@ -96,7 +93,7 @@ public class CanonicalStore {
                     provider_updated_at = coalesce(?, provider_updated_at), customer_id = coalesce(customer_id, ?),
                     next_poll_at = case when ?::bigint is null then null
                                         else coalesce(next_poll_at, now() + ?::bigint * interval '1 millisecond') end,
-                    version = version + 1, updated_at = now()
+                    version = version + 1, updated_at = now(), heard_at = now()
                 where id = ?""",
                 update.status().name(), update.nextAction().name(), write(update.reasons()),
                 update.providerStatus(), write(update.providerDetails()), timestamp(update.occurredAt()),
@@ -133,6 +130,35 @@ public class CanonicalStore {
                 opened ? null : current.nextAction().name(), update.nextAction().name(),
                 update.providerEvent(), inboundMessageId, write(detail));
         return new Applied(current.id(), opened ? Outcome.CREATED : Outcome.CHANGED);
+    }
+
+    /**
+     * Whether applying the update would change what the store says about its case (a case it does not have yet
+     * included): how a status pull tells an answer that repairs the case from one the hub already reflects. Read
+     * without a lock; the pull's answer is applied later by the inbox worker, which decides again under one.
+     */
+    @Transactional(readOnly = true)
+    public boolean wouldChange(CaseUpdate update) {
+        List<StoredCase> found = jdbc.query("""
+                select id, customer_id, status, next_action, reasons, provider_status, provider_details,
+                       provider_updated_at
+                from kyc_case where provider = ? and provider_ref = ?""",
+                this::readCase, update.provider(), update.providerRef());
+        return found.isEmpty() || caseChanges(found.get(0), update)
+                || checksChange(checksOf(found.get(0).id()), update);
+    }
+
+    private boolean caseChanges(StoredCase current, CaseUpdate update) {
+        return current.status() != update.status()
+                || current.nextAction() != update.nextAction()
+                || !Objects.equals(current.providerStatus(), update.providerStatus())
+                || !current.reasons().equals(json.valueToTree(update.reasons()))
+                || !current.providerDetails().equals(json.valueToTree(update.providerDetails()))
+                || (current.customerId() == null && update.customerId() != null);
+    }
+
+    private static boolean checksChange(Map<String, CheckResult> checksBefore, CaseUpdate update) {
+        return update.checks().stream().anyMatch(check -> !check.equals(checksBefore.get(check.name())));
     }
 
     /**

@@ -11,7 +11,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code canonical-claim-due}: the cases of one provider that are due for a look at the provider's status API, for
- * the pollers ({@code poll-due-cases} in {@code routes/templates.camel.yaml}). One statement, run through camel-jdbc:
+ * the pollers ({@code poll-due-cases} in {@code routes/templates.camel.yaml}); {@code canonical-claim-quiet}: the
+ * ones due for reconciliation ({@code reconcile-sweep}, {@link #CLAIM_QUIET}). One statement, run through camel-jdbc:
  * it moves each due case's next look one period on and answers the cases it moved, so a case is looked at once a
  * period however many hub instances poll (a case another instance is claiming is skipped: SKIP LOCKED).
  * <p>
@@ -29,21 +30,55 @@ public class DueCases extends RouteBuilder {
                          order by next_poll_at limit :?batch for update skip locked)
             returning id, customer_id, provider_ref, provider_details::text as provider_details""";
 
+    /**
+     * The provider's quiet cases: not heard of (no webhook, no pulled answer) and not pulled for {@code after}, and
+     * either still open or decided within {@code recent} (a verdict the provider may still revise). Claiming one
+     * stamps its {@code reconciled_at}, so it is pulled once per {@code after}, by one instance.
+     */
+    static final String CLAIM_QUIET = """
+            update kyc_case set reconciled_at = now()
+            where id in (select id from kyc_case
+                         where provider = :?provider
+                           and greatest(heard_at, reconciled_at) < now() - :?afterMillis * interval '1 millisecond'
+                           and (status not in ('APPROVED', 'REJECTED_FINAL', 'EXPIRED', 'CANCELLED')
+                                or updated_at > now() - :?recentMillis * interval '1 millisecond')
+                         order by greatest(heard_at, reconciled_at) limit :?batch for update skip locked)
+            returning id, customer_id, provider_ref, provider_details::text as provider_details""";
+
     @Override
     public void configure() {
         from("direct:canonical-claim-due").routeId("canonical-claim-due")
-                .process(DueCases::bindParameters)
+                .process(DueCases::bindPollParameters)
                 .setBody(constant(CLAIM))
+                .to("jdbc:dataSource?useHeadersAsParameters=true");
+
+        // In: the variables provider, reconcileAfter, reconcileRecent (durations) and reconcileBatch.
+        from("direct:canonical-claim-quiet").routeId("canonical-claim-quiet")
+                .process(DueCases::bindReconcileParameters)
+                .setBody(constant(CLAIM_QUIET))
                 .to("jdbc:dataSource?useHeadersAsParameters=true");
     }
 
     /** The statement's parameters come from the caller's variables only: no header of anyone else binds into it. */
-    private static void bindParameters(Exchange exchange) {
+    private static void bindPollParameters(Exchange exchange) {
         exchange.getIn().removeHeaders("*");
         exchange.getIn().setHeader(JdbcConstants.JDBC_PARAMETERS, Map.of(
                 "provider", required(exchange, "provider", String.class),
-                "everyMillis", DurationStyle.detectAndParse(required(exchange, "pollEvery", String.class)).toMillis(),
+                "everyMillis", millis(exchange, "pollEvery"),
                 "batch", required(exchange, "pollBatch", Integer.class)));
+    }
+
+    private static void bindReconcileParameters(Exchange exchange) {
+        exchange.getIn().removeHeaders("*");
+        exchange.getIn().setHeader(JdbcConstants.JDBC_PARAMETERS, Map.of(
+                "provider", required(exchange, "provider", String.class),
+                "afterMillis", millis(exchange, "reconcileAfter"),
+                "recentMillis", millis(exchange, "reconcileRecent"),
+                "batch", required(exchange, "reconcileBatch", Integer.class)));
+    }
+
+    private static long millis(Exchange exchange, String variable) {
+        return DurationStyle.detectAndParse(required(exchange, variable, String.class)).toMillis();
     }
 
     private static <T> T required(Exchange exchange, String variable, Class<T> type) {

@@ -21,6 +21,8 @@ import org.springframework.transaction.TransactionException;
  * <li>poll-errors (the pollers): one failed pull is logged in a line and skipped; the next tick tries again, the
  * other cases of the round go on. A pull the provider's open circuit refused is skipped quietly (the circuit logs
  * once).</li>
+ * <li>reconcile-errors (the routes pulling one case's status for reconciliation): as poll-errors, each failed pull
+ * also counted in {@code kyc.reconcile.pulls{outcome=failed}} ({@link ReconcilePulls}).</li>
  * </ul>
  */
 @Component
@@ -28,10 +30,12 @@ public class RouteErrors extends RouteConfigurationBuilder {
 
     private final WebhookDoor door;
     private final StoreOutageLog outages;
+    private final ReconcilePulls reconcilePulls;
 
-    public RouteErrors(WebhookDoor door, StoreOutageLog outages) {
+    public RouteErrors(WebhookDoor door, StoreOutageLog outages, ReconcilePulls reconcilePulls) {
         this.door = door;
         this.outages = outages;
+        this.reconcilePulls = reconcilePulls;
     }
 
     @Override
@@ -75,6 +79,19 @@ public class RouteErrors extends RouteConfigurationBuilder {
                     .handled(true)
                     .log(LoggingLevel.WARN, "Poll ${routeId} failed for one case, trying again next time: "
                             + "${exception.class.simpleName}: ${exception.message}")
+                .end();
+
+        routeConfiguration("reconcile-errors")
+                .onException(CallNotPermittedException.class)
+                    .handled(true)
+                    .bean(reconcilePulls, "failed")
+                    .log(LoggingLevel.DEBUG, "Reconcile ${routeId} skipped one case: the provider's circuit is open")
+                .end()
+                .onException(Exception.class)
+                    .handled(true)
+                    .bean(reconcilePulls, "failed")
+                    .log(LoggingLevel.WARN, "Reconcile ${routeId} failed for one case, trying again after "
+                            + "reconcile.after: ${exception.class.simpleName}: ${exception.message}")
                 .end();
     }
 }

@@ -22,6 +22,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,6 +47,13 @@ import org.springframework.test.context.DynamicPropertySource;
         "kyc.providers.argos.webhook-auth.scheme=hmac-sha256",
         "kyc.providers.argos.webhook-auth.secret=" + HubIntegrationTest.ARGOS_WEBHOOK_SECRET,
         "kyc.providers.argos.api-key=" + HubIntegrationTest.ARGOS_API_KEY,
+        "kyc.providers.argos.requests-per-second=1000",
+        "kyc.providers.argos.circuit-open-seconds=1",
+        "kyc.providers.argos.slow-call-seconds=1",
+        // Reconciliation sweeps often, but time does not pass in tests: a test makes a case quiet with makeQuiet().
+        "kyc.providers.argos.reconcile.period=300ms",
+        "kyc.providers.ondato.reconcile.period=300ms",
+        "kyc.providers.striga.reconcile.period=300ms",
         "kyc.inbox.max-body-size=64KB",
         "kyc.inbox.poll-period=100ms",
         "kyc.inbox.max-attempts=3",
@@ -113,6 +122,7 @@ public abstract class HubIntegrationTest {
         registry.add("kyc.providers.ondato.idv-base-url", () -> PROVIDERS.baseUrl() + "/ondato-idv");
         registry.add("kyc.providers.ondato.kyc-base-url", () -> PROVIDERS.baseUrl() + "/ondato-kyc");
         registry.add("kyc.providers.width.base-url", PROVIDERS::baseUrl);
+        registry.add("kyc.providers.argos.base-url", () -> PROVIDERS.baseUrl() + "/argos");
     }
 
     protected static final ObjectMapper JSON = new ObjectMapper();
@@ -127,6 +137,9 @@ public abstract class HubIntegrationTest {
     @Autowired
     protected CamelContext camel;
 
+    @Autowired
+    protected MeterRegistry meters;
+
     @BeforeEach
     void emptyTheStore() {
         PROVIDERS.resetAll();
@@ -139,7 +152,7 @@ public abstract class HubIntegrationTest {
      * 4xx) must not open a circuit in this one, where a message would then wait instead of failing.
      */
     protected void closeTheCircuits() {
-        for (String provider : List.of("connectfi", "ondato", "width")) {
+        for (String provider : List.of("connectfi", "ondato", "width", "argos", "striga")) {
             ResilienceProcessor circuit = camel.getProcessor(provider + "-circuit", ResilienceProcessor.class);
             if (circuit != null && circuit.getCircuitBreaker() != null) {
                 circuit.getCircuitBreaker().reset();
@@ -156,6 +169,29 @@ public abstract class HubIntegrationTest {
     /** Makes every polled case due now, as if its poll period had passed. */
     protected void pollNow() {
         jdbc.update("update kyc_case set next_poll_at = now() where next_poll_at is not null");
+    }
+
+    /**
+     * Makes the case quiet, as if its provider had said nothing about it (and the hub had not pulled it) for two
+     * hours: the next reconciliation sweep pulls its status.
+     */
+    protected void makeQuiet(String provider, String providerRef) {
+        awaitInboxDrained();
+        jdbc.update("""
+                update kyc_case set heard_at = now() - interval '2 hours', reconciled_at = null
+                where provider = ? and provider_ref = ?""", provider, providerRef);
+    }
+
+    /** How many status pulls of reconciliation had that outcome so far ({@code kyc.reconcile.pulls}). */
+    protected double reconcilePulls(String provider, String outcome) {
+        Counter counter = meters.find("kyc.reconcile.pulls").tags("provider", provider, "outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    /** Waits until reconciliation has counted one more pull of that outcome, and the inbox has processed it. */
+    protected void awaitPull(String provider, String outcome, double before) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> reconcilePulls(provider, outcome) > before);
+        awaitInboxDrained();
     }
 
     /** Sends a JSON body to the hub API with the test API key. */

@@ -260,6 +260,85 @@ public final class ArgosMapping {
     }
 
     /**
+     * What the inbox files the answer of ARGOS's {@code GET /submission} as ({@code inbound_message.message_type});
+     * webhooks are {@code webhook}. argos-process routes on it.
+     */
+    public static final String SUBMISSION = "submission";
+
+    /**
+     * One submission as ARGOS's {@code GET /submission} answers it (its personal fields already removed): its current
+     * KYC result is the truth about the case (authoritative), whatever the webhooks said or failed to say. The case's
+     * AML screening and injection signals stay as the webhooks set them: the answer does not replace them.
+     *
+     * @param answer  the whole answer: {@code {"Items": [submission]}}, or the submission itself
+     * @param current the case as it stands, or null when the hub has none for this submission
+     */
+    public static CaseUpdate fromSubmission(JsonNode answer, String submissionId, CaseView current) {
+        JsonNode submission = submissionOf(answer, submissionId);
+        JsonNode kyc = submission.has("kyc") ? submission.get("kyc") : submission.get("kyc_result");
+        JsonNode spelled = kyc == null ? null : kyc.isObject() ? kyc.has("result") ? kyc.get("result")
+                : kyc.get("status") : kyc;
+        if (spelled == null || !spelled.isValueNode() || spelled.asText().isBlank()) {
+            throw new UnmappableMessageException("ARGOS's submission answer carries no KYC result");
+        }
+        String result = result(spelled.asText(), "kyc.result");
+        Map<String, Object> details = current == null
+                ? new LinkedHashMap<>() : new LinkedHashMap<>(current.providerDetails());
+        if (!details.containsKey("submittedAt")) {
+            putText(details, "submittedAt", text(submission, "created_at"));
+        }
+        JsonNode fields = kyc.isObject() ? kyc : submission;
+        ArgosEvent.KycResult read = new ArgosEvent.KycResult(result,
+                firstText(text(fields, "updated_at"), text(submission, "updated_at")),
+                firstText(text(fields, "created_at"), text(submission, "created_at")),
+                firstText(text(fields, "kyc_result_at"), text(submission, "kyc_result_at")),
+                firstText(text(fields, "pending_at"), text(submission, "pending_at")),
+                text(fields, "reviewer"), fields.get("comment"),
+                fields.has("commentCode") ? fields.get("commentCode") : fields.get("comment_code"));
+        // The result the case already holds keeps the details a webhook gave it (same result, other spellings of its
+        // times): the answer repairs what was missed, it does not rewrite what was heard.
+        if (current == null || !result.equals(current.providerStatus()) || !details.containsKey("kycResult")) {
+            details.put("kycResult", kycResult(result, read));
+        }
+        Canonical canonical = canonical(result, details);
+        String customerId = current != null && current.customerId() != null ? current.customerId()
+                : hasText(text(submission, "userid")) ? text(submission, "userid") : submissionId;
+        return new CaseUpdate(PROVIDER, submissionId, customerId, canonical.status(), canonical.nextAction(),
+                reasons(result, details), result, SUBMISSION, details, List.of(),
+                firstInstant(read.updatedAt(), read.kycResultAt()), true, null, null);
+    }
+
+    private static JsonNode submissionOf(JsonNode answer, String submissionId) {
+        JsonNode items = answer == null ? null : answer.has("Items") ? answer.get("Items") : answer.get("items");
+        if (items != null && items.isArray()) {
+            for (JsonNode item : items) {
+                if (submissionId.equals(text(item, "submission_id")) || items.size() == 1 && !item.has("submission_id")) {
+                    return item;
+                }
+            }
+            throw new UnmappableMessageException("ARGOS's answer holds no submission " + submissionId);
+        }
+        if (answer != null && answer.isObject() && submissionId.equals(text(answer, "submission_id"))) {
+            return answer;
+        }
+        throw new UnmappableMessageException("ARGOS's answer is not a submission");
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node == null ? null : node.get(field);
+        return value == null || !value.isValueNode() || value.isNull() ? null : value.asText();
+    }
+
+    private static String firstText(String... values) {
+        for (String value : values) {
+            if (hasText(value)) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    /**
      * The personal fields the message carries, under one name each: {@code email}, {@code cf} (the object and the
      * flat cf1..cf3 together), {@code ageGroup}, {@code gender}, {@code dateOfBirth}, {@code nationality},
      * {@code ipAddress}, {@code fullName}, {@code idType}, {@code issuingCountry}, {@code issueDate},
@@ -355,7 +434,7 @@ public final class ArgosMapping {
 
     /**
      * ARGOS's times are "UTC+0" with no format given: ISO-8601 with or without an offset, {@code yyyy-MM-dd HH:mm:ss}
-     * (read as UTC), or epoch seconds or milliseconds. Anything else is no time at all: the value is still kept.
+     * or the submission API's {@code yyyy-MM-dd-HH-mm-ss-SSS} (read as UTC), or epoch seconds or milliseconds. Anything else is no time at all: the value is still kept.
      */
     static Instant instant(String value) {
         if (!hasText(value)) {
@@ -374,9 +453,17 @@ public final class ArgosMapping {
         try {
             return LocalDateTime.parse(text, LOCAL).toInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
+            // the submission API's own shape, next
+        }
+        try {
+            return LocalDateTime.parse(text, DASHED).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
             return null;
         }
     }
+
+    /** The times of ARGOS's submission API: {@code 2024-05-01-09-30-00-123}. */
+    private static final DateTimeFormatter DASHED = DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm-ss-SSS", Locale.ROOT);
 
     private static final DateTimeFormatter LOCAL = new DateTimeFormatterBuilder()
             .appendPattern("yyyy-MM-dd")

@@ -103,6 +103,16 @@ public class ArgosProcess {
         return update;
     }
 
+    /** A submission pulled from {@code GET /submission} (stored without personal fields): the truth. */
+    public CaseUpdate onSubmission(@Body String answer, @Variable("subject") String submissionId) {
+        JsonNode tree = parse(answer);
+        if (tree == null) {
+            throw new UnmappableMessageException("ARGOS's submission answer is not JSON");
+        }
+        return ArgosMapping.fromSubmission(tree, submissionId,
+                cases.lockCase(ArgosMapping.PROVIDER, submissionId).orElse(null));
+    }
+
     /**
      * {@code delete}: erases the submission's personal data from the customer row, from the raw messages of the
      * submission (bodies, headers, errors) and from the case's details, and records one {@code DATA_ERASED} event

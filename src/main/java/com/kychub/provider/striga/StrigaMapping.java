@@ -4,6 +4,7 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.kychub.canonical.CaseStatus;
@@ -37,14 +38,47 @@ public final class StrigaMapping {
     /** REJECTED with {@code rejectionFinal: true}: "the user cannot be verified". */
     static final Canonical REJECTED_AND_FINAL = new Canonical(CaseStatus.REJECTED_FINAL, NextAction.NONE);
 
+    /**
+     * What the inbox files the answer of Striga's Get KYC Status API as ({@code inbound_message.message_type});
+     * webhooks are {@code webhook}. striga-process routes on it.
+     */
+    public static final String KYC_STATUS = "kyc-status";
+
+    /** The statuses that are Striga's verdict on the user. */
+    static final Set<String> VERDICTS = Set.of("APPROVED", "REJECTED", "REJECTED_FINAL");
+
     private StrigaMapping() {
     }
 
+    /** A webhook: it says when it happened ({@code ts}) or else it is ordered by the rules of the store. */
     public static CaseUpdate toCanonical(StrigaEvent event) {
         if (event.userId() == null || event.userId().isBlank()) {
             throw new UnmappableMessageException("Striga webhook without userId");
         }
-        Canonical canonical = STATUSES.get(event.status());
+        return canonical(event, event.userId(), false);
+    }
+
+    /**
+     * The answer of Get KYC Status for {@code userId}: Striga's current truth about the user, applied whatever the
+     * case says (authoritative), as the settlement of a verdict webhook without {@code ts} and as reconciliation.
+     */
+    public static CaseUpdate fromStatusApi(StrigaEvent answer, String userId) {
+        if (answer.userId() != null && !answer.userId().equals(userId)) {
+            throw new UnmappableMessageException("Striga's KYC status answer is about another user");
+        }
+        return canonical(answer, userId, true);
+    }
+
+    /**
+     * A verdict webhook without {@code ts} cannot be ordered against the verdicts the case already holds (a retried
+     * REJECTED delivered after APPROVED would win): with the status API configured, the hub asks Striga instead.
+     */
+    public static boolean isVerdictWithoutTime(StrigaEvent event) {
+        return event.status() != null && VERDICTS.contains(event.status()) && timestamp(event.ts()) == null;
+    }
+
+    private static CaseUpdate canonical(StrigaEvent event, String userId, boolean authoritative) {
+        Canonical canonical = event.status() == null ? null : STATUSES.get(event.status());
         if (canonical == null) {
             throw new UnmappableMessageException("unknown Striga status '" + event.status() + "'");
         }
@@ -60,8 +94,8 @@ public final class StrigaMapping {
         putIfPresent(details, "tier2", event.tier2());
         putIfPresent(details, "tier3", event.tier3());
         // Striga's userId is the id the fintech got from Striga's create-user call and keeps for that customer.
-        return CaseUpdate.of(PROVIDER, event.userId(), event.userId(), canonical.status(), canonical.nextAction(),
-                event.details(), event.status(), event.status(), details, null, timestamp(event.ts()));
+        return new CaseUpdate(PROVIDER, userId, userId, canonical.status(), canonical.nextAction(), event.details(),
+                event.status(), event.status(), details, null, timestamp(event.ts()), authoritative, null, null);
     }
 
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");

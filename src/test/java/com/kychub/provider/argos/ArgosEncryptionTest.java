@@ -54,9 +54,9 @@ class ArgosEncryptionTest {
     @Test
     void theSecretKeyWinsOverTheApiKeyWhenSet() throws Exception {
         ArgosEncryption withSecret = ArgosWebhookAuth.encryption(new KycProperties.Argos(null, "aes-256-ecb",
-                API_KEY, SECRET_KEY));
+                API_KEY, SECRET_KEY, null, 10, 30, 5, 50, null));
         ArgosEncryption withApiKeyOnly = ArgosWebhookAuth.encryption(new KycProperties.Argos(null,
-                "AES-256-ECB", API_KEY, ""));
+                "AES-256-ECB", API_KEY, "", null, 10, 30, 5, 50, null));
 
         assertThat(new String(withSecret.decrypt(ECB_WITH_SECRET_KEY), StandardCharsets.UTF_8)).isEqualTo(PLAIN);
         assertThatThrownBy(() -> withSecret.decrypt(ECB_WITH_API_KEY))
@@ -88,6 +88,6 @@ class ArgosEncryptionTest {
         assertThatThrownBy(() -> ArgosEncryption.parse("aes-128-cbc")).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("none, aes-256-ecb or aes-256-gcm");
         assertThatThrownBy(() -> ArgosWebhookAuth.encryption(new KycProperties.Argos(null, "aes-256-ecb",
-                null, null))).isInstanceOf(IllegalStateException.class).hasMessageContaining("KYC_ARGOS_API_KEY");
+                null, null, null, 10, 30, 5, 50, null))).isInstanceOf(IllegalStateException.class).hasMessageContaining("KYC_ARGOS_API_KEY");
     }
 }

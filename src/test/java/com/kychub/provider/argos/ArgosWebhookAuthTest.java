@@ -129,7 +129,7 @@ class ArgosWebhookAuthTest {
         KycProperties.WebhookAuth auth = new KycProperties.WebhookAuth(scheme, "X-Signature", "hex",
                 "argos-webhook-secret");
         return new KycProperties(null, null, null, new KycProperties.Providers(null, null,
-                new KycProperties.Argos(auth, encryption, apiKey, null), null, null));
+                new KycProperties.Argos(auth, encryption, apiKey, null, null, 10, 30, 5, 50, null), null, null));
     }
 
     private static byte[] bytes(String text) {

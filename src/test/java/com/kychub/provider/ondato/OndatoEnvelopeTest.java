@@ -83,7 +83,7 @@ class OndatoEnvelopeTest {
 
     private OndatoWebhookAuth intake(String user, String password) {
         KycProperties.Ondato ondato = new KycProperties.Ondato("http://idv", "http://kyc", "setup",
-                "https://idv.ondato.com/?id={id}", null, user, password, 10, 30, 5, 50);
+                "https://idv.ondato.com/?id={id}", null, user, password, 10, 30, 5, 50, null);
         return new OndatoWebhookAuth(new KycProperties(null, null, null,
                 new KycProperties.Providers(null, null, null, ondato, null)), json);
     }

@@ -11,7 +11,7 @@ class OndatoStartTest {
     @Test
     void withoutASetupIdNoVerificationIsStartedAndTheCallerIsToldWhy() {
         KycProperties.Ondato unconfigured = new KycProperties.Ondato("http://127.0.0.1:1", "http://127.0.0.1:1", " ",
-                "https://idv.ondato.com/?id={id}", null, null, null, 10, 30, 5, 50);
+                "https://idv.ondato.com/?id={id}", null, null, null, 10, 30, 5, 50, null);
         OndatoProcess onboarding = new OndatoProcess(null, null, null, null, null,
                 new KycProperties(null, null, null, new KycProperties.Providers(null, null, null, unconfigured, null)));
 

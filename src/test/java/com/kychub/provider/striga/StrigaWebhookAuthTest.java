@@ -122,7 +122,7 @@ class StrigaWebhookAuthTest {
 
     private static StrigaWebhookAuth webhook(String apiKey, boolean authentication) {
         return new StrigaWebhookAuth(new KycProperties(null, null, null,
-                new KycProperties.Providers(new KycProperties.Striga(apiKey, authentication), null, null, null, null)),
+                new KycProperties.Providers(new KycProperties.Striga(apiKey, authentication, null, null, 10, 30, 5, 50, null), null, null, null, null)),
                 new ObjectMapper());
     }
 
