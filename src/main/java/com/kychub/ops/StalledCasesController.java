@@ -21,6 +21,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/ops/cases")
 public class StalledCasesController {
 
+    private static final Duration LONGEST = Duration.ofDays(36500);
+
     private final CaseQueries cases;
     private final Duration stalledAfter;
 
@@ -45,8 +47,9 @@ public class StalledCasesController {
         } catch (DateTimeParseException e) {
             throw ErrorAnswer.badRequest("'stalledFor' must be an ISO-8601 duration such as PT24H or P2D");
         }
-        if (duration.isNegative() || duration.isZero()) {
-            throw ErrorAnswer.badRequest("'stalledFor' must be longer than zero");
+        // Bounded above too: PostgreSQL's intervals (and a duration in milliseconds) overflow long before Duration's.
+        if (duration.isNegative() || duration.isZero() || duration.compareTo(LONGEST) > 0) {
+            throw ErrorAnswer.badRequest("'stalledFor' must be longer than zero and at most P36500D");
         }
         return duration;
     }

@@ -55,7 +55,7 @@ class StalledCasesIntegrationTest extends HubIntegrationTest {
 
     @Test
     void aStalledForThatIsNotAnIsoDurationIsRefusedWithTheReason() {
-        for (String bad : new String[] {"24h", "P1Y", "-PT1H", "PT0S", "yesterday"}) {
+        for (String bad : new String[] {"24h", "P1Y", "-PT1H", "PT0S", "P36501D", "P9999999999D", "yesterday"}) {
             HttpResponse<String> answer = api("/api/v1/ops/cases?stalledFor=" + bad);
             assertThat(answer.statusCode()).as(bad).isEqualTo(400);
             assertThat(readJson(answer.body()).get("error").asText()).isEqualTo("bad request");
