@@ -111,6 +111,10 @@ final class FuzzInputs {
         INBOX("GET", "/api/v1/ops/inbox"),
         INBOX_REPLAY("POST", "/api/v1/ops/inbox/{inboxId}/replay"),
         INBOX_REPLAY_ALL("POST", "/api/v1/ops/inbox/replay"),
+        ACTIONS("GET", "/api/v1/ops/actions"),
+        ACTION_REPLAY("POST", "/api/v1/ops/actions/{actionId}/replay"),
+        ACTION_REPLAY_ALL("POST", "/api/v1/ops/actions/replay"),
+        STALLED_CASES("GET", "/api/v1/ops/cases"),
         CASE_MESSAGES("GET", "/api/v1/ops/cases/{caseId}/messages");
 
         final String method;
@@ -697,9 +701,11 @@ final class FuzzInputs {
                         ? pick(known.customers) : fuzzedId())
                 .replace("{inboxId}", realVariables && !known.inboxIds.isEmpty()
                         ? String.valueOf(pick(known.inboxIds)) : fuzzedNumber())
+                .replace("{actionId}", realVariables ? String.valueOf(1 + random.nextInt(50)) : fuzzedNumber())
                 .replace("{kind}", realVariables ? pick(new String[] {"particulars", "identity-document", "liveness",
                         "documents", "forms"}) : fuzzedId());
-        boolean takesQuery = endpoint == Api.CASES || endpoint == Api.INBOX || endpoint == Api.INBOX_REPLAY_ALL;
+        boolean takesQuery = endpoint == Api.CASES || endpoint == Api.INBOX || endpoint == Api.INBOX_REPLAY_ALL
+                || endpoint == Api.ACTIONS || endpoint == Api.ACTION_REPLAY_ALL || endpoint == Api.STALLED_CASES;
         if (random.nextInt(takesQuery ? 2 : 4) == 0) {
             path += "?" + fuzzedQuery(endpoint);
             family += "query, ";
@@ -871,11 +877,13 @@ final class FuzzInputs {
         String[] names = switch (endpoint) {
             case CASES -> new String[] {"provider", "providerRef", "providerRef", "x"};
             case INBOX -> new String[] {"state", "provider", "limit", "x"};
-            case INBOX_REPLAY_ALL -> new String[] {"provider", "provider", "x"};
+            case INBOX_REPLAY_ALL, ACTION_REPLAY_ALL -> new String[] {"provider", "provider", "x"};
+            case ACTIONS -> new String[] {"state", "provider", "limit", "x"};
+            case STALLED_CASES -> new String[] {"stalledFor", "stalledFor", "limit", "x"};
             default -> new String[] {"provider", "providerRef", "state", "limit", "x", ""};
         };
         String[] values = {"", "striga", "ACCEPTED", "DEAD", "LOST", "-1", "0", "1000", "1001", "abc",
-                "9999999999999", "%00", "a%00b", "%FF", "DROP%20TABLE", percentEncoded(pick(ODD_TEXT)), "a".repeat(500),
+                "PT24H", "P1D", "-PT1H", "PT0S", "P9999999999D", "PT2562047788015215H", "9999999999999", "%00", "a%00b", "%FF", "DROP%20TABLE", percentEncoded(pick(ODD_TEXT)), "a".repeat(500),
                 "%C0%AF", "%ED%A0%80", "striga%00"};
         StringBuilder query = new StringBuilder();
         for (int n = 1 + random.nextInt(3); n > 0; n--) {

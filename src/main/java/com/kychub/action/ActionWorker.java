@@ -3,6 +3,7 @@ package com.kychub.action;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.kychub.KycProperties;
+import com.kychub.canonical.CanonicalStore;
 import com.kychub.inbound.Failures;
 import com.kychub.inbound.Inbox;
 import com.kychub.inbound.RetryPolicy;
@@ -18,23 +19,30 @@ import org.springframework.transaction.support.TransactionTemplate;
  * provider's {@code direct:<provider>-act} route, which calls the provider and answers the provider's reply, then
  * stores that reply in the inbox (channel POLL, type from the route's {@code answerType} variable) and marks the
  * action DONE in one transaction. The reply reaches the canonical store the way a webhook does.
- * A 4xx reply marks the action FAILED; other faults are retried as {@link RetryPolicy} says.
+ * A 4xx reply marks the action FAILED; other faults are retried as {@link RetryPolicy} says, then DEAD. A FAILED or
+ * DEAD action holds its case at ACTION_REQUIRED / CONTACT_SUPPORT ({@link CanonicalStore#holdForAction}) in the same
+ * transaction, so that no case waits silently on a call that will not happen; the action succeeding on a replay lets
+ * the case move on at the provider's next message.
  */
 @Component
 public class ActionWorker {
 
     private static final Logger log = LoggerFactory.getLogger(ActionWorker.class);
+    /** An action kind is one of the providers' enum names; cut anyway, so that a reason stays a short code. */
+    private static final int MAX_KIND = 60;
 
     private final ProviderActions actions;
+    private final CanonicalStore store;
     private final Inbox inbox;
     private final ProducerTemplate producer;
     private final TransactionTemplate transaction;
     private final RetryPolicy retries;
     private final KycProperties.Inbox settings;
 
-    public ActionWorker(ProviderActions actions, Inbox inbox, ProducerTemplate producer,
+    public ActionWorker(ProviderActions actions, CanonicalStore store, Inbox inbox, ProducerTemplate producer,
                         TransactionTemplate transaction, RetryPolicy retries, KycProperties properties) {
         this.actions = actions;
+        this.store = store;
         this.retries = retries;
         this.inbox = inbox;
         this.producer = producer;
@@ -74,6 +82,8 @@ public class ActionWorker {
                         throw failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);
                     }
                     actions.markFailed(action.id(), permanent);
+                    hold(action, CanonicalStore.ACTION_FAILED, failedReason(action.kind(),
+                            Failures.refusedStatus(failure)));
                     log.warn("Action {} {} of {} was refused and is FAILED: {}", action.id(), action.action(),
                             action.provider(), permanent);
                     return true;
@@ -85,6 +95,9 @@ public class ActionWorker {
                     inbox.storePolled(action.provider(), answerType, subject, null, "action:" + action.id(), reply);
                 }
                 actions.markDone(action.id());
+                if (action.caseId() != null) {
+                    store.releaseHold(action.caseId(), action.id());
+                }
                 return true;
             }));
         } catch (RuntimeException e) {
@@ -93,8 +106,29 @@ public class ActionWorker {
                 throw e;
             }
             retries.afterFailure(actions, action.id(), action.provider(), action.attempts(),
-                    "Action " + action.id() + " " + action.action() + " of " + action.provider(), e);
+                    "Action " + action.id() + " " + action.action() + " of " + action.provider(), e,
+                    () -> hold(action, CanonicalStore.ACTION_DEAD, deadReason(action.kind())));
             return true;
         }
+    }
+
+    /** {@code ACTION_FAILED:<kind>:HTTP_<status>}: what the call was and how the provider refused it, nothing more. */
+    static String failedReason(String kind, int httpStatus) {
+        return "ACTION_FAILED:" + bounded(kind) + ":HTTP_" + httpStatus;
+    }
+
+    /** {@code ACTION_DEAD:<kind>}: the call ran out of attempts (the last error is on the action). */
+    static String deadReason(String kind) {
+        return "ACTION_DEAD:" + bounded(kind);
+    }
+
+    private void hold(PendingAction action, String eventType, String reason) {
+        if (action.caseId() != null) {
+            store.holdForAction(action.caseId(), action.id(), eventType, reason);
+        }
+    }
+
+    private static String bounded(String kind) {
+        return kind.length() <= MAX_KIND ? kind : kind.substring(0, MAX_KIND);
     }
 }

@@ -1,7 +1,10 @@
 package com.kychub.action;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -16,6 +19,18 @@ import org.springframework.stereotype.Component;
 /** The provider_action outbox: PENDING until carried out (DONE), refused by the provider (FAILED) or DEAD. */
 @Component
 public class ProviderActions extends DurableQueue implements ProviderAction.Planner {
+
+    /**
+     * An action as operators list it: what it is and how it went, without its payload (ids today, but the place where a
+     * provider's call could carry more).
+     */
+    public record Summary(long id, String provider, UUID caseId, String customerId, String kind, String name,
+                          String state, int attempts, String lastError, Instant createdAt, Instant doneAt) {
+    }
+
+    private static final String SUMMARY = """
+            select id, provider, case_id, customer_id, kind, action, state, attempts, last_error, created_at, done_at
+            from provider_action""";
 
     private final ObjectMapper json;
 
@@ -65,8 +80,6 @@ public class ProviderActions extends DurableQueue implements ProviderAction.Plan
                 + "done_at = now() where id = ?", error, id);
     }
 
-
-
     /** How many of the named actions of the customer's are DONE. */
     public int countDone(String provider, String customerId, List<String> actions) {
         Integer done = jdbc.queryForObject("""
@@ -90,6 +103,52 @@ public class ProviderActions extends DurableQueue implements ProviderAction.Plan
                   and not exists (select 1 from provider_action p where p.provider = a.provider
                                   and p.customer_id = a.customer_id and p.action = a.action and p.state = 'PENDING')""",
                 id) == 1;
+    }
+
+    /**
+     * Makes every FAILED and DEAD action of the provider pending again: of several of one name (the same call refused
+     * twice), only the newest, and none whose name is pending already (one pending per name, as {@link #plan} keeps).
+     */
+    public int replayAll(String provider) {
+        return jdbc.update("""
+                update provider_action a set state = 'PENDING', next_attempt_at = now()
+                where a.id in (select distinct on (customer_id, action) id from provider_action
+                               where provider = ? and state in ('FAILED', 'DEAD')
+                               order by customer_id, action, id desc)
+                  and not exists (select 1 from provider_action p where p.provider = a.provider
+                                  and p.customer_id = a.customer_id and p.action = a.action and p.state = 'PENDING')""",
+                provider);
+    }
+
+    // --- What operators list.
+
+    /** The newest actions first, optionally of one state and one provider. */
+    public List<Summary> list(String state, String provider, int limit) {
+        StringBuilder sql = new StringBuilder(SUMMARY).append(" where true");
+        List<Object> arguments = new ArrayList<>();
+        if (state != null) {
+            sql.append(" and state = ?");
+            arguments.add(state);
+        }
+        if (provider != null) {
+            sql.append(" and provider = ?");
+            arguments.add(provider);
+        }
+        sql.append(" order by id desc limit ?");
+        arguments.add(limit);
+        return jdbc.query(sql.toString(), (row, n) -> readSummary(row), arguments.toArray());
+    }
+
+    public Optional<Summary> find(long id) {
+        return jdbc.query(SUMMARY + " where id = ?", (row, n) -> readSummary(row), id).stream().findFirst();
+    }
+
+    private static Summary readSummary(ResultSet row) throws SQLException {
+        Timestamp done = row.getTimestamp("done_at");
+        return new Summary(row.getLong("id"), row.getString("provider"), row.getObject("case_id", UUID.class),
+                row.getString("customer_id"), row.getString("kind"), row.getString("action"), row.getString("state"),
+                row.getInt("attempts"), row.getString("last_error"), row.getTimestamp("created_at").toInstant(),
+                done == null ? null : done.toInstant());
     }
 
     private String write(Object value) {

@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,8 @@ import org.springframework.transaction.annotation.Transactional;
  * change, and the provider actions the change calls for, in one transaction. It is where the ordering rules of
  * DESIGN.md live, so every provider gets them: an unchanged message writes nothing but its newer provider timestamp,
  * a message older than the case's last provider timestamp is stale, and a non-decisive status never overwrites APPROVED or REJECTED_FINAL unless
- * the update is the provider's own current truth (a status API's answer, an explicit restart).
+ * the update is the provider's own current truth (a status API's answer, an explicit restart). A case a failed provider
+ * call holds ({@link #holdForAction}) is moved on only by a message that says something new.
  */
 @Component
 public class CanonicalStore {
@@ -31,6 +33,15 @@ public class CanonicalStore {
 
     /** The audit event of an erasure: who erased what, never the personal data itself. */
     public static final String ERASED = "DATA_ERASED";
+
+    /** The audit events of a provider call the provider refused (FAILED), or that ran out of attempts (DEAD). */
+    public static final String ACTION_FAILED = "ACTION_FAILED";
+    public static final String ACTION_DEAD = "ACTION_DEAD";
+
+    private static final String CASE_ROW = """
+            select id, customer_id, status, next_action, reasons, provider_status, provider_details,
+                   provider_updated_at, held_from
+            from kyc_case""";
 
     public record Applied(UUID caseId, Outcome outcome) {
     }
@@ -59,10 +70,7 @@ public class CanonicalStore {
                 returning id""", UUID.class,
                 update.customerId(), update.provider(), update.providerRef(),
                 CaseStatus.NOT_STARTED.name(), NextAction.NONE.name()).isEmpty();
-        StoredCase current = jdbc.queryForObject("""
-                select id, customer_id, status, next_action, reasons, provider_status, provider_details,
-                       provider_updated_at
-                from kyc_case where provider = ? and provider_ref = ? for update""",
+        StoredCase current = jdbc.queryForObject(CASE_ROW + " where provider = ? and provider_ref = ? for update",
                 this::readCase, update.provider(), update.providerRef());
         Objects.requireNonNull(current);
 
@@ -93,7 +101,8 @@ public class CanonicalStore {
                     provider_updated_at = coalesce(?, provider_updated_at), customer_id = coalesce(customer_id, ?),
                     next_poll_at = case when ?::bigint is null then null
                                         else coalesce(next_poll_at, now() + ?::bigint * interval '1 millisecond') end,
-                    version = version + 1, updated_at = now(), heard_at = now()
+                    held_by_action = null, held_from = null, version = version + 1, updated_at = now(),
+                    heard_at = now()
                 where id = ?""",
                 update.status().name(), update.nextAction().name(), write(update.reasons()),
                 update.providerStatus(), write(update.providerDetails()), timestamp(update.occurredAt()),
@@ -121,6 +130,10 @@ public class CanonicalStore {
         if (checksChanged) {
             detail.put("checks", update.checks().stream().map(CheckResult::name).toList());
         }
+        if (current.heldFrom() != null) {
+            // Not silently: the event that moves a held case on names the failed call's reason it replaces.
+            detail.put("endedHold", current.reasons().path(0).asText());
+        }
         jdbc.update("""
                 insert into kyc_event (case_id, type, from_status, to_status, from_next_action, to_next_action,
                                        provider_event, inbound_message_id, detail)
@@ -139,26 +152,84 @@ public class CanonicalStore {
      */
     @Transactional(readOnly = true)
     public boolean wouldChange(CaseUpdate update) {
-        List<StoredCase> found = jdbc.query("""
-                select id, customer_id, status, next_action, reasons, provider_status, provider_details,
-                       provider_updated_at
-                from kyc_case where provider = ? and provider_ref = ?""",
+        List<StoredCase> found = jdbc.query(CASE_ROW + " where provider = ? and provider_ref = ?",
                 this::readCase, update.provider(), update.providerRef());
         return found.isEmpty() || caseChanges(found.get(0), update)
                 || checksChange(checksOf(found.get(0).id()), update);
     }
 
+    /**
+     * A held case is compared with what the provider had said before the hold: a message that only says that again (a
+     * repeated pull, a late webhook) is UNCHANGED and must not silently erase the hold.
+     */
     private boolean caseChanges(StoredCase current, CaseUpdate update) {
-        return current.status() != update.status()
-                || current.nextAction() != update.nextAction()
-                || !Objects.equals(current.providerStatus(), update.providerStatus())
-                || !current.reasons().equals(json.valueToTree(update.reasons()))
-                || !current.providerDetails().equals(json.valueToTree(update.providerDetails()))
-                || (current.customerId() == null && update.customerId() != null);
+        StoredCase seen = current.asTheProviderLeftIt();
+        return seen.status() != update.status()
+                || seen.nextAction() != update.nextAction()
+                || !Objects.equals(seen.providerStatus(), update.providerStatus())
+                || !seen.reasons().equals(json.valueToTree(update.reasons()))
+                || !seen.providerDetails().equals(json.valueToTree(update.providerDetails()))
+                || (seen.customerId() == null && update.customerId() != null);
     }
 
     private static boolean checksChange(Map<String, CheckResult> checksBefore, CaseUpdate update) {
         return update.checks().stream().anyMatch(check -> !check.equals(checksBefore.get(check.name())));
+    }
+
+    /**
+     * A provider call for the case was refused (FAILED) or ran out of attempts (DEAD), and the case would otherwise
+     * wait silently: it moves to ACTION_REQUIRED / CONTACT_SUPPORT with {@code reason} first, before the provider's own
+     * reasons, and the audit trail gets the event, in the caller's transaction (the one that settles the action). What
+     * the provider had said of the case is kept ({@code held_from}) for {@link #apply} to compare with. A finished
+     * case keeps its status: only the event is written.
+     *
+     * @param eventType {@link #ACTION_FAILED} or {@link #ACTION_DEAD}
+     * @param reason    a code naming the call's kind and the provider's error ({@code ACTION_FAILED:UPLOAD_DOCUMENT:
+     *                  HTTP_422}): never personal data, never the provider's own text
+     */
+    @Transactional
+    public void holdForAction(UUID caseId, long actionId, String eventType, String reason) {
+        StoredCase current = jdbc.query(CASE_ROW + " where id = ? for update", this::readCase, caseId).stream()
+                .findFirst().orElse(null);
+        if (current == null) {
+            return;
+        }
+        CaseStatus status = current.status();
+        NextAction nextAction = current.nextAction();
+        if (!status.isFinished()) {
+            StoredCase provider = current.asTheProviderLeftIt();
+            List<String> reasons = new ArrayList<>(List.of(reason));
+            provider.reasons().forEach(given -> reasons.add(given.asText()));
+            Map<String, Object> heldFrom = new LinkedHashMap<>();
+            heldFrom.put("status", provider.status().name());
+            heldFrom.put("nextAction", provider.nextAction().name());
+            heldFrom.put("reasons", provider.reasons());
+            status = CaseStatus.ACTION_REQUIRED;
+            nextAction = NextAction.CONTACT_SUPPORT;
+            jdbc.update("""
+                    update kyc_case
+                    set status = ?, next_action = ?, reasons = ?::jsonb, held_by_action = ?, held_from = ?::jsonb,
+                        version = version + 1, updated_at = now()
+                    where id = ?""",
+                    status.name(), nextAction.name(), write(reasons), actionId, write(heldFrom), caseId);
+        }
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("actionId", actionId);
+        detail.put("reasons", List.of(reason));
+        jdbc.update("""
+                insert into kyc_event (case_id, type, from_status, to_status, from_next_action, to_next_action, detail)
+                values (?, ?, ?, ?, ?, ?, ?::jsonb)""",
+                caseId, eventType, current.status().name(), status.name(), current.nextAction().name(),
+                nextAction.name(), write(detail));
+    }
+
+    /**
+     * The call that held the case has now succeeded (replayed): the provider's next message moves the case on, even
+     * one that says what the provider had said before. The case itself shows the hold until then.
+     */
+    public void releaseHold(UUID caseId, long actionId) {
+        jdbc.update("update kyc_case set held_by_action = null, held_from = null where id = ? and held_by_action = ?",
+                caseId, actionId);
     }
 
     /**
@@ -259,18 +330,30 @@ public class CanonicalStore {
     private StoredCase readCase(ResultSet row, int n) throws SQLException {
         try {
             Timestamp updated = row.getTimestamp("provider_updated_at");
+            String heldFrom = row.getString("held_from");
             return new StoredCase(row.getObject("id", UUID.class), row.getString("customer_id"),
                     CaseStatus.valueOf(row.getString("status")), NextAction.valueOf(row.getString("next_action")),
                     json.readTree(row.getString("reasons")), row.getString("provider_status"),
                     json.readTree(row.getString("provider_details")),
-                    updated == null ? null : updated.toInstant());
+                    updated == null ? null : updated.toInstant(), heldFrom == null ? null : json.readTree(heldFrom));
         } catch (JsonProcessingException e) {
             throw new SQLException("kyc_case holds invalid JSON", e);
         }
     }
 
+    /** @param heldFrom what the provider had said of a case a failed call holds; null when none holds it */
     private record StoredCase(UUID id, String customerId, CaseStatus status, NextAction nextAction,
                               JsonNode reasons, String providerStatus, JsonNode providerDetails,
-                              Instant providerUpdatedAt) {
+                              Instant providerUpdatedAt, JsonNode heldFrom) {
+
+        /** The case as the provider's last message left it: without the hold of a failed call, if one holds it. */
+        StoredCase asTheProviderLeftIt() {
+            if (heldFrom == null) {
+                return this;
+            }
+            return new StoredCase(id, customerId, CaseStatus.valueOf(heldFrom.path("status").asText()),
+                    NextAction.valueOf(heldFrom.path("nextAction").asText()), heldFrom.path("reasons"),
+                    providerStatus, providerDetails, providerUpdatedAt, null);
+        }
     }
 }

@@ -2,7 +2,9 @@ package com.kychub.canonical;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +16,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-/** The read side of the canonical store, for the hub API. */
+/** The read side of the canonical store, for the hub API and the operators' views of it. */
 @Component
 public class CaseQueries {
+
+    /** The finished statuses, as the stalled-case queries bind them. */
+    private static final String[] FINISHED = Arrays.stream(CaseStatus.values()).filter(CaseStatus::isFinished)
+            .map(Enum::name).toArray(String[]::new);
 
     private static final String CASE_COLUMNS = """
             select id, customer_id, provider, provider_ref, status, next_action, reasons, provider_status,
@@ -50,6 +56,30 @@ public class CaseQueries {
         sql.append(" order by updated_at desc, id limit ?");
         arguments.add(limit);
         return withChecks(jdbc.query(sql.toString(), this::readCase, arguments.toArray()));
+    }
+
+    /**
+     * Cases that have not changed ({@code updated_at}) for at least {@code stalledFor} and are not finished (see
+     * {@link CaseStatus#isFinished}): newest first, at most {@code limit}.
+     */
+    public List<CaseView> stalledCases(Duration stalledFor, int limit) {
+        return withChecks(jdbc.query(CASE_COLUMNS + """
+                 where updated_at <= now() - ? * interval '1 millisecond' and status <> all (?)
+                order by updated_at desc, id limit ?""", this::readCase,
+                stalledFor.toMillis(), FINISHED, limit));
+    }
+
+    /** How many cases have been stalled for at least {@code stalledFor}, per provider and status (none: absent). */
+    public List<StalledCount> countStalled(Duration stalledFor) {
+        return jdbc.query("""
+                select provider, status, count(*) as n from kyc_case
+                where updated_at <= now() - ? * interval '1 millisecond' and status <> all (?)
+                group by provider, status""",
+                (row, n) -> new StalledCount(row.getString("provider"), CaseStatus.valueOf(row.getString("status")),
+                        row.getLong("n")), stalledFor.toMillis(), FINISHED);
+    }
+
+    public record StalledCount(String provider, CaseStatus status, long cases) {
     }
 
     /**

@@ -19,6 +19,14 @@ public enum CaseStatus {
         return this == APPROVED || this == REJECTED_FINAL;
     }
 
+    /**
+     * Statuses after which the case expects nothing more: such a case never counts as stalled, and a provider call
+     * that fails for it does not move it.
+     */
+    public boolean isFinished() {
+        return this == APPROVED || this == REJECTED || this == REJECTED_FINAL || this == EXPIRED || this == CANCELLED;
+    }
+
     /** A provider's verdict: the only statuses that may move a case out of a protected status. */
     public boolean isDecision() {
         return this == APPROVED || this == REJECTED || this == REJECTED_FINAL;

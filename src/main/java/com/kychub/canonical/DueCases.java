@@ -32,15 +32,16 @@ public class DueCases extends RouteBuilder {
 
     /**
      * The provider's quiet cases: not heard of (no webhook, no pulled answer) and not pulled for {@code after}, and
-     * either still open or decided within {@code recent} (a verdict the provider may still revise). Claiming one
-     * stamps its {@code reconciled_at}, so it is pulled once per {@code after}, by one instance.
+     * either still open or finished ({@link CaseStatus#isFinished}) within {@code recent} (a verdict the provider may
+     * still revise, a rejected customer who tries again). Claiming one stamps its {@code reconciled_at}, so it is
+     * pulled once per {@code after}, by one instance.
      */
     static final String CLAIM_QUIET = """
             update kyc_case set reconciled_at = now()
             where id in (select id from kyc_case
                          where provider = :?provider
                            and greatest(heard_at, reconciled_at) < now() - :?afterMillis * interval '1 millisecond'
-                           and (status not in ('APPROVED', 'REJECTED_FINAL', 'EXPIRED', 'CANCELLED')
+                           and (status not in ('APPROVED', 'REJECTED', 'REJECTED_FINAL', 'EXPIRED', 'CANCELLED')
                                 or updated_at > now() - :?recentMillis * interval '1 millisecond')
                          order by greatest(heard_at, reconciled_at) limit :?batch for update skip locked)
             returning id, customer_id, provider_ref, provider_details::text as provider_details""";

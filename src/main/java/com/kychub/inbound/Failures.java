@@ -19,10 +19,22 @@ public final class Failures {
      * or null when it is worth retrying (5xx, timeouts, connection failures, the store).
      */
     public static String permanentReason(Throwable failure) {
+        HttpOperationFailedException refusal = refusal(failure);
+        return refusal == null ? null : "the provider answered " + refusal.getStatusCode() + " to "
+                + refusal.getUri().replaceAll("\\?.*", "");
+    }
+
+    /** The HTTP status of a permanent failure ({@link #permanentReason}), or 0 when it is worth retrying. */
+    public static int refusedStatus(Throwable failure) {
+        HttpOperationFailedException refusal = refusal(failure);
+        return refusal == null ? 0 : refusal.getStatusCode();
+    }
+
+    private static HttpOperationFailedException refusal(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof HttpOperationFailedException http && http.getStatusCode() >= 400
                     && http.getStatusCode() < 500 && http.getStatusCode() != 429) {
-                return "the provider answered " + http.getStatusCode() + " to " + http.getUri().replaceAll("\\?.*", "");
+                return http;
             }
             if (cause.getCause() == cause) {
                 break;

@@ -41,6 +41,15 @@ public class RetryPolicy {
      */
     public Outcome afterFailure(DurableQueue queue, long id, String provider, int attempts, String entry,
                                 RuntimeException failure) {
+        return afterFailure(queue, id, provider, attempts, entry, failure, () -> { });
+    }
+
+    /**
+     * As above; {@code whenDead} runs in the transaction that marks the entry DEAD, so that what the death changes
+     * elsewhere (the case a dead provider action leaves waiting) commits with it or not at all.
+     */
+    public Outcome afterFailure(DurableQueue queue, long id, String provider, int attempts, String entry,
+                                RuntimeException failure, Runnable whenDead) {
         String error = Failures.describe(failure);
         if (Failures.isCircuitOpen(failure) || circuits.isDown(provider)) {
             // Refused by the open circuit, or failed as one of the calls the half-open circuit lets through (or as the
@@ -50,8 +59,13 @@ public class RetryPolicy {
             return Outcome.POSTPONED;
         }
         Duration backoff = Failures.backoff(attempts + 1, settings.initialBackoff(), settings.maxBackoff());
-        boolean dead = Boolean.TRUE.equals(transaction.execute(status ->
-                queue.recordFailedAttempt(id, error, settings.maxAttempts(), backoff)));
+        boolean dead = Boolean.TRUE.equals(transaction.execute(status -> {
+            boolean deadNow = queue.recordFailedAttempt(id, error, settings.maxAttempts(), backoff);
+            if (deadNow) {
+                whenDead.run();
+            }
+            return deadNow;
+        }));
         if (dead) {
             log.error("{} is DEAD after {} attempts: {}", entry, attempts + 1, error);
             return Outcome.DEAD;

@@ -1,0 +1,66 @@
+package com.kychub.ops;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.kychub.action.ProviderActions;
+import com.kychub.http.ErrorAnswer;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * Operations on the provider actions (the calls the hub makes to providers): what is pending, done, refused (FAILED)
+ * or out of attempts (DEAD), and replaying it once the cause is fixed. A FAILED or DEAD action also shows on its case
+ * (ACTION_REQUIRED / CONTACT_SUPPORT); the replayed action succeeding lets the case move on.
+ */
+@RestController
+@RequestMapping("/api/v1/ops/actions")
+public class ActionController {
+
+    private static final Set<String> STATES = Set.of("PENDING", "DONE", "FAILED", "DEAD");
+
+    private final ProviderActions actions;
+
+    public ActionController(ProviderActions actions) {
+        this.actions = actions;
+    }
+
+    @GetMapping
+    public List<ProviderActions.Summary> list(@RequestParam(required = false) String state,
+                                              @RequestParam(required = false) String provider,
+                                              @RequestParam(defaultValue = "100") int limit) {
+        if (state != null && !STATES.contains(state)) {
+            throw ErrorAnswer.badRequest("'state' must be one of " + STATES);
+        }
+        if (limit < 1 || limit > 1000) {
+            throw ErrorAnswer.badRequest("'limit' must be 1 to 1000");
+        }
+        // Without payloads: what the call sends is read from the store at the moment of the call, not listed here.
+        return actions.list(state, provider, limit);
+    }
+
+    @PostMapping("/{id}/replay")
+    public Map<String, Object> replay(@PathVariable long id) {
+        if (!actions.replay(id)) {
+            ProviderActions.Summary action = actions.find(id)
+                    .orElseThrow(() -> ErrorAnswer.notFound("no action " + id));
+            throw new ResponseStatusException(HttpStatus.CONFLICT, "FAILED".equals(action.state())
+                    || "DEAD".equals(action.state())
+                    ? "action " + id + " is " + action.state() + " but another " + action.name() + " is pending"
+                    : "action " + id + " is " + action.state() + ", not FAILED or DEAD");
+        }
+        return Map.of("id", id, "state", "PENDING");
+    }
+
+    @PostMapping("/replay")
+    public Map<String, Object> replayAll(@RequestParam String provider) {
+        return Map.of("provider", provider, "replayed", actions.replayAll(provider));
+    }
+}
