@@ -149,10 +149,12 @@ public class ConnectfiProcess implements OnboardingStarter {
                         carried.put("sdk", details.get("sdk"));
                     }
                 });
+        JsonNode cause = causeOf(messageId);
         ConnectfiContext context = new ConnectfiContext(ref, link.customerId(), connectfiCustomerId,
                 ref.startsWith(BEFORE_ONBOARDING) ? null : ref,
                 customers.heldKycFields(link.customerId()), customers.heldDocuments(link.customerId()),
-                customers.dataChangedAt(link.customerId()).toEpochMilli(), carried, causeOf(messageId),
+                customers.dataChangedAt(link.customerId()).toEpochMilli(), carried,
+                cause.path("eventType").asText(null), cause.path("data").path("status").asText(null),
                 settings.external(), settings.actions(), settings.pollPeriod());
         return ConnectfiMapping.read(status, context);
     }
@@ -223,13 +225,12 @@ public class ConnectfiProcess implements OnboardingStarter {
         return link.currentRef() != null ? link.currentRef() : BEFORE_ONBOARDING + link.customerId();
     }
 
-    /** The event type of the webhook that caused this pull, if a webhook did. */
-    private String causeOf(Long messageId) {
+    /** The webhook that caused this pull, if a webhook did (a missing node otherwise). */
+    private JsonNode causeOf(Long messageId) {
         if (messageId == null) {
-            return null;
+            return json.missingNode();
         }
-        return inbox.webhookBehind(messageId).map(webhook -> read(webhook).path("eventType").asText(null))
-                .orElse(null);
+        return inbox.webhookBehind(messageId).map(this::read).orElse(json.missingNode());
     }
 
     private JsonNode read(String body) {

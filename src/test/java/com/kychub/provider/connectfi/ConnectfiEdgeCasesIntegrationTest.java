@@ -61,6 +61,43 @@ class ConnectfiEdgeCasesIntegrationTest extends ConnectfiFlows {
         JsonNode denied = awaitCase("onb-d", "REJECTED_FINAL", "CONTACT_SUPPORT");
         assertThat(texts(denied.get("reasons"))).startsWith("DENIED_COMPLIANCE");
         assertThat(denied.get("providerStatus").asText()).isEqualTo("DENIED_COMPLIANCE");
+        // The webhook's status was read, and agrees with the pull: nothing to flag.
+        assertThat(denied.at("/providerDetails/finishedStatus").asText()).isEqualTo("DENIED_COMPLIANCE");
+        assertThat(texts(denied.get("reasons"))).noneMatch(reason -> reason.contains("FINISHED"));
+    }
+
+    /**
+     * CUSTOMER_KYC_FINISHED says APPROVED while the status API still says WAIT, and DENIED_COMPLIANCE while it says
+     * compliant: the pull decides each case, and the webhook's word is flagged on the case and in the audit event.
+     */
+    @Test
+    void aFinishedStatusThePullDisagreesWithIsFlaggedAndThePullDecides() {
+        stubStatus("cf-fa", status(false, "PROCESSING", "WAIT", "SDK_VERIFICATION_COMPLETED:true:true",
+                "KYC_STATUS:false:true"));
+        stubStatus("cf-fd", status(true, "APPROVED", null, "KYC_STATUS:true:true"));
+        send("CUSTOMER_KYC_FINISHED", "cf-fa", "onb-fa", "\"status\":\"APPROVED\"");
+        send("CUSTOMER_KYC_FINISHED", "cf-fd", "onb-fd", "\"status\":\"DENIED_COMPLIANCE\"");
+
+        JsonNode waiting = awaitCase("onb-fa", "IN_REVIEW", "WAIT");
+        assertThat(texts(waiting.get("reasons")))
+                .startsWith("FINISHED_STATUS_DISAGREES:webhook=APPROVED,pull=IN_REVIEW");
+        assertThat(waiting.at("/providerDetails/finishedStatus").asText()).isEqualTo("APPROVED");
+        JsonNode approved = awaitCase("onb-fd", "APPROVED", "NONE");
+        assertThat(texts(approved.get("reasons")))
+                .startsWith("FINISHED_STATUS_DISAGREES:webhook=DENIED_COMPLIANCE,pull=APPROVED");
+
+        for (JsonNode kycCase : new JsonNode[] {waiting, approved}) {
+            JsonNode events = apiJson("/api/v1/cases/" + kycCase.get("id").asText() + "/events");
+            JsonNode last = events.get(events.size() - 1);
+            assertThat(last.get("providerEvent").asText()).isEqualTo("CUSTOMER_KYC_FINISHED");
+            assertThat(last.get("toStatus").asText()).isEqualTo(kycCase.get("status").asText());
+            // The event's own detail names both: the webhook's status in the flag, the pull's in providerStatus.
+            JsonNode detail = readJson(jdbc.queryForObject(
+                    "select detail::text from kyc_event where case_id = ?::uuid order by id desc limit 1",
+                    String.class, kycCase.get("id").asText()));
+            assertThat(detail.get("reasons").get(0).asText()).isEqualTo(kycCase.get("reasons").get(0).asText());
+            assertThat(detail.get("providerStatus").asText()).isEqualTo(kycCase.get("providerStatus").asText());
+        }
     }
 
     @Test
