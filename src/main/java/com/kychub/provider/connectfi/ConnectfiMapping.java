@@ -162,12 +162,15 @@ public final class ConnectfiMapping {
         }
     }
 
-    /** RERUN_KYC: the hub reruns the onboarding when allowed and it knows the onboarding. */
+    /**
+     * RERUN_KYC: the hub reruns the onboarding when allowed and it knows the onboarding (and whose it is: the answer, a
+     * new onboarding and SDK link, is about that customer).
+     */
     public static void rerunKyc(ConnectfiVerdict verdict) {
         ConnectfiContext context = verdict.context;
-        if (context.actions().rerunKyc() && context.onboardingId() != null) {
-            verdict.actions.add(ProviderAction.of(Action.RERUN_KYC, Map.of("onboardingId", context.onboardingId()),
-                    context.onboardingId()));
+        if (context.actions().rerunKyc() && context.onboardingId() != null && context.connectfiCustomerId() != null) {
+            verdict.actions.add(ProviderAction.of(Action.RERUN_KYC, Map.of("onboardingId", context.onboardingId(),
+                    "connectfiCustomerId", context.connectfiCustomerId()), context.onboardingId()));
             verdict.decide(CaseStatus.IN_PROGRESS, NextAction.WAIT);
         } else {
             asTheTableSays(verdict);

@@ -37,7 +37,8 @@ import org.springframework.transaction.annotation.Transactional;
  * case), then the route pulls the compliance status, which {@link #storeStatus} puts in the inbox;</li>
  * <li>a compliance status (pulled after a webhook or by the poller) is the truth: read here, decided by
  * {@code routes/connectfi-status.camel.yaml} with {@link ConnectfiMapping};</li>
- * <li>the answers of the hub's own calls (customer created, KYC started) link the customer and keep the SDK link.</li>
+ * <li>the answers of the hub's own calls (customer created, KYC started or rerun) link the customer and keep the SDK
+ * link on the case of the onboarding it is for.</li>
  * </ul>
  */
 @Component
@@ -112,15 +113,9 @@ public class ConnectfiProcess implements OnboardingStarter {
             return updates;
         }
         if ("CUSTOMER_KYC_RESTARTED".equals(webhook.eventType()) && data.previousOnboardingId() != null) {
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("restartedAs", onboardingId);
-            updates.add(new CaseUpdate(PROVIDER, data.previousOnboardingId(), link.customerId(),
-                    CaseStatus.CANCELLED, NextAction.NONE, List.of("RESTARTED"), "RESTARTED", webhook.eventType(),
-                    details, null, null, true, null, null));
-            customers.setCurrentRef(PROVIDER, data.customerId(), onboardingId);
-        } else if (link.currentRef() == null || link.currentRef().startsWith(BEFORE_ONBOARDING)) {
-            store.renameCase(PROVIDER, currentRef(link), onboardingId);
-            customers.setCurrentRef(PROVIDER, data.customerId(), onboardingId);
+            updates.add(restarted(link, data.previousOnboardingId(), onboardingId, webhook.eventType()));
+        } else if (beforeOnboarding(link)) {
+            firstOnboarding(link, onboardingId);
         }
         // Otherwise: a late message about an older onboarding; the pull below still tells the current truth.
         return updates;
@@ -175,25 +170,40 @@ public class ConnectfiProcess implements OnboardingStarter {
         JsonNode answer = read(body);
         String onboardingId = requiredText(answer.path("onboarding"), "id", "KYC-started answer");
         Customers.ProviderLink link = linkOf(connectfiCustomerId);
-        if (link.currentRef() == null || link.currentRef().startsWith(BEFORE_ONBOARDING)) {
-            store.renameCase(PROVIDER, currentRef(link), onboardingId);
-            customers.setCurrentRef(PROVIDER, connectfiCustomerId, onboardingId);
+        if (beforeOnboarding(link)) {
+            firstOnboarding(link, onboardingId);
         }
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("onboardingId", onboardingId);
-        JsonNode sdk = answer.path("sdk");
-        if (sdk.hasNonNull("link")) {
-            details.put("sdk", json.convertValue(sdk, Map.class));
-            return new CaseUpdate(PROVIDER, onboardingId, link.customerId(), CaseStatus.ACTION_REQUIRED,
-                    NextAction.COMPLETE_VERIFICATION, List.of(), "KYC_STARTED", "KYC_STARTED", details, null, null,
-                    false, null, settings.pollPeriod());
-        }
-        List<String> reasons = settings.external() ? List.of() : List.of("NO_SDK_LINK_IN_ANSWER");
-        return new CaseUpdate(PROVIDER, onboardingId, link.customerId(), CaseStatus.IN_PROGRESS, NextAction.WAIT,
-                reasons, "KYC_STARTED", "KYC_STARTED", details, null, null, false, null, settings.pollPeriod());
+        return started(link, onboardingId, answer, "KYC_STARTED");
     }
 
-    /** Answers of calls that change no case by themselves (profile PATCH, uploads, rerun): kept in the inbox. */
+    /**
+     * The answer to {@code POST /v1/compliance/kyc/:onboardingId/rerun}: "KYC re-run, new onboarding created", after
+     * which the "Flow continues from Phase 2", so it answers what a start answers, a new onboarding and its SDK link.
+     * The link becomes the COMPLETE_VERIFICATION action of the new onboarding's case whichever comes first: answered
+     * before CUSTOMER_KYC_RESTARTED, the answer does what the restart does (the rerun onboarding's case CANCELLED, the
+     * new one current) and opens the new case; after it, the link lands on the case the restart's pull opened. An
+     * answer naming as rerun ({@code previousOnboardingId}) an onboarding that is no longer current is late: recorded.
+     */
+    public List<CaseUpdate> onKycRerun(@Body String body, @Variable("subject") String connectfiCustomerId) {
+        JsonNode answer = read(body);
+        String onboardingId = requiredText(answer.path("onboarding"), "id", "KYC-rerun answer");
+        Customers.ProviderLink link = customers.linkByProviderId(PROVIDER, connectfiCustomerId)
+                .orElseThrow(() -> new UnmappableMessageException("a KYC-rerun answer about no customer the hub knows"));
+        List<CaseUpdate> updates = new ArrayList<>();
+        if (beforeOnboarding(link)) {
+            firstOnboarding(link, onboardingId);
+        } else if (!onboardingId.equals(link.currentRef())) {
+            String rerun = answer.path("previousOnboardingId").asText(link.currentRef());
+            if (!rerun.equals(link.currentRef())) {
+                return updates;
+            }
+            updates.add(restarted(link, rerun, onboardingId, "KYC_RERUN"));
+        }
+        updates.add(started(link, onboardingId, answer, "KYC_RERUN"));
+        return updates;
+    }
+
+    /** Answers of calls that change no case by themselves (profile PATCH, uploads): kept in the inbox. */
     public List<CaseUpdate> recorded(@Body String body) {
         return List.of();
     }
@@ -219,6 +229,47 @@ public class ConnectfiProcess implements OnboardingStarter {
         // A customer created at Connect Financial without the hub: their id is the customer id.
         return customers.linkByProviderId(PROVIDER, connectfiCustomerId)
                 .orElseGet(() -> customers.link(PROVIDER, connectfiCustomerId, connectfiCustomerId, null));
+    }
+
+    /** The customer has no onboarding at Connect Financial yet: their case is still keyed by their customer id. */
+    private static boolean beforeOnboarding(Customers.ProviderLink link) {
+        return link.currentRef() == null || link.currentRef().startsWith(BEFORE_ONBOARDING);
+    }
+
+    /** The first onboarding names the case opened before it (same id, same audit trail) and becomes current. */
+    private void firstOnboarding(Customers.ProviderLink link, String onboardingId) {
+        store.renameCase(PROVIDER, currentRef(link), onboardingId);
+        customers.setCurrentRef(PROVIDER, link.providerCustomerId(), onboardingId);
+    }
+
+    /** A new onboarding replaces the previous one: the previous one's case is closed, the new one is current. */
+    private CaseUpdate restarted(Customers.ProviderLink link, String previousOnboardingId, String onboardingId,
+                                 String providerEvent) {
+        customers.setCurrentRef(PROVIDER, link.providerCustomerId(), onboardingId);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("restartedAs", onboardingId);
+        return new CaseUpdate(PROVIDER, previousOnboardingId, link.customerId(), CaseStatus.CANCELLED, NextAction.NONE,
+                List.of("RESTARTED"), "RESTARTED", providerEvent, details, null, null, true, null, null);
+    }
+
+    /**
+     * A started (or rerun) onboarding's case: the SDK link and QR code as its COMPLETE_VERIFICATION action, or, with
+     * no link in the answer, waiting (flagged unless under External KYC, whose start answers none).
+     */
+    private CaseUpdate started(Customers.ProviderLink link, String onboardingId, JsonNode answer,
+                               String providerEvent) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("onboardingId", onboardingId);
+        JsonNode sdk = answer.path("sdk");
+        if (sdk.hasNonNull("link")) {
+            details.put("sdk", json.convertValue(sdk, Map.class));
+            return new CaseUpdate(PROVIDER, onboardingId, link.customerId(), CaseStatus.ACTION_REQUIRED,
+                    NextAction.COMPLETE_VERIFICATION, List.of(), providerEvent, providerEvent, details, null, null,
+                    false, null, settings.pollPeriod());
+        }
+        List<String> reasons = settings.external() ? List.of() : List.of("NO_SDK_LINK_IN_ANSWER");
+        return new CaseUpdate(PROVIDER, onboardingId, link.customerId(), CaseStatus.IN_PROGRESS, NextAction.WAIT,
+                reasons, providerEvent, providerEvent, details, null, null, false, null, settings.pollPeriod());
     }
 
     private static String currentRef(Customers.ProviderLink link) {
