@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kychub.KycProperties;
+import com.kychub.action.ProviderActions;
 import com.kychub.canonical.CanonicalStore;
 import com.kychub.canonical.CaseQueries;
 import com.kychub.canonical.CaseStatus;
@@ -37,8 +38,9 @@ import org.springframework.transaction.annotation.Transactional;
  * case), then the route pulls the compliance status, which {@link #storeStatus} puts in the inbox;</li>
  * <li>a compliance status (pulled after a webhook or by the poller) is the truth: read here, decided by
  * {@code routes/connectfi-status.camel.yaml} with {@link ConnectfiMapping};</li>
- * <li>the answers of the hub's own calls (customer created, KYC started or rerun) link the customer and keep the SDK
- * link on the case of the onboarding it is for.</li>
+ * <li>the answers of the hub's own calls link the customer (correcting a link the CUSTOMER_CREATED webhook made
+ * first; the route then pulls the status) and keep the SDK link of a started or rerun KYC on the case of the
+ * onboarding it is for.</li>
  * </ul>
  */
 @Component
@@ -53,15 +55,17 @@ public class ConnectfiProcess implements OnboardingStarter {
     private final CanonicalStore store;
     private final CaseQueries cases;
     private final Inbox inbox;
+    private final ProviderActions actions;
     private final ObjectMapper json;
     private final KycProperties.Connectfi settings;
 
     public ConnectfiProcess(Customers customers, CanonicalStore store, CaseQueries cases, Inbox inbox,
-                            ObjectMapper json, KycProperties properties) {
+                            ProviderActions actions, ObjectMapper json, KycProperties properties) {
         this.customers = customers;
         this.store = store;
         this.cases = cases;
         this.inbox = inbox;
+        this.actions = actions;
         this.json = json;
         this.settings = properties.providers().connectfi();
     }
@@ -121,7 +125,10 @@ public class ConnectfiProcess implements OnboardingStarter {
         return updates;
     }
 
-    /** Stores the compliance status pulled after a webhook in the inbox, as caused by that webhook. */
+    /**
+     * Stores the compliance status pulled after a webhook (or after the customer-created answer) in the inbox, as
+     * caused by that message.
+     */
     public void storeStatus(@Body String status, @Variable("subject") String connectfiCustomerId,
                             @Variable("inboxMessageId") Long webhookMessageId) {
         inbox.storePolled(PROVIDER, ConnectfiMapping.COMPLIANCE_STATUS, connectfiCustomerId, webhookMessageId,
@@ -154,12 +161,84 @@ public class ConnectfiProcess implements OnboardingStarter {
         return ConnectfiMapping.read(status, context);
     }
 
-    /** The answer to {@code POST /v1/customers}: links the customer and has the poller look at the case now. */
-    public List<CaseUpdate> onCustomerCreated(@Body String body, @Variable("subject") String customerId) {
-        String connectfiCustomerId = requiredText(read(body), "id", "customer-created answer");
-        customers.link(PROVIDER, connectfiCustomerId, customerId, BEFORE_ONBOARDING + customerId);
-        store.pollSoon(PROVIDER, BEFORE_ONBOARDING + customerId);
-        return List.of();
+    /**
+     * The answer to {@code POST /v1/customers}, whose request named the hub's customer ({@code externalId}): links
+     * Connect Financial's customer id to that customer, whichever of this answer and the CUSTOMER_CREATED webhook is
+     * processed first. The webhook names only Connect Financial's id ("Webhook Payload": {@code data.customerId}), so
+     * processed first it linked the id to a customer named by that id, as for a customer created without the hub: this
+     * answer moves that link ({@link #relink}). The route then pulls the status for the customer as now linked.
+     */
+    public List<CaseUpdate> onCustomerCreated(@Body String body, @Variable("subject") String customerId,
+                                              @Variable("inboxMessageId") Long messageId) {
+        JsonNode answer = read(body);
+        String connectfiCustomerId = createdCustomer(body);
+        JsonNode externalId = answer.path("externalId");
+        if (externalId.isTextual() && !externalId.asText().equals(customerId)) {
+            throw new UnmappableMessageException("the customer-created answer's externalId is not the customer the hub "
+                    + "created");
+        }
+        if (customers.linkByCustomer(PROVIDER, customerId)
+                .filter(held -> !held.providerCustomerId().equals(connectfiCustomerId)).isPresent()) {
+            throw new UnmappableMessageException("customer " + customerId + " is linked to another Connect Financial "
+                    + "customer already");
+        }
+        // Inserted, or the link a webhook made first (waited for when its transaction is still open).
+        Customers.ProviderLink link = customers.link(PROVIDER, connectfiCustomerId, customerId,
+                BEFORE_ONBOARDING + customerId);
+        if (link.customerId().equals(customerId)) {
+            return List.of();
+        }
+        if (!link.customerId().equals(connectfiCustomerId)) {
+            throw new UnmappableMessageException("Connect Financial customer " + connectfiCustomerId
+                    + " is linked to customer " + link.customerId() + " already");
+        }
+        return relink(link, customerId);
+    }
+
+    /** The Connect Financial customer id a customer-created answer gives: whose status the route pulls next. */
+    public String createdCustomer(@Body String body) {
+        return requiredText(read(body), "id", "customer-created answer");
+    }
+
+    /**
+     * Corrects the link a webhook made before the answer, to a customer named by Connect Financial's id (the
+     * placeholder). The link moves to the right customer (one link, not a second), and with it the calls planned for
+     * the placeholder, so that none is made twice. The case made under the wrong link, if any, is closed where it was
+     * written (CANCELLED, reason RELINKED, {@code relinkedTo}), its audit trail intact, and the hub customer's own case
+     * (the one the fintech's start opened: its id and audit trail) carries on from it: its onboarding, status, checks
+     * and SDK link.
+     */
+    private List<CaseUpdate> relink(Customers.ProviderLink wrong, String customerId) {
+        String placeholder = wrong.customerId();
+        String wrongRef = currentRef(wrong);
+        String rightRef = beforeOnboarding(wrong) ? BEFORE_ONBOARDING + customerId : wrongRef;
+        customers.relink(PROVIDER, wrong.providerCustomerId(), customerId, rightRef);
+        actions.moveToCustomer(PROVIDER, placeholder, customerId);
+        CaseView made = cases.findCases(PROVIDER, wrongRef, 1).stream().findFirst().orElse(null);
+        if (made == null) {
+            return List.of();
+        }
+        String closedRef = wrongRef;
+        if (!beforeOnboarding(wrong)) {
+            // The onboarding goes to the hub customer's case: the closed one keeps the reference it was opened with.
+            closedRef = BEFORE_ONBOARDING + placeholder;
+            if (!cases.findCases(PROVIDER, closedRef, 1).isEmpty()) {
+                closedRef = closedRef + ":" + made.id();
+            }
+            store.renameCase(PROVIDER, wrongRef, closedRef);
+            store.renameCase(PROVIDER, BEFORE_ONBOARDING + customerId, rightRef);
+        }
+        Map<String, Object> closedDetails = new LinkedHashMap<>(made.providerDetails());
+        closedDetails.put("relinkedTo", customerId);
+        boolean finished = made.status() == CaseStatus.APPROVED || made.status() == CaseStatus.REJECTED_FINAL
+                || made.status() == CaseStatus.CANCELLED;
+        return List.of(
+                new CaseUpdate(PROVIDER, closedRef, placeholder, CaseStatus.CANCELLED, NextAction.NONE,
+                        List.of("RELINKED"), made.providerStatus(), "CUSTOMER_CREATED",
+                        closedDetails, null, null, true, null, null),
+                new CaseUpdate(PROVIDER, rightRef, customerId, made.status(), made.nextAction(), made.reasons(),
+                        made.providerStatus(), "CUSTOMER_CREATED", made.providerDetails(),
+                        made.checks(), null, true, null, finished ? null : settings.pollPeriod()));
     }
 
     /**
