@@ -168,8 +168,7 @@ public class ConnectfiProcess implements OnboardingStarter {
      * processed first it linked the id to a customer named by that id, as for a customer created without the hub: this
      * answer moves that link ({@link #relink}). The route then pulls the status for the customer as now linked.
      */
-    public List<CaseUpdate> onCustomerCreated(@Body String body, @Variable("subject") String customerId,
-                                              @Variable("inboxMessageId") Long messageId) {
+    public List<CaseUpdate> onCustomerCreated(@Body String body, @Variable("subject") String customerId) {
         JsonNode answer = read(body);
         String connectfiCustomerId = createdCustomer(body);
         JsonNode externalId = answer.path("externalId");
