@@ -56,6 +56,21 @@ public class ProviderActions extends DurableQueue implements ProviderAction.Plan
                 provider, customerId, action.name());
     }
 
+    /**
+     * Gives a customer the provider's actions planned for another, in the caller's transaction: a provider's customer
+     * was linked to the wrong one first. Done actions then count as the right customer's (none is made twice), pending
+     * ones run for them; a pending one the right customer already has of the same name stays where it was.
+     */
+    public int moveToCustomer(String provider, String fromCustomerId, String toCustomerId) {
+        return jdbc.update("""
+                update provider_action a set customer_id = ?
+                where provider = ? and customer_id = ?
+                  and not (state = 'PENDING' and exists (select 1 from provider_action b
+                           where b.provider = a.provider and b.customer_id = ? and b.action = a.action
+                             and b.state = 'PENDING'))""",
+                toCustomerId, provider, fromCustomerId, toCustomerId);
+    }
+
     /** Locks the provider's oldest due action for the caller's transaction; other workers skip it. */
     public PendingAction claimNext(String provider) {
         List<PendingAction> due = jdbc.query("""

@@ -157,6 +157,20 @@ public class Customers {
                 "customer " + customerId + " is already linked to another " + provider + " customer"));
     }
 
+    /**
+     * Moves a provider's customer id to the fintech's customer it really is (created bare if missing), with the
+     * provider reference of their current case: corrects a link made before the hub knew whose id it was. The link
+     * stays one row; a customer already linked to another id of that provider is refused by the unique key.
+     */
+    public ProviderLink relink(String provider, String providerCustomerId, String customerId, String currentRef) {
+        ensure(customerId);
+        jdbc.update("""
+                update provider_customer set customer_id = ?, current_ref = ?
+                where provider = ? and provider_customer_id = ?""", customerId, currentRef, provider, providerCustomerId);
+        return linkByProviderId(provider, providerCustomerId).orElseThrow(() -> new IllegalStateException(
+                "no " + provider + " customer " + providerCustomerId + " to relink"));
+    }
+
     public void setCurrentRef(String provider, String providerCustomerId, String currentRef) {
         jdbc.update("update provider_customer set current_ref = ? where provider = ? and provider_customer_id = ?",
                 currentRef, provider, providerCustomerId);

@@ -61,11 +61,18 @@ public class ConnectfiClient {
         request(exchange, "POST", "/v1/compliance/kyc", body, ConnectfiMapping.KYC_STARTED, connectfiCustomerId);
     }
 
-    /** {@code POST /v1/compliance/kyc/:onboardingId/rerun}. */
+    /**
+     * {@code POST /v1/compliance/kyc/:onboardingId/rerun}. The answer (a new onboarding and its SDK link) is filed as
+     * about the Connect Financial customer; a rerun planned before the payload named them: the customer's link.
+     */
     public void rerunKyc(Exchange exchange) throws IOException {
-        String onboardingId = id(payload(exchange), "onboardingId");
+        JsonNode payload = payload(exchange);
+        String onboardingId = id(payload, "onboardingId");
+        String connectfiCustomerId = payload.hasNonNull("connectfiCustomerId") ? id(payload, "connectfiCustomerId")
+                : customers.linkByCustomer(ConnectfiMapping.PROVIDER, exchange.getVariable("customerId", String.class))
+                        .map(Customers.ProviderLink::providerCustomerId).orElse(null);
         request(exchange, "POST", "/v1/compliance/kyc/" + onboardingId + "/rerun", json.createObjectNode(),
-                ConnectfiMapping.KYC_RERUN, null);
+                ConnectfiMapping.KYC_RERUN, connectfiCustomerId);
     }
 
     /** {@code PATCH /v1/customers/:id} with exactly the fields the failed checks ask for. */

@@ -16,6 +16,7 @@ import com.kychub.KycProperties;
  * @param dataVersion       when the customer's data last changed: a profile PATCH is planned once per version
  * @param carriedDetails    provider details of the case that a status answer does not repeat (the SDK link)
  * @param cause             the webhook event that made the hub pull this status, or null for a scheduled poll
+ * @param causeStatus       that webhook's own {@code data.status} (CUSTOMER_KYC_FINISHED's verdict), or null
  */
 public record ConnectfiContext(
         String providerRef,
@@ -27,6 +28,7 @@ public record ConnectfiContext(
         long dataVersion,
         Map<String, Object> carriedDetails,
         String cause,
+        String causeStatus,
         boolean external,
         KycProperties.Actions actions,
         Duration pollEvery) {

@@ -58,6 +58,17 @@ public final class ConnectfiMapping {
             Map.entry("DOC_BIOMETRIC_REPORT", new CheckType(null, List.of("BIOMETRIC_REPORT"))),
             Map.entry("DOC_PROOF_OF_ADDRESS", new CheckType(null, List.of("PROOF_OF_ADDRESS"))));
 
+    /**
+     * CUSTOMER_KYC_FINISHED's {@code status} ("KYC approved or denied (check status field)") → the case status the
+     * compliance status pulled after it should come to. The doc's two values: "APPROVED → CUSTOMER_KYC_FINISHED
+     * (status: APPROVED)", "DENIED → CUSTOMER_KYC_FINISHED (status: DENIED_COMPLIANCE)".
+     */
+    static final Map<String, CaseStatus> FINISHED_STATUSES = Map.of(
+            "APPROVED", CaseStatus.APPROVED,
+            "DENIED_COMPLIANCE", CaseStatus.REJECTED_FINAL);
+
+    static final String FINISHED = "CUSTOMER_KYC_FINISHED";
+
     /*
      * What the inbox files each Connect Financial message as (inbound_message.message_type), besides its webhooks:
      * connectfi-process routes on these. The status pulled from the status API, then the answers of the hub's calls.
@@ -151,12 +162,15 @@ public final class ConnectfiMapping {
         }
     }
 
-    /** RERUN_KYC: the hub reruns the onboarding when allowed and it knows the onboarding. */
+    /**
+     * RERUN_KYC: the hub reruns the onboarding when allowed and it knows the onboarding (and whose it is: the answer, a
+     * new onboarding and SDK link, is about that customer).
+     */
     public static void rerunKyc(ConnectfiVerdict verdict) {
         ConnectfiContext context = verdict.context;
-        if (context.actions().rerunKyc() && context.onboardingId() != null) {
-            verdict.actions.add(ProviderAction.of(Action.RERUN_KYC, Map.of("onboardingId", context.onboardingId()),
-                    context.onboardingId()));
+        if (context.actions().rerunKyc() && context.onboardingId() != null && context.connectfiCustomerId() != null) {
+            verdict.actions.add(ProviderAction.of(Action.RERUN_KYC, Map.of("onboardingId", context.onboardingId(),
+                    "connectfiCustomerId", context.connectfiCustomerId()), context.onboardingId()));
             verdict.decide(CaseStatus.IN_PROGRESS, NextAction.WAIT);
         } else {
             asTheTableSays(verdict);
@@ -235,6 +249,31 @@ public final class ConnectfiMapping {
     public static void unknownNextAction(ConnectfiVerdict verdict) {
         throw new UnmappableMessageException("unknown Connect Financial nextAction '" + verdict.suggestedAction()
                 + "'");
+    }
+
+    /**
+     * After the decision, a status pulled because of CUSTOMER_KYC_FINISHED is read against the webhook's own
+     * {@code status} (the FINISHED_STATUSES table). The pull is the truth and has decided the case; a webhook that says
+     * otherwise, says nothing, or says what the doc does not list is flagged first among the case's reasons (and so in
+     * the audit event), never ignored: {@code FINISHED_STATUS_DISAGREES:webhook=<its status>,pull=<the case status>}.
+     */
+    public static void crossCheckFinished(ConnectfiVerdict verdict) {
+        ConnectfiContext context = verdict.context;
+        if (!FINISHED.equals(context.cause())) {
+            return;
+        }
+        String said = context.causeStatus();
+        if (said == null) {
+            verdict.reasons.add(0, "FINISHED_WITHOUT_STATUS");
+            return;
+        }
+        verdict.details.put("finishedStatus", said);
+        CaseStatus expected = FINISHED_STATUSES.get(said);
+        if (expected == null) {
+            verdict.reasons.add(0, "UNKNOWN_FINISHED_STATUS:" + said);
+        } else if (expected != verdict.status) {
+            verdict.reasons.add(0, "FINISHED_STATUS_DISAGREES:webhook=" + said + ",pull=" + verdict.status);
+        }
     }
 
     /** The case update the verdict comes to: the status API's answer is the truth (authoritative). */

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kychub.KycProperties;
+import com.kychub.action.ProviderActions;
 import com.kychub.canonical.CanonicalStore;
 import com.kychub.canonical.CaseQueries;
 import com.kychub.canonical.CaseStatus;
@@ -37,7 +38,9 @@ import org.springframework.transaction.annotation.Transactional;
  * case), then the route pulls the compliance status, which {@link #storeStatus} puts in the inbox;</li>
  * <li>a compliance status (pulled after a webhook or by the poller) is the truth: read here, decided by
  * {@code routes/connectfi-status.camel.yaml} with {@link ConnectfiMapping};</li>
- * <li>the answers of the hub's own calls (customer created, KYC started) link the customer and keep the SDK link.</li>
+ * <li>the answers of the hub's own calls link the customer (correcting a link the CUSTOMER_CREATED webhook made
+ * first; the route then pulls the status) and keep the SDK link of a started or rerun KYC on the case of the
+ * onboarding it is for.</li>
  * </ul>
  */
 @Component
@@ -52,15 +55,17 @@ public class ConnectfiProcess implements OnboardingStarter {
     private final CanonicalStore store;
     private final CaseQueries cases;
     private final Inbox inbox;
+    private final ProviderActions actions;
     private final ObjectMapper json;
     private final KycProperties.Connectfi settings;
 
     public ConnectfiProcess(Customers customers, CanonicalStore store, CaseQueries cases, Inbox inbox,
-                            ObjectMapper json, KycProperties properties) {
+                            ProviderActions actions, ObjectMapper json, KycProperties properties) {
         this.customers = customers;
         this.store = store;
         this.cases = cases;
         this.inbox = inbox;
+        this.actions = actions;
         this.json = json;
         this.settings = properties.providers().connectfi();
     }
@@ -112,21 +117,18 @@ public class ConnectfiProcess implements OnboardingStarter {
             return updates;
         }
         if ("CUSTOMER_KYC_RESTARTED".equals(webhook.eventType()) && data.previousOnboardingId() != null) {
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("restartedAs", onboardingId);
-            updates.add(new CaseUpdate(PROVIDER, data.previousOnboardingId(), link.customerId(),
-                    CaseStatus.CANCELLED, NextAction.NONE, List.of("RESTARTED"), "RESTARTED", webhook.eventType(),
-                    details, null, null, true, null, null));
-            customers.setCurrentRef(PROVIDER, data.customerId(), onboardingId);
-        } else if (link.currentRef() == null || link.currentRef().startsWith(BEFORE_ONBOARDING)) {
-            store.renameCase(PROVIDER, currentRef(link), onboardingId);
-            customers.setCurrentRef(PROVIDER, data.customerId(), onboardingId);
+            updates.add(restarted(link, data.previousOnboardingId(), onboardingId, webhook.eventType()));
+        } else if (beforeOnboarding(link)) {
+            firstOnboarding(link, onboardingId);
         }
         // Otherwise: a late message about an older onboarding; the pull below still tells the current truth.
         return updates;
     }
 
-    /** Stores the compliance status pulled after a webhook in the inbox, as caused by that webhook. */
+    /**
+     * Stores the compliance status pulled after a webhook (or after the customer-created answer) in the inbox, as
+     * caused by that message.
+     */
     public void storeStatus(@Body String status, @Variable("subject") String connectfiCustomerId,
                             @Variable("inboxMessageId") Long webhookMessageId) {
         inbox.storePolled(PROVIDER, ConnectfiMapping.COMPLIANCE_STATUS, connectfiCustomerId, webhookMessageId,
@@ -149,20 +151,93 @@ public class ConnectfiProcess implements OnboardingStarter {
                         carried.put("sdk", details.get("sdk"));
                     }
                 });
+        JsonNode cause = causeOf(messageId);
         ConnectfiContext context = new ConnectfiContext(ref, link.customerId(), connectfiCustomerId,
                 ref.startsWith(BEFORE_ONBOARDING) ? null : ref,
                 customers.heldKycFields(link.customerId()), customers.heldDocuments(link.customerId()),
-                customers.dataChangedAt(link.customerId()).toEpochMilli(), carried, causeOf(messageId),
+                customers.dataChangedAt(link.customerId()).toEpochMilli(), carried,
+                cause.path("eventType").asText(null), cause.path("data").path("status").asText(null),
                 settings.external(), settings.actions(), settings.pollPeriod());
         return ConnectfiMapping.read(status, context);
     }
 
-    /** The answer to {@code POST /v1/customers}: links the customer and has the poller look at the case now. */
+    /**
+     * The answer to {@code POST /v1/customers}, whose request named the hub's customer ({@code externalId}): links
+     * Connect Financial's customer id to that customer, whichever of this answer and the CUSTOMER_CREATED webhook is
+     * processed first. The webhook names only Connect Financial's id ("Webhook Payload": {@code data.customerId}), so
+     * processed first it linked the id to a customer named by that id, as for a customer created without the hub: this
+     * answer moves that link ({@link #relink}). The route then pulls the status for the customer as now linked.
+     */
     public List<CaseUpdate> onCustomerCreated(@Body String body, @Variable("subject") String customerId) {
-        String connectfiCustomerId = requiredText(read(body), "id", "customer-created answer");
-        customers.link(PROVIDER, connectfiCustomerId, customerId, BEFORE_ONBOARDING + customerId);
-        store.pollSoon(PROVIDER, BEFORE_ONBOARDING + customerId);
-        return List.of();
+        JsonNode answer = read(body);
+        String connectfiCustomerId = createdCustomer(body);
+        JsonNode externalId = answer.path("externalId");
+        if (externalId.isTextual() && !externalId.asText().equals(customerId)) {
+            throw new UnmappableMessageException("the customer-created answer's externalId is not the customer the hub "
+                    + "created");
+        }
+        if (customers.linkByCustomer(PROVIDER, customerId)
+                .filter(held -> !held.providerCustomerId().equals(connectfiCustomerId)).isPresent()) {
+            throw new UnmappableMessageException("customer " + customerId + " is linked to another Connect Financial "
+                    + "customer already");
+        }
+        // Inserted, or the link a webhook made first (waited for when its transaction is still open).
+        Customers.ProviderLink link = customers.link(PROVIDER, connectfiCustomerId, customerId,
+                BEFORE_ONBOARDING + customerId);
+        if (link.customerId().equals(customerId)) {
+            return List.of();
+        }
+        if (!link.customerId().equals(connectfiCustomerId)) {
+            throw new UnmappableMessageException("Connect Financial customer " + connectfiCustomerId
+                    + " is linked to customer " + link.customerId() + " already");
+        }
+        return relink(link, customerId);
+    }
+
+    /** The Connect Financial customer id a customer-created answer gives: whose status the route pulls next. */
+    public String createdCustomer(@Body String body) {
+        return requiredText(read(body), "id", "customer-created answer");
+    }
+
+    /**
+     * Corrects the link a webhook made before the answer, to a customer named by Connect Financial's id (the
+     * placeholder). The link moves to the right customer (one link, not a second), and with it the calls planned for
+     * the placeholder, so that none is made twice. The case made under the wrong link, if any, is closed where it was
+     * written (CANCELLED, reason RELINKED, {@code relinkedTo}), its audit trail intact, and the hub customer's own case
+     * (the one the fintech's start opened: its id and audit trail) carries on from it: its onboarding, status, checks
+     * and SDK link.
+     */
+    private List<CaseUpdate> relink(Customers.ProviderLink wrong, String customerId) {
+        String placeholder = wrong.customerId();
+        String wrongRef = currentRef(wrong);
+        String rightRef = beforeOnboarding(wrong) ? BEFORE_ONBOARDING + customerId : wrongRef;
+        customers.relink(PROVIDER, wrong.providerCustomerId(), customerId, rightRef);
+        actions.moveToCustomer(PROVIDER, placeholder, customerId);
+        CaseView made = cases.findCases(PROVIDER, wrongRef, 1).stream().findFirst().orElse(null);
+        if (made == null) {
+            return List.of();
+        }
+        String closedRef = wrongRef;
+        if (!beforeOnboarding(wrong)) {
+            // The onboarding goes to the hub customer's case: the closed one keeps the reference it was opened with.
+            closedRef = BEFORE_ONBOARDING + placeholder;
+            if (!cases.findCases(PROVIDER, closedRef, 1).isEmpty()) {
+                closedRef = closedRef + ":" + made.id();
+            }
+            store.renameCase(PROVIDER, wrongRef, closedRef);
+            store.renameCase(PROVIDER, BEFORE_ONBOARDING + customerId, rightRef);
+        }
+        Map<String, Object> closedDetails = new LinkedHashMap<>(made.providerDetails());
+        closedDetails.put("relinkedTo", customerId);
+        boolean finished = made.status() == CaseStatus.APPROVED || made.status() == CaseStatus.REJECTED_FINAL
+                || made.status() == CaseStatus.CANCELLED;
+        return List.of(
+                new CaseUpdate(PROVIDER, closedRef, placeholder, CaseStatus.CANCELLED, NextAction.NONE,
+                        List.of("RELINKED"), made.providerStatus(), "CUSTOMER_CREATED",
+                        closedDetails, null, null, true, null, null),
+                new CaseUpdate(PROVIDER, rightRef, customerId, made.status(), made.nextAction(), made.reasons(),
+                        made.providerStatus(), "CUSTOMER_CREATED", made.providerDetails(),
+                        made.checks(), null, true, null, finished ? null : settings.pollPeriod()));
     }
 
     /**
@@ -173,25 +248,40 @@ public class ConnectfiProcess implements OnboardingStarter {
         JsonNode answer = read(body);
         String onboardingId = requiredText(answer.path("onboarding"), "id", "KYC-started answer");
         Customers.ProviderLink link = linkOf(connectfiCustomerId);
-        if (link.currentRef() == null || link.currentRef().startsWith(BEFORE_ONBOARDING)) {
-            store.renameCase(PROVIDER, currentRef(link), onboardingId);
-            customers.setCurrentRef(PROVIDER, connectfiCustomerId, onboardingId);
+        if (beforeOnboarding(link)) {
+            firstOnboarding(link, onboardingId);
         }
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("onboardingId", onboardingId);
-        JsonNode sdk = answer.path("sdk");
-        if (sdk.hasNonNull("link")) {
-            details.put("sdk", json.convertValue(sdk, Map.class));
-            return new CaseUpdate(PROVIDER, onboardingId, link.customerId(), CaseStatus.ACTION_REQUIRED,
-                    NextAction.COMPLETE_VERIFICATION, List.of(), "KYC_STARTED", "KYC_STARTED", details, null, null,
-                    false, null, settings.pollPeriod());
-        }
-        List<String> reasons = settings.external() ? List.of() : List.of("NO_SDK_LINK_IN_ANSWER");
-        return new CaseUpdate(PROVIDER, onboardingId, link.customerId(), CaseStatus.IN_PROGRESS, NextAction.WAIT,
-                reasons, "KYC_STARTED", "KYC_STARTED", details, null, null, false, null, settings.pollPeriod());
+        return started(link, onboardingId, answer, "KYC_STARTED");
     }
 
-    /** Answers of calls that change no case by themselves (profile PATCH, uploads, rerun): kept in the inbox. */
+    /**
+     * The answer to {@code POST /v1/compliance/kyc/:onboardingId/rerun}: "KYC re-run, new onboarding created", after
+     * which the "Flow continues from Phase 2", so it answers what a start answers, a new onboarding and its SDK link.
+     * The link becomes the COMPLETE_VERIFICATION action of the new onboarding's case whichever comes first: answered
+     * before CUSTOMER_KYC_RESTARTED, the answer does what the restart does (the rerun onboarding's case CANCELLED, the
+     * new one current) and opens the new case; after it, the link lands on the case the restart's pull opened. An
+     * answer naming as rerun ({@code previousOnboardingId}) an onboarding that is no longer current is late: recorded.
+     */
+    public List<CaseUpdate> onKycRerun(@Body String body, @Variable("subject") String connectfiCustomerId) {
+        JsonNode answer = read(body);
+        String onboardingId = requiredText(answer.path("onboarding"), "id", "KYC-rerun answer");
+        Customers.ProviderLink link = customers.linkByProviderId(PROVIDER, connectfiCustomerId)
+                .orElseThrow(() -> new UnmappableMessageException("a KYC-rerun answer about no customer the hub knows"));
+        List<CaseUpdate> updates = new ArrayList<>();
+        if (beforeOnboarding(link)) {
+            firstOnboarding(link, onboardingId);
+        } else if (!onboardingId.equals(link.currentRef())) {
+            String rerun = answer.path("previousOnboardingId").asText(link.currentRef());
+            if (!rerun.equals(link.currentRef())) {
+                return updates;
+            }
+            updates.add(restarted(link, rerun, onboardingId, "KYC_RERUN"));
+        }
+        updates.add(started(link, onboardingId, answer, "KYC_RERUN"));
+        return updates;
+    }
+
+    /** Answers of calls that change no case by themselves (profile PATCH, uploads): kept in the inbox. */
     public List<CaseUpdate> recorded(@Body String body) {
         return List.of();
     }
@@ -219,17 +309,57 @@ public class ConnectfiProcess implements OnboardingStarter {
                 .orElseGet(() -> customers.link(PROVIDER, connectfiCustomerId, connectfiCustomerId, null));
     }
 
+    /** The customer has no onboarding at Connect Financial yet: their case is still keyed by their customer id. */
+    private static boolean beforeOnboarding(Customers.ProviderLink link) {
+        return link.currentRef() == null || link.currentRef().startsWith(BEFORE_ONBOARDING);
+    }
+
+    /** The first onboarding names the case opened before it (same id, same audit trail) and becomes current. */
+    private void firstOnboarding(Customers.ProviderLink link, String onboardingId) {
+        store.renameCase(PROVIDER, currentRef(link), onboardingId);
+        customers.setCurrentRef(PROVIDER, link.providerCustomerId(), onboardingId);
+    }
+
+    /** A new onboarding replaces the previous one: the previous one's case is closed, the new one is current. */
+    private CaseUpdate restarted(Customers.ProviderLink link, String previousOnboardingId, String onboardingId,
+                                 String providerEvent) {
+        customers.setCurrentRef(PROVIDER, link.providerCustomerId(), onboardingId);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("restartedAs", onboardingId);
+        return new CaseUpdate(PROVIDER, previousOnboardingId, link.customerId(), CaseStatus.CANCELLED, NextAction.NONE,
+                List.of("RESTARTED"), "RESTARTED", providerEvent, details, null, null, true, null, null);
+    }
+
+    /**
+     * A started (or rerun) onboarding's case: the SDK link and QR code as its COMPLETE_VERIFICATION action, or, with
+     * no link in the answer, waiting (flagged unless under External KYC, whose start answers none).
+     */
+    private CaseUpdate started(Customers.ProviderLink link, String onboardingId, JsonNode answer,
+                               String providerEvent) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("onboardingId", onboardingId);
+        JsonNode sdk = answer.path("sdk");
+        if (sdk.hasNonNull("link")) {
+            details.put("sdk", json.convertValue(sdk, Map.class));
+            return new CaseUpdate(PROVIDER, onboardingId, link.customerId(), CaseStatus.ACTION_REQUIRED,
+                    NextAction.COMPLETE_VERIFICATION, List.of(), providerEvent, providerEvent, details, null, null,
+                    false, null, settings.pollPeriod());
+        }
+        List<String> reasons = settings.external() ? List.of() : List.of("NO_SDK_LINK_IN_ANSWER");
+        return new CaseUpdate(PROVIDER, onboardingId, link.customerId(), CaseStatus.IN_PROGRESS, NextAction.WAIT,
+                reasons, providerEvent, providerEvent, details, null, null, false, null, settings.pollPeriod());
+    }
+
     private static String currentRef(Customers.ProviderLink link) {
         return link.currentRef() != null ? link.currentRef() : BEFORE_ONBOARDING + link.customerId();
     }
 
-    /** The event type of the webhook that caused this pull, if a webhook did. */
-    private String causeOf(Long messageId) {
+    /** The webhook that caused this pull, if a webhook did (a missing node otherwise). */
+    private JsonNode causeOf(Long messageId) {
         if (messageId == null) {
-            return null;
+            return json.missingNode();
         }
-        return inbox.webhookBehind(messageId).map(webhook -> read(webhook).path("eventType").asText(null))
-                .orElse(null);
+        return inbox.webhookBehind(messageId).map(this::read).orElse(json.missingNode());
     }
 
     private JsonNode read(String body) {

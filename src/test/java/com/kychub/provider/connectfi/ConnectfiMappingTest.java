@@ -129,6 +129,54 @@ class ConnectfiMappingTest {
         assertThat(update.pollEvery()).isNull();
     }
 
+    /**
+     * A status pulled after CUSTOMER_KYC_FINISHED, read against the webhook's {@code status} (the doc's APPROVED and
+     * DENIED_COMPLIANCE, a value it does not list, none): the pull decides; anything but agreement is the first reason.
+     */
+    @ParameterizedTest
+    @CsvSource(nullValues = "none", value = {
+            "APPROVED,          APPROVED,          APPROVED,       none",
+            "DENIED_COMPLIANCE, DENIED_COMPLIANCE, REJECTED_FINAL, none",
+            "APPROVED,          PROCESSING,        IN_REVIEW,      'FINISHED_STATUS_DISAGREES:webhook=APPROVED,pull=IN_REVIEW'",
+            "DENIED_COMPLIANCE, APPROVED,          APPROVED,       'FINISHED_STATUS_DISAGREES:webhook=DENIED_COMPLIANCE,pull=APPROVED'",
+            "APPROVED,          DENIED_COMPLIANCE, REJECTED_FINAL, 'FINISHED_STATUS_DISAGREES:webhook=APPROVED,pull=REJECTED_FINAL'",
+            "REJECTED,          APPROVED,          APPROVED,       UNKNOWN_FINISHED_STATUS:REJECTED",
+            "none,              APPROVED,          APPROVED,       FINISHED_WITHOUT_STATUS"})
+    void aFinishedWebhooksStatusIsReadAgainstThePullWhichDecides(String webhookStatus, String onboardingStatus,
+                                                                 CaseStatus status, String flag) {
+        String body = switch (onboardingStatus) {
+            case "APPROVED" -> "{\"isCompliant\":true,\"onboardingStatus\":\"APPROVED\",\"nextAction\":null,"
+                    + "\"checks\":[{\"type\":\"KYC_STATUS\",\"passed\":true,\"required\":true}]}";
+            case "DENIED_COMPLIANCE" -> "{\"isCompliant\":false,\"onboardingStatus\":\"DENIED_COMPLIANCE\","
+                    + "\"nextAction\":\"CONTACT_SUPPORT\",\"checks\":[{\"type\":\"KYC_STATUS\",\"passed\":false,"
+                    + "\"required\":true,\"suggestedAction\":\"CONTACT_SUPPORT\"}]}";
+            default -> "{\"isCompliant\":false,\"onboardingStatus\":\"PROCESSING\",\"nextAction\":\"WAIT\","
+                    + "\"checks\":[{\"type\":\"KYC_STATUS\",\"passed\":false,\"required\":true}]}";
+        };
+        CaseUpdate update = map(body, new ConnectfiContext("onb-1", "c-1", "cf-1", "onb-1", Set.of(), Map.of(), 42L,
+                Map.of(), "CUSTOMER_KYC_FINISHED", webhookStatus, false, ALL, Duration.ofMinutes(1)));
+
+        assertThat(update.status()).isEqualTo(status);
+        assertThat(update.providerEvent()).isEqualTo("CUSTOMER_KYC_FINISHED");
+        if (flag == null) {
+            assertThat(update.reasons()).noneMatch(reason -> reason.contains("FINISHED"));
+        } else {
+            assertThat(update.reasons()).first().isEqualTo(flag);
+        }
+        assertThat(update.providerDetails().get("finishedStatus")).isEqualTo(webhookStatus);
+    }
+
+    @Test
+    void theWebhooksStatusIsReadOnlyForFinished() {
+        CaseUpdate update = map("{\"isCompliant\":false,\"onboardingStatus\":\"PROCESSING\",\"nextAction\":\"WAIT\","
+                + "\"checks\":[]}", new ConnectfiContext("onb-1", "c-1", "cf-1", "onb-1", Set.of(), Map.of(), 42L,
+                Map.of(), "CUSTOMER_KYC_SDK_FLOW_COMPLETED", "APPROVED", false, ALL, Duration.ofMinutes(1)));
+
+        assertThat(update.status()).isEqualTo(CaseStatus.IN_REVIEW);
+        assertThat(update.reasons()).isEmpty();
+        assertThat(update.providerDetails()).doesNotContainKey("finishedStatus");
+    }
+
     @Test
     void theDocsExampleWithALiteralEllipsisIsReadAndItsSummaryIgnored() throws IOException {
         CaseUpdate update = map(fixture("status-doc-response-structure.json"), context(NONE, Set.of(), Map.of()));
@@ -256,8 +304,8 @@ class ConnectfiMappingTest {
 
     private static ConnectfiContext context(KycProperties.Actions actions, Set<String> profile,
                                             Map<String, Long> documents) {
-        return new ConnectfiContext("onb-1", "c-1", "cf-1", "onb-1", profile, documents, 42L, Map.of(), null, false,
-                actions, Duration.ofMinutes(1));
+        return new ConnectfiContext("onb-1", "c-1", "cf-1", "onb-1", profile, documents, 42L, Map.of(), null, null,
+                false, actions, Duration.ofMinutes(1));
     }
 
     private String fixture(String name) throws IOException {

@@ -122,6 +122,8 @@ class ConnectfiStandardFlowIntegrationTest extends ConnectfiFlows {
                 "KYC_STATUS:true:true", "DOC_SOURCE_OF_FUNDS:true:true", "DOC_FATCA:true:true"));
         send("CUSTOMER_KYC_FINISHED", "cf-1", "onb-1", "\"status\":\"APPROVED\"");
         JsonNode approved = awaitCase("onb-1", "APPROVED", "NONE");
+        assertThat(approved.at("/providerDetails/finishedStatus").asText()).isEqualTo("APPROVED");
+        assertThat(texts(approved.get("reasons"))).noneMatch(reason -> reason.contains("FINISHED"));
         assertThat(checks("onb-1").at("/KYC_STATUS/passed").asBoolean()).isTrue();
         assertThat(jdbc.queryForObject("select next_poll_at is null from kyc_case where provider_ref = 'onb-1'",
                 Boolean.class)).isTrue();
