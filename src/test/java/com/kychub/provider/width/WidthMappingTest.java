@@ -13,6 +13,7 @@ import javax.crypto.spec.SecretKeySpec;
 import com.kychub.canonical.CaseStatus;
 import com.kychub.canonical.NextAction;
 import com.kychub.canonical.UnmappableMessageException;
+import com.kychub.provider.width.WidthMapping.Polling;
 import org.junit.jupiter.api.Test;
 
 /** The WIDTH tables read against doc 000 ("Poll status", "Submit node data"), and the assumed signature. */
@@ -21,22 +22,31 @@ class WidthMappingTest {
     @Test
     void statusTableOfTheDoc() {
         assertThat(WidthMapping.status("CREATED")).isEqualTo(
-                new WidthMapping.Outcome(CaseStatus.IN_PROGRESS, NextAction.WAIT, false));
+                new WidthMapping.Outcome(CaseStatus.IN_PROGRESS, NextAction.WAIT, null, Polling.GO_ON));
         assertThat(WidthMapping.status("RUNNING")).isEqualTo(
-                new WidthMapping.Outcome(CaseStatus.IN_PROGRESS, NextAction.WAIT, false));
-        assertThat(WidthMapping.status("FAILED").status()).isEqualTo(CaseStatus.ERROR);
-        assertThat(WidthMapping.status("TIMEOUT").status()).isEqualTo(CaseStatus.EXPIRED);
-        assertThat(WidthMapping.status("CANCELLED").status()).isEqualTo(CaseStatus.CANCELLED);
-        assertThat(WidthMapping.status("FAILED").terminal()).isTrue();
+                new WidthMapping.Outcome(CaseStatus.IN_PROGRESS, NextAction.WAIT, null, Polling.GO_ON));
+        assertThat(WidthMapping.status("FAILED")).isEqualTo(
+                new WidthMapping.Outcome(CaseStatus.ERROR, NextAction.CONTACT_SUPPORT, "WIDTH_FAILED", Polling.STOP));
+        assertThat(WidthMapping.status("TIMEOUT")).isEqualTo(
+                new WidthMapping.Outcome(CaseStatus.EXPIRED, NextAction.CONTACT_SUPPORT, "WIDTH_TIMEOUT", Polling.STOP));
+        assertThat(WidthMapping.status("CANCELLED")).isEqualTo(
+                new WidthMapping.Outcome(CaseStatus.CANCELLED, NextAction.NONE, "WIDTH_CANCELLED", Polling.STOP));
         assertThatThrownBy(() -> WidthMapping.status("PAUSED")).isInstanceOf(UnmappableMessageException.class)
                 .hasMessageContaining("PAUSED");
     }
 
+    /** "Workflow completes or routes to manual review": a verdict stops polling, a review is polled until one. */
     @Test
     void resultOfACompletedExecution() {
-        assertThat(WidthMapping.result("APPROVED").status()).isEqualTo(CaseStatus.APPROVED);
-        assertThat(WidthMapping.result("rejected").status()).isEqualTo(CaseStatus.REJECTED);
-        assertThat(WidthMapping.result("MANUAL_REVIEW").status()).isEqualTo(CaseStatus.IN_REVIEW);
+        assertThat(WidthMapping.result("APPROVED")).isEqualTo(
+                new WidthMapping.Outcome(CaseStatus.APPROVED, NextAction.NONE, null, Polling.STOP));
+        assertThat(WidthMapping.result("PASS").status()).isEqualTo(CaseStatus.APPROVED);
+        assertThat(WidthMapping.result("rejected")).isEqualTo(
+                new WidthMapping.Outcome(CaseStatus.REJECTED, NextAction.NONE, null, Polling.STOP));
+        assertThat(WidthMapping.result("FAIL").status()).isEqualTo(CaseStatus.REJECTED);
+        assertThat(WidthMapping.result("MANUAL_REVIEW")).isEqualTo(
+                new WidthMapping.Outcome(CaseStatus.IN_REVIEW, NextAction.WAIT, null, Polling.REVIEW));
+        assertThat(WidthMapping.result("IN_REVIEW")).isEqualTo(WidthMapping.result("MANUAL_REVIEW"));
         assertThatThrownBy(() -> WidthMapping.result("MAYBE")).isInstanceOf(UnmappableMessageException.class);
         assertThatThrownBy(() -> WidthMapping.result(null)).isInstanceOf(UnmappableMessageException.class);
     }

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Each execution status of the doc (and CREATED) against a WIDTH stub: where the case goes, and that polling stops
- * on the terminal ones; an unknown node type or result is flagged, never guessed; the data API's checks.
+ * on the terminal ones while a manual review is polled at its own pace until WIDTH decides; an unknown node type or
+ * result is flagged, never guessed; the data API's checks.
  */
 class WidthStatusesIntegrationTest extends WidthFlows {
 
@@ -22,8 +23,7 @@ class WidthStatusesIntegrationTest extends WidthFlows {
                 {"c-t3", "exec-cancelled", status("exec-cancelled", "CANCELLED"), "CANCELLED", "NONE"},
                 {"c-t4", "exec-approved", completed("exec-approved", "\"APPROVED\""), "APPROVED", "NONE"},
                 {"c-t5", "exec-rejected", completed("exec-rejected", "{\"decision\":\"REJECTED\"}"), "REJECTED",
-                        "NONE"},
-                {"c-t6", "exec-review", completed("exec-review", "\"MANUAL_REVIEW\""), "IN_REVIEW", "WAIT"}};
+                        "NONE"}};
         for (String[] row : table) {
             stubStatus(row[1], status(row[1], "CREATED"));
             startOnboarding(row[0], null, row[1]);
@@ -45,6 +45,48 @@ class WidthStatusesIntegrationTest extends WidthFlows {
         int polls = requests("workflow.execution.status").size();
         await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3))
                 .until(() -> requests("workflow.execution.status").size() == polls);
+    }
+
+    /**
+     * "Workflow completes or routes to manual review": a review is no end. The execution is looked at once per
+     * review-poll-every (its default, a minute: the next look is asserted, and brought forward where a minute would
+     * pass) until WIDTH's decision appears, which ends the polling.
+     */
+    @Test
+    void aManualReviewIsPolledAtTheReviewPaceUntilWidthDecides() {
+        String exec = "exec-review";
+        stubStatus(exec, status(exec, "RUNNING"));
+        startOnboarding("c-r1", null, exec);
+        awaitCase(exec, "IN_PROGRESS", "WAIT");
+
+        stubStatus(exec, completed(exec, "\"MANUAL_REVIEW\""));
+        JsonNode review = awaitCase(exec, "IN_REVIEW", "WAIT");
+        assertThat(review.at("/providerDetails/result").asText()).isEqualTo("MANUAL_REVIEW");
+        assertThat(review.at("/providerDetails/awaitingDecision").asBoolean()).isTrue();
+        awaitNextLookInAMinute(exec);
+        // Meanwhile, not at the pace of a running execution (250 ms here).
+        int polls = requests("workflow.execution.status", exec).size();
+        await().during(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(3))
+                .until(() -> requests("workflow.execution.status", exec).size() == polls);
+
+        // A minute on, still in review: looked at, and the next look a minute on again.
+        dueNow(exec);
+        awaitMorePolls(exec, 1);
+        awaitNextLookInAMinute(exec);
+        assertThat(apiJson("/api/v1/cases?provider=width&providerRef=" + exec).get(0).get("status").asText())
+                .isEqualTo("IN_REVIEW");
+
+        // The decision: the case ends, polling stops.
+        stubStatus(exec, completed(exec, "{\"decision\":\"APPROVED\"}"));
+        dueNow(exec);
+        JsonNode approved = awaitCase(exec, "APPROVED", "NONE");
+        assertThat(approved.at("/providerDetails/result").asText()).isEqualTo("APPROVED");
+        assertThat(approved.at("/providerDetails/awaitingDecision").isMissingNode()).isTrue();
+        assertThat(jdbc.queryForObject("select next_poll_at is null from kyc_case where provider_ref = ?",
+                Boolean.class, exec)).isTrue();
+        int afterDecision = requests("workflow.execution.status", exec).size();
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3))
+                .until(() -> requests("workflow.execution.status", exec).size() == afterDecision);
     }
 
     @Test
@@ -95,6 +137,19 @@ class WidthStatusesIntegrationTest extends WidthFlows {
         var response = apiSend("POST", "/api/v1/customers/c-d1/data/" + kind, body);
         assertThat(response.statusCode()).as(kind + " " + body).isEqualTo(400);
         assertThat(readJson(response.body()).get("reason").asText()).as(kind + " " + body).contains(reason);
+    }
+
+    /** As if review-poll-every had passed for the execution. */
+    private void dueNow(String executionId) {
+        jdbc.update("update kyc_case set next_poll_at = now() where provider = 'width' and provider_ref = ?",
+                executionId);
+    }
+
+    /** The execution's next look is review-poll-every (default 1 min) from now, not poll-every. */
+    private void awaitNextLookInAMinute(String executionId) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject("""
+                select next_poll_at between now() + interval '50 seconds' and now() + interval '61 seconds'
+                from kyc_case where provider = 'width' and provider_ref = ?""", Boolean.class, executionId));
     }
 
     private static String completed(String executionId, String result) {
