@@ -21,13 +21,15 @@ import com.kychub.canonical.UnmappableMessageException;
  *              APPROVED, PASS                      APPROVED / NONE              -               stops
  *              REJECTED, FAIL                      REJECTED / NONE              -               stops
  *              MANUAL_REVIEW, IN_REVIEW            IN_REVIEW / WAIT             -               review-poll-every
+ *              none (yet)                          IN_REVIEW / WAIT             RESULT_MISSING  review-poll-every
  *              anything else                       throws: kept FAILED in the inbox, the case untouched
  * FAILED     stop polling, contact support         ERROR / CONTACT_SUPPORT      WIDTH_FAILED    stops
  * TIMEOUT    stop polling, contact support         EXPIRED / CONTACT_SUPPORT    WIDTH_TIMEOUT   stops
  * CANCELLED  stop polling                          CANCELLED / NONE             WIDTH_CANCELLED stops
  * </pre>
  * A review is not the end of a workflow ("Workflow completes or routes to manual review"): the hub keeps looking,
- * once per {@code review-poll-every}, until the decision is there.
+ * once per {@code review-poll-every}, until the decision is there. A COMPLETED execution whose answer has no result
+ * is never guessed into a verdict either: it waits the same way, flagged, until one appears.
  */
 public final class WidthMapping {
 
@@ -59,6 +61,10 @@ public final class WidthMapping {
             "FAIL", new Outcome(CaseStatus.REJECTED, NextAction.NONE, null, Polling.STOP),
             "MANUAL_REVIEW", new Outcome(CaseStatus.IN_REVIEW, NextAction.WAIT, null, Polling.REVIEW),
             "IN_REVIEW", new Outcome(CaseStatus.IN_REVIEW, NextAction.WAIT, null, Polling.REVIEW));
+
+    /** A COMPLETED execution whose answer carries no result (yet): flagged, and looked at until one appears. */
+    static final Outcome RESULT_MISSING = new Outcome(CaseStatus.IN_REVIEW, NextAction.WAIT, "RESULT_MISSING",
+            Polling.REVIEW);
 
     /** Node types of the doc's table; the node router in routes/width-kyc.camel.yaml has one branch each. */
     public static final String OCR = "flow_action_identity_document";
@@ -116,9 +122,12 @@ public final class WidthMapping {
         return outcome;
     }
 
-    /** The result of a COMPLETED execution (see {@link #RESULTS}). */
+    /** The result of a COMPLETED execution (see {@link #RESULTS}); null or blank: {@link #RESULT_MISSING}. */
     public static Outcome result(String result) {
-        Outcome outcome = result == null ? null : RESULTS.get(result.toUpperCase(java.util.Locale.ROOT));
+        if (result == null || result.isBlank()) {
+            return RESULT_MISSING;
+        }
+        Outcome outcome = RESULTS.get(result.toUpperCase(java.util.Locale.ROOT));
         if (outcome == null) {
             throw new UnmappableMessageException("unknown WIDTH result '" + result + "' of a COMPLETED execution");
         }

@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kychub.canonical.CaseStatus;
 import com.kychub.canonical.NextAction;
 import com.kychub.canonical.UnmappableMessageException;
@@ -48,7 +49,32 @@ class WidthMappingTest {
                 new WidthMapping.Outcome(CaseStatus.IN_REVIEW, NextAction.WAIT, null, Polling.REVIEW));
         assertThat(WidthMapping.result("IN_REVIEW")).isEqualTo(WidthMapping.result("MANUAL_REVIEW"));
         assertThatThrownBy(() -> WidthMapping.result("MAYBE")).isInstanceOf(UnmappableMessageException.class);
-        assertThatThrownBy(() -> WidthMapping.result(null)).isInstanceOf(UnmappableMessageException.class);
+        // Completed without a result: never a verdict, flagged and looked at until one appears.
+        assertThat(WidthMapping.result(null)).isEqualTo(
+                new WidthMapping.Outcome(CaseStatus.IN_REVIEW, NextAction.WAIT, "RESULT_MISSING", Polling.REVIEW));
+        assertThat(WidthMapping.result(" ")).isEqualTo(WidthMapping.result(null));
+    }
+
+    /** The assumed shapes of {@code result}: a string or an object's decision / status; none; or unreadable. */
+    @Test
+    void theResultIsAStringOrAnObjectsDecisionAndMayBeMissing() throws Exception {
+        assertThat(completed("\"APPROVED\"").resultValue()).isEqualTo("APPROVED");
+        assertThat(completed("{\"decision\":\"REJECTED\",\"status\":\"DONE\"}").resultValue()).isEqualTo("REJECTED");
+        assertThat(completed("{\"status\":\"PASS\"}").resultValue()).isEqualTo("PASS");
+        for (String none : new String[] {null, "null", "\"\"", "{}", "{\"decision\":null}"}) {
+            assertThat(completed(none).resultValue()).as(none).isNull();
+        }
+        for (String unreadable : new String[] {"42", "[\"APPROVED\"]", "{\"verdict\":\"APPROVED\"}",
+                "{\"decision\":{\"value\":\"APPROVED\"}}"}) {
+            assertThatThrownBy(() -> completed(unreadable).resultValue()).as(unreadable)
+                    .isInstanceOf(UnmappableMessageException.class);
+        }
+    }
+
+    private static WidthStatus completed(String result) throws Exception {
+        String answer = "{\"executionId\":\"exec-abc123def456\",\"status\":\"COMPLETED\""
+                + (result == null ? "" : ",\"result\":" + result) + "}";
+        return new ObjectMapper().readValue(answer, WidthStatus.class);
     }
 
     @Test

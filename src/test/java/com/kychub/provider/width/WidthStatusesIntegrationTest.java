@@ -89,6 +89,43 @@ class WidthStatusesIntegrationTest extends WidthFlows {
                 .until(() -> requests("workflow.execution.status", exec).size() == afterDecision);
     }
 
+    /**
+     * "COMPLETED: stop polling, read result", but the answer has none: flagged in review (reason RESULT_MISSING),
+     * never guessed into a verdict nor failed, and looked at once per review-poll-every until the result is there.
+     */
+    @Test
+    void aCompletedExecutionWithoutResultIsFlaggedAndPolledUntilOneAppears() {
+        String exec = "exec-no-result";
+        stubStatus(exec, status(exec, "RUNNING"));
+        startOnboarding("c-r2", null, exec);
+        awaitCase(exec, "IN_PROGRESS", "WAIT");
+
+        stubStatus(exec, status(exec, "COMPLETED"));
+        JsonNode flagged = awaitCase(exec, "IN_REVIEW", "WAIT");
+        assertThat(flagged.get("reasons").toString()).isEqualTo("[\"RESULT_MISSING\"]");
+        assertThat(flagged.get("providerStatus").asText()).isEqualTo("COMPLETED");
+        assertThat(flagged.at("/providerDetails/result").isMissingNode()).isTrue();
+        awaitNextLookInAMinute(exec);
+        assertThat(jdbc.queryForList("select to_status || '/' || to_next_action || ' ' || (detail->'reasons')::text "
+                        + "from kyc_event e join kyc_case k on k.id = e.case_id where k.provider_ref = ? "
+                        + "order by e.id desc limit 1", String.class, exec))
+                .containsExactly("IN_REVIEW/WAIT [\"RESULT_MISSING\"]");
+
+        stubStatus(exec, completed(exec, "{\"decision\":null}"));
+        dueNow(exec);
+        awaitMorePolls(exec, 1);
+        awaitNextLookInAMinute(exec);
+
+        stubStatus(exec, completed(exec, "\"FAIL\""));
+        dueNow(exec);
+        JsonNode rejected = awaitCase(exec, "REJECTED", "NONE");
+        assertThat(rejected.get("reasons")).isEmpty();
+        assertThat(jdbc.queryForObject("select next_poll_at is null from kyc_case where provider_ref = ?",
+                Boolean.class, exec)).isTrue();
+        assertThat(jdbc.queryForObject("select count(*) from inbound_message where provider = 'width' "
+                + "and state <> 'PROCESSED'", Integer.class)).isZero();
+    }
+
     @Test
     void anUnknownNodeTypeFlagsTheCaseAndAnUnknownResultIsKeptFailed() {
         stubStatus("exec-unknown", waiting("exec-unknown", "n-x", "flow_action_teleport"));
