@@ -148,6 +148,41 @@ class WidthStatusesIntegrationTest extends WidthFlows {
                 + "and state = 'FAILED'", Integer.class)).isEqualTo(1);
     }
 
+    /**
+     * A WAITING answer whose {@code currentNode} is what the doc shows of it, the {@code nodeType} alone: the customer
+     * is asked for what the type needs, the case and its audit event say which id keeps the hub from submitting, and
+     * the message is processed, not failed. Once WIDTH names the node, the submission goes out.
+     */
+    @Test
+    void aNodeNamedOnlyByItsTypeAsksWhatItNeedsAndSaysWhichIdIsMissing() {
+        String exec = "exec-type-only";
+        stubStatus(exec, "{\"executionId\":\"" + exec + "\",\"status\":\"WAITING\","
+                + "\"currentNode\":{\"nodeType\":\"flow_action_identity_document\"}}");
+        startOnboarding("c-n1", null, exec);
+
+        JsonNode asked = awaitCase(exec, "ACTION_REQUIRED", "PROVIDE_DOCUMENT");
+        assertThat(asked.get("reasons").toString()).isEqualTo("[\"CALLBACK_KEY_MISSING\"]");
+        assertThat(jdbc.queryForList("select to_status || '/' || to_next_action || ' ' || (detail->'reasons')::text "
+                        + "from kyc_event e join kyc_case k on k.id = e.case_id where k.provider_ref = ? "
+                        + "and e.provider_event = 'WAITING:flow_action_identity_document'", String.class, exec))
+                .containsExactly("ACTION_REQUIRED/PROVIDE_DOCUMENT [\"CALLBACK_KEY_MISSING\"]");
+
+        // The document handed over: still nothing to submit it under.
+        assertThat(apiSend("POST", "/api/v1/customers/c-n1/data/identity-document", """
+                {"frontImage": "s3://workflow-kyc/c-n1/front.jpg", "documentType": "INTERNATIONAL_PASSPORT",
+                 "region": "SG"}""").statusCode()).isEqualTo(201);
+        awaitMorePolls(exec, 3);
+        assertThat(requests("workflow.kyc.ocr")).isEmpty();
+        assertThat(jdbc.queryForObject("select count(*) from inbound_message where provider = 'width' "
+                + "and state <> 'PROCESSED'", Integer.class)).isZero();
+
+        // WIDTH names the node: the OCR goes out under its callbackKey.
+        stubMethod("workflow.kyc.ocr", "{\"success\":true}");
+        stubStatus(exec, waiting(exec, "n-ocr", WidthMapping.OCR));
+        assertThat(awaitRequest("workflow.kyc.ocr").get("callbackKey").asText()).isEqualTo("kyc:n-ocr:cb");
+        awaitCase(exec, c -> c.get("reasons").isEmpty());
+    }
+
     @Test
     void theDataApiRefusesWhatANodeCannotUseWithAReason() {
         assertThat(apiSend("POST", "/api/v1/customers", "{\"customerId\":\"c-d1\"}").statusCode()).isEqualTo(201);
