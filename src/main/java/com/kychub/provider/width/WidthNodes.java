@@ -113,8 +113,9 @@ public class WidthNodes {
 
     /**
      * OTP in three steps: {@code workflow.kyc.otp.send} (its requestId is kept), the customer's code
-     * ({@code POST /api/v1/customers/{id}/otp}), {@code workflow.kyc.otp.verify}. A code is verified once; if the
-     * node still waits after it, the customer is asked for another.
+     * ({@code POST /api/v1/customers/{id}/otp}), {@code workflow.kyc.otp.verify}. A code is verified once; if WIDTH
+     * refuses the verify ({@code success: false}: the action is FAILED) or the node still waits after it, the customer
+     * is asked for another.
      */
     private CaseUpdate otp(Waiting node, String type, boolean identityHeld) {
         if (!node.submittable()) {
@@ -138,9 +139,13 @@ public class WidthNodes {
         if (code.isPresent() && code.get().toEpochMilli() > sentAt) {
             String version = Long.toString(code.get().toEpochMilli());
             if (!version.equals(otp.get("verifiedVersion"))) {
+                ProviderAction verify = node.action(Action.OTP_VERIFY, version,
+                        Map.of("type", type, "requestId", otp.get("requestId")));
+                if (providerActions.isFailed(WidthMapping.PROVIDER, node.customerId(), verify.name())) {
+                    return node.needsWith(details, NextAction.PROVIDE_OTP, "OTP_NOT_ACCEPTED");
+                }
                 otp.put("verifyingVersion", version);
-                return node.submit(details, List.of(node.action(Action.OTP_VERIFY, version,
-                        Map.of("type", type, "requestId", otp.get("requestId")))));
+                return node.submit(details, List.of(verify));
             }
             return node.needsWith(details, NextAction.PROVIDE_OTP, "OTP_NOT_ACCEPTED");
         }
