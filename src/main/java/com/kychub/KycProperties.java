@@ -75,7 +75,8 @@ public record KycProperties(
      * method name), the API key ({@code KYC_WIDTH_API_KEY}) as {@code apiKey} query parameter of every URL, the domain
      * ({@code KYC_WIDTH_DOMAIN_ID}) in {@code x-domain}, every request signed with the API secret
      * ({@code KYC_WIDTH_API_SECRET}) by {@code signature-scheme} ({@code hmac-sha256}, an assumption: the algorithm is
-     * not public; or {@code none}). Each execution is polled every {@code poll-every}; the poller ticks every
+     * not public; or {@code none}). Each execution is polled every {@code poll-every}, one COMPLETED for manual review
+     * (or without a result yet) every {@code review-poll-every} until WIDTH decides; the poller ticks every
      * {@code poll-tick-millis} and polls up to {@code poll-batch} due executions, {@code poll-threads} at a time.
      */
     public record Width(
@@ -87,6 +88,7 @@ public record KycProperties(
             @DefaultValue("hmac-sha256") String signatureScheme,
             @DefaultValue("3s") Duration pollEvery,
             @DefaultValue("2s") Duration ocrResultDelay,
+            @DefaultValue("1m") Duration reviewPollEvery,
             @DefaultValue("1000") long pollTickMillis,
             @DefaultValue("200") int pollBatch,
             @DefaultValue("8") int pollThreads,

@@ -104,6 +104,14 @@ public class ProviderActions extends DurableQueue implements ProviderAction.Plan
         return done == null ? 0 : done;
     }
 
+    /** Whether the provider refused the customer's named action (FAILED): the caller may ask for something else. */
+    public boolean isFailed(String provider, String customerId, String action) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("""
+                select exists (select 1 from provider_action
+                               where provider = ? and customer_id = ? and action = ? and state = 'FAILED')""",
+                Boolean.class, provider, customerId, action));
+    }
+
     /** When the case's last call was made (DONE or FAILED), if one was: its answer may change what the hub does. */
     public Optional<Instant> lastDoneAt(UUID caseId) {
         return Optional.ofNullable(jdbc.queryForObject("select max(done_at) from provider_action where case_id = ?",

@@ -279,11 +279,15 @@ public class CanonicalStore {
                 provider, providerRef);
     }
 
-    /** Asks the provider's status poller to look at the case once the delay has passed, not before. */
+    /**
+     * Asks the provider's status poller to look at the case once the delay has passed, not before. A case no longer
+     * polled (its polling ended meanwhile) stays so.
+     */
     public void pollAfter(String provider, String providerRef, java.time.Duration delay) {
         jdbc.update("""
                 update kyc_case set next_poll_at = now() + ? * interval '1 millisecond'
-                where provider = ? and provider_ref = ?""", delay.toMillis(), provider, providerRef);
+                where provider = ? and provider_ref = ? and next_poll_at is not null""",
+                delay.toMillis(), provider, providerRef);
     }
 
     private static boolean isStale(StoredCase current, CaseUpdate update) {

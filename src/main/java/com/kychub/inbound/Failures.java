@@ -15,8 +15,9 @@ public final class Failures {
     }
 
     /**
-     * The reason a failure is permanent (the provider refused the request itself with a 4xx other than 429),
-     * or null when it is worth retrying (5xx, timeouts, connection failures, the store).
+     * The reason a failure is permanent (the provider refused the request itself: with a 4xx other than 429, or in its
+     * answer, {@link ProviderRefusedException}), or null when it is worth retrying (5xx, timeouts, connection failures,
+     * the store).
      */
     public static String permanentReason(Throwable failure) {
         HttpOperationFailedException refusal = refusal(failure);
@@ -32,6 +33,9 @@ public final class Failures {
 
     private static HttpOperationFailedException refusal(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ProviderRefusedException refused) {
+                return refused.getMessage();
+            }
             if (cause instanceof HttpOperationFailedException http && http.getStatusCode() >= 400
                     && http.getStatusCode() < 500 && http.getStatusCode() != 429) {
                 return http;

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +14,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.kychub.KycProperties;
 import com.kychub.canonical.Customers;
 import com.kychub.canonical.UnmappableMessageException;
+import com.kychub.inbound.ProviderRefusedException;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
@@ -20,7 +25,8 @@ import org.springframework.stereotype.Component;
  * (how the inbox files the answer) and {@code subject} (the execution, or the customer before there is one). Actions
  * carry ids only; personal data is read from the store at the moment of the call. {@code personData}, {@code scores},
  * {@code images}, {@code doc}, {@code extraData} and {@code formData} are JSON-encoded strings, as the doc asks.
- * {@link #authorize} adds what every call carries besides its body.
+ * {@link #authorize} adds what every call carries besides its body; {@link #failOnRefusal} reads the answer's
+ * {@code success} flag.
  */
 @Component
 public class WidthClient {
@@ -29,6 +35,11 @@ public class WidthClient {
     private final WidthData data;
     private final ObjectMapper json;
     private final KycProperties.Width settings;
+    /** An error code as WIDTH's answer may give one: a token, never free text (which may echo personal data). */
+    private static final Pattern ERROR_CODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}");
+    /** A message-like field is taken only when it is a code itself: a word, no digits first, no spaces. */
+    private static final Pattern CODE_IN_MESSAGE = Pattern.compile("[A-Za-z][A-Za-z0-9_.:-]{0,63}");
+
     private final Clock clock = Clock.systemUTC();
     private volatile WidthSignature signature;
 
@@ -160,6 +171,61 @@ public class WidthClient {
                 .forEach(exchange.getIn()::setHeader);
     }
 
+    /**
+     * After a call ({@code width-act}, {@code width-poll-execution}): WIDTH's RPC answers carry a {@code success}
+     * flag, and one that says {@code false} is a refusal even under HTTP 200. It is thrown as permanent
+     * ({@link ProviderRefusedException}): the action is FAILED with WIDTH's error code as its last error, not DONE.
+     * An answer without the flag (or not JSON) is left to whoever reads it.
+     */
+    public void failOnRefusal(Exchange exchange) {
+        refusal(exchange.getVariable("widthMethod", String.class), exchange.getIn().getBody(String.class));
+    }
+
+    /** {@link #failOnRefusal} for a polled status in the inbox: a refusal is kept FAILED there, with its code. */
+    public void failOnRefusedStatus(@Body String answer) {
+        refusal("workflow.execution.status", answer);
+    }
+
+    private void refusal(String method, String answer) {
+        if (answer == null || answer.isBlank()) {
+            return;
+        }
+        JsonNode body;
+        try {
+            body = json.readTree(answer);
+        } catch (IOException e) {
+            return;
+        }
+        JsonNode success = body.path("success");
+        boolean refused = success.isBoolean() ? !success.booleanValue()
+                : success.isTextual() && "false".equalsIgnoreCase(success.asText().trim());
+        if (refused) {
+            throw new ProviderRefusedException("WIDTH refused " + (method == null ? "the call" : method)
+                    + " (success: false, " + errorCode(body).map(code -> "code " + code).orElse("no error code") + ")");
+        }
+    }
+
+    /**
+     * WIDTH's error code in a refusal (the doc shows no error answer: {@code code}, {@code errorCode},
+     * {@code error_code} or {@code error.code} are read, then a {@code message}, {@code msg}, {@code errorMessage} or
+     * {@code error} that is a code itself). Free text is never taken: it may echo what was sent.
+     */
+    static Optional<String> errorCode(JsonNode answer) {
+        for (JsonNode code : List.of(answer.path("code"), answer.path("errorCode"), answer.path("error_code"),
+                answer.path("error").path("code"))) {
+            if ((code.isTextual() || code.isIntegralNumber()) && ERROR_CODE.matcher(code.asText().trim()).matches()) {
+                return Optional.of(code.asText().trim());
+            }
+        }
+        for (JsonNode message : List.of(answer.path("message"), answer.path("msg"), answer.path("errorMessage"),
+                answer.path("error"), answer.path("error").path("message"))) {
+            if (message.isTextual() && CODE_IN_MESSAGE.matcher(message.asText().trim()).matches()) {
+                return Optional.of(message.asText().trim());
+            }
+        }
+        return Optional.empty();
+    }
+
     private WidthSignature signature() {
         if (signature == null) {
             signature = switch (settings.signatureScheme()) {
@@ -193,6 +259,7 @@ public class WidthClient {
         // Every WIDTH method is an RPC-style POST.
         exchange.setVariable("httpMethod", "POST");
         exchange.setVariable("path", settings.pathTemplate().replace("{method}", method));
+        exchange.setVariable("widthMethod", method);
         exchange.setVariable("answerType", answerType);
         exchange.setVariable("subject", subject);
     }

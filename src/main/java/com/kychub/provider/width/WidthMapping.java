@@ -10,33 +10,61 @@ import com.kychub.canonical.UnmappableMessageException;
  * WIDTH's words in the canonical vocabulary, as tables to read beside the provider doc (000, "Poll status" and
  * "Submit node data"). An unknown status, result or node type is never guessed: it throws, or (a node type) flags
  * the case.
+ * <p>
+ * The doc's "Poll status" table, and what each row becomes ({@link #STATUSES}, {@link #RESULTS}):
+ * <pre>
+ * status     doc's action                          case status / next action    reason          polling
+ * CREATED    (appendix)                            IN_PROGRESS / WAIT           -               goes on
+ * RUNNING    continue polling (2-5 s)              IN_PROGRESS / WAIT           -               goes on
+ * WAITING    read currentNode, submit data         the node router (WidthNodes)
+ * COMPLETED  stop polling, read result             from the result:
+ *              APPROVED, PASS                      APPROVED / NONE              -               stops
+ *              REJECTED, FAIL                      REJECTED / NONE              -               stops
+ *              MANUAL_REVIEW, IN_REVIEW            IN_REVIEW / WAIT             -               review-poll-every
+ *              none (yet)                          IN_REVIEW / WAIT             RESULT_MISSING  review-poll-every
+ *              anything else                       throws: kept FAILED in the inbox, the case untouched
+ * FAILED     stop polling, contact support         ERROR / CONTACT_SUPPORT      WIDTH_FAILED    stops
+ * TIMEOUT    stop polling, contact support         EXPIRED / CONTACT_SUPPORT    WIDTH_TIMEOUT   stops
+ * CANCELLED  stop polling                          CANCELLED / NONE             WIDTH_CANCELLED stops
+ * </pre>
+ * A review is not the end of a workflow ("Workflow completes or routes to manual review"): the hub keeps looking,
+ * once per {@code review-poll-every}, until the decision is there. A COMPLETED execution whose answer has no result
+ * is never guessed into a verdict either: it waits the same way, flagged, until one appears.
  */
 public final class WidthMapping {
 
     public static final String PROVIDER = "width";
 
-    /** Execution status → canonical status and next action. WAITING is decided by the node router. */
-    public record Outcome(CaseStatus status, NextAction nextAction, boolean terminal) {
+    /** What the poller does after a status: go on every poll-every, look once per review-poll-every, or stop. */
+    public enum Polling { GO_ON, REVIEW, STOP }
+
+    /** Execution status → canonical status, next action, reason (null: none) and polling. */
+    public record Outcome(CaseStatus status, NextAction nextAction, String reason, Polling polling) {
     }
 
     static final Map<String, Outcome> STATUSES = Map.of(
-            "CREATED", new Outcome(CaseStatus.IN_PROGRESS, NextAction.WAIT, false),
-            "RUNNING", new Outcome(CaseStatus.IN_PROGRESS, NextAction.WAIT, false),
-            "FAILED", new Outcome(CaseStatus.ERROR, NextAction.CONTACT_SUPPORT, true),
-            "TIMEOUT", new Outcome(CaseStatus.EXPIRED, NextAction.CONTACT_SUPPORT, true),
-            "CANCELLED", new Outcome(CaseStatus.CANCELLED, NextAction.NONE, true));
+            "CREATED", new Outcome(CaseStatus.IN_PROGRESS, NextAction.WAIT, null, Polling.GO_ON),
+            "RUNNING", new Outcome(CaseStatus.IN_PROGRESS, NextAction.WAIT, null, Polling.GO_ON),
+            "FAILED", new Outcome(CaseStatus.ERROR, NextAction.CONTACT_SUPPORT, "WIDTH_FAILED", Polling.STOP),
+            "TIMEOUT", new Outcome(CaseStatus.EXPIRED, NextAction.CONTACT_SUPPORT, "WIDTH_TIMEOUT", Polling.STOP),
+            "CANCELLED", new Outcome(CaseStatus.CANCELLED, NextAction.NONE, "WIDTH_CANCELLED", Polling.STOP));
 
     /**
      * The result of a COMPLETED execution. The doc does not show its shape: the hub reads {@code result} (a string,
-     * or an object's {@code decision} / {@code status}) — an assumption, see the README.
+     * or an object's {@code decision} / {@code status}) — an assumption, see the README. A review is polled on until
+     * a verdict replaces it.
      */
     static final Map<String, Outcome> RESULTS = Map.of(
-            "APPROVED", new Outcome(CaseStatus.APPROVED, NextAction.NONE, true),
-            "PASS", new Outcome(CaseStatus.APPROVED, NextAction.NONE, true),
-            "REJECTED", new Outcome(CaseStatus.REJECTED, NextAction.NONE, true),
-            "FAIL", new Outcome(CaseStatus.REJECTED, NextAction.NONE, true),
-            "MANUAL_REVIEW", new Outcome(CaseStatus.IN_REVIEW, NextAction.WAIT, true),
-            "IN_REVIEW", new Outcome(CaseStatus.IN_REVIEW, NextAction.WAIT, true));
+            "APPROVED", new Outcome(CaseStatus.APPROVED, NextAction.NONE, null, Polling.STOP),
+            "PASS", new Outcome(CaseStatus.APPROVED, NextAction.NONE, null, Polling.STOP),
+            "REJECTED", new Outcome(CaseStatus.REJECTED, NextAction.NONE, null, Polling.STOP),
+            "FAIL", new Outcome(CaseStatus.REJECTED, NextAction.NONE, null, Polling.STOP),
+            "MANUAL_REVIEW", new Outcome(CaseStatus.IN_REVIEW, NextAction.WAIT, null, Polling.REVIEW),
+            "IN_REVIEW", new Outcome(CaseStatus.IN_REVIEW, NextAction.WAIT, null, Polling.REVIEW));
+
+    /** A COMPLETED execution whose answer carries no result (yet): flagged, and looked at until one appears. */
+    static final Outcome RESULT_MISSING = new Outcome(CaseStatus.IN_REVIEW, NextAction.WAIT, "RESULT_MISSING",
+            Polling.REVIEW);
 
     /** Node types of the doc's table; the node router in routes/width-kyc.camel.yaml has one branch each. */
     public static final String OCR = "flow_action_identity_document";
@@ -94,9 +122,12 @@ public final class WidthMapping {
         return outcome;
     }
 
-    /** The result of a COMPLETED execution. */
+    /** The result of a COMPLETED execution (see {@link #RESULTS}); null or blank: {@link #RESULT_MISSING}. */
     public static Outcome result(String result) {
-        Outcome outcome = result == null ? null : RESULTS.get(result.toUpperCase(java.util.Locale.ROOT));
+        if (result == null || result.isBlank()) {
+            return RESULT_MISSING;
+        }
+        Outcome outcome = RESULTS.get(result.toUpperCase(java.util.Locale.ROOT));
         if (outcome == null) {
             throw new UnmappableMessageException("unknown WIDTH result '" + result + "' of a COMPLETED execution");
         }

@@ -29,9 +29,17 @@ import org.springframework.stereotype.Component;
  * the case is ACTION_REQUIRED with the matching next action, and the submission is planned at the first status seen
  * after the data arrives. Each submission is an action named {@code <KIND>:<executionId>:<node>}: one that is pending
  * or done is never planned again, so a node is submitted once, across restarts and instances.
+ * <p>
+ * Every submission carries the node's {@code callbackKey} (doc 000). A node WIDTH names by its type alone (the one
+ * field of {@code currentNode} the doc shows) cannot be submitted: the case asks for what the type needs
+ * ({@link WidthMapping#NEEDS}) and says which id is missing (reason {@link #CALLBACK_KEY_MISSING}); polling goes on, in
+ * case WIDTH names the node later.
  */
 @Component
 public class WidthNodes {
+
+    /** The reason of a node the hub cannot submit for: WIDTH's answer does not give its callbackKey. */
+    static final String CALLBACK_KEY_MISSING = "CALLBACK_KEY_MISSING";
 
     private final WidthProcess process;
     private final WidthData data;
@@ -51,6 +59,9 @@ public class WidthNodes {
     /** Identity document: {@code workflow.kyc.ocr}; the result is then polled (see {@link WidthPoller}). */
     public CaseUpdate ocr(@Body WidthStatus execution, @Variable("subject") String executionId) {
         Waiting node = waiting(execution, executionId);
+        if (!node.submittable()) {
+            return node.cannotSubmit();
+        }
         if (!node.held("identity-document")) {
             return node.needs(NextAction.PROVIDE_DOCUMENT, "MISSING_IDENTITY_DOCUMENT");
         }
@@ -67,6 +78,9 @@ public class WidthNodes {
     /** Particulars: {@code workflow.kyc.particular.data}. */
     public CaseUpdate particular(@Body WidthStatus execution, @Variable("subject") String executionId) {
         Waiting node = waiting(execution, executionId);
+        if (!node.submittable()) {
+            return node.cannotSubmit();
+        }
         if (!node.held("particulars")) {
             return node.needs(NextAction.PROVIDE_PERSONAL_DATA, "MISSING_PARTICULARS");
         }
@@ -76,6 +90,9 @@ public class WidthNodes {
     /** Liveness: {@code workflow.kyc.liveness.data}. */
     public CaseUpdate liveness(@Body WidthStatus execution, @Variable("subject") String executionId) {
         Waiting node = waiting(execution, executionId);
+        if (!node.submittable()) {
+            return node.cannotSubmit();
+        }
         if (!node.held("liveness")) {
             return node.needs(NextAction.PROVIDE_LIVENESS, "MISSING_LIVENESS");
         }
@@ -96,10 +113,14 @@ public class WidthNodes {
 
     /**
      * OTP in three steps: {@code workflow.kyc.otp.send} (its requestId is kept), the customer's code
-     * ({@code POST /api/v1/customers/{id}/otp}), {@code workflow.kyc.otp.verify}. A code is verified once; if the
-     * node still waits after it, the customer is asked for another.
+     * ({@code POST /api/v1/customers/{id}/otp}), {@code workflow.kyc.otp.verify}. A code is verified once; if WIDTH
+     * refuses the verify ({@code success: false}: the action is FAILED) or the node still waits after it, the customer
+     * is asked for another.
      */
     private CaseUpdate otp(Waiting node, String type, boolean identityHeld) {
+        if (!node.submittable()) {
+            return node.cannotSubmit();
+        }
         if (!identityHeld) {
             return node.needs(NextAction.PROVIDE_PERSONAL_DATA, "email".equals(type) ? "MISSING_EMAIL"
                     : "MISSING_PHONE");
@@ -118,9 +139,13 @@ public class WidthNodes {
         if (code.isPresent() && code.get().toEpochMilli() > sentAt) {
             String version = Long.toString(code.get().toEpochMilli());
             if (!version.equals(otp.get("verifiedVersion"))) {
+                ProviderAction verify = node.action(Action.OTP_VERIFY, version,
+                        Map.of("type", type, "requestId", otp.get("requestId")));
+                if (providerActions.isFailed(WidthMapping.PROVIDER, node.customerId(), verify.name())) {
+                    return node.needsWith(details, NextAction.PROVIDE_OTP, "OTP_NOT_ACCEPTED");
+                }
                 otp.put("verifyingVersion", version);
-                return node.submit(details, List.of(node.action(Action.OTP_VERIFY, version,
-                        Map.of("type", type, "requestId", otp.get("requestId")))));
+                return node.submit(details, List.of(verify));
             }
             return node.needsWith(details, NextAction.PROVIDE_OTP, "OTP_NOT_ACCEPTED");
         }
@@ -133,6 +158,9 @@ public class WidthNodes {
      */
     public CaseUpdate requiredDocument(@Body WidthStatus execution, @Variable("subject") String executionId) {
         Waiting node = waiting(execution, executionId);
+        if (!node.submittable()) {
+            return node.cannotSubmit();
+        }
         JsonNode documents = data.get(node.customerId(), "documents").orElse(null);
         if (documents == null || documents.isEmpty()) {
             return node.needs(NextAction.PROVIDE_DOCUMENT, "MISSING_REQUIRED_DOCUMENTS");
@@ -159,6 +187,9 @@ public class WidthNodes {
     /** Forms: {@code workflow.kyc.required.form} for the node's form ({@code formId}), or every form held. */
     public CaseUpdate forms(@Body WidthStatus execution, @Variable("subject") String executionId) {
         Waiting node = waiting(execution, executionId);
+        if (!node.submittable()) {
+            return node.cannotSubmit();
+        }
         String wanted = execution.currentNode().formId();
         List<ProviderAction> actions = new ArrayList<>();
         for (JsonNode form : data.get(node.customerId(), "forms").orElse(MissingNode.getInstance())) {
@@ -173,7 +204,10 @@ public class WidthNodes {
         return node.submit(node.details(), actions);
     }
 
-    /** AML / sanctions screening runs at WIDTH by itself: recorded as a check, the case keeps being polled. */
+    /**
+     * AML / sanctions screening runs at WIDTH by itself: recorded as a check, the case keeps being polled. Nothing is
+     * submitted, so the node needs no id.
+     */
     public CaseUpdate screenCheck(@Body WidthStatus execution, @Variable("subject") String executionId) {
         Waiting node = waiting(execution, executionId);
         return node.current.update(CaseStatus.IN_PROGRESS, NextAction.WAIT, List.of(), "WAITING",
@@ -182,14 +216,17 @@ public class WidthNodes {
                 null, settings.pollEvery());
     }
 
-    /** A node type the doc does not list: flagged, nothing submitted; polling goes on in case WIDTH moves on. */
+    /**
+     * A node type the doc does not list, or none at all: flagged, nothing submitted; polling goes on in case WIDTH
+     * moves on.
+     */
     public CaseUpdate unknown(@Body WidthStatus execution, @Variable("subject") String executionId) {
         String type = execution.currentNode() == null ? null : execution.currentNode().nodeType();
         WidthProcess.WidthCase current = process.widthCase(executionId);
         Map<String, Object> details = current.details();
-        return current.update(CaseStatus.ACTION_REQUIRED, NextAction.CONTACT_SUPPORT,
-                List.of("UNKNOWN_NODE_TYPE:" + type), "WAITING", "WAITING:" + type, details, null, null,
-                settings.pollEvery());
+        String reason = type == null || type.isBlank() ? "NODE_TYPE_MISSING" : "UNKNOWN_NODE_TYPE:" + type;
+        return current.update(CaseStatus.ACTION_REQUIRED, NextAction.CONTACT_SUPPORT, List.of(reason), "WAITING",
+                "WAITING:" + type, details, null, null, settings.pollEvery());
     }
 
     /** The phone an OTP goes to: the particulars' {@code phone}, else the profile's. */
@@ -203,10 +240,11 @@ public class WidthNodes {
         return phone.isTextual() && !phone.asText().isBlank() ? Optional.of(phone.asText()) : Optional.empty();
     }
 
+    /** The execution WAITING on the node the router chose by its {@code nodeType}. */
     private Waiting waiting(WidthStatus execution, String executionId) {
         WidthStatus.Node node = execution.currentNode();
-        if (node == null || node.key() == null || node.key().isBlank()) {
-            throw new UnmappableMessageException("a WAITING execution without a node id or callbackKey");
+        if (node == null) {
+            throw new UnmappableMessageException("a WAITING execution without a current node");
         }
         return new Waiting(process.widthCase(executionId), executionId, node);
     }
@@ -232,7 +270,17 @@ public class WidthNodes {
         }
 
         String callbackKey() {
-            return node.callbackKey() == null ? "" : node.callbackKey();
+            return node.callbackKey();
+        }
+
+        /** Whether the hub can submit for the node: every submission carries its callbackKey. */
+        boolean submittable() {
+            return node.callbackKey() != null && !node.callbackKey().isBlank();
+        }
+
+        /** What the node's type asks of the customer, and why the hub cannot submit it for them: no callbackKey. */
+        CaseUpdate cannotSubmit() {
+            return needs(WidthMapping.needs(type()), CALLBACK_KEY_MISSING);
         }
 
         String customerId() {
@@ -247,7 +295,9 @@ public class WidthNodes {
             Map<String, Object> details = current.details();
             Map<String, Object> waitingOn = new LinkedHashMap<>();
             waitingOn.put("nodeType", type());
-            waitingOn.put("nodeKey", key());
+            if (key() != null && !key().isBlank()) {
+                waitingOn.put("nodeKey", key());
+            }
             details.put("node", waitingOn);
             return details;
         }

@@ -10,7 +10,9 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.kychub.KycProperties;
 import com.kychub.action.ProviderActions;
+import com.kychub.canonical.CanonicalStore;
 import com.kychub.canonical.Customers;
 import com.kychub.inbound.DedupKeys;
 import com.kychub.inbound.Inbox;
@@ -31,21 +33,26 @@ public class WidthPoller {
     private final Customers customers;
     private final WidthData data;
     private final ProviderActions actions;
+    private final CanonicalStore store;
     private final ObjectMapper json;
+    private final KycProperties.Width settings;
 
-    public WidthPoller(Inbox inbox, Customers customers, WidthData data,
-                       ProviderActions actions, ObjectMapper json) {
+    public WidthPoller(Inbox inbox, Customers customers, WidthData data, ProviderActions actions,
+                       CanonicalStore store, ObjectMapper json, KycProperties properties) {
         this.inbox = inbox;
         this.customers = customers;
         this.data = data;
         this.actions = actions;
+        this.store = store;
         this.json = json;
+        this.settings = properties.providers().width();
     }
 
     /**
      * Puts one claimed case into the variables the poll steps read: {@code subject} (the execution; null for a case
      * WIDTH has not named yet, which there is nothing to poll for), {@code caseId}, {@code customerId},
-     * {@code referenceId}, {@code ocrPending} and {@code callbackKey}.
+     * {@code referenceId}, {@code ocrPending} and {@code callbackKey}. An execution awaiting a human's decision
+     * was claimed one poll-every on, like every execution: its next look moves to one review-poll-every from now.
      *
      * @param dueCase a case as {@code canonical-claim-due} claimed it
      */
@@ -56,6 +63,9 @@ public class WidthPoller {
             return;
         }
         JsonNode details = json.readTree((String) dueCase.get("provider_details"));
+        if (details.path(WidthProcess.AWAITING_DECISION).asBoolean(false)) {
+            store.pollAfter(WidthMapping.PROVIDER, executionId, settings.reviewPollEvery());
+        }
         String callbackKey = details.path("ocr").path("callbackKey").asText(null);
         boolean ocrPending = details.path("ocr").path("pending").asBoolean(false)
                 && !inbox.contains(WidthMapping.PROVIDER, ocrDedupKey(executionId, callbackKey));

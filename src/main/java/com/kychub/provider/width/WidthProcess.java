@@ -42,6 +42,11 @@ public class WidthProcess implements OnboardingStarter {
     static final String PROVIDER = WidthMapping.PROVIDER;
     /** The reference of a case before WIDTH assigned its execution. */
     static final String BEFORE_EXECUTION = "customer:";
+    /**
+     * The provider detail of an execution COMPLETED without a verdict (in review, or no result yet): polled once per
+     * {@code review-poll-every} while it is there.
+     */
+    static final String AWAITING_DECISION = "awaitingDecision";
 
     private final CanonicalStore store;
     private final CaseQueries cases;
@@ -115,19 +120,34 @@ public class WidthProcess implements OnboardingStarter {
                 "WORKFLOW_STARTED", details, null, null, settings.pollEvery()));
     }
 
-    /** An execution status other than WAITING: the status table, the result of a COMPLETED execution. */
+    /**
+     * An execution status other than WAITING: the status table, the result of a COMPLETED execution. One that waits
+     * for a human's decision is marked {@link #AWAITING_DECISION} and looked at once per {@code review-poll-every}
+     * from now on (the poller keeps that pace, {@link WidthPoller#unpack}), until a verdict ends the polling.
+     */
     public CaseUpdate onStatus(@Body WidthStatus execution, @Variable("subject") String executionId) {
         WidthCase current = widthCase(executionId);
         String status = execution.status();
-        WidthMapping.Outcome outcome = "COMPLETED".equals(status)
-                ? WidthMapping.result(execution.resultValue()) : WidthMapping.status(status);
+        boolean completed = "COMPLETED".equals(status);
+        String result = completed ? execution.resultValue() : null;
+        WidthMapping.Outcome outcome = completed ? WidthMapping.result(result) : WidthMapping.status(status);
         Map<String, Object> details = current.details();
-        if ("COMPLETED".equals(status)) {
-            details.put("result", execution.resultValue());
+        if (result != null) {
+            details.put("result", result);
         }
-        List<String> reasons = "COMPLETED".equals(status) ? List.of() : List.of("WIDTH_" + status);
-        return current.update(outcome.status(), outcome.nextAction(), outcome.terminal() ? reasons : List.of(),
-                status, status, details, null, null, outcome.terminal() ? null : settings.pollEvery());
+        Duration pollEvery = switch (outcome.polling()) {
+            case GO_ON -> settings.pollEvery();
+            case REVIEW -> settings.reviewPollEvery();
+            case STOP -> null;
+        };
+        if (outcome.polling() == WidthMapping.Polling.REVIEW) {
+            details.put(AWAITING_DECISION, true);
+            // The claim that fetched this answer set the next look one poll-every on.
+            store.pollAfter(PROVIDER, executionId, settings.reviewPollEvery());
+        }
+        return current.update(outcome.status(), outcome.nextAction(),
+                outcome.reason() == null ? List.of() : List.of(outcome.reason()), status, status, details, null, null,
+                pollEvery);
     }
 
     /** The answer of {@code workflow.kyc.otp.send}: the requestId is kept; the customer's code is awaited. */

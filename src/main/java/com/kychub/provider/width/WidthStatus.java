@@ -3,6 +3,7 @@ package com.kychub.provider.width;
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.kychub.canonical.UnmappableMessageException;
 
 /**
  * The answer of {@code workflow.execution.status}. The doc names {@code status} and {@code currentNode.nodeType};
@@ -29,15 +30,30 @@ public record WidthStatus(
         }
     }
 
-    /** The result's decision: a string, or an object's {@code decision} or {@code status}. */
+    /**
+     * The result's decision: a string, or an object's {@code decision} or {@code status}; null when the answer carries
+     * none (no {@code result}, null, blank, an empty object, or an object whose decision and status are null). Any other shape (a
+     * number, a list, an object with neither field) is not guessed at: it throws.
+     */
     public String resultValue() {
-        if (result == null || result.isNull()) {
+        if (result == null || result.isNull() || (result.isObject() && result.isEmpty())) {
             return null;
         }
-        if (result.isTextual()) {
-            return result.asText();
+        JsonNode value = result;
+        if (result.isObject()) {
+            value = result.hasNonNull("decision") ? result.get("decision") : result.get("status");
+            if (value == null || value.isNull()) {
+                if (result.has("decision") || result.has("status")) {
+                    return null;
+                }
+                throw new UnmappableMessageException("the result of a COMPLETED WIDTH execution has no decision or "
+                        + "status");
+            }
         }
-        JsonNode value = result.hasNonNull("decision") ? result.get("decision") : result.get("status");
-        return value == null || !value.isTextual() ? null : value.asText();
+        if (!value.isTextual()) {
+            throw new UnmappableMessageException("unreadable WIDTH result of a COMPLETED execution ("
+                    + value.getNodeType() + ")");
+        }
+        return value.asText().isBlank() ? null : value.asText();
     }
 }

@@ -11,8 +11,9 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import org.junit.jupiter.api.Test;
 
 /**
- * Phone OTP against a WIDTH stub: the phone comes from the particulars, a code WIDTH does not accept leaves the node
- * waiting and the customer is asked again, each code is verified once. And a refused call records no API key.
+ * Phone OTP against a WIDTH stub: the phone comes from the particulars, a code WIDTH does not accept (a verify it
+ * refuses with {@code success: false}, or one after which the node still waits) has the customer asked again, each
+ * code is verified once. And a refused call records no API key.
  */
 class WidthOtpIntegrationTest extends WidthFlows {
 
@@ -30,7 +31,7 @@ class WidthOtpIntegrationTest extends WidthFlows {
                 {"name": "Ada", "dateOfBirth": "1990-01-15", "nationality": "SG", "phone": "+6591234567"}""")
                 .statusCode()).isEqualTo(201);
         stubMethod("workflow.kyc.otp.send", "{\"data\":{\"requestId\":\"req-phone-1\"}}");
-        stubMethod("workflow.kyc.otp.verify", "{\"success\":false}");
+        stubMethod("workflow.kyc.otp.verify", "{\"success\":false,\"code\":\"OTP_INVALID\"}");
         stubStatus(EXEC, waiting(EXEC, "n-phone", WidthMapping.PHONE));
         var send = awaitRequest("workflow.kyc.otp.send");
         assertThat(send.get("type").asText()).isEqualTo("phone");
@@ -41,22 +42,37 @@ class WidthOtpIntegrationTest extends WidthFlows {
         var first = awaitRequest("workflow.kyc.otp.verify");
         assertThat(first.get("code").asText()).isEqualTo("1111");
         assertThat(first.get("requestId").asText()).isEqualTo("req-phone-1");
-        // WIDTH still waits on the node: that code was not accepted.
+        // WIDTH refused that verify: FAILED with its code, and the customer is asked for another code.
         await().atMost(Duration.ofSeconds(20)).until(() -> "OTP_NOT_ACCEPTED".equals(
                 awaitCase(EXEC, "ACTION_REQUIRED", "PROVIDE_OTP").get("reasons").get(0).asText()));
+        assertThat(jdbc.queryForList("select state || ' ' || last_error from provider_action where kind = 'OTP_VERIFY'",
+                String.class))
+                .containsExactly("FAILED WIDTH refused workflow.kyc.otp.verify (success: false, code OTP_INVALID)");
         awaitMorePolls(EXEC, 3);
         assertThat(requests("workflow.kyc.otp.verify")).hasSize(1);
 
+        // WIDTH takes the second code, yet the node still waits: that code was not accepted either.
+        stubMethod("workflow.kyc.otp.verify", "{\"success\":true}");
         assertThat(apiSend("POST", "/api/v1/customers/c-o1/otp", "{\"code\":\"222222\"}").statusCode())
                 .isEqualTo(202);
         await().atMost(Duration.ofSeconds(20)).until(() -> requests("workflow.kyc.otp.verify").size() == 2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject("""
+                select count(*) from kyc_event e join kyc_case k on k.id = e.case_id
+                where k.provider_ref = ? and e.to_next_action = 'PROVIDE_OTP'
+                  and e.detail->'reasons' @> '["OTP_NOT_ACCEPTED"]'::jsonb""", Integer.class, EXEC) == 2);
+        awaitMorePolls(EXEC, 3);
+        assertThat(requests("workflow.kyc.otp.verify")).hasSize(2);
+
+        assertThat(apiSend("POST", "/api/v1/customers/c-o1/otp", "{\"code\":\"333333\"}").statusCode())
+                .isEqualTo(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> requests("workflow.kyc.otp.verify").size() == 3);
         stubStatus(EXEC, status(EXEC, "RUNNING"));
         awaitCase(EXEC, "IN_PROGRESS", "WAIT");
         awaitMorePolls(EXEC, 3);
-        assertThat(requests("workflow.kyc.otp.verify")).hasSize(2);
+        assertThat(requests("workflow.kyc.otp.verify")).hasSize(3);
         assertThat(requests("workflow.kyc.otp.verify").stream()
                 .map(request -> readJson(request.getBodyAsString()).get("code").asText()))
-                .containsExactlyInAnyOrder("1111", "222222");
+                .containsExactlyInAnyOrder("1111", "222222", "333333");
         assertThat(requests("workflow.kyc.otp.send")).hasSize(1);
     }
 
