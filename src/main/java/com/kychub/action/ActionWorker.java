@@ -83,7 +83,7 @@ public class ActionWorker {
                     }
                     actions.markFailed(action.id(), permanent);
                     hold(action, CanonicalStore.ACTION_FAILED, failedReason(action.kind(),
-                            Failures.refusedStatus(failure)));
+                            Failures.refusalCode(failure)));
                     log.warn("Action {} {} of {} was refused and is FAILED: {}", action.id(), action.action(),
                             action.provider(), permanent);
                     return true;
@@ -112,9 +112,12 @@ public class ActionWorker {
         }
     }
 
-    /** {@code ACTION_FAILED:<kind>:HTTP_<status>}: what the call was and how the provider refused it, nothing more. */
-    static String failedReason(String kind, int httpStatus) {
-        return "ACTION_FAILED:" + bounded(kind) + ":HTTP_" + httpStatus;
+    /**
+     * {@code ACTION_FAILED:<kind>:<code>} ({@code HTTP_422}, or the code the provider's answer gave): what the call
+     * was and how the provider refused it, nothing more.
+     */
+    static String failedReason(String kind, String refusalCode) {
+        return "ACTION_FAILED:" + bounded(kind) + ":" + bounded(refusalCode);
     }
 
     /** {@code ACTION_DEAD:<kind>}: the call ran out of attempts (the last error is on the action). */

@@ -20,21 +20,33 @@ public final class Failures {
      * the store).
      */
     public static String permanentReason(Throwable failure) {
-        HttpOperationFailedException refusal = refusal(failure);
-        return refusal == null ? null : "the provider answered " + refusal.getStatusCode() + " to "
-                + refusal.getUri().replaceAll("\\?.*", "");
+        Throwable refusal = refusal(failure);
+        if (refusal instanceof HttpOperationFailedException http) {
+            return "the provider answered " + http.getStatusCode() + " to " + http.getUri().replaceAll("\\?.*", "");
+        }
+        return refusal == null ? null : refusal.getMessage();
     }
 
-    /** The HTTP status of a permanent failure ({@link #permanentReason}), or 0 when it is worth retrying. */
-    public static int refusedStatus(Throwable failure) {
-        HttpOperationFailedException refusal = refusal(failure);
-        return refusal == null ? 0 : refusal.getStatusCode();
+    /**
+     * The provider's error code of a permanent failure ({@link #permanentReason}), fit for a case's reasons:
+     * {@code HTTP_<status>}, or the code the provider gave in its answer ({@code REFUSED} when it gave none); null
+     * when the failure is worth retrying.
+     */
+    public static String refusalCode(Throwable failure) {
+        Throwable refusal = refusal(failure);
+        if (refusal instanceof HttpOperationFailedException http) {
+            return "HTTP_" + http.getStatusCode();
+        }
+        if (refusal instanceof ProviderRefusedException refused) {
+            return refused.code() == null ? "REFUSED" : refused.code();
+        }
+        return null;
     }
 
-    private static HttpOperationFailedException refusal(Throwable failure) {
+    private static Throwable refusal(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ProviderRefusedException refused) {
-                return refused.getMessage();
+            if (cause instanceof ProviderRefusedException) {
+                return cause;
             }
             if (cause instanceof HttpOperationFailedException http && http.getStatusCode() >= 400
                     && http.getStatusCode() < 500 && http.getStatusCode() != 429) {

@@ -7,7 +7,15 @@ package com.kychub.inbound;
  */
 public class ProviderRefusedException extends RuntimeException {
 
-    public ProviderRefusedException(String message) {
+    private final String code;
+
+    /** @param code the provider's error code (one word, no free text), or null when it gave none */
+    public ProviderRefusedException(String message, String code) {
         super(message);
+        this.code = code;
+    }
+
+    public String code() {
+        return code;
     }
 }

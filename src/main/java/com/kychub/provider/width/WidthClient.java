@@ -200,8 +200,10 @@ public class WidthClient {
         boolean refused = success.isBoolean() ? !success.booleanValue()
                 : success.isTextual() && "false".equalsIgnoreCase(success.asText().trim());
         if (refused) {
+            Optional<String> code = errorCode(body);
             throw new ProviderRefusedException("WIDTH refused " + (method == null ? "the call" : method)
-                    + " (success: false, " + errorCode(body).map(code -> "code " + code).orElse("no error code") + ")");
+                    + " (success: false, " + code.map(given -> "code " + given).orElse("no error code") + ")",
+                    code.orElse(null));
         }
     }
 

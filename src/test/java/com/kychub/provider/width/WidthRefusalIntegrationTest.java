@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,6 +56,10 @@ class WidthRefusalIntegrationTest extends WidthFlows {
         // Not DONE: no OCR result is awaited, and the node is not submitted again.
         assertThat(requests("workflow.kyc.ocr")).hasSize(1);
         assertThat(requests("workflow.kyc.ocr.data")).isEmpty();
+        // Not silently: the case says which call WIDTH refused, with WIDTH's code and without its free text.
+        JsonNode held = awaitCase(exec, "ACTION_REQUIRED", "CONTACT_SUPPORT");
+        assertThat(held.get("reasons").get(0).asText()).isEqualTo("ACTION_FAILED:OCR:INVALID_CALLBACK_KEY");
+        assertThat(held.toString()).doesNotContain("John Smith");
         // The registration and the workflow's start were answered without the flag: DONE as before.
         assertThat(jdbc.queryForList("select kind from provider_action where customer_id = 'c-f2' and state = 'DONE' "
                 + "order by id", String.class)).containsExactly("REGISTER", "START_WORKFLOW");
