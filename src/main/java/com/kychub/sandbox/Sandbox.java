@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -52,6 +53,7 @@ public class Sandbox {
     private final ObjectMapper json;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
+    private final AtomicInteger dropped = new AtomicInteger();
     private final ScheduledExecutorService clock = Executors.newScheduledThreadPool(2, runnable -> {
         Thread thread = new Thread(runnable, "sandbox-provider");
         thread.setDaemon(true);
@@ -104,6 +106,11 @@ public class Sandbox {
         return new Script();
     }
 
+    /** How many webhooks the sandbox lost on purpose ({@code drop-probability}) since it started. */
+    public int dropped() {
+        return dropped.get();
+    }
+
     /** The hub's own base URL, read when called: under a random test port it is known only once the server runs. */
     public String hubUrl() {
         String port = environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"));
@@ -120,8 +127,17 @@ public class Sandbox {
         return new Delivery(provider, path, bytes, authentication.apply(bytes));
     }
 
-    /** Delivers a webhook, and with {@code duplicate-probability} delivers it a second time. */
-    public void deliver(Delivery delivery) {
+    /**
+     * Delivers a webhook, and with {@code duplicate-probability} delivers it a second time; when it may be lost, with
+     * {@code drop-probability} it is lost instead, as a webhook the provider gave up on.
+     */
+    private void deliver(Delivery delivery, boolean mayBeLost) {
+        if (mayBeLost && ThreadLocalRandom.current().nextDouble() < settings.dropProbability()) {
+            dropped.incrementAndGet();
+            LOG.info("Sandbox {} lost a webhook to {} (kyc.sandbox.drop-probability): the hub must find out itself",
+                    delivery.provider(), delivery.path());
+            return;
+        }
         send(delivery);
         if (ThreadLocalRandom.current().nextDouble() < settings.duplicateProbability()) {
             send(delivery);
@@ -174,7 +190,9 @@ public class Sandbox {
 
     /**
      * Timed steps run one after the other; a step may change the provider's state and deliver a webhook. After the
-     * last one, with {@code late-probability}, one earlier webhook is delivered again, out of order.
+     * last one, with {@code late-probability}, one earlier webhook is delivered again, out of order. The first webhook
+     * of a script is never lost: until one arrives, the hub has no case to reconcile (in real life the fintech would
+     * have told it, creating the user at the provider).
      */
     public final class Script {
 
@@ -215,8 +233,8 @@ public class Sandbox {
                     }
                     if (step.webhook() != null) {
                         Delivery delivery = step.webhook().get();
+                        deliver(delivery, !delivered.isEmpty());
                         delivered.add(delivery);
-                        deliver(delivery);
                     }
                 } catch (RuntimeException e) {
                     LOG.warn("Sandbox step failed: {}", e.getClass().getSimpleName());

@@ -7,18 +7,23 @@ import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.kychub.KycProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.util.StringUtils;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
@@ -28,19 +33,41 @@ import org.springframework.web.bind.annotation.RestController;
  * webhooks to {@code POST /webhooks/argos}: {@code submit}, then {@code approved} or {@code rejected}. Bodies are
  * encrypted as the hub is configured ({@code kyc.providers.argos.encryption}: none or aes-256-ecb, keyed with the
  * SHA-256 of the secret key, else of the API key) and authenticated with the configured {@code webhook-auth} scheme.
- * Started by the demo, or by {@code POST /sandbox/argos/users/{userId}/submissions?outcome=}. Personal data is
- * synthetic.
+ * It keeps each submission and answers ARGOS's {@code GET /sandbox/argos/submission?submission_id=} with it (header
+ * {@code x-api-key}), as ARGOS advises polling it behind its webhooks. Started by the demo, or by
+ * {@code POST /sandbox/argos/users/{userId}/submissions?outcome=}. Personal data is synthetic.
  */
 @RestController
 @ConditionalOnProperty(prefix = "kyc.sandbox", name = "enabled", havingValue = "true")
 public class SandboxArgos {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final String EXPIRED_COMMENT = "The identity document has expired.";
+    private static final String EXPIRED_CODE = "DOC_EXPIRED";
 
     private final Sandbox sandbox;
+    private final Map<String, ObjectNode> submissions = new ConcurrentHashMap<>();
 
     public SandboxArgos(Sandbox sandbox) {
         this.sandbox = sandbox;
+    }
+
+    /** ARGOS's submission API: {@code {"Items": [the submission]}}, to the API key only. */
+    @GetMapping("/sandbox/argos/submission")
+    public ResponseEntity<JsonNode> submission(@RequestParam("submission_id") String submissionId,
+                                               @RequestHeader(name = "x-api-key", required = false) String apiKey) {
+        String expected = sandbox.providers().argos().apiKey();
+        if (expected == null || !expected.equals(apiKey)) {
+            return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+                    .body(sandbox.jsonObject().put("message", "Unauthorized"));
+        }
+        ObjectNode answer = sandbox.jsonObject();
+        ArrayNode items = answer.putArray("Items");
+        ObjectNode submission = submissions.get(submissionId);
+        if (submission != null) {
+            items.add(submission);
+        }
+        return ResponseEntity.ok(answer);
     }
 
     @PostMapping("/sandbox/argos/users/{userId}/submissions")
@@ -56,25 +83,44 @@ public class SandboxArgos {
         String submissionId = UUID.randomUUID().toString();
         String submittedAt = now();
         Sandbox.Script script = sandbox.script()
-                .then(sandbox::step, () -> webhook(submission(userId, submissionId, "submit", submittedAt)));
+                .then(sandbox::step, () -> decide(userId, submissionId, submittedAt, "pending"),
+                        () -> webhook(submission(userId, submissionId, "submit", submittedAt)));
         switch (outcome) {
-            case APPROVE -> script.then(sandbox::review, () -> {
-                ObjectNode body = submission(userId, submissionId, "approved", submittedAt);
-                body.putObject("kyc_result").put("status", "approved").put("updated_at", now())
-                        .put("created_at", submittedAt).put("reviewer", "system");
-                return webhook(body);
-            });
-            case REJECT, REJECT_FINAL -> script.then(sandbox::review, () -> {
-                ObjectNode body = submission(userId, submissionId, "rejected", submittedAt);
-                ObjectNode result = body.putObject("kyc_result").put("status", "rejected").put("updated_at", now());
-                result.putArray("comment").add("The identity document has expired.");
-                result.put("commentCode", "DOC_EXPIRED");
-                return webhook(body);
-            });
+            case APPROVE -> script.then(sandbox::review,
+                    () -> decide(userId, submissionId, submittedAt, "approved"), () -> {
+                        ObjectNode body = submission(userId, submissionId, "approved", submittedAt);
+                        body.putObject("kyc_result").put("status", "approved").put("updated_at", now())
+                                .put("created_at", submittedAt).put("reviewer", "system");
+                        return webhook(body);
+                    });
+            case REJECT, REJECT_FINAL -> script.then(sandbox::review,
+                    () -> decide(userId, submissionId, submittedAt, "rejected"), () -> {
+                        ObjectNode body = submission(userId, submissionId, "rejected", submittedAt);
+                        ObjectNode result = body.putObject("kyc_result").put("status", "rejected")
+                                .put("updated_at", now());
+                        result.putArray("comment").add(EXPIRED_COMMENT);
+                        result.put("commentCode", EXPIRED_CODE);
+                        return webhook(body);
+                    });
             case EXPIRE, ERROR -> { }
         }
         script.start();
         return submissionId;
+    }
+
+    /** The submission as ARGOS's API answers it now: its KYC result, with the applicant's (synthetic) data. */
+    private void decide(String userId, String submissionId, String submittedAt, String result) {
+        ObjectNode submission = sandbox.jsonObject().put("submission_id", submissionId).put("userid", userId)
+                .put("email", userId + "@sandbox.example").put("fullName", "SANDBOX " + userId.toUpperCase())
+                .put("created_at", submittedAt).put("updated_at", now());
+        ObjectNode kyc = submission.putObject("kyc").put("result", result);
+        ArrayNode comment = kyc.putArray("comment");
+        ArrayNode commentCode = kyc.putArray("commentCode");
+        if (result.equals("rejected")) {
+            comment.add(EXPIRED_COMMENT);
+            commentCode.add(EXPIRED_CODE);
+        }
+        submissions.put(submissionId, submission);
     }
 
     private ObjectNode submission(String userId, String submissionId, String trigger, String submittedAt) {

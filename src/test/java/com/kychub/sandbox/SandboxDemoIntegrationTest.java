@@ -17,9 +17,14 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.flyway.FlywayMigrationStrategy;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -28,7 +33,9 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The demo end to end: the hub with the sandbox profile and the demo on, on a database and a Camel context of its
  * own. Every demo customer reaches the status their sandbox provider leads them to, through real HTTP calls and
- * webhooks between the hub and its simulators (with duplicates and late deliveries), each case's audit trail runs
+ * webhooks between the hub and its simulators (with duplicates and late deliveries, and every webhook after the first
+ * of each flow lost: Striga's, ARGOS's and Ondato's verdicts come from reconciliation, Connect Financial's from its
+ * status poll), each case's audit trail runs
  * from CASE_OPENED to that status, and nothing the hub accepted is FAILED or DEAD. WIDTH customers go through the OCR
  * node (asked for their identity document, OCR submitted once) and the particulars; the Connect Financial
  * {@code expire} customer has two cases: the expired onboarding CANCELLED, the rerun's APPROVED.
@@ -46,12 +53,35 @@ import org.springframework.test.context.DynamicPropertySource;
         "kyc.sandbox.ocr-max-delay=1s",
         "kyc.sandbox.duplicate-probability=0.3",
         "kyc.sandbox.late-probability=0.3",
+        // Every webhook but the first of each flow is lost: every verdict must come from a status API.
+        "kyc.sandbox.drop-probability=1",
+        "kyc.providers.striga.reconcile.period=500ms",
+        "kyc.providers.striga.reconcile.after=2s",
+        "kyc.providers.argos.reconcile.period=500ms",
+        "kyc.providers.argos.reconcile.after=2s",
+        "kyc.providers.ondato.reconcile.period=500ms",
+        "kyc.providers.ondato.reconcile.after=2s",
         "kyc.inbox.poll-period=100ms",
         "kyc.providers.connectfi.poll-tick-millis=200",
         "kyc.providers.width.poll-every=250ms",
-        "kyc.providers.width.poll-tick-millis=100"})
+        "kyc.providers.width.poll-tick-millis=100",
+        // A store of its own run: the simulators forget their users when the hub stops, so the cases of an earlier
+        // run would be pulled from providers that no longer know them (see emptyStore).
+        "spring.flyway.clean-disabled=false"})
 @ActiveProfiles("sandbox")
 class SandboxDemoIntegrationTest {
+
+    /** Every run starts on an empty store, before the demo starts onboarding. */
+    @TestConfiguration
+    static class EmptyStore {
+        @Bean
+        FlywayMigrationStrategy emptyStore() {
+            return flyway -> {
+                flyway.clean();
+                flyway.migrate();
+            };
+        }
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -76,6 +106,12 @@ class SandboxDemoIntegrationTest {
 
     @Autowired
     SandboxWidth width;
+
+    @Autowired
+    Sandbox sandbox;
+
+    @Autowired
+    MeterRegistry meters;
 
     @Test
     void everyDemoCustomerReachesTheirFinalStatusWithACompleteAuditTrail() {
@@ -122,6 +158,13 @@ class SandboxDemoIntegrationTest {
                 assertThat(cancelled.at("/providerDetails/restartedAs").asText()).as(customer.customerId())
                         .isEqualTo(approved.get("providerRef").asText());
             }
+        }
+        assertThat(sandbox.dropped()).isPositive();
+        for (String provider : List.of("striga", "argos", "ondato")) {
+            Counter repaired = meters.find("kyc.reconcile.pulls").tags("provider", provider, "outcome", "repaired")
+                    .counter();
+            assertThat(repaired).as(provider + " reconciled").isNotNull();
+            assertThat(repaired.count()).as(provider + " reconciled").isPositive();
         }
         assertThat(jdbc.queryForList("select provider || ' ' || state || ' ' || coalesce(last_error, '') "
                 + "from inbound_message where state in ('FAILED', 'DEAD') and received_at >= ?", String.class,
