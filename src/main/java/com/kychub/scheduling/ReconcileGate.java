@@ -25,7 +25,7 @@ public class ReconcileGate implements CamelContextConfiguration {
     private final Map<String, String> settings = Map.of(
             "striga", "KYC_STRIGA_BASE_URL, KYC_STRIGA_API_KEY and KYC_STRIGA_API_SECRET",
             "argos", "KYC_ARGOS_BASE_URL and KYC_ARGOS_API_KEY",
-            "ondato", "the Ondato API credentials (kyc.providers.ondato.api-auth)");
+            "ondato", "KYC_ONDATO_API_KEY, or the OAuth2 client of kyc.providers.ondato.api-auth");
 
     public ReconcileGate(KycProperties properties) {
         KycProperties.Providers providers = properties.providers();
