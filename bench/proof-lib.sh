@@ -189,11 +189,16 @@ wait_drained() {
 
 # --- The provider stub: what the hub pulls after an Ondato or a Connect Financial webhook -------------------------
 
+# start_stub PORT [MAPPINGS]: WireMock on the port, answering as MAPPINGS (a WireMock mappings file, response
+# templating on) says, or by default as below.
 start_stub() {
-    local port=$1 dir=$RUN_DIR/stub
+    local port=$1 mappings=${2:-} dir=$RUN_DIR/stub
     [[ -f $WIREMOCK ]] || die "WireMock standalone not found at $WIREMOCK (run the test suite once, or set WIREMOCK_JAR)"
     ! curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/" || die "something already answers on port $port"
     mkdir -p "$dir/mappings"
+    if [[ -n $mappings ]]; then
+        cp "$mappings" "$dir/mappings/providers.json"
+    else
     # Ondato: no step.kycIdentification yet, so the hub records the verification without pulling an identification.
     # Connect Financial: the compliance status of a customer in review.
     cat >"$dir/mappings/providers.json" <<'JSON'
@@ -207,8 +212,9 @@ start_stub() {
                              "checks": [{"type": "KYC_STATUS", "passed": false, "required": true}]}}}
 ]}
 JSON
+    fi
     java -jar "$WIREMOCK" --port "$port" --bind-address 127.0.0.1 --root-dir "$dir" --no-request-journal \
-        --disable-banner >"$RUN_DIR/stub.log" 2>&1 &
+        --global-response-templating --disable-banner >"$RUN_DIR/stub.log" 2>&1 &
     STUB_PID=$!
     STUB_URL=http://127.0.0.1:$port
     local deadline=$((SECONDS + 60))
@@ -223,7 +229,9 @@ JSON
 
 # Starts the hub in the background (HUB_PID), from the repository root so that ./config/application.yml applies.
 # As root it uses the local server with a database of its own (--kyc.db.local-database); otherwise, or for a
-# private cluster, KYC_DB_URL.
+# private cluster, KYC_DB_URL. Ondato's and Connect Financial's rate limits are lifted to PROVIDER_RPS (1000; empty:
+# the hub's defaults); the array HUB_ARGS, when the script sets it, adds arguments of its own.
+PROVIDER_RPS=${PROVIDER_RPS-1000}
 start_hub() {
     local db_env=()
     if [[ $DB_PORT != 5432 || $(id -un) != root ]]; then
@@ -235,6 +243,11 @@ start_hub() {
             "--kyc.providers.ondato.kyc-base-url=$STUB_URL/ondato-kyc"
             "--kyc.providers.connectfi.base-url=$STUB_URL/connectfi")
     fi
+    local rps_args=()
+    if [[ -n $PROVIDER_RPS ]]; then
+        rps_args=("--kyc.providers.ondato.requests-per-second=$PROVIDER_RPS"
+            "--kyc.providers.connectfi.requests-per-second=$PROVIDER_RPS")
+    fi
     HUB_STARTS=$((HUB_STARTS + 1))
     echo "=== hub start $HUB_STARTS at $(date -u +%H:%M:%S) ===" >>"$HUB_LOG"
     (
@@ -243,8 +256,7 @@ start_hub() {
         exec env ${db_env[@]+"${db_env[@]}"} java $HUB_JAVA_OPTS -jar "$HUB_JAR" \
             --server.port="$PORT" --server.address=127.0.0.1 --kyc.db.local-database="$DB_NAME" \
             --kyc.providers.argos.webhook-auth.scheme=hmac-sha256 \
-            --kyc.providers.ondato.requests-per-second=1000 --kyc.providers.connectfi.requests-per-second=1000 \
-            ${stub_args[@]+"${stub_args[@]}"}
+            ${rps_args[@]+"${rps_args[@]}"} ${stub_args[@]+"${stub_args[@]}"} ${HUB_ARGS[@]+"${HUB_ARGS[@]}"}
     ) >>"$HUB_LOG" 2>&1 &
     HUB_PID=$!
 }
