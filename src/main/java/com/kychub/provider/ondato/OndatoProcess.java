@@ -151,7 +151,8 @@ public class OndatoProcess implements OnboardingStarter {
         OndatoClient.id(verificationId);
         return OndatoMapping.identification(verificationId, customerOf(verificationId),
                 OndatoEnvelope.text(identification, "id"), OndatoEnvelope.text(identification, "status"),
-                rejectionReasons(identification), idvUrl(verificationId), causeOf(messageId));
+                OndatoEnvelope.text(identification, "statusReason"), rejectionReasons(identification),
+                idvUrl(verificationId), causeOf(messageId));
     }
 
     /**

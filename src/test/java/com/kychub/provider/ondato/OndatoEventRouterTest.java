@@ -40,7 +40,7 @@ class OndatoEventRouterTest extends HubIntegrationTest {
     @BeforeEach
     void theIdvApiAnswersAnyVerification() {
         PROVIDERS.stubFor(WireMock.get(urlPathMatching(IDV_CALLS))
-                .willReturn(okJson("{\"id\":\"" + VERIFICATION + "\",\"status\":\"Active\"}")));
+                .willReturn(okJson("{\"id\":\"" + VERIFICATION + "\",\"status\":\"InProgress\"}")));
     }
 
     @Test

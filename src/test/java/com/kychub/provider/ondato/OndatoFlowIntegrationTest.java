@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Doc 003's integration workflow against Ondato stubs on loopback: the hub starts the identity verification and
- * hands out the IDV URL, then every event is enriched by the two GETs and the pulled identification decides.
+ * hands out the IDV URL, then every event is enriched by the two GETs and the pulled identification decides, with the
+ * statuses and reasons of Ondato's KYC Identification webhook examples.
  */
 class OndatoFlowIntegrationTest extends OndatoFlows {
 
@@ -46,27 +47,34 @@ class OndatoFlowIntegrationTest extends OndatoFlows {
         assertThat(readJson(apiSend("POST", "/api/v1/customers/c-1/onboardings", "{\"provider\":\"ondato\"}").body())
                 .get("id")).isEqualTo(opened.get("id"));
 
-        // The customer consents: the verification has no identification yet, nothing else is pulled.
-        stubVerification(idv, verification(idv, null));
+        // The customer opened the IDV URL and consents: the verification is in progress, no identification yet, nothing
+        // else is pulled.
+        stubVerification(idv, verification(idv, "InProgress", null));
         send(verificationEvent("Idv.Consented", idv));
         awaitInboxDrained();
-        JsonNode consented = awaitCase(idv, "ACTION_REQUIRED", "COMPLETE_VERIFICATION");
+        JsonNode consented = awaitCase(idv, "IN_PROGRESS", "COMPLETE_VERIFICATION");
         assertThat(consented.at("/providerDetails/idvUrl").asText()).isEqualTo("https://idv.ondato.com/?id=" + idv);
+        assertThat(consented.get("providerStatus").asText()).isEqualTo("InProgress");
         PROVIDERS.verify(0, getRequestedFor(WireMock.urlPathMatching("/ondato-kyc/.*")));
 
-        // KycIdentification.Created: the customer started the identification.
+        // KycIdentification.Created: the customer started the identification step (Awaiting, Unfinished).
         stubVerification(idv, verification(idv, "kyc-1"));
-        stubIdentification("kyc-1", identification("kyc-1", "Created", null));
+        stubIdentification("kyc-1", identification("kyc-1", idv, "Awaiting", "Unfinished", null));
         send(identificationEvent("KycIdentification.Created", idv, "kyc-1"));
-        JsonNode created = awaitCase(idv, "IN_PROGRESS", "COMPLETE_VERIFICATION");
-        assertThat(created.get("providerStatus").asText()).isEqualTo("Created");
+        JsonNode created = awaitCase(idv, kycCase -> "Unfinished".equals(kycCase.at("/providerDetails/statusReason")
+                .asText()));
+        assertThat(created.get("status").asText()).isEqualTo("IN_PROGRESS");
+        assertThat(created.get("nextAction").asText()).isEqualTo("COMPLETE_VERIFICATION");
+        assertThat(created.get("providerStatus").asText()).isEqualTo("Awaiting");
         assertThat(created.at("/providerDetails/kycIdentificationId").asText()).isEqualTo("kyc-1");
         PROVIDERS.verify(getRequestedFor(urlEqualTo(IDENTIFICATION_PATH + "kyc-1"))
                 .withHeader("X-Api-Key", equalTo(ONDATO_API_KEY)));
 
-        stubIdentification("kyc-1", identification("kyc-1", "Processed", null));
+        // KycIdentification.Processed: the customer finished (Awaiting, Processing) and is no longer asked to.
+        stubIdentification("kyc-1", identification("kyc-1", idv, "Awaiting", "Processing", null));
         send(identificationEvent("KycIdentification.Processed", idv, "kyc-1"));
-        awaitCase(idv, "IN_REVIEW", "WAIT");
+        JsonNode processed = awaitCase(idv, "IN_REVIEW", "WAIT");
+        assertThat(processed.at("/providerDetails/statusReason").asText()).isEqualTo("Processing");
 
         stubIdentification("kyc-1", identification("kyc-1", "Approved", null));
         send(identificationEvent("KycIdentification.Approved", idv, "kyc-1"));
@@ -97,6 +105,8 @@ class OndatoFlowIntegrationTest extends OndatoFlows {
                 Integer.class)).isZero();
         assertThat(jdbc.queryForObject("select count(*) from inbound_message where message_type = 'identification' "
                 + "and body like '%Lovelace%'", Integer.class)).isEqualTo(5);
+        assertThat(jdbc.queryForObject("select count(*) from inbound_message where state = 'FAILED'", Integer.class))
+                .isZero();
         assertThat(jdbc.queryForObject("select count(*) from inbound_message where state <> 'PROCESSED'",
                 Integer.class)).isZero();
     }
@@ -107,13 +117,13 @@ class OndatoFlowIntegrationTest extends OndatoFlows {
         stubVerification(idv, verification(idv, null));
         send("{\"Id\":\"e-1\",\"ApplicationId\":\"app-1\",\"CreatedUtc\":\"2023-01-01T00:00:00Z\","
                 + "\"IsDelivered\":false,\"Type\":\"IdentityVerification.Consented\",\"Payload\":{\"Id\":\"" + idv + "\"}}");
-        JsonNode consented = awaitCase(idv, "ACTION_REQUIRED", "COMPLETE_VERIFICATION");
+        JsonNode consented = awaitCase(idv, "IN_PROGRESS", "COMPLETE_VERIFICATION");
         // Started outside the hub: the verification id names the customer.
         assertThat(consented.get("customerId").asText()).isEqualTo(idv);
-        assertThat(consented.at("/providerDetails/identityVerificationStatus").asText()).isEqualTo("Active");
+        assertThat(consented.at("/providerDetails/identityVerificationStatus").asText()).isEqualTo("InProgress");
 
         stubVerification(idv, verification(idv, "kyc-p"));
-        stubIdentification("kyc-p", "{\"Id\":\"kyc-p\",\"Status\":\"Processed\"}");
+        stubIdentification("kyc-p", "{\"Id\":\"kyc-p\",\"Status\":\"Awaiting\",\"StatusReason\":\"Processing\"}");
         send(verificationEvent("IdentityVerification.StatusChanged", idv));
         awaitCase(idv, "IN_REVIEW", "WAIT");
 
