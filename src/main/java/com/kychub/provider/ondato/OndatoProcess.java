@@ -33,7 +33,9 @@ import org.springframework.util.StringUtils;
  * transaction:
  * <ul>
  * <li>a webhook names the identity verification it is about; the route pulls that verification from the IDV API and
- * {@link #storeVerification} puts the answer in the inbox, caused by the webhook;</li>
+ * {@link #storeVerification} puts the answer in the inbox, caused by the webhook. A {@code KycIdentification.*} event
+ * that names only its identification ({@code payload.id}) has that identification pulled instead: it names its
+ * verification, and {@link #storeIdentification} puts it in the inbox;</li>
  * <li>a pulled identity verification names its KYC identification ({@code step.kycIdentification.id}); the route
  * pulls it from the KYC ID API and {@link #storeIdentification} puts it in the inbox. Without one the customer has
  * not reached that step: {@link #withoutIdentification};</li>
@@ -92,14 +94,39 @@ public class OndatoProcess implements OnboardingStarter {
         return store.apply(opening, null).caseId();
     }
 
-    /** KycIdentification.* events carry the verification id as {@code payload.identityVerificationId}. */
+    /**
+     * The identity verification a {@code KycIdentification.*} event names ({@code payload.identityVerificationId});
+     * null when it names only its identification ({@code payload.id}), which then has to be pulled to learn it.
+     */
     public String verificationOfIdentificationEvent(@Body OndatoEnvelope webhook) {
-        return verificationId(webhook, "identityVerificationId");
+        JsonNode named = OndatoEnvelope.field(webhook.payload(), "identityVerificationId");
+        if (named == null || named.isNull()) {
+            identificationOfEvent(webhook);
+            return null;
+        }
+        return payloadId(webhook, "identityVerificationId");
+    }
+
+    /** The KYC identification a {@code KycIdentification.*} event is about: the payload is that resource, its id. */
+    public String identificationOfEvent(@Body OndatoEnvelope webhook) {
+        return payloadId(webhook, "id");
+    }
+
+    /**
+     * The identity verification a KYC identification pulled from the KYC ID API belongs to: the resource names it in
+     * {@code identityVerificationId} (Ondato's KycIdentification webhook examples, whose payload is that resource).
+     */
+    public String verificationOfIdentification(@Body String identification) {
+        String id = OndatoEnvelope.text(read(identification), "identityVerificationId");
+        if (id == null || !OndatoClient.ID.matcher(id).matches()) {
+            throw new UnmappableMessageException("the Ondato identification names no valid identityVerificationId");
+        }
+        return id;
     }
 
     /** IdentityVerification.* and Idv.* events carry the IDV resource itself: its {@code payload.id}. */
     public String verificationOfVerificationEvent(@Body OndatoEnvelope webhook) {
-        return verificationId(webhook, "id");
+        return payloadId(webhook, "id");
     }
 
     public void unknownEvent(@Body OndatoEnvelope webhook) {
@@ -127,12 +154,15 @@ public class OndatoProcess implements OnboardingStarter {
         return id.asText();
     }
 
-    /** Stores the identification pulled for an identity verification, as caused by the verification's message. */
+    /**
+     * Stores the identification pulled for an identity verification, as caused by the message that made the hub pull
+     * it (the verification's, or a webhook that named only the identification).
+     */
     public List<CaseUpdate> storeIdentification(@Body String answer, @Variable("subject") String verificationId,
                                                 @Variable("kycIdentificationId") String kycIdentificationId,
-                                                @Variable("inboxMessageId") Long verificationMessageId) {
-        inbox.storePolled(PROVIDER, OndatoMapping.IDENTIFICATION, verificationId, verificationMessageId,
-                "identification:" + kycIdentificationId + ":after:" + verificationMessageId, answer);
+                                                @Variable("inboxMessageId") Long causeMessageId) {
+        inbox.storePolled(PROVIDER, OndatoMapping.IDENTIFICATION, verificationId, causeMessageId,
+                "identification:" + kycIdentificationId + ":after:" + causeMessageId, answer);
         return List.of();
     }
 
@@ -207,7 +237,7 @@ public class OndatoProcess implements OnboardingStarter {
         return null;
     }
 
-    private String verificationId(OndatoEnvelope webhook, String field) {
+    private static String payloadId(OndatoEnvelope webhook, String field) {
         String id = OndatoEnvelope.text(webhook.payload(), field);
         if (id == null || !OndatoClient.ID.matcher(id).matches()) {
             throw new UnmappableMessageException("Ondato " + webhook.type() + " without a valid payload." + field);

@@ -135,4 +135,21 @@ class OndatoFlowIntegrationTest extends OndatoFlows {
         PROVIDERS.verify(3, getRequestedFor(urlEqualTo(VERIFICATION_PATH + idv)));
         PROVIDERS.verify(2, getRequestedFor(urlEqualTo(IDENTIFICATION_PATH + "kyc-p")));
     }
+
+    @Test
+    void aKycIdentificationEventNamingOnlyItsIdentificationReachesTheCaseOfTheVerificationItNames() {
+        stubIdentification("kyc-only", identification("kyc-only", "idv-only", "Approved", null, null));
+
+        send(identificationOnlyEvent("KycIdentification.Approved", "kyc-only"));
+
+        JsonNode approved = awaitCase("idv-only", "APPROVED", "NONE");
+        assertThat(approved.at("/providerDetails/kycIdentificationId").asText()).isEqualTo("kyc-only");
+        JsonNode events = apiJson("/api/v1/cases/" + approved.get("id").asText() + "/events");
+        assertThat(events.get(events.size() - 1).get("providerEvent").asText()).isEqualTo("KycIdentification.Approved");
+        awaitInboxDrained();
+        PROVIDERS.verify(1, getRequestedFor(urlEqualTo(IDENTIFICATION_PATH + "kyc-only")));
+        PROVIDERS.verify(0, getRequestedFor(urlEqualTo(VERIFICATION_PATH + "idv-only")));
+        assertThat(jdbc.queryForObject("select count(*) from inbound_message where state <> 'PROCESSED'",
+                Integer.class)).isZero();
+    }
 }

@@ -88,6 +88,11 @@ abstract class OndatoFlows extends HubIntegrationTest {
                 + "\",\"identityVerificationId\":\"" + verificationId + "\"}");
     }
 
+    /** A KycIdentification.* event whose payload names only the identification it is ({@code id}). */
+    static String identificationOnlyEvent(String type, String kycIdentificationId) {
+        return envelope(UUID.randomUUID().toString(), type, "{\"id\":\"" + kycIdentificationId + "\"}");
+    }
+
     /** An IdentityVerification.* (or Idv.*) event: its payload is the identity verification. */
     static String verificationEvent(String type, String verificationId) {
         return envelope(UUID.randomUUID().toString(), type, "{\"id\":\"" + verificationId
