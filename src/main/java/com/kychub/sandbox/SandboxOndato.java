@@ -25,7 +25,8 @@ import org.springframework.web.bind.annotation.RestController;
  * Ondato in the sandbox: the IDV API under {@code /sandbox/ondato-idv} ({@code POST /v1/identity-verifications},
  * {@code GET /v1/identity-verifications/{id}}), the KYC ID API under {@code /sandbox/ondato-kyc}
  * ({@code GET /v1/identifications/{id}}), and Ondato's webhooks in its envelope to {@code /webhooks/ondato} with HTTP
- * Basic credentials. Ondato's start call names no customer, so the customer's part is the IDV URL: opening {@code /sandbox/ondato-idv/?id={id}&outcome=}
+ * Basic credentials. The start call may name the client's reference ({@code externalReferenceId}), which the
+ * verification then shows; the customer's part is the IDV URL: opening {@code /sandbox/ondato-idv/?id={id}&outcome=}
  * (the sandbox's {@code idv-url-template}) plays the verification and its identification with the statuses Ondato's
  * documentation shows: the verification Pending, then InProgress (IdentityVerification.Consented), then Completed; the
  * identification Awaiting / Unfinished (KycIdentification.Created), Awaiting / Processing (.Processed), then Approved
@@ -38,14 +39,16 @@ public class SandboxOndato {
     static final class Verification {
         final String id = UUID.randomUUID().toString();
         final String setupId;
+        final String externalReferenceId;
         volatile String status = "Pending";
         volatile String identificationId;
         volatile String identificationStatus;
         volatile String identificationReason;
         volatile boolean started;
 
-        Verification(String setupId) {
+        Verification(String setupId, String externalReferenceId) {
             this.setupId = setupId;
+            this.externalReferenceId = externalReferenceId;
         }
 
         void identification(String status, String reason) {
@@ -68,7 +71,11 @@ public class SandboxOndato {
         if (setupId.isEmpty()) {
             return ResponseEntity.badRequest().body(Map.of("error", "setupId is required"));
         }
-        Verification verification = new Verification(setupId);
+        JsonNode reference = body.path("externalReferenceId");
+        if (!reference.isMissingNode() && !reference.isNull() && !reference.isTextual()) {
+            return ResponseEntity.badRequest().body(Map.of("error", "externalReferenceId must be a string"));
+        }
+        Verification verification = new Verification(setupId, reference.isTextual() ? reference.asText() : null);
         verifications.put(verification.id, verification);
         return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("id", verification.id));
     }
@@ -81,6 +88,9 @@ public class SandboxOndato {
         }
         ObjectNode answer = sandbox.jsonObject().put("id", id).put("setupId", verification.setupId)
                 .put("status", verification.status);
+        if (verification.externalReferenceId != null) {
+            answer.put("externalReferenceId", verification.externalReferenceId);
+        }
         ObjectNode step = answer.putObject("step");
         if (verification.identificationId == null) {
             step.putObject("consent").put("isConsented", !"Pending".equals(verification.status));

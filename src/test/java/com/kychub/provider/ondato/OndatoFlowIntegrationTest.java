@@ -36,7 +36,8 @@ class OndatoFlowIntegrationTest extends OndatoFlows {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> PROVIDERS.verify(1,
                 postRequestedFor(urlEqualTo("/ondato-idv/v1/identity-verifications"))
                         .withHeader("X-Api-Key", equalTo(ONDATO_API_KEY))
-                        .withRequestBody(equalToJson("{\"setupId\":\"" + ONDATO_SETUP_ID + "\"}"))));
+                        .withRequestBody(equalToJson("{\"setupId\":\"" + ONDATO_SETUP_ID
+                                + "\",\"externalReferenceId\":\"c-1\"}"))));
         JsonNode opened = awaitCase(idv, "ACTION_REQUIRED", "COMPLETE_VERIFICATION");
         assertThat(opened.get("id")).isEqualTo(readJson(started.body()).get("id"));
         assertThat(opened.get("customerId").asText()).isEqualTo("c-1");
