@@ -3,6 +3,7 @@ package com.kychub.provider.ondato;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,8 +28,9 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.util.StringUtils;
 
 /**
- * What the hub does with what comes in for Ondato: the fintech's start ({@link #start}: the case
- * {@code customer:<customerId>} is opened and the action worker creates an identity verification), then each kind of
+ * What the hub does with what comes in for Ondato: the fintech's start ({@link #start}: unless the customer's last
+ * case is still open, the case {@code customer:<customerId>} is opened and the action worker creates an identity
+ * verification), then each kind of
  * Ondato message, in {@code ondato-process} ({@code routes/ondato-kyc.camel.yaml}) inside the inbox worker's
  * transaction:
  * <ul>
@@ -74,6 +76,12 @@ public class OndatoProcess implements OnboardingStarter {
         return OndatoMapping.PROVIDER;
     }
 
+    /**
+     * The customer's Ondato case that is still open (not finished, {@link CaseStatus#isFinished}) when there is one:
+     * asked again, that verification goes on and nothing new starts. Otherwise (a first start, or the last
+     * verification rejected, expired, aborted or decided) a new case opens and a new identity verification is created;
+     * the old cases keep their status.
+     */
     @Override
     @Transactional
     public UUID start(String customerId) {
@@ -81,17 +89,25 @@ public class OndatoProcess implements OnboardingStarter {
             // Better said now than by a start call that can only die.
             throw new ProviderNotConfiguredException("Ondato is not configured: KYC_ONDATO_SETUP_ID is not set");
         }
-        String ref = customers.linkByCustomer(OndatoMapping.PROVIDER, customerId)
-                .map(Customers.ProviderLink::currentRef)
-                .orElse(OndatoProcess.BEFORE_VERIFICATION + customerId);
-        var existing = cases.findCases(OndatoMapping.PROVIDER, ref, 1);
-        if (!existing.isEmpty()) {
-            return existing.get(0).id();
+        List<CaseView> ondatoCases = cases.casesOfCustomer(customerId).stream()
+                .filter(kycCase -> PROVIDER.equals(kycCase.provider())).toList();
+        Optional<CaseView> open = ondatoCases.stream().filter(kycCase -> !kycCase.status().isFinished()).findFirst();
+        if (open.isPresent()) {
+            return open.get().id();
         }
-        CaseUpdate opening = new CaseUpdate(OndatoMapping.PROVIDER, ref, customerId, CaseStatus.IN_PROGRESS,
-                NextAction.WAIT, List.of(), null, "ONBOARDING_REQUESTED", null, null, null, false,
-                List.of(ProviderAction.of(OndatoMapping.Action.CREATE_IDENTITY_VERIFICATION, null)), null);
+        CaseUpdate opening = new CaseUpdate(PROVIDER, BEFORE_VERIFICATION + customerId, customerId,
+                CaseStatus.IN_PROGRESS, NextAction.WAIT, List.of(), null, "ONBOARDING_REQUESTED", null, null, null,
+                false, List.of(createVerification(ondatoCases.size() + 1)), null);
         return store.apply(opening, null).caseId();
+    }
+
+    /**
+     * The call creating the customer's n-th identity verification. An action of a name already done is never made
+     * again, so each verification's call has a name of its own; the first keeps the name it always had.
+     */
+    static ProviderAction createVerification(int ordinal) {
+        return ordinal == 1 ? ProviderAction.of(OndatoMapping.Action.CREATE_IDENTITY_VERIFICATION, null)
+                : ProviderAction.of(OndatoMapping.Action.CREATE_IDENTITY_VERIFICATION, null, ordinal);
     }
 
     /**

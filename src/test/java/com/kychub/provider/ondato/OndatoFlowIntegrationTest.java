@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Doc 003's integration workflow against Ondato stubs on loopback: the hub starts the identity verification and
  * hands out the IDV URL, then every event is enriched by the two GETs and the pulled identification decides, with the
- * statuses and reasons of Ondato's KYC Identification webhook examples.
+ * statuses and reasons of Ondato's KYC Identification webhook examples. A rejected customer started again gets a new
+ * verification and a case of its own.
  */
 class OndatoFlowIntegrationTest extends OndatoFlows {
 
@@ -138,6 +139,55 @@ class OndatoFlowIntegrationTest extends OndatoFlows {
     }
 
     @Test
+    void aRejectedCustomerStartedAgainGetsANewVerificationAndACaseOfItsOwn() {
+        stubCreated("idv-first");
+        assertThat(apiSend("POST", "/api/v1/customers", "{\"customerId\":\"c-again\"}").statusCode()).isEqualTo(201);
+        JsonNode first = readJson(apiSend("POST", "/api/v1/customers/c-again/onboardings",
+                "{\"provider\":\"ondato\"}").body());
+        awaitCase("idv-first", "ACTION_REQUIRED", "COMPLETE_VERIFICATION");
+        stubVerification("idv-first", verification("idv-first", "kyc-first"));
+        stubIdentification("kyc-first", identification("kyc-first", "idv-first", "Rejected", null,
+                "\"rejectionReasons\":[\"DocumentExpired\"]"));
+        send(identificationEvent("KycIdentification.Rejected", "idv-first", "kyc-first"));
+        JsonNode rejected = awaitCase("idv-first", "REJECTED", "RESTART_KYC");
+        awaitInboxDrained();
+        int rejectedEvents = apiJson("/api/v1/cases/" + rejected.get("id").asText() + "/events").size();
+
+        // Started again: Ondato is asked for a new verification, about the same customer, and a new case opens.
+        stubCreated("idv-second");
+        var again = apiSend("POST", "/api/v1/customers/c-again/onboardings", "{\"provider\":\"ondato\"}");
+        assertThat(again.statusCode()).isEqualTo(202);
+        JsonNode opened = readJson(again.body());
+        assertThat(opened.get("id")).isNotEqualTo(first.get("id"));
+        assertThat(opened.get("status").asText()).isEqualTo("IN_PROGRESS");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> PROVIDERS.verify(2,
+                postRequestedFor(urlEqualTo("/ondato-idv/v1/identity-verifications"))
+                        .withRequestBody(equalToJson("{\"setupId\":\"" + ONDATO_SETUP_ID
+                                + "\",\"externalReferenceId\":\"c-again\"}"))));
+        JsonNode second = awaitCase("idv-second", "ACTION_REQUIRED", "COMPLETE_VERIFICATION");
+        assertThat(second.get("id")).isEqualTo(opened.get("id"));
+        assertThat(second.get("customerId").asText()).isEqualTo("c-again");
+        assertThat(second.at("/providerDetails/idvUrl").asText()).isEqualTo("https://idv.ondato.com/?id=idv-second");
+        assertThat(jdbc.queryForObject("select current_ref from provider_customer where provider = 'ondato' "
+                + "and customer_id = 'c-again'", String.class)).isEqualTo("idv-second");
+
+        // The old case keeps its status, reasons and trail.
+        JsonNode old = awaitCase("idv-first", "REJECTED", "RESTART_KYC");
+        assertThat(texts(old.get("reasons"))).containsExactly("DocumentExpired");
+        assertThat(apiJson("/api/v1/cases/" + old.get("id").asText() + "/events")).hasSize(rejectedEvents);
+
+        // Asked again while the new verification is open: that case, and nothing new is asked of Ondato.
+        JsonNode thirdAsk = readJson(apiSend("POST", "/api/v1/customers/c-again/onboardings",
+                "{\"provider\":\"ondato\"}").body());
+        assertThat(thirdAsk.get("id")).isEqualTo(second.get("id"));
+        assertThat(jdbc.queryForList("select action from provider_action where provider = 'ondato' "
+                + "and customer_id = 'c-again' order by id", String.class))
+                .containsExactly("CREATE_IDENTITY_VERIFICATION", "CREATE_IDENTITY_VERIFICATION:2");
+        assertThat(apiJson("/api/v1/cases?provider=ondato").findValuesAsText("providerRef"))
+                .contains("idv-first", "idv-second").doesNotContain("customer:c-again");
+    }
+
+    @Test
     void aKycIdentificationEventNamingOnlyItsIdentificationReachesTheCaseOfTheVerificationItNames() {
         stubIdentification("kyc-only", identification("kyc-only", "idv-only", "Approved", null, null));
 
@@ -152,5 +202,12 @@ class OndatoFlowIntegrationTest extends OndatoFlows {
         PROVIDERS.verify(0, getRequestedFor(urlEqualTo(VERIFICATION_PATH + "idv-only")));
         assertThat(jdbc.queryForObject("select count(*) from inbound_message where state <> 'PROCESSED'",
                 Integer.class)).isZero();
+    }
+
+    /** Ondato answers the hub's {@code POST /v1/identity-verifications} with this verification id (the newest stub). */
+    private static void stubCreated(String verificationId) {
+        PROVIDERS.stubFor(WireMock.post(urlEqualTo("/ondato-idv/v1/identity-verifications"))
+                .willReturn(WireMock.aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+                        .withBody("{\"id\":\"" + verificationId + "\"}")));
     }
 }
