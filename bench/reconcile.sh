@@ -60,7 +60,8 @@ ensure_database
 PGB_DIR=$RUN_DIR/pgbench
 
 # --- The stand-in: each status API answers at once, the same for every case of its provider ---------------------
-# Striga: PENDING_REVIEW; ARGOS: a pending submission; Ondato: a verification naming identification k<id>, Processed.
+# Striga: PENDING_REVIEW; ARGOS: a pending submission; Ondato: a verification naming identification k<id>, Awaiting
+# with statusReason Processing (completed by the customer, in Ondato's review).
 cat >"$RUN_DIR/status-apis.json" <<'JSON'
 {"mappings": [
   {"request": {"method": "GET", "urlPathPattern": "/striga/api/v1/user/kyc/[^/]+"},
@@ -74,7 +75,7 @@ cat >"$RUN_DIR/status-apis.json" <<'JSON'
                 "body": "{\"id\":\"{{request.pathSegments.[3]}}\",\"status\":\"Completed\",\"step\":{\"kycIdentification\":{\"id\":\"k{{request.pathSegments.[3]}}\"}}}"}},
   {"request": {"method": "GET", "urlPathPattern": "/ondato-kyc/v1/identifications/[^/]+"},
    "response": {"status": 200, "headers": {"Content-Type": "application/json"},
-                "body": "{\"id\":\"{{request.pathSegments.[3]}}\",\"status\":\"Processed\"}"}}
+                "body": "{\"id\":\"{{request.pathSegments.[3]}}\",\"status\":\"Awaiting\",\"statusReason\":\"Processing\"}"}}
 ]}
 JSON
 start_stub "$STUB_PORT" "$RUN_DIR/status-apis.json"
@@ -96,7 +97,8 @@ reconcile_settings() {
 }
 
 # Seeds CASES quiet cases (heard of and reconciled two hours ago), as the hub would hold them after its providers'
-# webhooks: Striga PENDING_REVIEW, ARGOS pending, Ondato Processed; every REPAIR_EVERY-th one step behind. The Quartz
+# webhooks: Striga PENDING_REVIEW, ARGOS pending, Ondato Awaiting/Processing; every REPAIR_EVERY-th one step behind
+# (Striga INITIATED, ARGOS with no result yet, Ondato Awaiting/Unfinished). The Quartz
 # tables are emptied too, so that the sweep's trigger is new and fires at the hub's start.
 seed() {
     reset_store
@@ -111,18 +113,21 @@ select 'rc' || i, p.provider, p.ref,
        case when behind then p.behind_status else 'IN_REVIEW' end,
        case when behind then p.behind_action else 'WAIT' end,
        case when behind then p.behind_provider_status else p.provider_status end,
-       p.details::jsonb, now() - interval '2 hours', now() - interval '2 hours'
+       p.details::jsonb || case when behind then p.behind_details::jsonb else '{}'::jsonb end,
+       now() - interval '2 hours', now() - interval '2 hours'
 from generate_series(1, $CASES) i
 cross join lateral (select $REPAIR_EVERY > 0 and i % greatest($REPAIR_EVERY, 1) = 0 as behind) b
 cross join lateral (
     select * from (values
-        (0, 'striga', 'rc' || i, 'PENDING_REVIEW', 'IN_PROGRESS', 'COMPLETE_VERIFICATION', 'INITIATED', '{}'),
+        (0, 'striga', 'rc' || i, 'PENDING_REVIEW', 'IN_PROGRESS', 'COMPLETE_VERIFICATION', 'INITIATED', '{}', '{}'),
         (1, 'argos', 'rc' || i, 'pending', 'NOT_STARTED', 'NONE', null,
-            '{"submittedAt": "2024-03-04-09-12-45-000", "kycResult": {"status": "pending"}}'),
-        (2, 'ondato', 'rc' || i, 'Processed', 'IN_PROGRESS', 'COMPLETE_VERIFICATION', 'Created',
+            '{"submittedAt": "2024-03-04-09-12-45-000", "kycResult": {"status": "pending"}}', '{}'),
+        (2, 'ondato', 'rc' || i, 'Awaiting', 'IN_PROGRESS', 'COMPLETE_VERIFICATION', 'Awaiting',
             '{"identityVerificationId": "rc' || i || '", "idvUrl": "https://idv.ondato.com/?id=rc' || i
-            || '", "kycIdentificationId": "krc' || i || '"}'))
-        v(n, provider, ref, provider_status, behind_status, behind_action, behind_provider_status, details)
+            || '", "kycIdentificationId": "krc' || i || '", "statusReason": "Processing"}',
+            '{"statusReason": "Unfinished"}'))
+        v(n, provider, ref, provider_status, behind_status, behind_action, behind_provider_status, details,
+          behind_details)
     where n = i % 3) p;
 SQL
 }

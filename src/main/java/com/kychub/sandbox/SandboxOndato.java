@@ -1,6 +1,7 @@
 package com.kychub.sandbox;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
@@ -24,9 +25,12 @@ import org.springframework.web.bind.annotation.RestController;
  * Ondato in the sandbox: the IDV API under {@code /sandbox/ondato-idv} ({@code POST /v1/identity-verifications},
  * {@code GET /v1/identity-verifications/{id}}), the KYC ID API under {@code /sandbox/ondato-kyc}
  * ({@code GET /v1/identifications/{id}}), and Ondato's webhooks in its envelope to {@code /webhooks/ondato} with HTTP
- * Basic credentials. Ondato's start call names no customer, so the customer's part is the IDV URL: opening
- * {@code /sandbox/ondato-idv/?id={id}&outcome=} (the sandbox's {@code idv-url-template}) plays the identification:
- * Created, Processed, then Approved or Rejected.
+ * Basic credentials. The start call may name the client's reference ({@code externalReferenceId}), which the
+ * verification then shows; the customer's part is the IDV URL: opening {@code /sandbox/ondato-idv/?id={id}&outcome=}
+ * (the sandbox's {@code idv-url-template}) plays the verification and its identification with the statuses Ondato's
+ * documentation shows: the verification Pending, then InProgress (IdentityVerification.Consented), then Completed; the
+ * identification Awaiting / Unfinished (KycIdentification.Created), Awaiting / Processing (.Processed), then Approved
+ * or Rejected.
  */
 @RestController
 @ConditionalOnProperty(prefix = "kyc.sandbox", name = "enabled", havingValue = "true")
@@ -35,12 +39,21 @@ public class SandboxOndato {
     static final class Verification {
         final String id = UUID.randomUUID().toString();
         final String setupId;
+        final String externalReferenceId;
+        volatile String status = "Pending";
         volatile String identificationId;
         volatile String identificationStatus;
+        volatile String identificationReason;
         volatile boolean started;
 
-        Verification(String setupId) {
+        Verification(String setupId, String externalReferenceId) {
             this.setupId = setupId;
+            this.externalReferenceId = externalReferenceId;
+        }
+
+        void identification(String status, String reason) {
+            identificationStatus = status;
+            identificationReason = reason;
         }
     }
 
@@ -58,10 +71,12 @@ public class SandboxOndato {
         if (setupId.isEmpty()) {
             return ResponseEntity.badRequest().body(Map.of("error", "setupId is required"));
         }
-        Verification verification = new Verification(setupId);
+        JsonNode reference = body.path("externalReferenceId");
+        if (!reference.isMissingNode() && !reference.isNull() && !reference.isTextual()) {
+            return ResponseEntity.badRequest().body(Map.of("error", "externalReferenceId must be a string"));
+        }
+        Verification verification = new Verification(setupId, reference.isTextual() ? reference.asText() : null);
         verifications.put(verification.id, verification);
-        sandbox.script().then(sandbox::step, () -> webhook("IdentityVerification.Consented",
-                sandbox.jsonObject().put("id", verification.id).put("setupId", setupId))).start();
         return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("id", verification.id));
     }
 
@@ -72,10 +87,13 @@ public class SandboxOndato {
             return ResponseEntity.notFound().build();
         }
         ObjectNode answer = sandbox.jsonObject().put("id", id).put("setupId", verification.setupId)
-                .put("status", verification.identificationId == null ? "Active" : "Completed");
+                .put("status", verification.status);
+        if (verification.externalReferenceId != null) {
+            answer.put("externalReferenceId", verification.externalReferenceId);
+        }
         ObjectNode step = answer.putObject("step");
         if (verification.identificationId == null) {
-            step.putObject("consent").put("accepted", true);
+            step.putObject("consent").put("isConsented", !"Pending".equals(verification.status));
         } else {
             step.putObject("kycIdentification").put("id", verification.identificationId);
         }
@@ -88,7 +106,11 @@ public class SandboxOndato {
         if (verification == null) {
             return ResponseEntity.notFound().build();
         }
-        ObjectNode answer = sandbox.jsonObject().put("id", id).put("status", verification.identificationStatus);
+        ObjectNode answer = sandbox.jsonObject().put("id", id).put("identityVerificationId", verification.id)
+                .put("status", verification.identificationStatus);
+        if (verification.identificationReason != null) {
+            answer.put("statusReason", verification.identificationReason);
+        }
         answer.putObject("document").put("firstName", "Sandbox").put("lastName", "Customer")
                 .put("documentNumber", "SBX" + Math.abs(id.hashCode())).put("dateOfBirth", "1990-01-01");
         if ("Rejected".equals(verification.identificationStatus)) {
@@ -114,23 +136,33 @@ public class SandboxOndato {
         }
         String identificationId = UUID.randomUUID().toString();
         String verdict = decided == Outcome.APPROVE ? "Approved" : "Rejected";
+        verification.status = "InProgress";
         sandbox.script()
+                .then(() -> Duration.ZERO, () -> webhook("IdentityVerification.Consented",
+                        sandbox.jsonObject().put("id", verification.id).put("status", verification.status)))
                 .then(sandbox::step, () -> {
-                    verification.identificationStatus = "Created";
+                    verification.identification("Awaiting", "Unfinished");
                     byIdentification.put(identificationId, verification);
                     verification.identificationId = identificationId;
                 }, () -> identificationWebhook("KycIdentification.Created", verification))
-                .then(sandbox::step, () -> verification.identificationStatus = "Processed",
-                        () -> identificationWebhook("KycIdentification.Processed", verification))
-                .then(sandbox::review, () -> verification.identificationStatus = verdict,
+                .then(sandbox::step, () -> {
+                    verification.identification("Awaiting", "Processing");
+                    verification.status = "Completed";
+                }, () -> identificationWebhook("KycIdentification.Processed", verification))
+                .then(sandbox::review, () -> verification.identification(verdict, null),
                         () -> identificationWebhook("KycIdentification." + verdict, verification))
                 .start();
         return ResponseEntity.accepted().body(Map.of("id", id, "outcome", decided.name()));
     }
 
+    /** The payload is the identification resource, without its personal data. */
     private Sandbox.Delivery identificationWebhook(String type, Verification verification) {
-        return webhook(type, sandbox.jsonObject().put("id", verification.identificationId)
-                .put("identityVerificationId", verification.id));
+        ObjectNode payload = sandbox.jsonObject().put("id", verification.identificationId)
+                .put("identityVerificationId", verification.id).put("status", verification.identificationStatus);
+        if (verification.identificationReason != null) {
+            payload.put("statusReason", verification.identificationReason);
+        }
+        return webhook(type, payload);
     }
 
     private Sandbox.Delivery webhook(String type, ObjectNode payload) {

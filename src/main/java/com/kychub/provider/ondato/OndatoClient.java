@@ -30,17 +30,26 @@ public class OndatoClient {
         this.json = json;
     }
 
-    /** {@code POST /v1/identity-verifications} with the configured {@code setupId} (doc 003, step 1). */
+    /**
+     * {@code POST /v1/identity-verifications} with the configured {@code setupId} (doc 003, step 1) and
+     * {@code externalReferenceId}, the hub's customer id (Ondato's request example has it), so that the verification
+     * names its customer at Ondato too.
+     */
     public void createIdentityVerification(Exchange exchange) throws IOException {
         if (!StringUtils.hasText(settings.setupId())) {
             throw new IllegalStateException("kyc.providers.ondato.setup-id (KYC_ONDATO_SETUP_ID) is not set");
         }
-        exchange.getIn().setBody(json.writeValueAsString(json.createObjectNode().put("setupId", settings.setupId())));
+        String customerId = exchange.getVariable("customerId", String.class);
+        if (!StringUtils.hasText(customerId)) {
+            throw new IllegalStateException("the Ondato start names no customer");
+        }
+        exchange.getIn().setBody(json.writeValueAsString(json.createObjectNode().put("setupId", settings.setupId())
+                .put("externalReferenceId", customerId)));
         exchange.setVariable("baseUrl", settings.idvBaseUrl());
         exchange.setVariable("httpMethod", "POST");
         exchange.setVariable("path", "/v1/identity-verifications");
         exchange.setVariable("answerType", OndatoMapping.IDENTITY_VERIFICATION_CREATED);
-        exchange.setVariable("subject", exchange.getVariable("customerId", String.class));
+        exchange.setVariable("subject", customerId);
     }
 
     /** {@code GET /v1/identity-verifications/{id}} (IDV API) for the verification in the variable {@code subject}. */

@@ -11,9 +11,18 @@ import com.kychub.canonical.NextAction;
 import com.kychub.canonical.UnmappableMessageException;
 
 /**
- * Ondato's words in the canonical vocabulary, to be read against provider doc 003. The doc lists no status values of
- * the KYC identification resource: the table holds the ones its event names imply (KycIdentification.Created,
- * Processed, Approved, Rejected). Any other value is never guessed: the message is kept as FAILED.
+ * Ondato's words in the canonical vocabulary, each table to be read against the Ondato page it quotes. Doc 003 lists no
+ * status values; Ondato's public documentation does:
+ * <ul>
+ * <li>"Webhooks", its KYC Identification examples (ondato.atlassian.net/wiki, pageId 2412937258): the identification
+ * has a {@code status} and a {@code statusReason} ({@code Awaiting} / {@code Unfinished} on KycIdentification.Created,
+ * {@code Awaiting} / {@code Processing} on .Processed); the event table names the verdicts ("manually or automatically
+ * approved", "... rejected");</li>
+ * <li>"Identity Verifications (IDV)" (pageId 2295759596, short link x/7ILWi): the identity verification's statuses
+ * pending, in progress, completed, aborted, expired, SUSPENDED (its examples spell them {@code InProgress},
+ * {@code Completed}).</li>
+ * </ul>
+ * A value those pages do not show is never guessed: the message is kept as FAILED.
  */
 public final class OndatoMapping {
 
@@ -21,7 +30,10 @@ public final class OndatoMapping {
 
     /** What a webhook is about, by its type: which resource its payload is (see {@link #EVENTS}). */
     public enum Event {
-        /** {@code KycIdentification.*}: the payload names its identity verification ({@code identityVerificationId}) */
+        /**
+         * {@code KycIdentification.*}: the payload is the KYC identification ({@code id}), naming its identity
+         * verification ({@code identityVerificationId}) as the resource does
+         */
         IDENTIFICATION,
         /** {@code IdentityVerification.*}, formerly {@code Idv.*}: the payload is the identity verification */
         IDENTITY_VERIFICATION
@@ -39,26 +51,52 @@ public final class OndatoMapping {
             "IdentityVerification.Consented", Event.IDENTITY_VERIFICATION,
             "IdentityVerification.StatusChanged", Event.IDENTITY_VERIFICATION);
 
-    /** A row of the table: the canonical status and next action of one identification status. */
-    record Row(CaseStatus status, NextAction nextAction) {
+    /** A row of a table: the canonical status and next action, and the reason the case gives when there is one. */
+    record Row(CaseStatus status, NextAction nextAction, String reason) {
     }
 
-    /** Identification {@code status} (matched ignoring case) → canonical status and next action. */
-    static final Map<String, Row> IDENTIFICATION_STATUS = Map.of(
-            // "new identification is started by the customer": they are still in the IDV flow
-            "created", new Row(CaseStatus.IN_PROGRESS, NextAction.COMPLETE_VERIFICATION),
-            // "identification is completed by the customer": Ondato decides next
-            "processed", new Row(CaseStatus.IN_REVIEW, NextAction.WAIT),
-            // "manually or automatically identified"
-            "approved", new Row(CaseStatus.APPROVED, NextAction.NONE),
-            // "manually or automatically unidentified": a new verification may follow
-            "rejected", new Row(CaseStatus.REJECTED, NextAction.RESTART_KYC));
+    /** Any {@code statusReason}: a verdict is decided by its status, its reason only says how it was reached. */
+    static final String ANY_REASON = "*";
 
-    /** An identity verification without a KYC identification yet: the customer has not reached that step. */
-    static final Row WITHOUT_IDENTIFICATION = new Row(CaseStatus.ACTION_REQUIRED, NextAction.COMPLETE_VERIFICATION);
+    /**
+     * KYC identification {@code status/statusReason} → canonical status and next action. Matched ignoring case, spaces
+     * and underscores; a row with {@link #ANY_REASON} takes every reason of its status.
+     */
+    static final Map<String, Row> IDENTIFICATION_STATUS = Map.of(
+            // KycIdentification.Created, "KYC Identification step is started by the customer": still in the IDV flow
+            "awaiting/unfinished", new Row(CaseStatus.IN_PROGRESS, NextAction.COMPLETE_VERIFICATION, null),
+            // KycIdentification.Processed, "KYC Identification is completed by the customer": Ondato decides next
+            "awaiting/processing", new Row(CaseStatus.IN_REVIEW, NextAction.WAIT, null),
+            // KycIdentification.Approved, "manually or automatically approved"
+            "approved/" + ANY_REASON, new Row(CaseStatus.APPROVED, NextAction.NONE, null),
+            // KycIdentification.Rejected, "manually or automatically rejected": a new verification may follow
+            "rejected/" + ANY_REASON, new Row(CaseStatus.REJECTED, NextAction.RESTART_KYC, null));
+
+    /** The reason of a case whose customer has not reached the KYC identification step. */
+    static final String NOT_STARTED = "IDENTIFICATION_NOT_STARTED";
+    /** Flagged: the customer completed the verification, yet it names no KYC identification to decide on. */
+    static final String COMPLETED_WITHOUT_IDENTIFICATION = "COMPLETED_WITHOUT_IDENTIFICATION";
+
+    /**
+     * Identity verification {@code status} → canonical status and next action, read only while the verification names
+     * no KYC identification (one it names is the truth). Matched ignoring case, spaces and underscores.
+     */
+    static final Map<String, Row> VERIFICATION_STATUS = Map.of(
+            // "User session was created, but the user did not start the flow"
+            "pending", new Row(CaseStatus.ACTION_REQUIRED, NextAction.COMPLETE_VERIFICATION, NOT_STARTED),
+            // "The user started the flow and it is currently in progress"
+            "inprogress", new Row(CaseStatus.IN_PROGRESS, NextAction.COMPLETE_VERIFICATION, NOT_STARTED),
+            // "postponed the session using Continue later feature and it can be resumed (back to in progress status)"
+            "suspended", new Row(CaseStatus.ACTION_REQUIRED, NextAction.COMPLETE_VERIFICATION, NOT_STARTED),
+            // "completed all the steps of the flow", but no identification says how: flagged for review, never guessed
+            "completed", new Row(CaseStatus.IN_REVIEW, NextAction.WAIT, COMPLETED_WITHOUT_IDENTIFICATION),
+            // "used UI controls to abort the session without completing the flow": only SUSPENDED is said to resume
+            "aborted", new Row(CaseStatus.CANCELLED, NextAction.RESTART_KYC, NOT_STARTED),
+            // "The user was inactive and the session has expired"
+            "expired", new Row(CaseStatus.EXPIRED, NextAction.RESTART_KYC, NOT_STARTED));
 
     /** The answer to {@code POST /v1/identity-verifications}: the customer is sent to the IDV URL. */
-    static final Row STARTED = new Row(CaseStatus.ACTION_REQUIRED, NextAction.COMPLETE_VERIFICATION);
+    static final Row STARTED = new Row(CaseStatus.ACTION_REQUIRED, NextAction.COMPLETE_VERIFICATION, null);
 
     /*
      * What the inbox files each Ondato message as (inbound_message.message_type), besides its webhooks: ondato-process
@@ -79,39 +117,53 @@ public final class OndatoMapping {
      * {@code identityVerificationId} (authoritative: an update may move it out of APPROVED).
      *
      * @param status           the identification's {@code status} as Ondato sent it
+     * @param statusReason     its {@code statusReason}, if any
      * @param rejectionReasons the rejection reasons it carries, if any
      * @param cause            the webhook event that made the hub pull it
      */
     public static CaseUpdate identification(String identityVerificationId, String customerId, String kycIdentificationId,
-                                            String status, List<String> rejectionReasons, String idvUrl,
-                                            String cause) {
+                                            String status, String statusReason, List<String> rejectionReasons,
+                                            String idvUrl, String cause) {
         if (status == null) {
             throw new UnmappableMessageException("the Ondato identification has no status");
         }
-        Row row = IDENTIFICATION_STATUS.get(status.toLowerCase(Locale.ROOT));
+        Row row = IDENTIFICATION_STATUS.get(word(status) + "/" + (statusReason == null ? "" : word(statusReason)));
         if (row == null) {
-            throw new UnmappableMessageException("unknown Ondato identification status '" + status + "'");
+            row = IDENTIFICATION_STATUS.get(word(status) + "/" + ANY_REASON);
+        }
+        if (row == null) {
+            throw new UnmappableMessageException("unknown Ondato identification status '" + status
+                    + "' with statusReason '" + statusReason + "'");
         }
         Map<String, Object> details = details(identityVerificationId, idvUrl);
         details.put("kycIdentificationId", kycIdentificationId);
+        if (statusReason != null) {
+            details.put("statusReason", statusReason);
+        }
         List<String> reasons = row.status() == CaseStatus.REJECTED ? rejectionReasons : List.of();
         return new CaseUpdate(PROVIDER, identityVerificationId, customerId, row.status(), row.nextAction(), reasons,
                 status, cause, details, null, null, true, null, null);
     }
 
     /**
-     * The identity verification pulled from the IDV API when it names no KYC identification yet: the customer still
-     * has to go through the IDV flow. Not authoritative: the absence of a step never overwrites a verdict.
+     * The identity verification pulled from the IDV API when it names no KYC identification yet: its status says where
+     * the customer is ({@link #VERIFICATION_STATUS}). Not authoritative: the absence of a step never overwrites a
+     * verdict.
      */
     public static CaseUpdate withoutIdentification(String identityVerificationId, String customerId,
                                                    String verificationStatus, String idvUrl, String cause) {
-        Map<String, Object> details = details(identityVerificationId, idvUrl);
-        if (verificationStatus != null) {
-            details.put("identityVerificationStatus", verificationStatus);
+        if (verificationStatus == null) {
+            throw new UnmappableMessageException("the Ondato identity verification has no status");
         }
-        return new CaseUpdate(PROVIDER, identityVerificationId, customerId, WITHOUT_IDENTIFICATION.status(),
-                WITHOUT_IDENTIFICATION.nextAction(), List.of("IDENTIFICATION_NOT_STARTED"), null, cause, details,
-                null, null, false, null, null);
+        Row row = VERIFICATION_STATUS.get(word(verificationStatus));
+        if (row == null) {
+            throw new UnmappableMessageException("unknown Ondato identity verification status '" + verificationStatus
+                    + "'");
+        }
+        Map<String, Object> details = details(identityVerificationId, idvUrl);
+        details.put("identityVerificationStatus", verificationStatus);
+        return new CaseUpdate(PROVIDER, identityVerificationId, customerId, row.status(), row.nextAction(),
+                List.of(row.reason()), verificationStatus, cause, details, null, null, false, null, null);
     }
 
     /** The verification the hub started: the IDV URL becomes the case's COMPLETE_VERIFICATION action. */
@@ -129,6 +181,11 @@ public final class OndatoMapping {
     /** The customer's IDV URL: {@code {id}} in the template replaced by the verification id. */
     public static String idvUrl(String template, String identityVerificationId) {
         return template.replace("{id}", identityVerificationId);
+    }
+
+    /** A status word as the tables hold it: Ondato writes "in progress", "InProgress" and "SUSPENDED" alike. */
+    static String word(String value) {
+        return value.toLowerCase(Locale.ROOT).replace(" ", "").replace("_", "");
     }
 
     private static Map<String, Object> details(String identityVerificationId, String idvUrl) {

@@ -48,7 +48,8 @@ public class OndatoPoller {
             JsonNode identification = read(answer);
             CaseUpdate says = OndatoMapping.identification(verificationId, customerId,
                     OndatoEnvelope.text(identification, "id"), OndatoEnvelope.text(identification, "status"),
-                    OndatoProcess.rejectionReasons(identification), idvUrl(verificationId), null);
+                    OndatoEnvelope.text(identification, "statusReason"), OndatoProcess.rejectionReasons(identification),
+                    idvUrl(verificationId), null);
             pulls.offer(says, OndatoMapping.IDENTIFICATION, verificationId, answer);
         } catch (UnmappableMessageException e) {
             pulls.unreadable(OndatoMapping.PROVIDER, OndatoMapping.IDENTIFICATION, verificationId, answer);

@@ -3,6 +3,7 @@ package com.kychub.provider.ondato;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,13 +28,16 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.util.StringUtils;
 
 /**
- * What the hub does with what comes in for Ondato: the fintech's start ({@link #start}: the case
- * {@code customer:<customerId>} is opened and the action worker creates an identity verification), then each kind of
+ * What the hub does with what comes in for Ondato: the fintech's start ({@link #start}: unless the customer's last
+ * case is still open, the case {@code customer:<customerId>} is opened and the action worker creates an identity
+ * verification), then each kind of
  * Ondato message, in {@code ondato-process} ({@code routes/ondato-kyc.camel.yaml}) inside the inbox worker's
  * transaction:
  * <ul>
  * <li>a webhook names the identity verification it is about; the route pulls that verification from the IDV API and
- * {@link #storeVerification} puts the answer in the inbox, caused by the webhook;</li>
+ * {@link #storeVerification} puts the answer in the inbox, caused by the webhook. A {@code KycIdentification.*} event
+ * that names only its identification ({@code payload.id}) has that identification pulled instead: it names its
+ * verification, and {@link #storeIdentification} puts it in the inbox;</li>
  * <li>a pulled identity verification names its KYC identification ({@code step.kycIdentification.id}); the route
  * pulls it from the KYC ID API and {@link #storeIdentification} puts it in the inbox. Without one the customer has
  * not reached that step: {@link #withoutIdentification};</li>
@@ -72,6 +76,12 @@ public class OndatoProcess implements OnboardingStarter {
         return OndatoMapping.PROVIDER;
     }
 
+    /**
+     * The customer's Ondato case that is still open (not finished, {@link CaseStatus#isFinished}) when there is one:
+     * asked again, that verification goes on and nothing new starts. Otherwise (a first start, or the last
+     * verification rejected, expired, aborted or decided) a new case opens and a new identity verification is created;
+     * the old cases keep their status.
+     */
     @Override
     @Transactional
     public UUID start(String customerId) {
@@ -79,27 +89,60 @@ public class OndatoProcess implements OnboardingStarter {
             // Better said now than by a start call that can only die.
             throw new ProviderNotConfiguredException("Ondato is not configured: KYC_ONDATO_SETUP_ID is not set");
         }
-        String ref = customers.linkByCustomer(OndatoMapping.PROVIDER, customerId)
-                .map(Customers.ProviderLink::currentRef)
-                .orElse(OndatoProcess.BEFORE_VERIFICATION + customerId);
-        var existing = cases.findCases(OndatoMapping.PROVIDER, ref, 1);
-        if (!existing.isEmpty()) {
-            return existing.get(0).id();
+        List<CaseView> ondatoCases = cases.casesOfCustomer(customerId).stream()
+                .filter(kycCase -> PROVIDER.equals(kycCase.provider())).toList();
+        Optional<CaseView> open = ondatoCases.stream().filter(kycCase -> !kycCase.status().isFinished()).findFirst();
+        if (open.isPresent()) {
+            return open.get().id();
         }
-        CaseUpdate opening = new CaseUpdate(OndatoMapping.PROVIDER, ref, customerId, CaseStatus.IN_PROGRESS,
-                NextAction.WAIT, List.of(), null, "ONBOARDING_REQUESTED", null, null, null, false,
-                List.of(ProviderAction.of(OndatoMapping.Action.CREATE_IDENTITY_VERIFICATION, null)), null);
+        CaseUpdate opening = new CaseUpdate(PROVIDER, BEFORE_VERIFICATION + customerId, customerId,
+                CaseStatus.IN_PROGRESS, NextAction.WAIT, List.of(), null, "ONBOARDING_REQUESTED", null, null, null,
+                false, List.of(createVerification(ondatoCases.size() + 1)), null);
         return store.apply(opening, null).caseId();
     }
 
-    /** KycIdentification.* events carry the verification id as {@code payload.identityVerificationId}. */
+    /**
+     * The call creating the customer's n-th identity verification. An action of a name already done is never made
+     * again, so each verification's call has a name of its own; the first keeps the name it always had.
+     */
+    static ProviderAction createVerification(int ordinal) {
+        return ordinal == 1 ? ProviderAction.of(OndatoMapping.Action.CREATE_IDENTITY_VERIFICATION, null)
+                : ProviderAction.of(OndatoMapping.Action.CREATE_IDENTITY_VERIFICATION, null, ordinal);
+    }
+
+    /**
+     * The identity verification a {@code KycIdentification.*} event names ({@code payload.identityVerificationId});
+     * null when it names only its identification ({@code payload.id}), which then has to be pulled to learn it.
+     */
     public String verificationOfIdentificationEvent(@Body OndatoEnvelope webhook) {
-        return verificationId(webhook, "identityVerificationId");
+        JsonNode named = OndatoEnvelope.field(webhook.payload(), "identityVerificationId");
+        if (named == null || named.isNull()) {
+            identificationOfEvent(webhook);
+            return null;
+        }
+        return payloadId(webhook, "identityVerificationId");
+    }
+
+    /** The KYC identification a {@code KycIdentification.*} event is about: the payload is that resource, its id. */
+    public String identificationOfEvent(@Body OndatoEnvelope webhook) {
+        return payloadId(webhook, "id");
+    }
+
+    /**
+     * The identity verification a KYC identification pulled from the KYC ID API belongs to: the resource names it in
+     * {@code identityVerificationId} (Ondato's KycIdentification webhook examples, whose payload is that resource).
+     */
+    public String verificationOfIdentification(@Body String identification) {
+        String id = OndatoEnvelope.text(read(identification), "identityVerificationId");
+        if (id == null || !OndatoClient.ID.matcher(id).matches()) {
+            throw new UnmappableMessageException("the Ondato identification names no valid identityVerificationId");
+        }
+        return id;
     }
 
     /** IdentityVerification.* and Idv.* events carry the IDV resource itself: its {@code payload.id}. */
     public String verificationOfVerificationEvent(@Body OndatoEnvelope webhook) {
-        return verificationId(webhook, "id");
+        return payloadId(webhook, "id");
     }
 
     public void unknownEvent(@Body OndatoEnvelope webhook) {
@@ -127,12 +170,15 @@ public class OndatoProcess implements OnboardingStarter {
         return id.asText();
     }
 
-    /** Stores the identification pulled for an identity verification, as caused by the verification's message. */
+    /**
+     * Stores the identification pulled for an identity verification, as caused by the message that made the hub pull
+     * it (the verification's, or a webhook that named only the identification).
+     */
     public List<CaseUpdate> storeIdentification(@Body String answer, @Variable("subject") String verificationId,
                                                 @Variable("kycIdentificationId") String kycIdentificationId,
-                                                @Variable("inboxMessageId") Long verificationMessageId) {
-        inbox.storePolled(PROVIDER, OndatoMapping.IDENTIFICATION, verificationId, verificationMessageId,
-                "identification:" + kycIdentificationId + ":after:" + verificationMessageId, answer);
+                                                @Variable("inboxMessageId") Long causeMessageId) {
+        inbox.storePolled(PROVIDER, OndatoMapping.IDENTIFICATION, verificationId, causeMessageId,
+                "identification:" + kycIdentificationId + ":after:" + causeMessageId, answer);
         return List.of();
     }
 
@@ -151,7 +197,8 @@ public class OndatoProcess implements OnboardingStarter {
         OndatoClient.id(verificationId);
         return OndatoMapping.identification(verificationId, customerOf(verificationId),
                 OndatoEnvelope.text(identification, "id"), OndatoEnvelope.text(identification, "status"),
-                rejectionReasons(identification), idvUrl(verificationId), causeOf(messageId));
+                OndatoEnvelope.text(identification, "statusReason"), rejectionReasons(identification),
+                idvUrl(verificationId), causeOf(messageId));
     }
 
     /**
@@ -206,7 +253,7 @@ public class OndatoProcess implements OnboardingStarter {
         return null;
     }
 
-    private String verificationId(OndatoEnvelope webhook, String field) {
+    private static String payloadId(OndatoEnvelope webhook, String field) {
         String id = OndatoEnvelope.text(webhook.payload(), field);
         if (id == null || !OndatoClient.ID.matcher(id).matches()) {
             throw new UnmappableMessageException("Ondato " + webhook.type() + " without a valid payload." + field);

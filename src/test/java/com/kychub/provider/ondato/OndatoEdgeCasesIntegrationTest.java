@@ -76,6 +76,53 @@ class OndatoEdgeCasesIntegrationTest extends OndatoFlows {
     }
 
     @Test
+    void anAwaitingIdentificationWithAReasonTheDocsDoNotShowIsKeptAsFailedNeverGuessed() {
+        stubVerification("idv-r", verification("idv-r", "kyc-r"));
+        stubIdentification("kyc-r", identification("kyc-r", "idv-r", "Awaiting", "ManualReview", null));
+        send(identificationEvent("KycIdentification.Updated", "idv-r", "kyc-r"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "FAILED".equals(jdbc.queryForObject(
+                "select max(state) from inbound_message where message_type = 'identification'", String.class)));
+        assertThat(jdbc.queryForObject("select last_error from inbound_message where message_type = 'identification'",
+                String.class)).contains("Awaiting").contains("ManualReview");
+        assertThat(apiJson("/api/v1/cases?provider=ondato&providerRef=idv-r")).isEmpty();
+    }
+
+    @Test
+    void aVerificationStatusTheDocsDoNotShowIsKeptAsFailedNeverGuessed() {
+        stubVerification("idv-v", verification("idv-v", "Active", null));
+        send(verificationEvent("IdentityVerification.StatusChanged", "idv-v"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "FAILED".equals(jdbc.queryForObject(
+                "select max(state) from inbound_message where message_type = 'identity-verification'", String.class)));
+        assertThat(jdbc.queryForObject("select last_error from inbound_message "
+                + "where message_type = 'identity-verification'", String.class)).contains("'Active'");
+        assertThat(apiJson("/api/v1/cases?provider=ondato&providerRef=idv-v")).isEmpty();
+    }
+
+    @Test
+    void aVerificationThatExpiredOrWasAbortedBeforeTheIdentificationAsksForANewOne() {
+        stubVerification("idv-e", verification("idv-e", "Pending", null));
+        send(verificationEvent("IdentityVerification.StatusChanged", "idv-e"));
+        awaitCase("idv-e", "ACTION_REQUIRED", "COMPLETE_VERIFICATION");
+
+        stubVerification("idv-e", verification("idv-e", "Expired", null));
+        send(verificationEvent("IdentityVerification.StatusChanged", "idv-e"));
+        JsonNode expired = awaitCase("idv-e", "EXPIRED", "RESTART_KYC");
+        assertThat(expired.get("providerStatus").asText()).isEqualTo("Expired");
+
+        stubVerification("idv-a", verification("idv-a", "Aborted", null));
+        send(verificationEvent("Idv.StatusChanged", "idv-a"));
+        awaitCase("idv-a", "CANCELLED", "RESTART_KYC");
+    }
+
+    @Test
+    void aVerificationCompletedWithoutAnIdentificationIsFlaggedForReview() {
+        stubVerification("idv-c", verification("idv-c", "Completed", null));
+        send(verificationEvent("IdentityVerification.StatusChanged", "idv-c"));
+        JsonNode flagged = awaitCase("idv-c", "IN_REVIEW", "WAIT");
+        assertThat(texts(flagged.get("reasons"))).containsExactly("COMPLETED_WITHOUT_IDENTIFICATION");
+    }
+
+    @Test
     void aFailingPullIsRetriedAndTheMessageProcessedOnceOndatoRecovers() {
         stubVerification("idv-5", verification("idv-5", "kyc-5"));
         stubIdentificationFailing("kyc-5", 500);
@@ -86,7 +133,7 @@ class OndatoEdgeCasesIntegrationTest extends OndatoFlows {
         assertThat(jdbc.queryForObject("select state from inbound_message where message_type = 'identity-verification'",
                 String.class)).isEqualTo("ACCEPTED");
 
-        stubIdentification("kyc-5", identification("kyc-5", "Processed", null));
+        stubIdentification("kyc-5", identification("kyc-5", "idv-5", "Awaiting", "Processing", null));
         awaitCase("idv-5", "IN_REVIEW", "WAIT");
         awaitInboxDrained();
         assertThat(jdbc.queryForObject("select count(*) from inbound_message where state <> 'PROCESSED'",

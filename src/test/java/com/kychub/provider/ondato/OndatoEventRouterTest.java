@@ -2,6 +2,7 @@ package com.kychub.provider.ondato;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,7 +25,9 @@ import org.springframework.beans.factory.annotation.Autowired;
  * {@code id} and an {@code identityVerificationId}, different, so the identity verification the hub pulls from the
  * IDV API (WireMock) shows which branch read it: {@code KycIdentification.*} name their verification in
  * {@code identityVerificationId}, {@code IdentityVerification.*} / {@code Idv.*} are the verification itself
- * ({@code id}). The pull is synchronous: it is known when the call returns.
+ * ({@code id}). A {@code KycIdentification.*} event naming only its identification ({@code payload.id}, the resource
+ * Ondato's docs say the payload is) has that identification pulled from the KYC ID API instead, and the verification
+ * it names is what the hub files it under. The pull is synchronous: it is known when the call returns.
  */
 class OndatoEventRouterTest extends HubIntegrationTest {
 
@@ -33,6 +36,7 @@ class OndatoEventRouterTest extends HubIntegrationTest {
     /** Another resource's id: a KYC identification's, when the event is about one. */
     private static final String OTHER = "7d1e5b0a-93c4-4f2b-8a61-2e0f9c4d7b35";
     private static final String IDV_CALLS = "/ondato-idv/v1/identity-verifications/.*";
+    private static final String KYC_CALLS = "/ondato-kyc/v1/identifications/.*";
 
     @Autowired
     private ProducerTemplate producer;
@@ -40,7 +44,7 @@ class OndatoEventRouterTest extends HubIntegrationTest {
     @BeforeEach
     void theIdvApiAnswersAnyVerification() {
         PROVIDERS.stubFor(WireMock.get(urlPathMatching(IDV_CALLS))
-                .willReturn(okJson("{\"id\":\"" + VERIFICATION + "\",\"status\":\"Active\"}")));
+                .willReturn(okJson("{\"id\":\"" + VERIFICATION + "\",\"status\":\"InProgress\"}")));
     }
 
     @Test
@@ -90,6 +94,42 @@ class OndatoEventRouterTest extends HubIntegrationTest {
     }
 
     @Test
+    void aKycIdentificationEventNamingOnlyItselfPullsTheIdentificationAndFilesItUnderItsVerification() {
+        PROVIDERS.stubFor(WireMock.get(urlEqualTo("/ondato-kyc/v1/identifications/" + OTHER))
+                .willReturn(okJson("{\"id\":\"" + OTHER + "\",\"identityVerificationId\":\"" + VERIFICATION
+                        + "\",\"status\":\"Awaiting\",\"statusReason\":\"Processing\"}")));
+
+        Exchange exchange = send("KycIdentification.Processed", "{\"id\":\"" + OTHER + "\"}");
+
+        assertThat(exchange.getException()).isNull();
+        PROVIDERS.verify(1, getRequestedFor(urlEqualTo("/ondato-kyc/v1/identifications/" + OTHER)));
+        assertThat(PROVIDERS.findAll(getRequestedFor(urlPathMatching(IDV_CALLS)))).isEmpty();
+        assertThat(jdbc.queryForList("select message_type || ' ' || subject from inbound_message "
+                + "where provider = 'ondato'", String.class)).containsExactly("identification " + VERIFICATION);
+    }
+
+    @Test
+    void anIdentificationThatNamesNoVerificationIsUnmappableAndNotStored() {
+        PROVIDERS.stubFor(WireMock.get(urlEqualTo("/ondato-kyc/v1/identifications/" + OTHER))
+                .willReturn(okJson("{\"id\":\"" + OTHER + "\",\"status\":\"Approved\"}")));
+
+        Exchange exchange = send("KycIdentification.Approved", "{\"id\":\"" + OTHER + "\"}");
+
+        assertThat(exchange.getException()).isInstanceOf(UnmappableMessageException.class)
+                .hasMessageContaining("identityVerificationId");
+        assertThat(jdbc.queryForObject("select count(*) from inbound_message", Integer.class)).isZero();
+    }
+
+    @Test
+    void aKycIdentificationEventNamingNeitherIsUnmappableAndPullsNothing() {
+        Exchange exchange = send("KycIdentification.Approved", "{\"status\":\"Approved\"}");
+
+        assertThat(exchange.getException()).isInstanceOf(UnmappableMessageException.class)
+                .hasMessageContaining("payload.id");
+        assertThat(PROVIDERS.findAll(getRequestedFor(urlPathMatching("/ondato-.*")))).isEmpty();
+    }
+
+    @Test
     void anUnknownEventTypeIsUnmappableAndPullsNothing() {
         Exchange exchange = send("KycIdentification.Deleted", OTHER, VERIFICATION);
 
@@ -108,6 +148,8 @@ class OndatoEventRouterTest extends HubIntegrationTest {
         if (exchange.getException() != null) {
             throw new AssertionError("ondato-process failed for " + type, exchange.getException());
         }
+        // A verification named in the event is enough: no identification is pulled to learn it.
+        assertThat(PROVIDERS.findAll(getRequestedFor(urlPathMatching(KYC_CALLS)))).isEmpty();
         List<String> pulled = PROVIDERS.findAll(getRequestedFor(urlPathMatching(IDV_CALLS))).stream()
                 .map(LoggedRequest::getUrl).map(url -> url.substring(url.lastIndexOf('/') + 1)).toList();
         assertThat(jdbc.queryForList("select subject from inbound_message where provider = 'ondato' "
@@ -116,10 +158,14 @@ class OndatoEventRouterTest extends HubIntegrationTest {
     }
 
     private Exchange send(String type, String payloadId, String payloadVerificationId) {
+        return send(type, "{\"id\":\"%s\",\"identityVerificationId\":\"%s\"}".formatted(payloadId,
+                payloadVerificationId));
+    }
+
+    private Exchange send(String type, String payload) {
         String webhook = ("{\"id\":\"5f0c8e2a-1b7d-4c39-9e4a-6a2d8b1f0c73\",\"applicationId\":\"app-1\","
                 + "\"createdUtc\":\"2024-05-06T07:08:09Z\",\"deliveredUtc\":\"2024-05-06T07:08:10Z\","
-                + "\"isDelivered\":true,\"type\":\"%s\",\"payload\":{\"id\":\"%s\","
-                + "\"identityVerificationId\":\"%s\"}}").formatted(type, payloadId, payloadVerificationId);
+                + "\"isDelivered\":true,\"type\":\"%s\",\"payload\":%s}").formatted(type, payload);
         return producer.request("direct:ondato-process", e -> {
             e.getIn().setBody(webhook);
             e.setVariable("messageType", "webhook");

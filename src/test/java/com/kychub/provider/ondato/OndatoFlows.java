@@ -27,17 +27,37 @@ abstract class OndatoFlows extends HubIntegrationTest {
     static final String VERIFICATION_PATH = "/ondato-idv/v1/identity-verifications/";
     static final String IDENTIFICATION_PATH = "/ondato-kyc/v1/identifications/";
 
-    /** The IDV API's identity verification, naming its KYC identification when there is one. */
+    /**
+     * The IDV API's identity verification, naming its KYC identification when there is one: {@code InProgress} as in
+     * Ondato's IdentityVerification.Consented example.
+     */
     static String verification(String verificationId, String kycIdentificationId) {
-        return "{\"id\":\"" + verificationId + "\",\"setupId\":\"" + ONDATO_SETUP_ID + "\",\"status\":\"Active\","
-                + "\"createdUtc\":\"2024-05-06T07:08:09Z\",\"step\":"
-                + (kycIdentificationId == null ? "{\"consent\":{\"accepted\":true}}"
+        return verification(verificationId, "InProgress", kycIdentificationId);
+    }
+
+    static String verification(String verificationId, String status, String kycIdentificationId) {
+        return "{\"id\":\"" + verificationId + "\",\"setupId\":\"" + ONDATO_SETUP_ID + "\",\"status\":\"" + status
+                + "\",\"createdUtc\":\"2024-05-06T07:08:09Z\",\"step\":"
+                + (kycIdentificationId == null ? "{\"consent\":{\"isConsented\":true}}"
                         : "{\"kycIdentification\":{\"id\":\"" + kycIdentificationId + "\"}}") + "}";
     }
 
-    /** The KYC ID API's identification, with the personal data it carries. */
+    /** The KYC ID API's identification with a status and no reason (a verdict), and the personal data it carries. */
     static String identification(String kycIdentificationId, String status, String extra) {
-        return "{\"id\":\"" + kycIdentificationId + "\",\"status\":\"" + status + "\","
+        return identification(kycIdentificationId, null, status, null, extra);
+    }
+
+    /**
+     * The KYC ID API's identification as Ondato's KycIdentification webhook examples show it: it names its identity
+     * verification (when given), has a status and a status reason (when given), and carries personal data.
+     */
+    static String identification(String kycIdentificationId, String verificationId, String status, String reason,
+                                 String extra) {
+        return "{\"id\":\"" + kycIdentificationId + "\","
+                + (verificationId == null ? "" : "\"identityVerificationId\":\"" + verificationId + "\",")
+                + "\"status\":\"" + status + "\","
+                + (reason == null ? "" : "\"statusReason\":\"" + reason + "\",")
+                + "\"isCrossChecked\":false,"
                 + "\"document\":{\"firstName\":\"Ada\",\"lastName\":\"Lovelace\",\"documentNumber\":\"X1234567\","
                 + "\"dateOfBirth\":\"1815-12-10\"}" + (extra == null ? "" : "," + extra) + "}";
     }
@@ -66,6 +86,11 @@ abstract class OndatoFlows extends HubIntegrationTest {
     static String identificationEvent(String type, String verificationId, String kycIdentificationId) {
         return envelope(UUID.randomUUID().toString(), type, "{\"id\":\"" + kycIdentificationId
                 + "\",\"identityVerificationId\":\"" + verificationId + "\"}");
+    }
+
+    /** A KycIdentification.* event whose payload names only the identification it is ({@code id}). */
+    static String identificationOnlyEvent(String type, String kycIdentificationId) {
+        return envelope(UUID.randomUUID().toString(), type, "{\"id\":\"" + kycIdentificationId + "\"}");
     }
 
     /** An IdentityVerification.* (or Idv.*) event: its payload is the identity verification. */

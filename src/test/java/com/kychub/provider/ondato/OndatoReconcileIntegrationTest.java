@@ -18,7 +18,7 @@ class OndatoReconcileIntegrationTest extends OndatoFlows {
     @Test
     void aMissedDecisionIsPulledThroughTheVerificationAndItsIdentification() {
         stubVerification("idv-quiet", verification("idv-quiet", "kyc-quiet"));
-        stubIdentification("kyc-quiet", identification("kyc-quiet", "Processed", null));
+        stubIdentification("kyc-quiet", identification("kyc-quiet", "idv-quiet", "Awaiting", "Processing", null));
         send(identificationEvent("KycIdentification.Processed", "idv-quiet", "kyc-quiet"));
         awaitCase("idv-quiet", "IN_REVIEW", "WAIT");
         stubIdentification("kyc-quiet", identification("kyc-quiet", "Approved", null));
@@ -37,7 +37,7 @@ class OndatoReconcileIntegrationTest extends OndatoFlows {
     void aCustomerWhoReachedTheIdentificationStepUnheardIsFoundThere() {
         stubVerification("idv-step", verification("idv-step", null));
         send(verificationEvent("IdentityVerification.StatusChanged", "idv-step"));
-        awaitCase("idv-step", "ACTION_REQUIRED", "COMPLETE_VERIFICATION");
+        awaitCase("idv-step", "IN_PROGRESS", "COMPLETE_VERIFICATION");
         stubVerification("idv-step", verification("idv-step", "kyc-step"));
         stubIdentification("kyc-step", identification("kyc-step", "Rejected",
                 "\"rejectionReasons\":[{\"reason\":\"DOCUMENT_EXPIRED\"}]"));
@@ -53,7 +53,7 @@ class OndatoReconcileIntegrationTest extends OndatoFlows {
     @Test
     void anAnswerTheCaseAlreadySaysIsNotStoredAgain() {
         stubVerification("idv-same", verification("idv-same", "kyc-same"));
-        stubIdentification("kyc-same", identification("kyc-same", "Processed", null));
+        stubIdentification("kyc-same", identification("kyc-same", "idv-same", "Awaiting", "Processing", null));
         send(identificationEvent("KycIdentification.Processed", "idv-same", "kyc-same"));
         awaitCase("idv-same", "IN_REVIEW", "WAIT");
         int stored = jdbc.queryForObject("select count(*) from inbound_message", Integer.class);

@@ -1,5 +1,6 @@
 package com.kychub.provider.ondato;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.kychub.KycProperties;
@@ -18,5 +19,14 @@ class OndatoStartTest {
         assertThatThrownBy(() -> onboarding.start("c-1"))
                 .isInstanceOf(ProviderNotConfiguredException.class)
                 .hasMessageContaining("KYC_ONDATO_SETUP_ID");
+    }
+
+    /** Each verification a customer gets has a call of its own name; the first keeps the name it always had. */
+    @Test
+    void everyVerificationOfACustomerIsCreatedByACallOfItsOwnName() {
+        assertThat(OndatoProcess.createVerification(1).name()).isEqualTo("CREATE_IDENTITY_VERIFICATION");
+        assertThat(OndatoProcess.createVerification(2).name()).isEqualTo("CREATE_IDENTITY_VERIFICATION:2");
+        assertThat(OndatoProcess.createVerification(3).kind())
+                .isEqualTo(OndatoMapping.Action.CREATE_IDENTITY_VERIFICATION);
     }
 }
