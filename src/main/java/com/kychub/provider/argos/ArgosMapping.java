@@ -46,7 +46,10 @@ public final class ArgosMapping {
     enum Effect {
         /** sets ARGOS's KYC result to the one the trigger names */
         RESULT,
-        /** {@code data.kyc_result} is the result after the change, when {@code data.update} says it changed */
+        /**
+         * a dashboard update: {@code data.kyc_result} is the result after it when {@code data.update} lists it or it
+         * differs; such a decision is dated by the update's own time
+         */
         UPDATE,
         /** an AML check; the trigger table's KYC status for it is Approved */
         AML,
@@ -188,10 +191,18 @@ public final class ArgosMapping {
                             "ARGOS updated lists kyc_result as changed but carries no data.kyc_result");
                 }
                 if (after != null && (listed || !after.equals(result))) {
+                    // A decision taken in the dashboard, ordered by its own time like any result: one older than what
+                    // the case holds is stale and changes nothing (CanonicalStore). Without a time it cannot be
+                    // ordered, so it is never guessed to be the newest.
+                    String decidedAt = firstReadableTime(event.updateTime(), kycResultTime(data.kycResult()));
+                    if (decidedAt == null) {
+                        throw new UnmappableMessageException("ARGOS updated sets the KYC result but carries no "
+                                + "update_time or data.kyc_result.updated_at the hub can read: it cannot be ordered");
+                    }
                     result = after;
                     Map<String, Object> kyc = new LinkedHashMap<>();
                     kyc.put("status", after);
-                    putText(kyc, "updatedAt", event.updateTime());
+                    kyc.put("updatedAt", decidedAt);
                     putText(kyc, "createdAt", data.createdAt());
                     putText(kyc, "kycResultAt", data.kycResultAt());
                     putText(kyc, "pendingAt", data.pendingAt());
@@ -199,8 +210,7 @@ public final class ArgosMapping {
                     details.put("kycResult", kyc);
                     // A result set again from the dashboard is a decision taken after any AML screening.
                     releaseAmlHold(details);
-                    occurredAt = instant(event.updateTime());
-                    reopens = true;
+                    occurredAt = instant(decidedAt);
                 }
             }
             case AML -> {
@@ -554,9 +564,28 @@ public final class ArgosMapping {
         return result;
     }
 
+    /** A field of {@code data.update} that is the KYC result: {@code kyc_result}, or {@code kycStatus} (newer doc). */
     private static boolean namesKycResult(String field) {
         String name = field.replace("_", "").replace("data.", "").toLowerCase(Locale.ROOT);
-        return name.equals("kycresult");
+        return name.equals("kycresult") || name.equals("kycstatus");
+    }
+
+    /** The time of {@code data.kyc_result} when it is an object, in each spelling ArgosEvent.KycResult reads. */
+    private static String kycResultTime(JsonNode kycResult) {
+        if (kycResult == null || !kycResult.isObject()) {
+            return null;
+        }
+        return firstText(text(kycResult, "updated_at"), text(kycResult, "update_at"), text(kycResult, "updatedAt"));
+    }
+
+    /** The first of the values that reads as a time, as it was written. */
+    private static String firstReadableTime(String... values) {
+        for (String value : values) {
+            if (instant(value) != null) {
+                return value;
+            }
+        }
+        return null;
     }
 
     private static String submissionId(ArgosEvent event) {

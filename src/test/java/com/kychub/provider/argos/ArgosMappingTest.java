@@ -153,7 +153,8 @@ class ArgosMappingTest {
         assertThat(update.status()).isEqualTo(CaseStatus.REJECTED);
         assertThat(update.providerStatus()).isEqualTo("rejected");
         assertThat(update.occurredAt()).isEqualTo(Instant.parse("2024-03-05T02:00:00Z"));
-        assertThat(update.authoritative()).isTrue();
+        // Ordered by that time like any result: the store finds an older one stale.
+        assertThat(update.authoritative()).isFalse();
         assertThat(update.providerDetails().get("lastUpdate")).isEqualTo(Map.of("fields", List.of("kyc_result"),
                 "admin", "compliance-lead@fintech.example", "updateTime", "2024-03-05T02:00:00Z"));
     }
@@ -168,6 +169,40 @@ class ArgosMappingTest {
         assertThat(update.status()).isEqualTo(CaseStatus.APPROVED);
         assertThat(update.occurredAt()).isNull();
         assertThat(update.authoritative()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"updated_at", "update_at", "updatedAt"})
+    void aDecisionWithoutUpdateTimeIsDatedByItsKycResultsTime(String spelling) {
+        CaseUpdate update = ArgosMapping.toCanonical(event(Map.of("webhook_trigger", "updated",
+                "submission_id", SUBMISSION, "data", Map.of("update", List.of("kyc_result"),
+                        "kyc_result", Map.of("status", "rejected", spelling, "2024-03-05 02:00:00")))),
+                approvedCase(Map.of()));
+
+        assertThat(update.status()).isEqualTo(CaseStatus.REJECTED);
+        assertThat(update.occurredAt()).isEqualTo(Instant.parse("2024-03-05T02:00:00Z"));
+        assertThat(update.authoritative()).isFalse();
+    }
+
+    @Test
+    void kycStatusInTheUpdatedFieldsIsTheResultChanging() {
+        // The newer doc lists "kycStatus" in data.update: the same result set again is still a decision.
+        CaseUpdate update = ArgosMapping.toCanonical(event(Map.of("webhook_trigger", "updated",
+                "submission_id", SUBMISSION, "update_time", "2024-03-05T02:00:00Z",
+                "data", Map.of("update", List.of("kycStatus"), "kyc_result", "approved"))),
+                approvedCase(Map.of("aml", Map.of("currentstatus", "Red Flag", "hold", true))));
+
+        assertThat(update.occurredAt()).isEqualTo(Instant.parse("2024-03-05T02:00:00Z"));
+        assertThat(update.status()).isEqualTo(CaseStatus.APPROVED);
+        assertThat(update.reasons()).isEmpty();
+    }
+
+    @Test
+    void aDecisionThatCannotBeOrderedIsNeverGuessedToBeTheNewest() {
+        assertThatThrownBy(() -> ArgosMapping.toCanonical(event(Map.of("webhook_trigger", "updated",
+                "submission_id", SUBMISSION, "update_time", "{update_time}",
+                "data", Map.of("update", List.of("kyc_result"), "kyc_result", "rejected"))), approvedCase(Map.of())))
+                .isInstanceOf(UnmappableMessageException.class).hasMessageContaining("cannot be ordered");
     }
 
     @Test
