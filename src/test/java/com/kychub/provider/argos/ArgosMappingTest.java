@@ -26,6 +26,7 @@ import com.kychub.canonical.CaseUpdate;
 import com.kychub.canonical.CheckResult;
 import com.kychub.canonical.CaseView;
 import com.kychub.canonical.NextAction;
+import com.kychub.canonical.RiskSignal;
 import com.kychub.canonical.UnmappableMessageException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,7 +47,14 @@ class ArgosMappingTest {
         assertThat(ArgosMapping.RESULT_SPELLINGS).containsOnlyKeys("pending", "approved", "rejected", "reject");
         assertThat(ArgosMapping.STATUSES).containsOnlyKeys("pending", "approved", "rejected");
         assertThat(ArgosMapping.AML_STATUSES).containsOnlyKeys("not screened", "red flag");
-        assertThat(ArgosMapping.AML_RISK_LEVELS).containsExactlyInAnyOrder("not screened", "high", "medium", "low");
+        assertThat(ArgosMapping.AML_RISK_LEVELS).containsOnlyKeys("not screened", "high", "medium", "low");
+    }
+
+    @Test
+    void onlyARedFlagOrAHighRiskLevelIsAnAmlHit() {
+        assertThat(ArgosMapping.AML_STATUSES).containsEntry("red flag", true).containsEntry("not screened", false);
+        assertThat(ArgosMapping.AML_RISK_LEVELS).containsEntry("high", true).containsEntry("medium", false)
+                .containsEntry("low", false).containsEntry("not screened", false);
     }
 
     @ParameterizedTest
@@ -222,8 +230,10 @@ class ArgosMappingTest {
         assertThat(update.providerStatus()).isEqualTo("approved");
         assertThat(update.authoritative()).isTrue();
         assertThat(update.occurredAt()).isNull();
-        assertThat(update.checks()).containsExactly(new CheckResult("AML", false, true,
-                Map.of("currentstatus", "Red Flag", "riskLevelSummary", "HIGH")));
+        CheckResult check = new CheckResult("AML", false, true, Map.of("currentstatus", "Red Flag",
+                "riskLevelSummary", "HIGH", "trigger", "aml", "riskSignal", "AML"));
+        assertThat(update.checks()).containsExactly(check);
+        assertThat(RiskSignal.isOpen(check)).isTrue();
     }
 
     @Test
@@ -232,8 +242,94 @@ class ArgosMappingTest {
 
         assertThat(update.status()).isEqualTo(CaseStatus.APPROVED);
         assertThat(update.reasons()).isEmpty();
-        assertThat(update.checks()).containsExactly(new CheckResult("AML", false, false,
-                Map.of("currentstatus", "Not Screened", "riskLevelSummary", "Not Screened")));
+        assertThat(update.authoritative()).isFalse();
+        assertThat(update.checks()).containsExactly(new CheckResult("AML", false, false, Map.of(
+                "currentstatus", "Not Screened", "riskLevelSummary", "Not Screened", "trigger", "aml",
+                "riskSignal", "AML")));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "Red Flag,     LOW,    IN_REVIEW, AML_RED_FLAG",
+            "Red Flag,     MEDIUM, IN_REVIEW, AML_RED_FLAG",
+            "Not Screened, HIGH,   IN_REVIEW, AML_RISK_HIGH",
+            "Not Screened, MEDIUM, APPROVED,",
+            "Not Screened, LOW,    APPROVED,"})
+    void aRedFlagOrAHighRiskLevelHoldsAnApprovalAndTheLevelIsKeptOnTheCheck(String currentStatus, String level,
+                                                                             CaseStatus status, String reason) {
+        CaseUpdate update = ArgosMapping.toCanonical(aml(currentStatus, level), approvedCase(Map.of()));
+
+        assertThat(update.status()).isEqualTo(status);
+        assertThat(update.reasons()).isEqualTo(reason == null ? List.of() : List.of(reason));
+        assertThat(update.checks()).singleElement().satisfies(check -> {
+            assertThat(check.detail()).containsEntry("riskLevelSummary", level);
+            assertThat(check.required()).isEqualTo(status == CaseStatus.IN_REVIEW);
+        });
+    }
+
+    @Test
+    void notScreenedNeverClearsARedFlagOnlyADashboardDecisionDoes() throws IOException {
+        CaseUpdate flagged = ArgosMapping.toCanonical(fixture("aml.json"), approvedCase(Map.of()));
+        CaseUpdate notScreened = ArgosMapping.toCanonical(aml("Not Screened", "LOW"), snapshotOf(flagged));
+
+        assertThat(notScreened.status()).isEqualTo(CaseStatus.IN_REVIEW);
+        assertThat(notScreened.reasons()).containsExactly("AML_RED_FLAG");
+        assertThat(notScreened.checks()).singleElement().satisfies(check -> {
+            assertThat(check.required()).isTrue();
+            assertThat(check.detail()).containsEntry("currentstatus", "Red Flag")
+                    .containsEntry("riskLevelSummary", "HIGH")
+                    .containsEntry("latest", Map.of("currentstatus", "Not Screened", "riskLevelSummary", "LOW",
+                            "trigger", "aml"));
+        });
+
+        CaseUpdate decided = ArgosMapping.toCanonical(dashboard("approved", "2024-03-05T02:00:00Z"),
+                snapshotOf(notScreened));
+        assertThat(decided.status()).isEqualTo(CaseStatus.APPROVED);
+        assertThat(decided.reasons()).isEmpty();
+        assertThat(decided.checks()).singleElement().satisfies(check -> {
+            assertThat(check.required()).isFalse();
+            assertThat(RiskSignal.isOpen(check)).isFalse();
+            assertThat(check.detail()).containsEntry("closedAt", "2024-03-05T02:00:00Z")
+                    .containsEntry("riskSignal", "AML");
+        });
+    }
+
+    @Test
+    void amlMonitorKeepsTheDocumentedWorklistRecordsAndDecidesNothingWithoutAResult() throws IOException {
+        CaseUpdate update = ArgosMapping.toCanonical(fixture("aml_monitor.json"), approvedCase(Map.of()));
+
+        assertThat(update.status()).isEqualTo(CaseStatus.APPROVED);
+        assertThat(update.reasons()).isEmpty();
+        assertThat(update.checks()).isEmpty();
+        assertThat(update.authoritative()).isFalse();
+        assertThat(update.providerDetails().get("amlMonitoring")).isEqualTo(Map.of("records", List.of(
+                Map.of("recordId", "rec-7Qm2", "worklistId", "wl-kyc-standard", "createdAt", "2024-04-01 00:00:05"),
+                Map.of("recordId", "rec-9Xa1", "worklistId", "wl-pep", "createdAt", "2024-04-01 00:00:06"))));
+        assertThat(json.writeValueAsString(update.providerDetails())).doesNotContain("minji.kim@example.com",
+                "loyalty-tier-gold");
+    }
+
+    @Test
+    void aNewHitFromOngoingMonitoringReopensReviewAfterADecision() throws IOException {
+        CaseUpdate flagged = ArgosMapping.toCanonical(fixture("aml.json"), approvedCase(Map.of()));
+        CaseUpdate decided = ArgosMapping.toCanonical(dashboard("approved", "2024-03-05T02:00:00Z"),
+                snapshotOf(flagged));
+        assertThat(decided.status()).isEqualTo(CaseStatus.APPROVED);
+
+        ObjectNode monitor = (ObjectNode) json.readTree(getClass().getResourceAsStream("/fixtures/argos/aml_monitor.json"));
+        monitor.putObject("aml_result").put("currentstatus", "Red Flag").put("risk_level_summary", "MEDIUM");
+        CaseUpdate hit = ArgosMapping.toCanonical(json.treeToValue(monitor, ArgosEvent.class), snapshotOf(decided));
+
+        assertThat(hit.status()).isEqualTo(CaseStatus.IN_REVIEW);
+        assertThat(hit.reasons()).containsExactly("AML_RED_FLAG");
+        assertThat(hit.authoritative()).isTrue();
+        assertThat(hit.checks()).containsExactly(new CheckResult("AML", false, true, Map.of(
+                "currentstatus", "Red Flag", "riskLevelSummary", "MEDIUM", "trigger", "aml_monitor",
+                "riskSignal", "AML")));
+
+        monitor.putObject("aml_result").put("currentstatus", "Not Screened").put("risk_level_summary", "LOW");
+        CaseUpdate quiet = ArgosMapping.toCanonical(json.treeToValue(monitor, ArgosEvent.class), snapshotOf(hit));
+        assertThat(quiet.status()).isEqualTo(CaseStatus.IN_REVIEW);
     }
 
     @ParameterizedTest
@@ -399,6 +495,12 @@ class ArgosMappingTest {
         assertThat(ArgosMapping.instant("1709544602000")).isEqualTo(Instant.parse("2024-03-04T09:30:02Z"));
         assertThat(ArgosMapping.instant("{update_at}")).isNull();
         assertThat(ArgosMapping.instant(null)).isNull();
+    }
+
+    /** A decision taken in ARGOS's dashboard: {@code updated} setting the KYC result at that time. */
+    private ArgosEvent dashboard(String result, String updateTime) {
+        return event(Map.of("webhook_trigger", "updated", "submission_id", SUBMISSION, "update_time", updateTime,
+                "data", Map.of("update", List.of("kyc_result"), "kyc_result", result)));
     }
 
     private ArgosEvent aml(String currentStatus, String riskLevel) {

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
  * shuffled orders (a seeded {@link Random}, so a failure replays), one message after the other through the real
  * endpoint, inbox and worker, each order with a submission of its own. Whatever the order, the case ends where the
  * newest event puts it: results are ordered by their own times ({@code created_at}, {@code kyc_result.updated_at},
- * {@code update_time}), and an older one delivered late is stale.
+ * {@code update_time}), and an older one delivered late is stale. An AML screening has no time: a red flag holds the
+ * approval until a dashboard decision processed after it, so where the red flag lands among the deliveries matters,
+ * and only there.
  */
 class ArgosOrderingIntegrationTest extends ArgosHubTest {
 
@@ -82,6 +84,37 @@ class ArgosOrderingIntegrationTest extends ArgosHubTest {
         }
     }
 
+    @Test
+    void aRedFlagHoldsUnlessADashboardDecisionWasProcessedAfterIt() {
+        List<Delivery> sequence = List.of(submit(), approved(), aml("Red Flag", "HIGH"),
+                decision("approved", FIRST_DECISION));
+
+        for (List<Delivery> order : orders(sequence)) {
+            String submission = deliver("flag", order);
+
+            if (deliveredAfter(order, "aml", "updated " + FIRST_DECISION)) {
+                assertCase(submission, order, "IN_REVIEW", "WAIT", "approved", List.of("AML_RED_FLAG"));
+            } else {
+                assertCase(submission, order, "APPROVED", "NONE", "approved", List.of());
+            }
+        }
+    }
+
+    @Test
+    void aRedFlagIsNeverHiddenByARejectionWhateverTheOrder() {
+        List<Delivery> sequence = List.of(submit(), approved(), aml("Red Flag", "MEDIUM"),
+                decision("rejected", FIRST_DECISION));
+
+        for (List<Delivery> order : orders(sequence)) {
+            String submission = deliver("flag-rej", order);
+
+            // Rejected by the newest decision either way; the flag is named while no decision came after it.
+            List<String> reasons = deliveredAfter(order, "aml", "updated " + FIRST_DECISION)
+                    ? List.of("AML_RED_FLAG") : List.of();
+            assertCase(submission, order, "REJECTED", "RESTART_KYC", "rejected", reasons);
+        }
+    }
+
     /** The sequence as given, then shuffled orders of it. */
     private List<List<Delivery>> orders(List<Delivery> sequence) {
         List<List<Delivery>> orders = new ArrayList<>();
@@ -114,6 +147,11 @@ class ArgosOrderingIntegrationTest extends ArgosHubTest {
         assertThat(texts(kycCase.get("reasons"))).as(sent).containsExactlyElementsOf(reasons);
         assertThat(jdbc.queryForList("select state from inbound_message where body like ?", String.class,
                 "%" + submission + "%")).as(sent).containsOnly("PROCESSED");
+    }
+
+    private static boolean deliveredAfter(List<Delivery> order, String later, String earlier) {
+        List<String> names = order.stream().map(Delivery::name).toList();
+        return names.indexOf(later) > names.indexOf(earlier);
     }
 
     private static Delivery submit() {

@@ -98,8 +98,8 @@ class ArgosTriggerRouterTest extends HubIntegrationTest {
     }
 
     @Test
-    void amlMonitorIsRecordedNotErased() {
-        assertNotErased(process(newer("aml_monitor")), "aml_monitor");
+    void amlMonitorIsMappedNotErased() {
+        assertNotErased(process(fixture("argos/aml_monitor.json")), "aml_monitor");
     }
 
     @Test

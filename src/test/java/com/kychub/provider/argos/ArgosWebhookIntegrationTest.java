@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -167,6 +168,77 @@ class ArgosWebhookIntegrationTest extends ArgosHubTest {
         assertThat(events(kycCase).get(1).get("type").asText()).isEqualTo("CASE_UPDATED");
     }
 
+    @Test
+    void aHighRiskLevelHoldsTheCaseInReviewUntilADashboardDecision() {
+        postArgos(argosFixture("approved.json", "sub-aml-high"));
+        awaitCase("sub-aml-high", "APPROVED");
+        postArgos(argosFixture("aml.json", "sub-aml-high").replace("Red Flag", "Not Screened"));
+
+        JsonNode held = awaitCase("sub-aml-high", "IN_REVIEW");
+        assertThat(texts(held.get("reasons"))).containsExactly("AML_RISK_HIGH");
+        assertThat(check(held, "AML")).containsEntry("passed", false).containsEntry("required", true);
+        assertThat(overallStatus()).isEqualTo("IN_REVIEW");
+
+        postArgos(dashboardDecision("sub-aml-high", "approved", "2024-03-05T02:00:00Z"));
+        JsonNode decided = awaitCase("sub-aml-high", "APPROVED");
+        assertThat(decided.get("reasons")).isEmpty();
+        assertThat(check(decided, "AML")).containsEntry("required", false);
+        assertThat(readJson((String) check(decided, "AML").get("detail")).get("riskLevelSummary").asText())
+                .isEqualTo("HIGH");
+        assertThat(overallStatus()).isEqualTo("APPROVED");
+        JsonNode last = events(decided).get(events(decided).size() - 1);
+        assertThat(last.get("fromStatus").asText()).isEqualTo("IN_REVIEW");
+        assertThat(last.get("toStatus").asText()).isEqualTo("APPROVED");
+        assertThat(last.get("providerEvent").asText()).isEqualTo("updated");
+    }
+
+    @Test
+    void aLaterNotScreenedNeverClearsARedFlag() {
+        postArgos(argosFixture("approved.json", "sub-aml-twice"));
+        awaitCase("sub-aml-twice", "APPROVED");
+        postArgos(argosFixture("aml.json", "sub-aml-twice"));
+        awaitCase("sub-aml-twice", "IN_REVIEW");
+        postArgos(argosFixture("aml.json", "sub-aml-twice").replace("Red Flag", "Not Screened")
+                .replace("HIGH", "Not Screened"));
+        awaitInboxDrained();
+
+        JsonNode kycCase = caseOf("sub-aml-twice");
+        assertThat(kycCase.get("status").asText()).isEqualTo("IN_REVIEW");
+        assertThat(texts(kycCase.get("reasons"))).containsExactly("AML_RED_FLAG");
+        assertThat(check(kycCase, "AML")).containsEntry("required", true);
+        assertThat(kycCase.at("/providerDetails/aml/latest/currentstatus").asText()).isEqualTo("Not Screened");
+        assertThat(overallStatus()).isEqualTo("IN_REVIEW");
+    }
+
+    @Test
+    void amlMonitorIsProcessedAndANewHitReopensReviewAfterADecision() {
+        postArgos(argosFixture("approved.json", "sub-monitor"));
+        awaitCase("sub-monitor", "APPROVED");
+        // Registered for ongoing monitoring (the doc's payload): kept, the approval stands.
+        postArgos(argosFixture("aml_monitor.json", "sub-monitor"));
+        awaitInboxDrained();
+        JsonNode registered = caseOf("sub-monitor");
+        assertThat(registered.get("status").asText()).isEqualTo("APPROVED");
+        assertThat(registered.at("/providerDetails/amlMonitoring/records/0/worklistId").asText())
+                .isEqualTo("wl-kyc-standard");
+        assertThat(overallStatus()).isEqualTo("APPROVED");
+
+        // A hit found by the monitoring, long after the approval.
+        ObjectNode hit = (ObjectNode) readJson(argosFixture("aml_monitor.json", "sub-monitor"));
+        hit.putObject("aml_result").put("currentstatus", "Red Flag").put("risk_level_summary", "LOW");
+        postArgos(hit.toString());
+
+        JsonNode reopened = awaitCase("sub-monitor", "IN_REVIEW");
+        assertThat(texts(reopened.get("reasons"))).containsExactly("AML_RED_FLAG");
+        assertThat(check(reopened, "AML")).containsEntry("required", true);
+        JsonNode last = events(reopened).get(events(reopened).size() - 1);
+        assertThat(last.get("type").asText()).isEqualTo("STATUS_CHANGED");
+        assertThat(last.get("fromStatus").asText()).isEqualTo("APPROVED");
+        assertThat(last.get("providerEvent").asText()).isEqualTo("aml_monitor");
+        assertThat(overallStatus()).isEqualTo("IN_REVIEW");
+        assertThat(reopened.toString()).doesNotContain("minji.kim@example.com", "loyalty-tier-gold");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"injection", "injectionFail"})
     void anInjectionIsAFraudSignalOnTheCaseAndTheStatusStays(String trigger) {
@@ -262,6 +334,18 @@ class ArgosWebhookIntegrationTest extends ArgosHubTest {
         assertThat(readJson(answers.get(2).body()).get("reason").asText()).isEqualTo("'submission_id' is required");
         assertThat(readJson(answers.get(3).body()).get("reason").asText()).contains("encryption is off");
         assertThat(count("select count(*) from inbound_message")).isZero();
+    }
+
+    /** The overall status of the fixtures' customer, as the fintech reads it. */
+    private String overallStatus() {
+        return apiJson("/api/v1/customers/" + USER + "/kyc").get("overallStatus").asText();
+    }
+
+    /** {@code updated} from ARGOS's dashboard setting the KYC result at that time. */
+    static String dashboardDecision(String submission, String result, String updateTime) {
+        return "{\"webhook_trigger\":\"updated\",\"submission_id\":\"" + submission + "\",\"userid\":\"" + USER
+                + "\",\"admin\":\"compliance-lead@fintech.example\",\"update_time\":\"" + updateTime
+                + "\",\"data\":{\"update\":[\"kyc_result\"],\"kyc_result\":\"" + result + "\"}}";
     }
 
     private static void assertNoPersonalValueIn(List<String> rows) {
