@@ -111,10 +111,14 @@ public record ArgosEvent(
             @JsonProperty("created_at") @JsonAlias("createdAt") String createdAt) {
     }
 
-    /** {@code action} of {@code injection}: the injection's type and time. */
+    /**
+     * {@code action} of {@code injection} and {@code injectionFail} (ARGOS developer docs, "Data Injection"): the
+     * type of data injected (address), when, and for a failed one ARGOS's {@code failCode}.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Action(
             @JsonProperty("type") String type,
-            @JsonProperty("created_at") @JsonAlias("createdAt") String createdAt) {
+            @JsonProperty("created_at") @JsonAlias("createdAt") String createdAt,
+            @JsonProperty("failCode") @JsonAlias({"fail_code", "failcode"}) String failCode) {
     }
 }

@@ -39,9 +39,10 @@ import com.kychub.canonical.UnmappableMessageException;
  * canonical status, the reasons and the checks are derived from both on every message. Personal fields never enter
  * the case: see {@link #personalData} and {@link #PERSONAL_FIELDS}.
  * <p>
- * Risk signals ({@link RiskSignal}): an AML red flag or HIGH risk level ({@code aml}, {@code aml_monitor}) opens a
- * signal, kept in {@code providerDetails} and shown as a required check that has not passed; only a dashboard decision
- * ({@code updated} setting the KYC result) closes it. A result that is not a hit never closes one.
+ * Risk signals ({@link RiskSignal}): an AML red flag or HIGH risk level ({@code aml}, {@code aml_monitor}) and a failed
+ * data injection ({@code injectionFail}) open a signal, kept in {@code providerDetails} and shown as a required check
+ * that has not passed; only a dashboard decision ({@code updated} setting the KYC result) closes it. A result that is
+ * not a hit never closes one.
  */
 public final class ArgosMapping {
 
@@ -62,8 +63,10 @@ public final class ArgosMapping {
         AML_MONITOR,
         /** the submission's personal data is erased; the status is kept */
         ERASE,
-        /** a fraud signal; the trigger table gives no KYC status, so the status is kept */
-        FRAUD,
+        /** data such as an address was added to the submission ("Data Injection"); the status is kept */
+        DATA_INJECTION,
+        /** adding such data failed ({@code action.failCode}): a fraud signal, open until a dashboard decision */
+        INJECTION_FAIL,
         /** a newer trigger that carries nothing the case keeps: recorded, the status kept */
         RECORD
     }
@@ -83,8 +86,10 @@ public final class ArgosMapping {
             // ARGOS developer docs, "AML Ongoing Monitoring Results": webhook_trigger aml_monitor with records.
             Map.entry("aml_monitor", new Meaning(Effect.AML_MONITOR, null)),
             Map.entry("delete", new Meaning(Effect.ERASE, null)),
-            Map.entry("injection", new Meaning(Effect.FRAUD, null)),
-            Map.entry("injectionFail", new Meaning(Effect.FRAUD, null)),
+            // ARGOS developer docs, "Data Injection": "additional data is injected ... such as address information";
+            // its failed payloads are webhook_trigger injectionFail with action.failCode.
+            Map.entry("injection", new Meaning(Effect.DATA_INJECTION, null)),
+            Map.entry("injectionFail", new Meaning(Effect.INJECTION_FAIL, null)),
             // ARGOS developer docs, webhook overview: the submission is created; the submitter retried.
             Map.entry("created", new Meaning(Effect.RECORD, null)),
             Map.entry("retry", new Meaning(Effect.RECORD, null)));
@@ -127,9 +132,10 @@ public final class ArgosMapping {
 
     public static final String AML_CHECK = "AML";
     public static final String INJECTION_CHECK = "INJECTION";
+    public static final String INJECTION_FAIL_CHECK = "INJECTION_FAIL";
     static final String AML_RED_FLAG = "AML_RED_FLAG";
     static final String AML_RISK_HIGH = "AML_RISK_HIGH";
-    static final String INJECTION = "INJECTION";
+    static final String INJECTION_FAIL = "INJECTION_FAIL";
 
     /**
      * The personal fields of an ARGOS webhook in every spelling the hub reads ({@link ArgosEvent}'s personal
@@ -175,6 +181,9 @@ public final class ArgosMapping {
         boolean opensSignal = false;
         // The signals this message says something about: only their checks are written, so an event names those.
         Set<String> touched = new LinkedHashSet<>();
+        if (readLegacyInjectionFail(details)) {
+            touched.add("injectionFail");
+        }
 
         putText(details, "applicantId", event.applicantId());
         putText(details, "tokenId", event.tokenId());
@@ -254,16 +263,16 @@ public final class ArgosMapping {
                 putText(erased, "deleteTime", event.deleteTime());
                 details.put("erased", erased);
             }
-            case FRAUD -> {
-                Map<String, Object> injection = new LinkedHashMap<>();
-                injection.put("trigger", trigger);
-                if (event.action() != null) {
-                    putText(injection, "type", event.action().type());
-                    putText(injection, "createdAt", event.action().createdAt());
-                }
-                putText(injection, "kycStatus", event.kycStatus());
-                details.put("injection", injection);
+            case DATA_INJECTION -> {
+                details.put("injection", injection(event));
                 touched.add("injection");
+            }
+            case INJECTION_FAIL -> {
+                Map<String, Object> failed = injection(event);
+                failed.put("open", true);
+                details.put("injectionFail", failed);
+                opensSignal = true;
+                touched.add("injectionFail");
             }
             case RECORD -> {
                 // Kept in the inbox and named in the audit trail (lastTrigger changes); nothing is read into it.
@@ -514,8 +523,9 @@ public final class ArgosMapping {
             reasons.add(Boolean.TRUE.equals(AML_STATUSES.get(normalise(String.valueOf(aml.get("currentstatus")))))
                     ? AML_RED_FLAG : AML_RISK_HIGH);
         }
-        if (details.containsKey("injection")) {
-            reasons.add(INJECTION);
+        Map<String, Object> failed = mapOf(details.get("injectionFail"));
+        if (isOpen(details, "injectionFail", "open")) {
+            reasons.add(failed.get("failCode") instanceof String code ? INJECTION_FAIL + ":" + code : INJECTION_FAIL);
         }
         return List.copyOf(reasons);
     }
@@ -523,7 +533,8 @@ public final class ArgosMapping {
     /**
      * The checks of what the message touched, from what the case's details now say: the AML screening
      * ({@link RiskSignal#AML}: never passed, since neither documented currentstatus is a clean result; required while
-     * it holds; a closed signal stays, not required) and the injection.
+     * it holds), the data injection (passed) and the failed data injection ({@link RiskSignal#FRAUD}: required while
+     * open). A closed signal stays, not required.
      */
     private static List<CheckResult> checks(Map<String, Object> details, Set<String> touched) {
         List<CheckResult> checks = new ArrayList<>();
@@ -535,7 +546,14 @@ public final class ArgosMapping {
         }
         Map<String, Object> injection = touched.contains("injection") ? mapOf(details.get("injection")) : null;
         if (injection != null) {
-            checks.add(new CheckResult(INJECTION_CHECK, false, false, injection));
+            checks.add(new CheckResult(INJECTION_CHECK, true, false, injection));
+        }
+        Map<String, Object> failed = touched.contains("injectionFail") ? mapOf(details.get("injectionFail")) : null;
+        if (failed != null) {
+            Map<String, Object> detail = new LinkedHashMap<>(failed);
+            detail.remove("open");
+            checks.add(new CheckResult(INJECTION_FAIL_CHECK, false, isOpen(details, "injectionFail", "open"),
+                    RiskSignal.FRAUD.mark(detail)));
         }
         return checks;
     }
@@ -594,6 +612,9 @@ public final class ArgosMapping {
         if (close(details, "aml", "hold", decidedAt)) {
             closed.add("aml");
         }
+        if (close(details, "injectionFail", "open", decidedAt)) {
+            closed.add("injectionFail");
+        }
         return closed;
     }
 
@@ -613,6 +634,18 @@ public final class ArgosMapping {
         return kept != null && Boolean.TRUE.equals(kept.get(flag));
     }
 
+    /** {@code action} of a data injection, passed or failed, and the KYC status the message gives. */
+    private static Map<String, Object> injection(ArgosEvent event) {
+        Map<String, Object> injection = new LinkedHashMap<>();
+        if (event.action() != null) {
+            putText(injection, "type", event.action().type());
+            putText(injection, "createdAt", event.action().createdAt());
+            putText(injection, "failCode", event.action().failCode());
+        }
+        putText(injection, "kycStatus", event.kycStatus());
+        return injection;
+    }
+
     private static List<Map<String, Object>> monitorRecords(List<ArgosEvent.MonitorRecord> records) {
         List<Map<String, Object>> kept = new ArrayList<>();
         for (ArgosEvent.MonitorRecord record : records) {
@@ -623,6 +656,23 @@ public final class ArgosMapping {
             kept.add(one);
         }
         return kept;
+    }
+
+    /**
+     * Before failed data injections had a signal of their own, both triggers were kept under {@code injection} with
+     * their {@code trigger}: a failed one found there is carried over, open, so that it is not read as passed.
+     */
+    private static boolean readLegacyInjectionFail(Map<String, Object> details) {
+        Map<String, Object> legacy = mapOf(details.get("injection"));
+        if (legacy == null || !"injectionFail".equals(legacy.get("trigger"))) {
+            return false;
+        }
+        Map<String, Object> failed = new LinkedHashMap<>(legacy);
+        failed.remove("trigger");
+        failed.put("open", true);
+        details.remove("injection");
+        details.putIfAbsent("injectionFail", failed);
+        return true;
     }
 
     @SuppressWarnings("unchecked")

@@ -2,6 +2,8 @@ package com.kychub.provider.argos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.assertj.core.api.InstanceOfAssertFactories.MAP;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -368,20 +370,69 @@ class ArgosMappingTest {
         assertThat(dashboard.reasons()).isEmpty();
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"injection", "injectionFail"})
-    void anInjectionIsAFraudSignalThatKeepsTheStatus(String trigger) throws IOException {
-        ObjectNode body = (ObjectNode) json.readTree(getClass().getResourceAsStream("/fixtures/argos/injection.json"));
-        body.put("webhook_trigger", trigger);
-        CaseUpdate update = ArgosMapping.toCanonical(json.treeToValue(body, ArgosEvent.class),
-                approvedCase(Map.of()));
+    @Test
+    void aDataInjectionIsDataAddedToTheSubmissionNotASignal() throws IOException {
+        CaseUpdate update = ArgosMapping.toCanonical(fixture("injection.json"), approvedCase(Map.of()));
 
         assertThat(update.status()).isEqualTo(CaseStatus.APPROVED);
-        assertThat(update.reasons()).containsExactly("INJECTION");
-        assertThat(update.checks()).containsExactly(new CheckResult("INJECTION", false, false,
-                Map.of("trigger", trigger, "type", "address", "createdAt", "2024-03-04 09:13:10",
-                        "kycStatus", "approved")));
+        assertThat(update.reasons()).isEmpty();
+        assertThat(update.authoritative()).isFalse();
+        CheckResult check = new CheckResult("INJECTION", true, false,
+                Map.of("type", "address", "createdAt", "2024-03-04 09:13:10", "kycStatus", "approved"));
+        assertThat(update.checks()).containsExactly(check);
+        assertThat(RiskSignal.of(check)).isEmpty();
+    }
+
+    @Test
+    void aFailedDataInjectionIsItsOwnFraudSignalAndKeepsTheStatus() throws IOException {
+        CaseUpdate update = ArgosMapping.toCanonical(fixture("injection-fail.json"), approvedCase(Map.of()));
+
+        assertThat(update.status()).isEqualTo(CaseStatus.APPROVED);
+        assertThat(update.providerStatus()).isEqualTo("approved");
+        assertThat(update.reasons()).containsExactly("INJECTION_FAIL:distanceChecks_ipGeo");
+        assertThat(update.authoritative()).isTrue();
         assertThat(update.occurredAt()).isNull();
+        CheckResult check = new CheckResult("INJECTION_FAIL", false, true, Map.of("type", "address",
+                "createdAt", "2024-03-04-09-13-10-000", "failCode", "distanceChecks_ipGeo", "kycStatus", "approved",
+                "riskSignal", "FRAUD"));
+        assertThat(update.checks()).containsExactly(check);
+        assertThat(RiskSignal.isOpen(check)).isTrue();
+        assertThat(update.providerDetails().toString()).doesNotContain("duplicated");
+    }
+
+    @Test
+    void aFailedInjectionStaysOpenPastALaterSuccessfulOneUntilADashboardDecision() throws IOException {
+        CaseUpdate failed = ArgosMapping.toCanonical(fixture("injection-fail.json"), approvedCase(Map.of()));
+        CaseUpdate passed = ArgosMapping.toCanonical(fixture("injection.json"), snapshotOf(failed));
+
+        assertThat(passed.reasons()).containsExactly("INJECTION_FAIL:distanceChecks_ipGeo");
+        // Only the check the message is about is written: the failed one stays as it was, open.
+        assertThat(passed.checks()).extracting(CheckResult::name, CheckResult::passed, CheckResult::required)
+                .containsExactly(tuple("INJECTION", true, false));
+        assertThat(passed.providerDetails().get("injectionFail")).asInstanceOf(
+                MAP).containsEntry("open", true);
+
+        CaseUpdate decided = ArgosMapping.toCanonical(dashboard("approved", "2024-03-05T02:00:00Z"),
+                snapshotOf(passed));
+        assertThat(decided.reasons()).isEmpty();
+        assertThat(decided.checks()).filteredOn(check -> check.name().equals("INJECTION_FAIL")).singleElement()
+                .satisfies(check -> {
+                    assertThat(RiskSignal.isOpen(check)).isFalse();
+                    assertThat(check.detail()).containsEntry("closedAt", "2024-03-05T02:00:00Z");
+                });
+    }
+
+    @Test
+    void aFailedInjectionKeptTheOldWayIsStillAnOpenSignal() throws IOException {
+        CaseUpdate update = ArgosMapping.toCanonical(fixture("approved.json"), approvedCase(Map.of("injection",
+                Map.of("trigger", "injectionFail", "type", "address", "kycStatus", "approved"))));
+
+        assertThat(update.providerDetails()).doesNotContainKey("injection");
+        assertThat(update.reasons()).containsExactly("INJECTION_FAIL");
+        assertThat(update.checks()).singleElement().satisfies(check -> {
+            assertThat(check.name()).isEqualTo("INJECTION_FAIL");
+            assertThat(RiskSignal.isOpen(check)).isTrue();
+        });
     }
 
     @ParameterizedTest

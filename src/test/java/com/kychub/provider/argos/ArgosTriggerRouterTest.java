@@ -104,7 +104,7 @@ class ArgosTriggerRouterTest extends HubIntegrationTest {
 
     @Test
     void injectionFailIsMappedNotErased() {
-        assertNotErased(process(newer("injectionFail")), "injectionFail");
+        assertNotErased(process(fixture("argos/injection-fail.json")), "injectionFail");
     }
 
     @Test

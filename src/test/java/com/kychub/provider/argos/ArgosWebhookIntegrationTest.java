@@ -239,21 +239,52 @@ class ArgosWebhookIntegrationTest extends ArgosHubTest {
         assertThat(reopened.toString()).doesNotContain("minji.kim@example.com", "loyalty-tier-gold");
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"injection", "injectionFail"})
-    void anInjectionIsAFraudSignalOnTheCaseAndTheStatusStays(String trigger) {
-        String submission = "sub-" + trigger.toLowerCase();
-        postArgos(argosFixture("approved.json", submission));
-        awaitCase(submission, "APPROVED");
-        postArgos(withField(argosFixture("injection.json", submission), "webhook_trigger", trigger));
+    @Test
+    void aDataInjectionIsRecordedAsPassedAndIsNoSignal() {
+        postArgos(argosFixture("approved.json", "sub-injection"));
+        awaitCase("sub-injection", "APPROVED");
+        postArgos(argosFixture("injection.json", "sub-injection"));
         awaitInboxDrained();
 
-        JsonNode kycCase = caseOf(submission);
+        JsonNode kycCase = caseOf("sub-injection");
         assertThat(kycCase.get("status").asText()).isEqualTo("APPROVED");
-        assertThat(texts(kycCase.get("reasons"))).containsExactly("INJECTION");
-        assertThat(check(kycCase, "INJECTION")).containsEntry("passed", false);
+        assertThat(kycCase.get("reasons")).isEmpty();
+        assertThat(check(kycCase, "INJECTION")).containsEntry("passed", true);
         assertThat(kycCase.at("/providerDetails/injection/type").asText()).isEqualTo("address");
-        assertThat(events(kycCase).get(1).get("providerEvent").asText()).isEqualTo(trigger);
+        assertThat(events(kycCase).get(1).get("providerEvent").asText()).isEqualTo("injection");
+        assertThat(overallStatus()).isEqualTo("APPROVED");
+    }
+
+    @Test
+    void aFailedDataInjectionIsAFlaggedFraudSignalThatKeepsTheCustomerFromApproved() {
+        postArgos(argosFixture("approved.json", "sub-injection-fail"));
+        awaitCase("sub-injection-fail", "APPROVED");
+        postArgos(argosFixture("injection-fail.json", "sub-injection-fail"));
+        awaitInboxDrained();
+
+        JsonNode kycCase = caseOf("sub-injection-fail");
+        assertThat(kycCase.get("status").asText()).isEqualTo("APPROVED");
+        assertThat(texts(kycCase.get("reasons"))).containsExactly("INJECTION_FAIL:distanceChecks_ipGeo");
+        assertThat(check(kycCase, "INJECTION_FAIL")).containsEntry("passed", false).containsEntry("required", true);
+        assertThat(readJson((String) check(kycCase, "INJECTION_FAIL").get("detail")).get("riskSignal").asText())
+                .isEqualTo("FRAUD");
+        JsonNode event = events(kycCase).get(1);
+        assertThat(event.get("type").asText()).isEqualTo("CASE_UPDATED");
+        assertThat(event.get("providerEvent").asText()).isEqualTo("injectionFail");
+        assertThat(eventDetail(kycCase, "injectionFail")).isEqualTo(
+                "{\"checks\": [\"INJECTION_FAIL\"], \"reasons\": [\"INJECTION_FAIL:distanceChecks_ipGeo\"], "
+                        + "\"providerStatus\": \"approved\"}");
+        assertThat(overallStatus()).isEqualTo("IN_REVIEW");
+        // duplicated_information is derived from the applicant's name and birth date: not a case detail.
+        assertThat(kycCase.toString()).doesNotContain("c2VhbGVkLWR1cGxpY2F0ZS1rZXk=", "minji.kim@example.com");
+
+        postArgos(dashboardDecision("sub-injection-fail", "approved", "2024-03-05T02:00:00Z"));
+        awaitInboxDrained();
+        JsonNode decided = caseOf("sub-injection-fail");
+        assertThat(decided.get("reasons")).isEmpty();
+        assertThat(check(decided, "INJECTION_FAIL")).containsEntry("required", false);
+        assertThat(eventDetail(decided, "updated")).contains("\"checks\": [\"INJECTION_FAIL\"]");
+        assertThat(overallStatus()).isEqualTo("APPROVED");
     }
 
     @ParameterizedTest
@@ -334,6 +365,12 @@ class ArgosWebhookIntegrationTest extends ArgosHubTest {
         assertThat(readJson(answers.get(2).body()).get("reason").asText()).isEqualTo("'submission_id' is required");
         assertThat(readJson(answers.get(3).body()).get("reason").asText()).contains("encryption is off");
         assertThat(count("select count(*) from inbound_message")).isZero();
+    }
+
+    /** The detail of the case's audit event for that provider event, as PostgreSQL prints it. */
+    private String eventDetail(JsonNode kycCase, String providerEvent) {
+        return jdbc.queryForObject("select detail::text from kyc_event where case_id = ?::uuid and provider_event = ?",
+                String.class, kycCase.get("id").asText(), providerEvent);
     }
 
     /** The overall status of the fixtures' customer, as the fintech reads it. */
