@@ -649,6 +649,10 @@ public final class ArgosMapping {
     private static List<Map<String, Object>> monitorRecords(List<ArgosEvent.MonitorRecord> records) {
         List<Map<String, Object>> kept = new ArrayList<>();
         for (ArgosEvent.MonitorRecord record : records) {
+            if (record == null) {
+                // "records": [null] reads as a null entry: nothing to keep, and no reason to fail the message.
+                continue;
+            }
             Map<String, Object> one = new LinkedHashMap<>();
             putText(one, "recordId", record.recordId());
             putText(one, "worklistId", record.worklistId());

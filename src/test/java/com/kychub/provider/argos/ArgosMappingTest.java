@@ -312,6 +312,17 @@ class ArgosMappingTest {
     }
 
     @Test
+    void amlMonitorRecordsThatAreNotObjectsAreSkipped() {
+        CaseUpdate update = ArgosMapping.toCanonical(json.convertValue(json.createObjectNode()
+                .put("webhook_trigger", "aml_monitor").put("submission_id", SUBMISSION)
+                .set("records", json.createArrayNode().addNull().add(json.createObjectNode().put("recordId", "r-1"))),
+                ArgosEvent.class), approvedCase(Map.of()));
+
+        assertThat(update.providerDetails().get("amlMonitoring"))
+                .isEqualTo(Map.of("records", List.of(Map.of("recordId", "r-1"))));
+    }
+
+    @Test
     void aNewHitFromOngoingMonitoringReopensReviewAfterADecision() throws IOException {
         CaseUpdate flagged = ArgosMapping.toCanonical(fixture("aml.json"), approvedCase(Map.of()));
         CaseUpdate decided = ArgosMapping.toCanonical(dashboard("approved", "2024-03-05T02:00:00Z"),
