@@ -1,5 +1,7 @@
 package com.kychub.provider.argos;
 
+import java.util.List;
+
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -29,6 +31,7 @@ public record ArgosEvent(
         @JsonProperty("admin") String admin,
         @JsonProperty("update_time") @JsonAlias("updateTime") String updateTime,
         @JsonProperty("aml_result") @JsonAlias("amlResult") AmlResult amlResult,
+        @JsonProperty("records") List<MonitorRecord> records,
         @JsonProperty("action") Action action,
         @JsonProperty("account_email") @JsonAlias("accountEmail") String accountEmail,
         @JsonProperty("delete_time") @JsonAlias("deleteTime") String deleteTime,
@@ -97,10 +100,25 @@ public record ArgosEvent(
             @JsonProperty("risk_level_summary") @JsonAlias("riskLevelSummary") String riskLevelSummary) {
     }
 
-    /** {@code action} of {@code injection}: the injection's type and time. */
+    /**
+     * One entry of {@code records} of {@code aml_monitor}: the submission registered as a record of an ongoing
+     * monitoring worklist (ARGOS developer docs, "AML Ongoing Monitoring Results").
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record MonitorRecord(
+            @JsonProperty("recordId") @JsonAlias({"record_id", "recordid"}) String recordId,
+            @JsonProperty("worklistId") @JsonAlias({"worklist_id", "worklistid"}) String worklistId,
+            @JsonProperty("created_at") @JsonAlias("createdAt") String createdAt) {
+    }
+
+    /**
+     * {@code action} of {@code injection} and {@code injectionFail} (ARGOS developer docs, "Data Injection"): the
+     * type of data injected (address), when, and for a failed one ARGOS's {@code failCode}.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Action(
             @JsonProperty("type") String type,
-            @JsonProperty("created_at") @JsonAlias("createdAt") String createdAt) {
+            @JsonProperty("created_at") @JsonAlias("createdAt") String createdAt,
+            @JsonProperty("failCode") @JsonAlias({"fail_code", "failcode"}) String failCode) {
     }
 }

@@ -25,6 +25,7 @@ import com.kychub.canonical.CaseUpdate;
 import com.kychub.canonical.CaseView;
 import com.kychub.canonical.CheckResult;
 import com.kychub.canonical.NextAction;
+import com.kychub.canonical.RiskSignal;
 import com.kychub.canonical.UnmappableMessageException;
 
 /**
@@ -35,8 +36,13 @@ import com.kychub.canonical.UnmappableMessageException;
  * ARGOS's messages say what happened, not always where the submission now stands ({@code aml} has no result of its
  * own, {@code updated} lists changed fields), so the mapping starts from the case as it stands: ARGOS's KYC result
  * is the case's {@code providerStatus}, the rest of what ARGOS said lives in {@code providerDetails}, and the
- * canonical status is derived from both on every message. Personal fields never enter the case: see
- * {@link #personalData} and {@link #PERSONAL_FIELDS}.
+ * canonical status, the reasons and the checks are derived from both on every message. Personal fields never enter
+ * the case: see {@link #personalData} and {@link #PERSONAL_FIELDS}.
+ * <p>
+ * Risk signals ({@link RiskSignal}): an AML red flag or HIGH risk level ({@code aml}, {@code aml_monitor}) and a failed
+ * data injection ({@code injectionFail}) open a signal, kept in {@code providerDetails} and shown as a required check
+ * that has not passed; only a dashboard decision ({@code updated} setting the KYC result) closes it. A result that is
+ * not a hit never closes one.
  */
 public final class ArgosMapping {
 
@@ -46,15 +52,22 @@ public final class ArgosMapping {
     enum Effect {
         /** sets ARGOS's KYC result to the one the trigger names */
         RESULT,
-        /** {@code data.kyc_result} is the result after the change, when {@code data.update} says it changed */
+        /**
+         * a dashboard update: {@code data.kyc_result} is the result after it when {@code data.update} lists it or it
+         * differs; such a decision is dated by the update's own time and closes the case's open risk signals
+         */
         UPDATE,
-        /** an AML check; the trigger table's KYC status for it is Approved */
+        /** the one-time AML screening after the approval; the trigger table's KYC status for it is Approved */
         AML,
+        /** ongoing AML monitoring: the submission's worklist records, and a new hit when it carries an aml_result */
+        AML_MONITOR,
         /** the submission's personal data is erased; the status is kept */
         ERASE,
-        /** a fraud signal; the trigger table gives no KYC status, so the status is kept */
-        FRAUD,
-        /** a newer trigger the doc does not describe: recorded, the status kept */
+        /** data such as an address was added to the submission ("Data Injection"); the status is kept */
+        DATA_INJECTION,
+        /** adding such data failed ({@code action.failCode}): a fraud signal, open until a dashboard decision */
+        INJECTION_FAIL,
+        /** a newer trigger that carries nothing the case keeps: recorded, the status kept */
         RECORD
     }
 
@@ -70,12 +83,16 @@ public final class ArgosMapping {
             Map.entry("updated", new Meaning(Effect.UPDATE, null)),
             // "AML Screening is performed only when KYC is approved".
             Map.entry("aml", new Meaning(Effect.AML, "approved")),
+            // ARGOS developer docs, "AML Ongoing Monitoring Results": webhook_trigger aml_monitor with records.
+            Map.entry("aml_monitor", new Meaning(Effect.AML_MONITOR, null)),
             Map.entry("delete", new Meaning(Effect.ERASE, null)),
-            Map.entry("injection", new Meaning(Effect.FRAUD, null)),
-            Map.entry("injectionFail", new Meaning(Effect.FRAUD, null)),
+            // ARGOS developer docs, "Data Injection": "additional data is injected ... such as address information";
+            // its failed payloads are webhook_trigger injectionFail with action.failCode.
+            Map.entry("injection", new Meaning(Effect.DATA_INJECTION, null)),
+            Map.entry("injectionFail", new Meaning(Effect.INJECTION_FAIL, null)),
+            // ARGOS developer docs, webhook overview: the submission is created; the submitter retried.
             Map.entry("created", new Meaning(Effect.RECORD, null)),
-            Map.entry("retry", new Meaning(Effect.RECORD, null)),
-            Map.entry("aml_monitor", new Meaning(Effect.RECORD, null)));
+            Map.entry("retry", new Meaning(Effect.RECORD, null)));
 
     /** ARGOS's spellings of a KYC result ({@code kyc_result.status}, {@code data.kyc_result}), any letter case. */
     static final Map<String, String> RESULT_SPELLINGS = Map.of(
@@ -95,24 +112,30 @@ public final class ArgosMapping {
             // A rejected submission is final at ARGOS, but the applicant may submit again (a new submission_id).
             "rejected", new Canonical(CaseStatus.REJECTED, NextAction.RESTART_KYC));
 
-    /** An approval held in review by an AML red flag, until a dashboard update sets the result again. */
+    /** An approval held in review by an open AML signal, until a dashboard update sets the result again. */
     static final Canonical HELD_BY_AML = new Canonical(CaseStatus.IN_REVIEW, NextAction.WAIT);
 
     /** No ARGOS message has given a result yet: the store's own blank case. */
     static final Canonical NO_RESULT_YET = new Canonical(CaseStatus.NOT_STARTED, NextAction.NONE);
 
-    /** aml_result.currentstatus → is it a red flag (any letter case). */
+    /** aml_result.currentstatus → is it a hit that opens the AML signal (any letter case). */
     static final Map<String, Boolean> AML_STATUSES = Map.of(
             "not screened", false,
             "red flag", true);
 
-    /** aml_result.risk_level_summary (any letter case). */
-    static final Set<String> AML_RISK_LEVELS = Set.of("not screened", "high", "medium", "low");
+    /** aml_result.risk_level_summary → is it a hit that opens the AML signal (any letter case): HIGH is. */
+    static final Map<String, Boolean> AML_RISK_LEVELS = Map.of(
+            "not screened", false,
+            "low", false,
+            "medium", false,
+            "high", true);
 
     public static final String AML_CHECK = "AML";
     public static final String INJECTION_CHECK = "INJECTION";
+    public static final String INJECTION_FAIL_CHECK = "INJECTION_FAIL";
     static final String AML_RED_FLAG = "AML_RED_FLAG";
-    static final String INJECTION = "INJECTION";
+    static final String AML_RISK_HIGH = "AML_RISK_HIGH";
+    static final String INJECTION_FAIL = "INJECTION_FAIL";
 
     /**
      * The personal fields of an ARGOS webhook in every spelling the hub reads ({@link ArgosEvent}'s personal
@@ -153,8 +176,14 @@ public final class ArgosMapping {
                 ? new LinkedHashMap<>() : new LinkedHashMap<>(current.providerDetails());
         String result = current == null ? null : current.providerStatus();
         Instant occurredAt = null;
-        boolean reopens = false;
-        List<CheckResult> checks = new ArrayList<>();
+        // A risk signal is applied whenever it arrives: it has no time of its own to be found stale by, and it may
+        // move an approved case back to review.
+        boolean opensSignal = false;
+        // The signals this message says something about: only their checks are written, so an event names those.
+        Set<String> touched = new LinkedHashSet<>();
+        if (readLegacyInjectionFail(details)) {
+            touched.add("injectionFail");
+        }
 
         putText(details, "applicantId", event.applicantId());
         putText(details, "tokenId", event.tokenId());
@@ -188,47 +217,45 @@ public final class ArgosMapping {
                             "ARGOS updated lists kyc_result as changed but carries no data.kyc_result");
                 }
                 if (after != null && (listed || !after.equals(result))) {
+                    // A decision taken in the dashboard, ordered by its own time like any result: one older than what
+                    // the case holds is stale and changes nothing (CanonicalStore). Without a time it cannot be
+                    // ordered, so it is never guessed to be the newest.
+                    String decidedAt = firstReadableTime(event.updateTime(), kycResultTime(data.kycResult()));
+                    if (decidedAt == null) {
+                        throw new UnmappableMessageException("ARGOS updated sets the KYC result but carries no "
+                                + "update_time or data.kyc_result.updated_at the hub can read: it cannot be ordered");
+                    }
                     result = after;
                     Map<String, Object> kyc = new LinkedHashMap<>();
                     kyc.put("status", after);
-                    putText(kyc, "updatedAt", event.updateTime());
+                    kyc.put("updatedAt", decidedAt);
                     putText(kyc, "createdAt", data.createdAt());
                     putText(kyc, "kycResultAt", data.kycResultAt());
                     putText(kyc, "pendingAt", data.pendingAt());
                     putText(kyc, "reviewer", data.reviewer());
                     details.put("kycResult", kyc);
-                    // A result set again from the dashboard is a decision taken after any AML screening.
-                    releaseAmlHold(details);
-                    occurredAt = instant(event.updateTime());
-                    reopens = true;
+                    touched.addAll(closeSignals(details, decidedAt));
+                    occurredAt = instant(decidedAt);
                 }
             }
             case AML -> {
-                ArgosEvent.AmlResult aml = event.amlResult();
-                if (aml == null || !hasText(aml.currentStatus())) {
-                    throw new UnmappableMessageException("ARGOS aml without aml_result.currentstatus");
-                }
-                Boolean redFlag = AML_STATUSES.get(normalise(aml.currentStatus()));
-                if (redFlag == null) {
-                    throw new UnmappableMessageException(
-                            "unknown ARGOS aml_result.currentstatus '" + aml.currentStatus() + "'");
-                }
-                if (aml.riskLevelSummary() != null && !AML_RISK_LEVELS.contains(normalise(aml.riskLevelSummary()))) {
-                    throw new UnmappableMessageException(
-                            "unknown ARGOS aml_result.risk_level_summary '" + aml.riskLevelSummary() + "'");
-                }
+                Screening screening = screening(event.amlResult(), trigger);
                 if (result == null || "pending".equals(result)) {
                     result = meaning.result();
                 }
-                Map<String, Object> screening = new LinkedHashMap<>();
-                screening.put("currentstatus", aml.currentStatus());
-                putText(screening, "riskLevelSummary", aml.riskLevelSummary());
-                Map<String, Object> held = new LinkedHashMap<>(screening);
-                held.put("hold", redFlag);
-                details.put("aml", held);
-                // Neither documented value is a clean screening: "Not Screened" is informative, a red flag holds.
-                checks.add(new CheckResult(AML_CHECK, false, redFlag, screening));
-                reopens = redFlag && current != null && current.status() == CaseStatus.APPROVED;
+                opensSignal = recordScreening(details, screening);
+                touched.add("aml");
+            }
+            case AML_MONITOR -> {
+                // The doc's payload lists the worklist records the submission is monitored as; a result, when ARGOS
+                // sends one, is read in aml's vocabulary: a hit is new and reopens review.
+                if (event.records() != null && !event.records().isEmpty()) {
+                    details.put("amlMonitoring", Map.of("records", monitorRecords(event.records())));
+                }
+                if (event.amlResult() != null) {
+                    opensSignal = recordScreening(details, screening(event.amlResult(), trigger));
+                    touched.add("aml");
+                }
             }
             case ERASE -> {
                 scrub(details, new ArrayList<>());
@@ -236,16 +263,16 @@ public final class ArgosMapping {
                 putText(erased, "deleteTime", event.deleteTime());
                 details.put("erased", erased);
             }
-            case FRAUD -> {
-                Map<String, Object> injection = new LinkedHashMap<>();
-                injection.put("trigger", trigger);
-                if (event.action() != null) {
-                    putText(injection, "type", event.action().type());
-                    putText(injection, "createdAt", event.action().createdAt());
-                }
-                putText(injection, "kycStatus", event.kycStatus());
-                details.put("injection", injection);
-                checks.add(new CheckResult(INJECTION_CHECK, false, false, injection));
+            case DATA_INJECTION -> {
+                details.put("injection", injection(event));
+                touched.add("injection");
+            }
+            case INJECTION_FAIL -> {
+                Map<String, Object> failed = injection(event);
+                failed.put("open", true);
+                details.put("injectionFail", failed);
+                opensSignal = true;
+                touched.add("injectionFail");
             }
             case RECORD -> {
                 // Kept in the inbox and named in the audit trail (lastTrigger changes); nothing is read into it.
@@ -256,7 +283,8 @@ public final class ArgosMapping {
         String customerId = current != null && current.customerId() != null ? current.customerId()
                 : hasText(event.userid()) ? event.userid() : submission;
         return new CaseUpdate(PROVIDER, submission, customerId, canonical.status(), canonical.nextAction(),
-                reasons(result, details), result, trigger, details, checks, occurredAt, reopens, null, null);
+                reasons(result, details), result, trigger, details, checks(details, touched), occurredAt, opensSignal,
+                null, null);
     }
 
     /**
@@ -477,39 +505,183 @@ public final class ArgosMapping {
         if (result == null) {
             return NO_RESULT_YET;
         }
-        if ("approved".equals(result) && amlHold(details)) {
+        if ("approved".equals(result) && isOpen(details, "aml", "hold")) {
             return HELD_BY_AML;
         }
         return STATUSES.get(result);
     }
 
-    /** Rejection codes and comments while rejected, then the standing signals: a holding red flag, an injection. */
+    /** Rejection codes and comments while rejected, then the open risk signals, whatever the result. */
     private static List<String> reasons(String result, Map<String, Object> details) {
         Set<String> reasons = new LinkedHashSet<>();
         if ("rejected".equals(result) && details.get("kycResult") instanceof Map<?, ?> kyc) {
             addTexts(reasons, kyc.get("commentCode"));
             addTexts(reasons, kyc.get("comment"));
         }
-        if ("approved".equals(result) && amlHold(details)) {
-            reasons.add(AML_RED_FLAG);
+        Map<String, Object> aml = mapOf(details.get("aml"));
+        if (isOpen(details, "aml", "hold")) {
+            reasons.add(Boolean.TRUE.equals(AML_STATUSES.get(normalise(String.valueOf(aml.get("currentstatus")))))
+                    ? AML_RED_FLAG : AML_RISK_HIGH);
         }
-        if (details.containsKey("injection")) {
-            reasons.add(INJECTION);
+        Map<String, Object> failed = mapOf(details.get("injectionFail"));
+        if (isOpen(details, "injectionFail", "open")) {
+            reasons.add(failed.get("failCode") instanceof String code ? INJECTION_FAIL + ":" + code : INJECTION_FAIL);
         }
         return List.copyOf(reasons);
     }
 
-    private static boolean amlHold(Map<String, Object> details) {
-        return details.get("aml") instanceof Map<?, ?> aml && Boolean.TRUE.equals(aml.get("hold"));
+    /**
+     * The checks of what the message touched, from what the case's details now say: the AML screening
+     * ({@link RiskSignal#AML}: never passed, since neither documented currentstatus is a clean result; required while
+     * it holds), the data injection (passed) and the failed data injection ({@link RiskSignal#FRAUD}: required while
+     * open). A closed signal stays, not required.
+     */
+    private static List<CheckResult> checks(Map<String, Object> details, Set<String> touched) {
+        List<CheckResult> checks = new ArrayList<>();
+        Map<String, Object> aml = touched.contains("aml") ? mapOf(details.get("aml")) : null;
+        if (aml != null) {
+            Map<String, Object> detail = new LinkedHashMap<>(aml);
+            detail.remove("hold");
+            checks.add(new CheckResult(AML_CHECK, false, isOpen(details, "aml", "hold"), RiskSignal.AML.mark(detail)));
+        }
+        Map<String, Object> injection = touched.contains("injection") ? mapOf(details.get("injection")) : null;
+        if (injection != null) {
+            checks.add(new CheckResult(INJECTION_CHECK, true, false, injection));
+        }
+        Map<String, Object> failed = touched.contains("injectionFail") ? mapOf(details.get("injectionFail")) : null;
+        if (failed != null) {
+            Map<String, Object> detail = new LinkedHashMap<>(failed);
+            detail.remove("open");
+            checks.add(new CheckResult(INJECTION_FAIL_CHECK, false, isOpen(details, "injectionFail", "open"),
+                    RiskSignal.FRAUD.mark(detail)));
+        }
+        return checks;
     }
 
-    private static void releaseAmlHold(Map<String, Object> details) {
-        if (details.get("aml") instanceof Map<?, ?> aml && Boolean.TRUE.equals(aml.get("hold"))) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> released = new LinkedHashMap<>((Map<String, Object>) aml);
-            released.put("hold", false);
-            details.put("aml", released);
+    /** One AML result ({@code aml_result}), its values checked against the doc's lists. */
+    record Screening(String currentStatus, String riskLevel, boolean hit) {
+    }
+
+    private static Screening screening(ArgosEvent.AmlResult aml, String trigger) {
+        if (aml == null || !hasText(aml.currentStatus())) {
+            throw new UnmappableMessageException("ARGOS " + trigger + " without aml_result.currentstatus");
         }
+        Boolean redFlag = AML_STATUSES.get(normalise(aml.currentStatus()));
+        if (redFlag == null) {
+            throw new UnmappableMessageException(
+                    "unknown ARGOS aml_result.currentstatus '" + aml.currentStatus() + "'");
+        }
+        Boolean highRisk = aml.riskLevelSummary() == null ? Boolean.FALSE
+                : AML_RISK_LEVELS.get(normalise(aml.riskLevelSummary()));
+        if (highRisk == null) {
+            throw new UnmappableMessageException(
+                    "unknown ARGOS aml_result.risk_level_summary '" + aml.riskLevelSummary() + "'");
+        }
+        return new Screening(aml.currentStatus(), aml.riskLevelSummary(), redFlag || highRisk);
+    }
+
+    /**
+     * Keeps the screening in {@code details.aml}. A hit opens the AML signal (again, if a decision had closed it); a
+     * result that is not a hit never closes an open one: it is only kept as the {@code latest} screening.
+     *
+     * @return whether the screening opened the signal
+     */
+    private static boolean recordScreening(Map<String, Object> details, Screening screening) {
+        Map<String, Object> seen = new LinkedHashMap<>();
+        seen.put("currentstatus", screening.currentStatus());
+        putText(seen, "riskLevelSummary", screening.riskLevel());
+        seen.put("trigger", details.get("lastTrigger"));
+        if (!screening.hit() && isOpen(details, "aml", "hold")) {
+            Map<String, Object> held = new LinkedHashMap<>(mapOf(details.get("aml")));
+            held.put("latest", seen);
+            details.put("aml", held);
+            return false;
+        }
+        seen.put("hold", screening.hit());
+        details.put("aml", seen);
+        return screening.hit();
+    }
+
+    /**
+     * A dashboard decision closes every open signal of the case; each keeps when it was closed.
+     *
+     * @return the signals it closed
+     */
+    private static List<String> closeSignals(Map<String, Object> details, String decidedAt) {
+        List<String> closed = new ArrayList<>();
+        if (close(details, "aml", "hold", decidedAt)) {
+            closed.add("aml");
+        }
+        if (close(details, "injectionFail", "open", decidedAt)) {
+            closed.add("injectionFail");
+        }
+        return closed;
+    }
+
+    private static boolean close(Map<String, Object> details, String signal, String flag, String decidedAt) {
+        if (!isOpen(details, signal, flag)) {
+            return false;
+        }
+        Map<String, Object> closed = new LinkedHashMap<>(mapOf(details.get(signal)));
+        closed.put(flag, false);
+        closed.put("closedAt", decidedAt);
+        details.put(signal, closed);
+        return true;
+    }
+
+    private static boolean isOpen(Map<String, Object> details, String signal, String flag) {
+        Map<String, Object> kept = mapOf(details.get(signal));
+        return kept != null && Boolean.TRUE.equals(kept.get(flag));
+    }
+
+    /** {@code action} of a data injection, passed or failed, and the KYC status the message gives. */
+    private static Map<String, Object> injection(ArgosEvent event) {
+        Map<String, Object> injection = new LinkedHashMap<>();
+        if (event.action() != null) {
+            putText(injection, "type", event.action().type());
+            putText(injection, "createdAt", event.action().createdAt());
+            putText(injection, "failCode", event.action().failCode());
+        }
+        putText(injection, "kycStatus", event.kycStatus());
+        return injection;
+    }
+
+    private static List<Map<String, Object>> monitorRecords(List<ArgosEvent.MonitorRecord> records) {
+        List<Map<String, Object>> kept = new ArrayList<>();
+        for (ArgosEvent.MonitorRecord record : records) {
+            if (record == null) {
+                // "records": [null] reads as a null entry: nothing to keep, and no reason to fail the message.
+                continue;
+            }
+            Map<String, Object> one = new LinkedHashMap<>();
+            putText(one, "recordId", record.recordId());
+            putText(one, "worklistId", record.worklistId());
+            putText(one, "createdAt", record.createdAt());
+            kept.add(one);
+        }
+        return kept;
+    }
+
+    /**
+     * Before failed data injections had a signal of their own, both triggers were kept under {@code injection} with
+     * their {@code trigger}: a failed one found there is carried over, open, so that it is not read as passed.
+     */
+    private static boolean readLegacyInjectionFail(Map<String, Object> details) {
+        Map<String, Object> legacy = mapOf(details.get("injection"));
+        if (legacy == null || !"injectionFail".equals(legacy.get("trigger"))) {
+            return false;
+        }
+        Map<String, Object> failed = new LinkedHashMap<>(legacy);
+        failed.remove("trigger");
+        failed.put("open", true);
+        details.remove("injection");
+        details.putIfAbsent("injectionFail", failed);
+        return true;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> mapOf(Object value) {
+        return value instanceof Map<?, ?> map ? (Map<String, Object>) map : null;
     }
 
     private static Map<String, Object> kycResult(String result, ArgosEvent.KycResult kyc) {
@@ -554,9 +726,28 @@ public final class ArgosMapping {
         return result;
     }
 
+    /** A field of {@code data.update} that is the KYC result: {@code kyc_result}, or {@code kycStatus} (newer doc). */
     private static boolean namesKycResult(String field) {
         String name = field.replace("_", "").replace("data.", "").toLowerCase(Locale.ROOT);
-        return name.equals("kycresult");
+        return name.equals("kycresult") || name.equals("kycstatus");
+    }
+
+    /** The time of {@code data.kyc_result} when it is an object, in each spelling ArgosEvent.KycResult reads. */
+    private static String kycResultTime(JsonNode kycResult) {
+        if (kycResult == null || !kycResult.isObject()) {
+            return null;
+        }
+        return firstText(text(kycResult, "updated_at"), text(kycResult, "update_at"), text(kycResult, "updatedAt"));
+    }
+
+    /** The first of the values that reads as a time, as it was written. */
+    private static String firstReadableTime(String... values) {
+        for (String value : values) {
+            if (instant(value) != null) {
+                return value;
+            }
+        }
+        return null;
     }
 
     private static String submissionId(ArgosEvent event) {

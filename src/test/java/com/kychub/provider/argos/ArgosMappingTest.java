@@ -2,6 +2,8 @@ package com.kychub.provider.argos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.assertj.core.api.InstanceOfAssertFactories.MAP;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +28,7 @@ import com.kychub.canonical.CaseUpdate;
 import com.kychub.canonical.CheckResult;
 import com.kychub.canonical.CaseView;
 import com.kychub.canonical.NextAction;
+import com.kychub.canonical.RiskSignal;
 import com.kychub.canonical.UnmappableMessageException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,7 +49,14 @@ class ArgosMappingTest {
         assertThat(ArgosMapping.RESULT_SPELLINGS).containsOnlyKeys("pending", "approved", "rejected", "reject");
         assertThat(ArgosMapping.STATUSES).containsOnlyKeys("pending", "approved", "rejected");
         assertThat(ArgosMapping.AML_STATUSES).containsOnlyKeys("not screened", "red flag");
-        assertThat(ArgosMapping.AML_RISK_LEVELS).containsExactlyInAnyOrder("not screened", "high", "medium", "low");
+        assertThat(ArgosMapping.AML_RISK_LEVELS).containsOnlyKeys("not screened", "high", "medium", "low");
+    }
+
+    @Test
+    void onlyARedFlagOrAHighRiskLevelIsAnAmlHit() {
+        assertThat(ArgosMapping.AML_STATUSES).containsEntry("red flag", true).containsEntry("not screened", false);
+        assertThat(ArgosMapping.AML_RISK_LEVELS).containsEntry("high", true).containsEntry("medium", false)
+                .containsEntry("low", false).containsEntry("not screened", false);
     }
 
     @ParameterizedTest
@@ -153,7 +163,8 @@ class ArgosMappingTest {
         assertThat(update.status()).isEqualTo(CaseStatus.REJECTED);
         assertThat(update.providerStatus()).isEqualTo("rejected");
         assertThat(update.occurredAt()).isEqualTo(Instant.parse("2024-03-05T02:00:00Z"));
-        assertThat(update.authoritative()).isTrue();
+        // Ordered by that time like any result: the store finds an older one stale.
+        assertThat(update.authoritative()).isFalse();
         assertThat(update.providerDetails().get("lastUpdate")).isEqualTo(Map.of("fields", List.of("kyc_result"),
                 "admin", "compliance-lead@fintech.example", "updateTime", "2024-03-05T02:00:00Z"));
     }
@@ -168,6 +179,40 @@ class ArgosMappingTest {
         assertThat(update.status()).isEqualTo(CaseStatus.APPROVED);
         assertThat(update.occurredAt()).isNull();
         assertThat(update.authoritative()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"updated_at", "update_at", "updatedAt"})
+    void aDecisionWithoutUpdateTimeIsDatedByItsKycResultsTime(String spelling) {
+        CaseUpdate update = ArgosMapping.toCanonical(event(Map.of("webhook_trigger", "updated",
+                "submission_id", SUBMISSION, "data", Map.of("update", List.of("kyc_result"),
+                        "kyc_result", Map.of("status", "rejected", spelling, "2024-03-05 02:00:00")))),
+                approvedCase(Map.of()));
+
+        assertThat(update.status()).isEqualTo(CaseStatus.REJECTED);
+        assertThat(update.occurredAt()).isEqualTo(Instant.parse("2024-03-05T02:00:00Z"));
+        assertThat(update.authoritative()).isFalse();
+    }
+
+    @Test
+    void kycStatusInTheUpdatedFieldsIsTheResultChanging() {
+        // The newer doc lists "kycStatus" in data.update: the same result set again is still a decision.
+        CaseUpdate update = ArgosMapping.toCanonical(event(Map.of("webhook_trigger", "updated",
+                "submission_id", SUBMISSION, "update_time", "2024-03-05T02:00:00Z",
+                "data", Map.of("update", List.of("kycStatus"), "kyc_result", "approved"))),
+                approvedCase(Map.of("aml", Map.of("currentstatus", "Red Flag", "hold", true))));
+
+        assertThat(update.occurredAt()).isEqualTo(Instant.parse("2024-03-05T02:00:00Z"));
+        assertThat(update.status()).isEqualTo(CaseStatus.APPROVED);
+        assertThat(update.reasons()).isEmpty();
+    }
+
+    @Test
+    void aDecisionThatCannotBeOrderedIsNeverGuessedToBeTheNewest() {
+        assertThatThrownBy(() -> ArgosMapping.toCanonical(event(Map.of("webhook_trigger", "updated",
+                "submission_id", SUBMISSION, "update_time", "{update_time}",
+                "data", Map.of("update", List.of("kyc_result"), "kyc_result", "rejected"))), approvedCase(Map.of())))
+                .isInstanceOf(UnmappableMessageException.class).hasMessageContaining("cannot be ordered");
     }
 
     @Test
@@ -187,8 +232,10 @@ class ArgosMappingTest {
         assertThat(update.providerStatus()).isEqualTo("approved");
         assertThat(update.authoritative()).isTrue();
         assertThat(update.occurredAt()).isNull();
-        assertThat(update.checks()).containsExactly(new CheckResult("AML", false, true,
-                Map.of("currentstatus", "Red Flag", "riskLevelSummary", "HIGH")));
+        CheckResult check = new CheckResult("AML", false, true, Map.of("currentstatus", "Red Flag",
+                "riskLevelSummary", "HIGH", "trigger", "aml", "riskSignal", "AML"));
+        assertThat(update.checks()).containsExactly(check);
+        assertThat(RiskSignal.isOpen(check)).isTrue();
     }
 
     @Test
@@ -197,8 +244,105 @@ class ArgosMappingTest {
 
         assertThat(update.status()).isEqualTo(CaseStatus.APPROVED);
         assertThat(update.reasons()).isEmpty();
-        assertThat(update.checks()).containsExactly(new CheckResult("AML", false, false,
-                Map.of("currentstatus", "Not Screened", "riskLevelSummary", "Not Screened")));
+        assertThat(update.authoritative()).isFalse();
+        assertThat(update.checks()).containsExactly(new CheckResult("AML", false, false, Map.of(
+                "currentstatus", "Not Screened", "riskLevelSummary", "Not Screened", "trigger", "aml",
+                "riskSignal", "AML")));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "Red Flag,     LOW,    IN_REVIEW, AML_RED_FLAG",
+            "Red Flag,     MEDIUM, IN_REVIEW, AML_RED_FLAG",
+            "Not Screened, HIGH,   IN_REVIEW, AML_RISK_HIGH",
+            "Not Screened, MEDIUM, APPROVED,",
+            "Not Screened, LOW,    APPROVED,"})
+    void aRedFlagOrAHighRiskLevelHoldsAnApprovalAndTheLevelIsKeptOnTheCheck(String currentStatus, String level,
+                                                                             CaseStatus status, String reason) {
+        CaseUpdate update = ArgosMapping.toCanonical(aml(currentStatus, level), approvedCase(Map.of()));
+
+        assertThat(update.status()).isEqualTo(status);
+        assertThat(update.reasons()).isEqualTo(reason == null ? List.of() : List.of(reason));
+        assertThat(update.checks()).singleElement().satisfies(check -> {
+            assertThat(check.detail()).containsEntry("riskLevelSummary", level);
+            assertThat(check.required()).isEqualTo(status == CaseStatus.IN_REVIEW);
+        });
+    }
+
+    @Test
+    void notScreenedNeverClearsARedFlagOnlyADashboardDecisionDoes() throws IOException {
+        CaseUpdate flagged = ArgosMapping.toCanonical(fixture("aml.json"), approvedCase(Map.of()));
+        CaseUpdate notScreened = ArgosMapping.toCanonical(aml("Not Screened", "LOW"), snapshotOf(flagged));
+
+        assertThat(notScreened.status()).isEqualTo(CaseStatus.IN_REVIEW);
+        assertThat(notScreened.reasons()).containsExactly("AML_RED_FLAG");
+        assertThat(notScreened.checks()).singleElement().satisfies(check -> {
+            assertThat(check.required()).isTrue();
+            assertThat(check.detail()).containsEntry("currentstatus", "Red Flag")
+                    .containsEntry("riskLevelSummary", "HIGH")
+                    .containsEntry("latest", Map.of("currentstatus", "Not Screened", "riskLevelSummary", "LOW",
+                            "trigger", "aml"));
+        });
+
+        CaseUpdate decided = ArgosMapping.toCanonical(dashboard("approved", "2024-03-05T02:00:00Z"),
+                snapshotOf(notScreened));
+        assertThat(decided.status()).isEqualTo(CaseStatus.APPROVED);
+        assertThat(decided.reasons()).isEmpty();
+        assertThat(decided.checks()).singleElement().satisfies(check -> {
+            assertThat(check.required()).isFalse();
+            assertThat(RiskSignal.isOpen(check)).isFalse();
+            assertThat(check.detail()).containsEntry("closedAt", "2024-03-05T02:00:00Z")
+                    .containsEntry("riskSignal", "AML");
+        });
+    }
+
+    @Test
+    void amlMonitorKeepsTheDocumentedWorklistRecordsAndDecidesNothingWithoutAResult() throws IOException {
+        CaseUpdate update = ArgosMapping.toCanonical(fixture("aml_monitor.json"), approvedCase(Map.of()));
+
+        assertThat(update.status()).isEqualTo(CaseStatus.APPROVED);
+        assertThat(update.reasons()).isEmpty();
+        assertThat(update.checks()).isEmpty();
+        assertThat(update.authoritative()).isFalse();
+        assertThat(update.providerDetails().get("amlMonitoring")).isEqualTo(Map.of("records", List.of(
+                Map.of("recordId", "rec-7Qm2", "worklistId", "wl-kyc-standard", "createdAt", "2024-04-01 00:00:05"),
+                Map.of("recordId", "rec-9Xa1", "worklistId", "wl-pep", "createdAt", "2024-04-01 00:00:06"))));
+        assertThat(json.writeValueAsString(update.providerDetails())).doesNotContain("minji.kim@example.com",
+                "loyalty-tier-gold");
+    }
+
+    @Test
+    void amlMonitorRecordsThatAreNotObjectsAreSkipped() {
+        CaseUpdate update = ArgosMapping.toCanonical(json.convertValue(json.createObjectNode()
+                .put("webhook_trigger", "aml_monitor").put("submission_id", SUBMISSION)
+                .set("records", json.createArrayNode().addNull().add(json.createObjectNode().put("recordId", "r-1"))),
+                ArgosEvent.class), approvedCase(Map.of()));
+
+        assertThat(update.providerDetails().get("amlMonitoring"))
+                .isEqualTo(Map.of("records", List.of(Map.of("recordId", "r-1"))));
+    }
+
+    @Test
+    void aNewHitFromOngoingMonitoringReopensReviewAfterADecision() throws IOException {
+        CaseUpdate flagged = ArgosMapping.toCanonical(fixture("aml.json"), approvedCase(Map.of()));
+        CaseUpdate decided = ArgosMapping.toCanonical(dashboard("approved", "2024-03-05T02:00:00Z"),
+                snapshotOf(flagged));
+        assertThat(decided.status()).isEqualTo(CaseStatus.APPROVED);
+
+        ObjectNode monitor = (ObjectNode) json.readTree(getClass().getResourceAsStream("/fixtures/argos/aml_monitor.json"));
+        monitor.putObject("aml_result").put("currentstatus", "Red Flag").put("risk_level_summary", "MEDIUM");
+        CaseUpdate hit = ArgosMapping.toCanonical(json.treeToValue(monitor, ArgosEvent.class), snapshotOf(decided));
+
+        assertThat(hit.status()).isEqualTo(CaseStatus.IN_REVIEW);
+        assertThat(hit.reasons()).containsExactly("AML_RED_FLAG");
+        assertThat(hit.authoritative()).isTrue();
+        assertThat(hit.checks()).containsExactly(new CheckResult("AML", false, true, Map.of(
+                "currentstatus", "Red Flag", "riskLevelSummary", "MEDIUM", "trigger", "aml_monitor",
+                "riskSignal", "AML")));
+
+        monitor.putObject("aml_result").put("currentstatus", "Not Screened").put("risk_level_summary", "LOW");
+        CaseUpdate quiet = ArgosMapping.toCanonical(json.treeToValue(monitor, ArgosEvent.class), snapshotOf(hit));
+        assertThat(quiet.status()).isEqualTo(CaseStatus.IN_REVIEW);
     }
 
     @ParameterizedTest
@@ -237,20 +381,69 @@ class ArgosMappingTest {
         assertThat(dashboard.reasons()).isEmpty();
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"injection", "injectionFail"})
-    void anInjectionIsAFraudSignalThatKeepsTheStatus(String trigger) throws IOException {
-        ObjectNode body = (ObjectNode) json.readTree(getClass().getResourceAsStream("/fixtures/argos/injection.json"));
-        body.put("webhook_trigger", trigger);
-        CaseUpdate update = ArgosMapping.toCanonical(json.treeToValue(body, ArgosEvent.class),
-                approvedCase(Map.of()));
+    @Test
+    void aDataInjectionIsDataAddedToTheSubmissionNotASignal() throws IOException {
+        CaseUpdate update = ArgosMapping.toCanonical(fixture("injection.json"), approvedCase(Map.of()));
 
         assertThat(update.status()).isEqualTo(CaseStatus.APPROVED);
-        assertThat(update.reasons()).containsExactly("INJECTION");
-        assertThat(update.checks()).containsExactly(new CheckResult("INJECTION", false, false,
-                Map.of("trigger", trigger, "type", "address", "createdAt", "2024-03-04 09:13:10",
-                        "kycStatus", "approved")));
+        assertThat(update.reasons()).isEmpty();
+        assertThat(update.authoritative()).isFalse();
+        CheckResult check = new CheckResult("INJECTION", true, false,
+                Map.of("type", "address", "createdAt", "2024-03-04 09:13:10", "kycStatus", "approved"));
+        assertThat(update.checks()).containsExactly(check);
+        assertThat(RiskSignal.of(check)).isEmpty();
+    }
+
+    @Test
+    void aFailedDataInjectionIsItsOwnFraudSignalAndKeepsTheStatus() throws IOException {
+        CaseUpdate update = ArgosMapping.toCanonical(fixture("injection-fail.json"), approvedCase(Map.of()));
+
+        assertThat(update.status()).isEqualTo(CaseStatus.APPROVED);
+        assertThat(update.providerStatus()).isEqualTo("approved");
+        assertThat(update.reasons()).containsExactly("INJECTION_FAIL:distanceChecks_ipGeo");
+        assertThat(update.authoritative()).isTrue();
         assertThat(update.occurredAt()).isNull();
+        CheckResult check = new CheckResult("INJECTION_FAIL", false, true, Map.of("type", "address",
+                "createdAt", "2024-03-04-09-13-10-000", "failCode", "distanceChecks_ipGeo", "kycStatus", "approved",
+                "riskSignal", "FRAUD"));
+        assertThat(update.checks()).containsExactly(check);
+        assertThat(RiskSignal.isOpen(check)).isTrue();
+        assertThat(update.providerDetails().toString()).doesNotContain("duplicated");
+    }
+
+    @Test
+    void aFailedInjectionStaysOpenPastALaterSuccessfulOneUntilADashboardDecision() throws IOException {
+        CaseUpdate failed = ArgosMapping.toCanonical(fixture("injection-fail.json"), approvedCase(Map.of()));
+        CaseUpdate passed = ArgosMapping.toCanonical(fixture("injection.json"), snapshotOf(failed));
+
+        assertThat(passed.reasons()).containsExactly("INJECTION_FAIL:distanceChecks_ipGeo");
+        // Only the check the message is about is written: the failed one stays as it was, open.
+        assertThat(passed.checks()).extracting(CheckResult::name, CheckResult::passed, CheckResult::required)
+                .containsExactly(tuple("INJECTION", true, false));
+        assertThat(passed.providerDetails().get("injectionFail")).asInstanceOf(
+                MAP).containsEntry("open", true);
+
+        CaseUpdate decided = ArgosMapping.toCanonical(dashboard("approved", "2024-03-05T02:00:00Z"),
+                snapshotOf(passed));
+        assertThat(decided.reasons()).isEmpty();
+        assertThat(decided.checks()).filteredOn(check -> check.name().equals("INJECTION_FAIL")).singleElement()
+                .satisfies(check -> {
+                    assertThat(RiskSignal.isOpen(check)).isFalse();
+                    assertThat(check.detail()).containsEntry("closedAt", "2024-03-05T02:00:00Z");
+                });
+    }
+
+    @Test
+    void aFailedInjectionKeptTheOldWayIsStillAnOpenSignal() throws IOException {
+        CaseUpdate update = ArgosMapping.toCanonical(fixture("approved.json"), approvedCase(Map.of("injection",
+                Map.of("trigger", "injectionFail", "type", "address", "kycStatus", "approved"))));
+
+        assertThat(update.providerDetails()).doesNotContainKey("injection");
+        assertThat(update.reasons()).containsExactly("INJECTION_FAIL");
+        assertThat(update.checks()).singleElement().satisfies(check -> {
+            assertThat(check.name()).isEqualTo("INJECTION_FAIL");
+            assertThat(RiskSignal.isOpen(check)).isTrue();
+        });
     }
 
     @ParameterizedTest
@@ -364,6 +557,12 @@ class ArgosMappingTest {
         assertThat(ArgosMapping.instant("1709544602000")).isEqualTo(Instant.parse("2024-03-04T09:30:02Z"));
         assertThat(ArgosMapping.instant("{update_at}")).isNull();
         assertThat(ArgosMapping.instant(null)).isNull();
+    }
+
+    /** A decision taken in ARGOS's dashboard: {@code updated} setting the KYC result at that time. */
+    private ArgosEvent dashboard(String result, String updateTime) {
+        return event(Map.of("webhook_trigger", "updated", "submission_id", SUBMISSION, "update_time", updateTime,
+                "data", Map.of("update", List.of("kyc_result"), "kyc_result", result)));
     }
 
     private ArgosEvent aml(String currentStatus, String riskLevel) {

@@ -98,13 +98,13 @@ class ArgosTriggerRouterTest extends HubIntegrationTest {
     }
 
     @Test
-    void amlMonitorIsRecordedNotErased() {
-        assertNotErased(process(newer("aml_monitor")), "aml_monitor");
+    void amlMonitorIsMappedNotErased() {
+        assertNotErased(process(fixture("argos/aml_monitor.json")), "aml_monitor");
     }
 
     @Test
     void injectionFailIsMappedNotErased() {
-        assertNotErased(process(newer("injectionFail")), "injectionFail");
+        assertNotErased(process(fixture("argos/injection-fail.json")), "injectionFail");
     }
 
     @Test

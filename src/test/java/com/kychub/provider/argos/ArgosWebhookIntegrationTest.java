@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -167,21 +168,123 @@ class ArgosWebhookIntegrationTest extends ArgosHubTest {
         assertThat(events(kycCase).get(1).get("type").asText()).isEqualTo("CASE_UPDATED");
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"injection", "injectionFail"})
-    void anInjectionIsAFraudSignalOnTheCaseAndTheStatusStays(String trigger) {
-        String submission = "sub-" + trigger.toLowerCase();
-        postArgos(argosFixture("approved.json", submission));
-        awaitCase(submission, "APPROVED");
-        postArgos(withField(argosFixture("injection.json", submission), "webhook_trigger", trigger));
+    @Test
+    void aHighRiskLevelHoldsTheCaseInReviewUntilADashboardDecision() {
+        postArgos(argosFixture("approved.json", "sub-aml-high"));
+        awaitCase("sub-aml-high", "APPROVED");
+        postArgos(argosFixture("aml.json", "sub-aml-high").replace("Red Flag", "Not Screened"));
+
+        JsonNode held = awaitCase("sub-aml-high", "IN_REVIEW");
+        assertThat(texts(held.get("reasons"))).containsExactly("AML_RISK_HIGH");
+        assertThat(check(held, "AML")).containsEntry("passed", false).containsEntry("required", true);
+        assertThat(overallStatus()).isEqualTo("IN_REVIEW");
+
+        postArgos(dashboardDecision("sub-aml-high", "approved", "2024-03-05T02:00:00Z"));
+        JsonNode decided = awaitCase("sub-aml-high", "APPROVED");
+        assertThat(decided.get("reasons")).isEmpty();
+        assertThat(check(decided, "AML")).containsEntry("required", false);
+        assertThat(readJson((String) check(decided, "AML").get("detail")).get("riskLevelSummary").asText())
+                .isEqualTo("HIGH");
+        assertThat(overallStatus()).isEqualTo("APPROVED");
+        JsonNode last = events(decided).get(events(decided).size() - 1);
+        assertThat(last.get("fromStatus").asText()).isEqualTo("IN_REVIEW");
+        assertThat(last.get("toStatus").asText()).isEqualTo("APPROVED");
+        assertThat(last.get("providerEvent").asText()).isEqualTo("updated");
+    }
+
+    @Test
+    void aLaterNotScreenedNeverClearsARedFlag() {
+        postArgos(argosFixture("approved.json", "sub-aml-twice"));
+        awaitCase("sub-aml-twice", "APPROVED");
+        postArgos(argosFixture("aml.json", "sub-aml-twice"));
+        awaitCase("sub-aml-twice", "IN_REVIEW");
+        postArgos(argosFixture("aml.json", "sub-aml-twice").replace("Red Flag", "Not Screened")
+                .replace("HIGH", "Not Screened"));
         awaitInboxDrained();
 
-        JsonNode kycCase = caseOf(submission);
+        JsonNode kycCase = caseOf("sub-aml-twice");
+        assertThat(kycCase.get("status").asText()).isEqualTo("IN_REVIEW");
+        assertThat(texts(kycCase.get("reasons"))).containsExactly("AML_RED_FLAG");
+        assertThat(check(kycCase, "AML")).containsEntry("required", true);
+        assertThat(kycCase.at("/providerDetails/aml/latest/currentstatus").asText()).isEqualTo("Not Screened");
+        assertThat(overallStatus()).isEqualTo("IN_REVIEW");
+    }
+
+    @Test
+    void amlMonitorIsProcessedAndANewHitReopensReviewAfterADecision() {
+        postArgos(argosFixture("approved.json", "sub-monitor"));
+        awaitCase("sub-monitor", "APPROVED");
+        // Registered for ongoing monitoring (the doc's payload): kept, the approval stands.
+        postArgos(argosFixture("aml_monitor.json", "sub-monitor"));
+        awaitInboxDrained();
+        JsonNode registered = caseOf("sub-monitor");
+        assertThat(registered.get("status").asText()).isEqualTo("APPROVED");
+        assertThat(registered.at("/providerDetails/amlMonitoring/records/0/worklistId").asText())
+                .isEqualTo("wl-kyc-standard");
+        assertThat(overallStatus()).isEqualTo("APPROVED");
+
+        // A hit found by the monitoring, long after the approval.
+        ObjectNode hit = (ObjectNode) readJson(argosFixture("aml_monitor.json", "sub-monitor"));
+        hit.putObject("aml_result").put("currentstatus", "Red Flag").put("risk_level_summary", "LOW");
+        postArgos(hit.toString());
+
+        JsonNode reopened = awaitCase("sub-monitor", "IN_REVIEW");
+        assertThat(texts(reopened.get("reasons"))).containsExactly("AML_RED_FLAG");
+        assertThat(check(reopened, "AML")).containsEntry("required", true);
+        JsonNode last = events(reopened).get(events(reopened).size() - 1);
+        assertThat(last.get("type").asText()).isEqualTo("STATUS_CHANGED");
+        assertThat(last.get("fromStatus").asText()).isEqualTo("APPROVED");
+        assertThat(last.get("providerEvent").asText()).isEqualTo("aml_monitor");
+        assertThat(overallStatus()).isEqualTo("IN_REVIEW");
+        assertThat(reopened.toString()).doesNotContain("minji.kim@example.com", "loyalty-tier-gold");
+    }
+
+    @Test
+    void aDataInjectionIsRecordedAsPassedAndIsNoSignal() {
+        postArgos(argosFixture("approved.json", "sub-injection"));
+        awaitCase("sub-injection", "APPROVED");
+        postArgos(argosFixture("injection.json", "sub-injection"));
+        awaitInboxDrained();
+
+        JsonNode kycCase = caseOf("sub-injection");
         assertThat(kycCase.get("status").asText()).isEqualTo("APPROVED");
-        assertThat(texts(kycCase.get("reasons"))).containsExactly("INJECTION");
-        assertThat(check(kycCase, "INJECTION")).containsEntry("passed", false);
+        assertThat(kycCase.get("reasons")).isEmpty();
+        assertThat(check(kycCase, "INJECTION")).containsEntry("passed", true);
         assertThat(kycCase.at("/providerDetails/injection/type").asText()).isEqualTo("address");
-        assertThat(events(kycCase).get(1).get("providerEvent").asText()).isEqualTo(trigger);
+        assertThat(events(kycCase).get(1).get("providerEvent").asText()).isEqualTo("injection");
+        assertThat(overallStatus()).isEqualTo("APPROVED");
+    }
+
+    @Test
+    void aFailedDataInjectionIsAFlaggedFraudSignalThatKeepsTheCustomerFromApproved() {
+        postArgos(argosFixture("approved.json", "sub-injection-fail"));
+        awaitCase("sub-injection-fail", "APPROVED");
+        postArgos(argosFixture("injection-fail.json", "sub-injection-fail"));
+        awaitInboxDrained();
+
+        JsonNode kycCase = caseOf("sub-injection-fail");
+        assertThat(kycCase.get("status").asText()).isEqualTo("APPROVED");
+        assertThat(texts(kycCase.get("reasons"))).containsExactly("INJECTION_FAIL:distanceChecks_ipGeo");
+        assertThat(check(kycCase, "INJECTION_FAIL")).containsEntry("passed", false).containsEntry("required", true);
+        assertThat(readJson((String) check(kycCase, "INJECTION_FAIL").get("detail")).get("riskSignal").asText())
+                .isEqualTo("FRAUD");
+        JsonNode event = events(kycCase).get(1);
+        assertThat(event.get("type").asText()).isEqualTo("CASE_UPDATED");
+        assertThat(event.get("providerEvent").asText()).isEqualTo("injectionFail");
+        assertThat(eventDetail(kycCase, "injectionFail")).isEqualTo(
+                "{\"checks\": [\"INJECTION_FAIL\"], \"reasons\": [\"INJECTION_FAIL:distanceChecks_ipGeo\"], "
+                        + "\"providerStatus\": \"approved\"}");
+        assertThat(overallStatus()).isEqualTo("IN_REVIEW");
+        // duplicated_information is derived from the applicant's name and birth date: not a case detail.
+        assertThat(kycCase.toString()).doesNotContain("c2VhbGVkLWR1cGxpY2F0ZS1rZXk=", "minji.kim@example.com");
+
+        postArgos(dashboardDecision("sub-injection-fail", "approved", "2024-03-05T02:00:00Z"));
+        awaitInboxDrained();
+        JsonNode decided = caseOf("sub-injection-fail");
+        assertThat(decided.get("reasons")).isEmpty();
+        assertThat(check(decided, "INJECTION_FAIL")).containsEntry("required", false);
+        assertThat(eventDetail(decided, "updated")).contains("\"checks\": [\"INJECTION_FAIL\"]");
+        assertThat(overallStatus()).isEqualTo("APPROVED");
     }
 
     @ParameterizedTest
@@ -262,6 +365,24 @@ class ArgosWebhookIntegrationTest extends ArgosHubTest {
         assertThat(readJson(answers.get(2).body()).get("reason").asText()).isEqualTo("'submission_id' is required");
         assertThat(readJson(answers.get(3).body()).get("reason").asText()).contains("encryption is off");
         assertThat(count("select count(*) from inbound_message")).isZero();
+    }
+
+    /** The detail of the case's audit event for that provider event, as PostgreSQL prints it. */
+    private String eventDetail(JsonNode kycCase, String providerEvent) {
+        return jdbc.queryForObject("select detail::text from kyc_event where case_id = ?::uuid and provider_event = ?",
+                String.class, kycCase.get("id").asText(), providerEvent);
+    }
+
+    /** The overall status of the fixtures' customer, as the fintech reads it. */
+    private String overallStatus() {
+        return apiJson("/api/v1/customers/" + USER + "/kyc").get("overallStatus").asText();
+    }
+
+    /** {@code updated} from ARGOS's dashboard setting the KYC result at that time. */
+    static String dashboardDecision(String submission, String result, String updateTime) {
+        return "{\"webhook_trigger\":\"updated\",\"submission_id\":\"" + submission + "\",\"userid\":\"" + USER
+                + "\",\"admin\":\"compliance-lead@fintech.example\",\"update_time\":\"" + updateTime
+                + "\",\"data\":{\"update\":[\"kyc_result\"],\"kyc_result\":\"" + result + "\"}}";
     }
 
     private static void assertNoPersonalValueIn(List<String> rows) {
