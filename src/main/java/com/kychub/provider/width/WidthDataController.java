@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kychub.canonical.CanonicalStore;
 import com.kychub.canonical.Customers;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -22,7 +23,7 @@ import org.springframework.web.server.ResponseStatusException;
  * ({@code particulars}, {@code identity-document}, {@code liveness}, {@code documents}, {@code forms}) and the OTP
  * code the customer received ({@code POST /api/v1/customers/{id}/otp}). Each kind is checked, stored as personal
  * data ({@link WidthData}), never logged, and the customer's waiting executions are polled at once so the submission
- * goes out.
+ * goes out: data handed over again while WIDTH still waits on its node is submitted again, once per new version.
  */
 @RestController
 @RequestMapping("/api/v1/customers/{customerId}")
@@ -54,10 +55,12 @@ public class WidthDataController {
         this.json = json;
     }
 
+    /**
+     * Stores one kind of data: 201 when it is new, 200 when it is what the hub holds already (nothing is sent again).
+     */
     @PostMapping("/data/{kind}")
-    @ResponseStatus(HttpStatus.CREATED)
-    public Stored handOver(@PathVariable String customerId, @PathVariable String kind,
-                           @RequestBody(required = false) JsonNode body) {
+    public ResponseEntity<Stored> handOver(@PathVariable String customerId, @PathVariable String kind,
+                                           @RequestBody(required = false) JsonNode body) {
         existing(customerId);
         if (body == null || body.isNull()) {
             throw bad("a JSON body is required");
@@ -70,9 +73,11 @@ public class WidthDataController {
             case "forms" -> forms(body);
             default -> throw bad("'kind' must be one of " + WidthData.KINDS);
         }
-        data.put(customerId, kind, body);
+        if (!data.put(customerId, kind, body)) {
+            return ResponseEntity.ok(new Stored(customerId, kind));
+        }
         store.pollSoonForCustomer(customerId);
-        return new Stored(customerId, kind);
+        return ResponseEntity.status(HttpStatus.CREATED).body(new Stored(customerId, kind));
     }
 
     @PostMapping("/otp")
