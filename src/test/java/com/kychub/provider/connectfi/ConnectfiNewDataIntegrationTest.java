@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * New data from the fintech reaches Connect Financial while it still asks for it: a second PATCH of a profile field,
  * a replacement document, each sent once per new datum and never twice for the same (the same PATCH or document
- * handed over again, the same status read again); a refused upload is not repeated, and a new document is tried.
+ * handed over again, the same status read again); a refused upload is not repeated, a new document is tried, and the
+ * refused one replayed after it sends nothing.
  */
 class ConnectfiNewDataIntegrationTest extends ConnectfiFlows {
 
@@ -143,6 +144,15 @@ class ConnectfiNewDataIntegrationTest extends ConnectfiFlows {
         assertThat(uploadedW9s()).containsExactly("%PDF-w9-unreadable", "%PDF-w9-readable");
         assertThat(jdbc.queryForList("select state from provider_action where kind = 'UPLOAD_DOCUMENT' order by id",
                 String.class)).containsExactly("FAILED", "DONE");
+
+        // The refused upload replayed now sends nothing: its document was replaced, and the replacement stays the last
+        // one Connect Financial got.
+        long refused = jdbc.queryForObject("select id from provider_action where state = 'FAILED'", Long.class);
+        assertThat(apiPost("/api/v1/ops/actions/" + refused + "/replay").statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "DONE".equals(jdbc.queryForObject(
+                "select state from provider_action where id = ?", String.class, refused)));
+        settle();
+        assertThat(uploadedW9s()).containsExactly("%PDF-w9-unreadable", "%PDF-w9-readable");
 
         // Connect Financial has the document: the case moves on, the refusal no longer its reason.
         stubStatus("cf-nd", status(false, "PROCESSING", "WAIT", "SDK_VERIFICATION_COMPLETED:true:true",
