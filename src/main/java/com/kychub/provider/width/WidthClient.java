@@ -121,8 +121,14 @@ public class WidthClient {
         node(exchange, "workflow.kyc.liveness.data", body, WidthMapping.SUBMITTED);
     }
 
-    /** {@code workflow.kyc.otp.send} to the customer's email or phone. */
+    /**
+     * {@code workflow.kyc.otp.send} to the customer's email or phone; the same method sends a new OTP when the customer
+     * asks for one (doc 000 shows no resend method), unless they asked again since.
+     */
     public void otpSend(Exchange exchange) throws IOException {
+        if (replaced(exchange, WidthData.OTP_RESEND)) {
+            return;
+        }
         String type = payload(exchange).path("type").asText();
         ObjectNode body = json.createObjectNode().put("type", type).put("identity", identity(exchange, type));
         node(exchange, "workflow.kyc.otp.send", body, WidthMapping.OTP_SENT);
@@ -269,7 +275,7 @@ public class WidthClient {
      * Whether the data the submission was planned for (the version in its payload) has been replaced since: then
      * nothing is sent ({@code width-act} skips the call on {@code replaced}), the action ends DONE without an answer,
      * and the replacement's own submission, planned at the next status, sends the new data. A submission without a
-     * version (one planned before versions) is sent as it is.
+     * version (the first OTP send, one planned before versions) is sent as it is.
      */
     private boolean replaced(Exchange exchange, String kind) throws IOException {
         JsonNode planned = payload(exchange).path("version");

@@ -16,13 +16,16 @@ import org.springframework.stereotype.Component;
  * What the hub holds for WIDTH's nodes, per customer and kind ({@code particulars}, {@code identity-document},
  * {@code liveness}, {@code documents}, {@code forms}, {@code otp}, {@code ocr-result}): personal data in
  * {@code width_customer_data}, read at call time, never copied into a case, an event or a log. When a kind was last
- * handed over ({@link #version}) names the submissions it feeds, so each new datum is submitted once.
+ * handed over ({@link #version}) names the submissions it feeds, so each new datum is submitted once; the customer's
+ * requests for a new OTP ({@link #OTP_RESEND}) are kept the same way, without data.
  */
 @Component
 public class WidthData {
 
     public static final List<String> KINDS = List.of("particulars", "identity-document", "liveness", "documents",
             "forms");
+    /** The kind of the customer's requests for a new OTP: when the last one was made is all it holds. */
+    public static final String OTP_RESEND = "otp-resend";
 
     private final JdbcTemplate jdbc;
     private final Customers customers;
@@ -47,6 +50,14 @@ public class WidthData {
                 on conflict (customer_id, kind) do update set data = excluded.data, updated_at = now()
                 where width_customer_data.data is distinct from excluded.data""",
                 customerId, kind, write(data)) == 1;
+    }
+
+    /** Records that the customer asked for a new OTP, now: each request is new. */
+    public void requestOtpResend(String customerId) {
+        customers.ensure(customerId);
+        jdbc.update("""
+                insert into width_customer_data (customer_id, kind, data) values (?, ?, '{}'::jsonb)
+                on conflict (customer_id, kind) do update set updated_at = now()""", customerId, OTP_RESEND);
     }
 
     public Optional<JsonNode> get(String customerId, String kind) {

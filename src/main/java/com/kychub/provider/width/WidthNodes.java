@@ -118,7 +118,9 @@ public class WidthNodes {
      * OTP in three steps: {@code workflow.kyc.otp.send} (its requestId is kept), the customer's code
      * ({@code POST /api/v1/customers/{id}/otp}), {@code workflow.kyc.otp.verify}. A code is verified once; if WIDTH
      * refuses the verify ({@code success: false}: the action is FAILED) or the node still waits after it, the customer
-     * is asked for another.
+     * is asked for another. The customer asking for a new OTP ({@code POST /api/v1/customers/{id}/otp/resend}, after
+     * the last send) has it sent again: one send per request, named by the request's version; a code handed over
+     * before that send is not verified.
      */
     private CaseUpdate otp(Waiting node, String type, boolean identityHeld) {
         if (!node.submittable()) {
@@ -131,9 +133,19 @@ public class WidthNodes {
         Map<String, Object> details = node.details();
         Map<String, Object> otp = node.current.detail("otp");
         if (!node.key().equals(otp.get("nodeKey"))) {
-            otp = new LinkedHashMap<>(Map.of("nodeKey", node.key(), "type", type));
+            // "since": resend requests from before this node's OTP are not about it.
+            otp = new LinkedHashMap<>(Map.of("nodeKey", node.key(), "type", type, "since", data.databaseNowMillis()));
         }
         details.put("otp", otp);
+        long since = ((Number) otp.getOrDefault("since", 0L)).longValue();
+        Optional<Long> resend = data.version(node.customerId(), WidthData.OTP_RESEND).filter(asked -> asked > since);
+        if (resend.isPresent() && !resend.get().equals(longOrNull(otp.get("resending")))) {
+            // Marked in the same change that plans the send: the request is answered once, whenever WIDTH's answer
+            // to an earlier send is read.
+            otp.put("resending", resend.get());
+            return node.submit(details, List.of(node.action(Action.OTP_SEND, resend.get().toString(),
+                    Map.of("type", type, "version", resend.get()))));
+        }
         if (otp.get("requestId") == null) {
             return node.submit(details, List.of(node.action(Action.OTP_SEND, Map.of("type", type))));
         }
@@ -236,6 +248,23 @@ public class WidthNodes {
         String reason = type == null || type.isBlank() ? "NODE_TYPE_MISSING" : "UNKNOWN_NODE_TYPE:" + type;
         return current.update(CaseStatus.ACTION_REQUIRED, NextAction.CONTACT_SUPPORT, List.of(reason), "WAITING",
                 "WAITING:" + type, details, null, null, settings.pollEvery());
+    }
+
+    /**
+     * Whether a case (its provider details) waits on an OTP node whose OTP the hub sends: the customer may ask for a
+     * new one. Not while the node lacks what an OTP needs (an email or phone, its ids), nor on any other node.
+     */
+    static boolean waitsForOtp(Map<String, Object> details) {
+        if (!(details.get("node") instanceof Map<?, ?> node) || !(details.get("otp") instanceof Map<?, ?> otp)) {
+            return false;
+        }
+        Object type = node.get("nodeType");
+        return (WidthMapping.EMAIL.equals(type) || WidthMapping.PHONE.equals(type)) && node.get("nodeKey") != null
+                && node.get("nodeKey").equals(otp.get("nodeKey"));
+    }
+
+    private static Long longOrNull(Object number) {
+        return number instanceof Number given ? given.longValue() : null;
     }
 
     /** The phone an OTP goes to: the particulars' {@code phone}, else the profile's. */
