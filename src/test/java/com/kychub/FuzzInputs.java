@@ -108,6 +108,7 @@ final class FuzzInputs {
         ONBOARDINGS("POST", "/api/v1/customers/{customerId}/onboardings"),
         WIDTH_DATA("POST", "/api/v1/customers/{customerId}/data/{kind}"),
         OTP("POST", "/api/v1/customers/{customerId}/otp"),
+        OTP_RESEND("POST", "/api/v1/customers/{customerId}/otp/resend"),
         INBOX("GET", "/api/v1/ops/inbox"),
         INBOX_REPLAY("POST", "/api/v1/ops/inbox/{inboxId}/replay"),
         INBOX_REPLAY_ALL("POST", "/api/v1/ops/inbox/replay"),

@@ -40,9 +40,11 @@ public class ProviderActions extends DurableQueue implements ProviderAction.Plan
     }
 
     /**
-     * Plans a call to the provider for a case, in the caller's transaction. An action is named for what it does once
-     * (START_KYC, UPLOAD_DOCUMENT:W9:&lt;document id&gt;): one that is pending or done is not planned again, so a
-     * status seen twice never calls the provider twice.
+     * Plans a call to the provider for a case, in the caller's transaction. An action is named for what it does once,
+     * with the datum it sends (START_KYC, UPLOAD_DOCUMENT:W9:&lt;document id&gt;): one of that name is planned once,
+     * whatever became of it, so a status seen twice never calls the provider twice, and a call the provider refused
+     * (FAILED) or that ran out of attempts (DEAD) is not made again by itself: an operator replays it
+     * ({@link #replay}), or new data makes a new name.
      */
     @Override
     public void plan(String provider, UUID caseId, String customerId, ProviderAction action) {
@@ -50,7 +52,7 @@ public class ProviderActions extends DurableQueue implements ProviderAction.Plan
                 insert into provider_action (provider, case_id, customer_id, kind, action, payload)
                 select ?, ?, ?, ?, ?, ?::jsonb
                 where not exists (select 1 from provider_action where provider = ? and customer_id = ?
-                                  and action = ? and state in ('PENDING', 'DONE'))
+                                  and action = ?)
                 on conflict (provider, customer_id, action) where state = 'PENDING' do nothing""",
                 provider, caseId, customerId, action.kind().name(), action.name(), write(action.payload()),
                 provider, customerId, action.name());

@@ -1,13 +1,16 @@
 package com.kychub.api;
 
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.kychub.canonical.CanonicalStore;
 import com.kychub.canonical.CaseQueries;
 import com.kychub.canonical.CaseView;
@@ -20,6 +23,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -92,10 +96,17 @@ public class CustomerController {
         return new Created(customer.customerId());
     }
 
+    /**
+     * Merges the change into the profile. A change that says only what the hub holds is no new data: nothing is
+     * written, so the profile keeps its version and no provider is sent the same data again.
+     */
     @PatchMapping("/{customerId}")
     public Created update(@PathVariable String customerId, @Valid @RequestBody CustomerChange change) {
         validateKyc(change.kyc());
-        if (!customers.update(existing(customerId), change.email(), change.kyc())) {
+        if (!changes(existing(customerId), change)) {
+            return new Created(customerId);
+        }
+        if (!customers.update(customerId, change.email(), change.kyc())) {
             throw ErrorAnswer.notFound("no customer " + customerId);
         }
         // Providers waiting for this data get it at their next status look.
@@ -103,9 +114,13 @@ public class CustomerController {
         return new Created(customerId);
     }
 
+    /**
+     * Stores a document. One identical to the newest of its type (same content, file name and media type), a retried
+     * upload, is no new document: the answer is the held one, 200 instead of 201, and no provider gets it twice.
+     */
     @PostMapping("/{customerId}/documents")
-    @ResponseStatus(HttpStatus.CREATED)
-    public StoredDocument addDocument(@PathVariable String customerId, @Valid @RequestBody NewDocument document) {
+    public ResponseEntity<StoredDocument> addDocument(@PathVariable String customerId,
+                                                      @Valid @RequestBody NewDocument document) {
         existing(customerId);
         if (!DOCUMENT_TYPES.contains(document.type())) {
             throw ErrorAnswer.badRequest("'type' must be one of " + DOCUMENT_TYPES.stream().sorted().toList());
@@ -119,10 +134,16 @@ public class CustomerController {
         if (content.length == 0) {
             throw ErrorAnswer.badRequest("'content' is empty");
         }
+        Optional<Customers.Document> newest = customers.latestDocument(customerId, document.type());
+        if (newest.isPresent() && sameDocument(newest.get(), document, content)) {
+            return ResponseEntity.ok(new StoredDocument(newest.get().id(), customerId, document.type(),
+                    content.length));
+        }
         long id = customers.addDocument(customerId, document.type(), document.fileName(), document.contentType(),
                 content);
         store.pollSoonForCustomer(customerId);
-        return new StoredDocument(id, customerId, document.type(), content.length);
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .body(new StoredDocument(id, customerId, document.type(), content.length));
     }
 
     @PostMapping("/{customerId}/onboardings")
@@ -145,6 +166,25 @@ public class CustomerController {
             throw ErrorAnswer.notFound("no customer " + customerId);
         }
         return customerId;
+    }
+
+    /** Whether the change holds an email or a {@code kyc} field the customer does not have yet (as the merge does). */
+    private boolean changes(String customerId, CustomerChange change) {
+        if (change.email() != null && !change.email().equals(customers.email(customerId).orElse(null))) {
+            return true;
+        }
+        if (change.kyc() == null || change.kyc().isNull()) {
+            return false;
+        }
+        ObjectNode held = customers.kyc(customerId);
+        ObjectNode merged = held.deepCopy();
+        merged.setAll((ObjectNode) change.kyc());
+        return !merged.equals(held);
+    }
+
+    private static boolean sameDocument(Customers.Document held, NewDocument document, byte[] content) {
+        return held.fileName().equals(document.fileName()) && held.contentType().equals(document.contentType())
+                && Arrays.equals(held.content(), content);
     }
 
     /** The profile goes to providers as it is: its shape is checked where the docs fix it. */

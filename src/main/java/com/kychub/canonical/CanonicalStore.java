@@ -24,7 +24,9 @@ import org.springframework.transaction.annotation.Transactional;
  * DESIGN.md live, so every provider gets them: an unchanged message writes nothing but its newer provider timestamp,
  * a message older than the case's last provider timestamp is stale, and a non-decisive status never overwrites APPROVED or REJECTED_FINAL unless
  * the update is the provider's own current truth (a status API's answer, an explicit restart). A case a failed provider
- * call holds ({@link #holdForAction}) is moved on only by a message that says something new.
+ * call holds ({@link #holdForAction}) is moved on only by a message that says something new. The calls an update asks
+ * for are planned whether it changes the case or not: a provider that still asks for what it asked gets the data the
+ * fintech handed over since.
  */
 @Component
 public class CanonicalStore {
@@ -92,6 +94,9 @@ public class CanonicalStore {
                                                    then coalesce(?, provider_updated_at) else provider_updated_at end
                     where id = ?""",
                     timestamp(update.occurredAt()), timestamp(update.occurredAt()), current.id());
+            // The provider still asks for what it asked, and the fintech may have handed over new data meanwhile: its
+            // calls are planned now (named by their datum, so only the new ones), held case or not.
+            planActions(update, current);
             return new Applied(current.id(), Outcome.UNCHANGED);
         }
 
@@ -117,11 +122,7 @@ public class CanonicalStore {
                     current.id(), check.name(), check.passed(), check.required(), write(check.detail()));
         }
 
-        for (ProviderAction action : update.actions()) {
-            // In this transaction: the calls commit with the change that calls for them, or not at all.
-            actions.plan(update.provider(), current.id(), Objects.requireNonNull(update.customerId(), "customerId"),
-                    action);
-        }
+        planActions(update, current);
 
         String type = opened ? "CASE_OPENED" : current.status() != update.status() ? "STATUS_CHANGED" : "CASE_UPDATED";
         Map<String, Object> detail = new LinkedHashMap<>();
@@ -143,6 +144,18 @@ public class CanonicalStore {
                 opened ? null : current.nextAction().name(), update.nextAction().name(),
                 update.providerEvent(), inboundMessageId, write(detail));
         return new Applied(current.id(), opened ? Outcome.CREATED : Outcome.CHANGED);
+    }
+
+    /**
+     * Plans the calls the update asks for, in this transaction: they commit with what calls for them, or not at all.
+     * Each is planned once by its name ({@link ProviderAction.Planner}), so a message applied again plans only what
+     * new data named anew.
+     */
+    private void planActions(CaseUpdate update, StoredCase current) {
+        for (ProviderAction action : update.actions()) {
+            String customerId = update.customerId() != null ? update.customerId() : current.customerId();
+            actions.plan(update.provider(), current.id(), Objects.requireNonNull(customerId, "customerId"), action);
+        }
     }
 
     /**

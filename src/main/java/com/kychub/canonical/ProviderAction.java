@@ -12,8 +12,9 @@ import java.util.stream.Stream;
  *
  * @param kind    what the call does: one of the provider's action kinds (its Mapping's {@code Action} enum); the
  *                provider's {@code <provider>-act} route routes on it
- * @param name    what makes the action unique: its kind and what it is about ({@code UPLOAD_DOCUMENT:W9:<document
- *                id>}). An action of that name pending or done is not planned again.
+ * @param name    what makes the action unique: its kind, what it is about and the datum it sends
+ *                ({@code UPLOAD_DOCUMENT:W9:<document id>}, {@code PARTICULAR:<execution>:<node>:<version>}). An
+ *                action of that name is planned once, whatever became of it: new data makes a new name.
  * @param payload the ids the call needs; never personal data, which is read at the moment of the call
  */
 public record ProviderAction(Enum<?> kind, String name, Map<String, Object> payload) {

@@ -24,6 +24,7 @@ class HubApiIntegrationTest extends HubIntegrationTest {
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(basic.statusCode()).isEqualTo(401);
         assertThat(get("/api/v1/customers/c-1/kyc", Map.of()).statusCode()).isEqualTo(401);
+        assertThat(post("/api/v1/customers/c-1/otp/resend", "", Map.of()).statusCode()).isEqualTo(401);
     }
 
     @Test
@@ -44,6 +45,10 @@ class HubApiIntegrationTest extends HubIntegrationTest {
         assertThat(badProvider.statusCode()).isEqualTo(400);
         assertThat(api("/api/v1/customers/nobody/kyc").statusCode()).isEqualTo(404);
         assertThat(api("/api/v1/ops/inbox?state=LOST").statusCode()).isEqualTo(400);
+        HttpResponse<String> noCustomer = apiPost("/api/v1/customers/nobody/otp/resend");
+        assertThat(noCustomer.statusCode()).isEqualTo(404);
+        assertThat(readJson(noCustomer.body()).get("reason").asText()).isEqualTo("no customer nobody");
+        assertThat(apiPost("/api/v1/customers/bad%20id/otp/resend").statusCode()).isEqualTo(400);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package com.kychub.provider.connectfi;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -12,6 +13,8 @@ import com.kychub.KycProperties;
 import com.kychub.canonical.Customers;
 import com.kychub.canonical.UnmappableMessageException;
 import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,6 +28,7 @@ public class ConnectfiClient {
 
     /** Ids go into request paths: they must be plain. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,100}");
+    private static final Logger log = LoggerFactory.getLogger(ConnectfiClient.class);
 
     private final Customers customers;
     private final ObjectMapper json;
@@ -75,11 +79,20 @@ public class ConnectfiClient {
                 ConnectfiMapping.KYC_RERUN, connectfiCustomerId);
     }
 
-    /** {@code PATCH /v1/customers/:id} with exactly the fields the failed checks ask for. */
+    /**
+     * {@code PATCH /v1/customers/:id} with exactly the fields the failed checks ask for, as the profile held now: not
+     * sent when the profile changed since the call was planned (its version), since the new version's call sends it.
+     */
     public void updateProfile(Exchange exchange) throws IOException {
         JsonNode payload = payload(exchange);
+        String customerId = exchange.getVariable("customerId", String.class);
+        long version = customers.updatedAt(customerId).map(Instant::toEpochMilli).orElse(0L);
+        if (payload.has("version") && payload.path("version").asLong() != version) {
+            replaced(exchange, "profile");
+            return;
+        }
         String connectfiCustomerId = id(payload, "connectfiCustomerId");
-        ObjectNode held = customers.kyc(exchange.getVariable("customerId", String.class));
+        ObjectNode held = customers.kyc(customerId);
         ObjectNode kyc = json.createObjectNode();
         for (JsonNode field : payload.path("fields")) {
             if (field.asText().equals("kyc")) {
@@ -92,13 +105,21 @@ public class ConnectfiClient {
                 ConnectfiMapping.PROFILE_UPDATED, connectfiCustomerId);
     }
 
-    /** {@code POST /compliance/upload-doc}: the newest document of the type, base64 in JSON. */
+    /**
+     * {@code POST /compliance/upload-doc}: the action's document, base64 in JSON. A document the fintech replaced by a
+     * newer one of its type since the call was planned is not sent: the newer one's call sends that, and Connect
+     * Financial never ends with the older one, whatever the order the calls are made in.
+     */
     public void uploadDocument(Exchange exchange) throws IOException {
         JsonNode payload = payload(exchange);
         String connectfiCustomerId = id(payload, "connectfiCustomerId");
         String type = payload.path("type").asText();
         Customers.Document document = customers.latestDocument(exchange.getVariable("customerId", String.class), type)
                 .orElseThrow(() -> new UnmappableMessageException("no " + type + " document held any more"));
+        if (payload.has("documentId") && payload.path("documentId").asLong() != document.id()) {
+            replaced(exchange, "document");
+            return;
+        }
         ObjectNode body = json.createObjectNode()
                 .put("customerId", connectfiCustomerId)
                 .put("type", type)
@@ -117,6 +138,17 @@ public class ConnectfiClient {
         exchange.getIn().setBody(null);
         exchange.setVariable("httpMethod", "GET");
         exchange.setVariable("path", "/v1/compliance/status/" + connectfiCustomerId);
+    }
+
+    /**
+     * The action's datum was replaced since it was planned: nothing is sent (the act route skips the call on
+     * {@code replaced}), the action ends DONE with no answer, and the replacement's own action sends the new datum.
+     */
+    private static void replaced(Exchange exchange, String what) {
+        log.info("Action {} {} not sent: its {} was replaced since it was planned",
+                exchange.getVariable("actionId"), exchange.getVariable("action"), what);
+        exchange.getIn().setBody(null);
+        exchange.setVariable("replaced", true);
     }
 
     public void unknownAction(Exchange exchange) {

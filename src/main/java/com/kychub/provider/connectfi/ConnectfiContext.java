@@ -13,7 +13,8 @@ import com.kychub.KycProperties;
  * @param heldProfileFields top-level fields of the customer's {@code kyc} object the hub holds
  *                          ({@code mainAddress}, {@code nationality}, {@code occupation}, ...)
  * @param heldDocuments     the newest document id of each type the hub holds (SOURCE_OF_FUNDS, W9, W8BEN, ...)
- * @param dataVersion       when the customer's data last changed: a profile PATCH is planned once per version
+ * @param profileVersion    when the customer's profile (email, {@code kyc} object) last changed, in epoch
+ *                          milliseconds: each profile field Connect Financial asks for is PATCHed once per version
  * @param carriedDetails    provider details of the case that a status answer does not repeat (the SDK link)
  * @param cause             the webhook event that made the hub pull this status, or null for a scheduled poll
  * @param causeStatus       that webhook's own {@code data.status} (CUSTOMER_KYC_FINISHED's verdict), or null
@@ -25,7 +26,7 @@ public record ConnectfiContext(
         String onboardingId,
         Set<String> heldProfileFields,
         Map<String, Long> heldDocuments,
-        long dataVersion,
+        long profileVersion,
         Map<String, Object> carriedDetails,
         String cause,
         String causeStatus,

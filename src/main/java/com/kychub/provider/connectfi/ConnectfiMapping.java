@@ -201,7 +201,12 @@ public final class ConnectfiMapping {
         }
     }
 
-    /** UPDATE_PROFILE: PATCH exactly the fields the failed checks ask for, when the hub holds them all. */
+    /**
+     * UPDATE_PROFILE: PATCH exactly the fields the failed checks ask for, when the hub holds them all. Each field is its
+     * own call, named by the field and the profile's version ({@code UPDATE_PROFILE:occupation:<version>}): a field is
+     * sent once per version of the profile, whichever checks ask for it and however often; a field asked for later
+     * under the same version is still sent. The whole {@code kyc} object, when asked for, covers every field.
+     */
     public static void updateProfile(ConnectfiVerdict verdict) {
         ConnectfiContext context = verdict.context;
         List<String> wanted = verdict.wantedProfileFields;
@@ -216,9 +221,12 @@ public final class ConnectfiMapping {
             verdict.decide(CaseStatus.ACTION_REQUIRED, ask);
             return;
         }
-        verdict.actions.add(ProviderAction.of(Action.UPDATE_PROFILE,
-                Map.of("connectfiCustomerId", context.connectfiCustomerId(), "fields", List.copyOf(wanted)),
-                context.dataVersion()));
+        List<String> fields = wanted.contains("kyc") ? List.of("kyc") : List.copyOf(new LinkedHashSet<>(wanted));
+        for (String field : fields) {
+            verdict.actions.add(ProviderAction.of(Action.UPDATE_PROFILE, Map.of("connectfiCustomerId",
+                    context.connectfiCustomerId(), "fields", List.of(field), "version", context.profileVersion()),
+                    field, context.profileVersion()));
+        }
         verdict.decide(CaseStatus.IN_PROGRESS, NextAction.WAIT);
     }
 

@@ -1,6 +1,7 @@
 package com.kychub.provider.connectfi;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -155,7 +156,7 @@ public class ConnectfiProcess implements OnboardingStarter {
         ConnectfiContext context = new ConnectfiContext(ref, link.customerId(), connectfiCustomerId,
                 ref.startsWith(BEFORE_ONBOARDING) ? null : ref,
                 customers.heldKycFields(link.customerId()), customers.heldDocuments(link.customerId()),
-                customers.dataChangedAt(link.customerId()).toEpochMilli(), carried,
+                customers.updatedAt(link.customerId()).map(Instant::toEpochMilli).orElse(0L), carried,
                 cause.path("eventType").asText(null), cause.path("data").path("status").asText(null),
                 settings.external(), settings.actions(), settings.pollPeriod());
         return ConnectfiMapping.read(status, context);

@@ -17,6 +17,8 @@ import com.kychub.canonical.UnmappableMessageException;
 import com.kychub.inbound.ProviderRefusedException;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,6 +41,8 @@ public class WidthClient {
     private static final Pattern ERROR_CODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}");
     /** A message-like field is taken only when it is a code itself: a word, no digits first, no spaces. */
     private static final Pattern CODE_IN_MESSAGE = Pattern.compile("[A-Za-z][A-Za-z0-9_.:-]{0,63}");
+
+    private static final Logger log = LoggerFactory.getLogger(WidthClient.class);
 
     private final Clock clock = Clock.systemUTC();
     private volatile WidthSignature signature;
@@ -84,6 +88,9 @@ public class WidthClient {
 
     /** {@code workflow.kyc.ocr} with the identity document held. */
     public void ocr(Exchange exchange) throws IOException {
+        if (replaced(exchange, "identity-document")) {
+            return;
+        }
         JsonNode document = held(exchange, "identity-document");
         ObjectNode body = json.createObjectNode().put("provider", "WIDTH");
         copy(document, body, "frontImage", "backImage", "documentType", "region");
@@ -92,6 +99,9 @@ public class WidthClient {
 
     /** {@code workflow.kyc.particular.data}: personData is the particulars held, JSON-encoded. */
     public void particular(Exchange exchange) throws IOException {
+        if (replaced(exchange, "particulars")) {
+            return;
+        }
         ObjectNode body = json.createObjectNode()
                 .put("personData", json.writeValueAsString(held(exchange, "particulars")));
         node(exchange, "workflow.kyc.particular.data", body, WidthMapping.SUBMITTED);
@@ -99,6 +109,9 @@ public class WidthClient {
 
     /** {@code workflow.kyc.liveness.data}. */
     public void liveness(Exchange exchange) throws IOException {
+        if (replaced(exchange, "liveness")) {
+            return;
+        }
         JsonNode liveness = held(exchange, "liveness");
         ObjectNode body = json.createObjectNode()
                 .put("provider", liveness.path("provider").asText("SELF"))
@@ -108,8 +121,14 @@ public class WidthClient {
         node(exchange, "workflow.kyc.liveness.data", body, WidthMapping.SUBMITTED);
     }
 
-    /** {@code workflow.kyc.otp.send} to the customer's email or phone. */
+    /**
+     * {@code workflow.kyc.otp.send} to the customer's email or phone; the same method sends a new OTP when the customer
+     * asks for one (doc 000 shows no resend method), unless they asked again since.
+     */
     public void otpSend(Exchange exchange) throws IOException {
+        if (replaced(exchange, WidthData.OTP_RESEND)) {
+            return;
+        }
         String type = payload(exchange).path("type").asText();
         ObjectNode body = json.createObjectNode().put("type", type).put("identity", identity(exchange, type));
         node(exchange, "workflow.kyc.otp.send", body, WidthMapping.OTP_SENT);
@@ -117,6 +136,9 @@ public class WidthClient {
 
     /** {@code workflow.kyc.otp.verify} with the code the customer gave and the send's requestId. */
     public void otpVerify(Exchange exchange) throws IOException {
+        if (replaced(exchange, "otp")) {
+            return;
+        }
         JsonNode payload = payload(exchange);
         String type = payload.path("type").asText();
         String code = data.get(customerId(exchange), "otp").map(otp -> otp.path("code").asText())
@@ -128,6 +150,9 @@ public class WidthClient {
 
     /** {@code workflow.kyc.required.doc} for the held document of the action's docType. */
     public void requiredDoc(Exchange exchange) throws IOException {
+        if (replaced(exchange, "documents")) {
+            return;
+        }
         String docType = payload(exchange).path("docType").asText();
         JsonNode document = heldItem(exchange, "documents", "docType", docType);
         ObjectNode body = json.createObjectNode()
@@ -141,11 +166,17 @@ public class WidthClient {
 
     /** {@code workflow.kyc.required.doc.submit}, once every document of the node is uploaded. */
     public void requiredDocSubmit(Exchange exchange) throws IOException {
+        if (replaced(exchange, "documents")) {
+            return;
+        }
         node(exchange, "workflow.kyc.required.doc.submit", json.createObjectNode(), WidthMapping.SUBMITTED);
     }
 
     /** {@code workflow.kyc.required.form} for the held form of the action's formId. */
     public void form(Exchange exchange) throws IOException {
+        if (replaced(exchange, "forms")) {
+            return;
+        }
         String formId = payload(exchange).path("formId").asText();
         JsonNode form = heldItem(exchange, "forms", "formId", formId);
         ObjectNode body = json.createObjectNode().put("formId", formId)
@@ -238,6 +269,25 @@ public class WidthClient {
             };
         }
         return signature;
+    }
+
+    /**
+     * Whether the data the submission was planned for (the version in its payload) has been replaced since: then
+     * nothing is sent ({@code width-act} skips the call on {@code replaced}), the action ends DONE without an answer,
+     * and the replacement's own submission, planned at the next status, sends the new data. A submission without a
+     * version (the first OTP send, one planned before versions) is sent as it is.
+     */
+    private boolean replaced(Exchange exchange, String kind) throws IOException {
+        JsonNode planned = payload(exchange).path("version");
+        if (!planned.canConvertToLong()
+                || data.version(customerId(exchange), kind).filter(held -> held == planned.asLong()).isPresent()) {
+            return false;
+        }
+        log.info("Action {} {} not sent: its {} was replaced since it was planned", exchange.getVariable("actionId"),
+                exchange.getVariable("action"), kind);
+        exchange.getIn().setBody(null);
+        exchange.setVariable("replaced", true);
+        return true;
     }
 
     public void unknownAction(Exchange exchange) {

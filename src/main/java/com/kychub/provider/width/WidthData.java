@@ -15,13 +15,17 @@ import org.springframework.stereotype.Component;
 /**
  * What the hub holds for WIDTH's nodes, per customer and kind ({@code particulars}, {@code identity-document},
  * {@code liveness}, {@code documents}, {@code forms}, {@code otp}, {@code ocr-result}): personal data in
- * {@code width_customer_data}, read at call time, never copied into a case, an event or a log.
+ * {@code width_customer_data}, read at call time, never copied into a case, an event or a log. When a kind was last
+ * handed over ({@link #version}) names the submissions it feeds, so each new datum is submitted once; the customer's
+ * requests for a new OTP ({@link #OTP_RESEND}) are kept the same way, without data.
  */
 @Component
 public class WidthData {
 
     public static final List<String> KINDS = List.of("particulars", "identity-document", "liveness", "documents",
             "forms");
+    /** The kind of the customer's requests for a new OTP: when the last one was made is all it holds. */
+    public static final String OTP_RESEND = "otp-resend";
 
     private final JdbcTemplate jdbc;
     private final Customers customers;
@@ -33,13 +37,27 @@ public class WidthData {
         this.json = json;
     }
 
-    /** Replaces what is held of that kind; the customer row is created bare when missing. */
-    public void put(String customerId, String kind, JsonNode data) {
+    /**
+     * Replaces what is held of that kind; the customer row is created bare when missing. The same data handed over
+     * again is no new datum: nothing is written, its version stays, and nothing is submitted again.
+     *
+     * @return whether the data is new (stored), false when it is what the hub held already
+     */
+    public boolean put(String customerId, String kind, JsonNode data) {
+        customers.ensure(customerId);
+        return jdbc.update("""
+                insert into width_customer_data (customer_id, kind, data) values (?, ?, ?::jsonb)
+                on conflict (customer_id, kind) do update set data = excluded.data, updated_at = now()
+                where width_customer_data.data is distinct from excluded.data""",
+                customerId, kind, write(data)) == 1;
+    }
+
+    /** Records that the customer asked for a new OTP, now: each request is new. */
+    public void requestOtpResend(String customerId) {
         customers.ensure(customerId);
         jdbc.update("""
-                insert into width_customer_data (customer_id, kind, data) values (?, ?, ?::jsonb)
-                on conflict (customer_id, kind) do update set data = excluded.data, updated_at = now()""",
-                customerId, kind, write(data));
+                insert into width_customer_data (customer_id, kind, data) values (?, ?, '{}'::jsonb)
+                on conflict (customer_id, kind) do update set updated_at = now()""", customerId, OTP_RESEND);
     }
 
     public Optional<JsonNode> get(String customerId, String kind) {
@@ -51,6 +69,14 @@ public class WidthData {
     public Optional<Instant> updatedAt(String customerId, String kind) {
         return jdbc.queryForList("select updated_at from width_customer_data where customer_id = ? and kind = ?",
                 Timestamp.class, customerId, kind).stream().findFirst().map(Timestamp::toInstant);
+    }
+
+    /**
+     * The version of what is held of that kind: when it was last handed over, in epoch milliseconds (the database's
+     * clock, as {@link #databaseNowMillis}); empty when none is held.
+     */
+    public Optional<Long> version(String customerId, String kind) {
+        return updatedAt(customerId, kind).map(Instant::toEpochMilli);
     }
 
     /** When any kind was last handed over for the customer, if one was. */

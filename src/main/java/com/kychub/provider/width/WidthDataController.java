@@ -2,13 +2,17 @@ package com.kychub.provider.width;
 
 import java.util.HashSet;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kychub.canonical.CanonicalStore;
+import com.kychub.canonical.CaseQueries;
+import com.kychub.canonical.CaseView;
 import com.kychub.canonical.Customers;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -22,7 +26,8 @@ import org.springframework.web.server.ResponseStatusException;
  * ({@code particulars}, {@code identity-document}, {@code liveness}, {@code documents}, {@code forms}) and the OTP
  * code the customer received ({@code POST /api/v1/customers/{id}/otp}). Each kind is checked, stored as personal
  * data ({@link WidthData}), never logged, and the customer's waiting executions are polled at once so the submission
- * goes out.
+ * goes out: data handed over again while WIDTH still waits on its node is submitted again, once per new version. And
+ * the customer's request for a new OTP ({@code POST /api/v1/customers/{id}/otp/resend}).
  */
 @RestController
 @RequestMapping("/api/v1/customers/{customerId}")
@@ -42,22 +47,31 @@ public class WidthDataController {
     public record OtpCode(String code) {
     }
 
+    /** A new OTP asked of WIDTH for the customer's case (its id), sent at the case's next status look. */
+    public record OtpResend(String customerId, UUID caseId) {
+    }
+
     private final Customers customers;
     private final WidthData data;
     private final CanonicalStore store;
+    private final CaseQueries cases;
     private final ObjectMapper json;
 
-    public WidthDataController(Customers customers, WidthData data, CanonicalStore store, ObjectMapper json) {
+    public WidthDataController(Customers customers, WidthData data, CanonicalStore store, CaseQueries cases,
+                               ObjectMapper json) {
         this.customers = customers;
         this.data = data;
         this.store = store;
+        this.cases = cases;
         this.json = json;
     }
 
+    /**
+     * Stores one kind of data: 201 when it is new, 200 when it is what the hub holds already (nothing is sent again).
+     */
     @PostMapping("/data/{kind}")
-    @ResponseStatus(HttpStatus.CREATED)
-    public Stored handOver(@PathVariable String customerId, @PathVariable String kind,
-                           @RequestBody(required = false) JsonNode body) {
+    public ResponseEntity<Stored> handOver(@PathVariable String customerId, @PathVariable String kind,
+                                           @RequestBody(required = false) JsonNode body) {
         existing(customerId);
         if (body == null || body.isNull()) {
             throw bad("a JSON body is required");
@@ -70,9 +84,11 @@ public class WidthDataController {
             case "forms" -> forms(body);
             default -> throw bad("'kind' must be one of " + WidthData.KINDS);
         }
-        data.put(customerId, kind, body);
+        if (!data.put(customerId, kind, body)) {
+            return ResponseEntity.ok(new Stored(customerId, kind));
+        }
         store.pollSoonForCustomer(customerId);
-        return new Stored(customerId, kind);
+        return ResponseEntity.status(HttpStatus.CREATED).body(new Stored(customerId, kind));
     }
 
     @PostMapping("/otp")
@@ -85,6 +101,25 @@ public class WidthDataController {
         data.put(customerId, "otp", json.createObjectNode().put("code", otp.code()));
         store.pollSoonForCustomer(customerId);
         return new Stored(customerId, "otp");
+    }
+
+    /**
+     * The customer did not get the OTP (or it expired): the hub asks WIDTH to send a new one
+     * ({@code workflow.kyc.otp.send} again: doc 000 has no resend method) at the case's next status look, while
+     * WIDTH still waits on the OTP node. A code the customer handed over before the new OTP is not verified any more.
+     * 404: no such customer; 409: no case of theirs waits on an OTP the hub sends.
+     */
+    @PostMapping("/otp/resend")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    public OtpResend resendOtp(@PathVariable String customerId) {
+        existing(customerId);
+        CaseView waiting = cases.openCase(WidthMapping.PROVIDER, customerId).flatMap(cases::findCase)
+                .filter(found -> WidthNodes.waitsForOtp(found.providerDetails()))
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.CONFLICT, "no WIDTH case of customer "
+                        + customerId + " waits for an OTP"));
+        data.requestOtpResend(customerId);
+        store.pollSoon(WidthMapping.PROVIDER, waiting.providerRef());
+        return new OtpResend(customerId, waiting.id());
     }
 
     static void particulars(JsonNode body) {

@@ -27,8 +27,11 @@ import org.springframework.stereotype.Component;
  * The branches of the node router ({@code width-node-*} in {@code routes/width-kyc.camel.yaml}): what the hub does
  * with an execution WAITING on a node. When the hub holds what the node needs it plans the submission; otherwise
  * the case is ACTION_REQUIRED with the matching next action, and the submission is planned at the first status seen
- * after the data arrives. Each submission is an action named {@code <KIND>:<executionId>:<node>}: one that is pending
- * or done is never planned again, so a node is submitted once, across restarts and instances.
+ * after the data arrives. Each submission is an action named {@code <KIND>:<executionId>:<node>[:<item>]:<version>},
+ * the version being when the data it sends was handed over ({@link WidthData#version}): an action of that name is
+ * planned once, so a node is submitted once per datum, across restarts and instances, and data handed over anew while
+ * WIDTH still waits on the node is submitted anew. A submission whose data was replaced before it was made is not made
+ * ({@link WidthClient}): the replacement's own submission sends it.
  * <p>
  * Every submission carries the node's {@code callbackKey} (doc 000). A node WIDTH names by its type alone (the one
  * field of {@code currentNode} the doc shows) cannot be submitted: the case asks for what the type needs
@@ -72,7 +75,7 @@ public class WidthNodes {
                     "pending", false));
             details.put("ocr", ocr);
         }
-        return node.submit(details, List.of(node.action(Action.OCR, Map.of())));
+        return node.submit(details, List.of(node.submission(Action.OCR, "identity-document")));
     }
 
     /** Particulars: {@code workflow.kyc.particular.data}. */
@@ -84,7 +87,7 @@ public class WidthNodes {
         if (!node.held("particulars")) {
             return node.needs(NextAction.PROVIDE_PERSONAL_DATA, "MISSING_PARTICULARS");
         }
-        return node.submit(node.details(), List.of(node.action(Action.PARTICULAR, Map.of())));
+        return node.submit(node.details(), List.of(node.submission(Action.PARTICULAR, "particulars")));
     }
 
     /** Liveness: {@code workflow.kyc.liveness.data}. */
@@ -96,7 +99,7 @@ public class WidthNodes {
         if (!node.held("liveness")) {
             return node.needs(NextAction.PROVIDE_LIVENESS, "MISSING_LIVENESS");
         }
-        return node.submit(node.details(), List.of(node.action(Action.LIVENESS, Map.of())));
+        return node.submit(node.details(), List.of(node.submission(Action.LIVENESS, "liveness")));
     }
 
     /** Email OTP. */
@@ -115,7 +118,9 @@ public class WidthNodes {
      * OTP in three steps: {@code workflow.kyc.otp.send} (its requestId is kept), the customer's code
      * ({@code POST /api/v1/customers/{id}/otp}), {@code workflow.kyc.otp.verify}. A code is verified once; if WIDTH
      * refuses the verify ({@code success: false}: the action is FAILED) or the node still waits after it, the customer
-     * is asked for another.
+     * is asked for another. The customer asking for a new OTP ({@code POST /api/v1/customers/{id}/otp/resend}, after
+     * the last send) has it sent again: one send per request, named by the request's version; a code handed over
+     * before that send is not verified.
      */
     private CaseUpdate otp(Waiting node, String type, boolean identityHeld) {
         if (!node.submittable()) {
@@ -128,9 +133,19 @@ public class WidthNodes {
         Map<String, Object> details = node.details();
         Map<String, Object> otp = node.current.detail("otp");
         if (!node.key().equals(otp.get("nodeKey"))) {
-            otp = new LinkedHashMap<>(Map.of("nodeKey", node.key(), "type", type));
+            // "since": resend requests from before this node's OTP are not about it.
+            otp = new LinkedHashMap<>(Map.of("nodeKey", node.key(), "type", type, "since", data.databaseNowMillis()));
         }
         details.put("otp", otp);
+        long since = ((Number) otp.getOrDefault("since", 0L)).longValue();
+        Optional<Long> resend = data.version(node.customerId(), WidthData.OTP_RESEND).filter(asked -> asked > since);
+        if (resend.isPresent() && !resend.get().equals(longOrNull(otp.get("resending")))) {
+            // Marked in the same change that plans the send: the request is answered once, whenever WIDTH's answer
+            // to an earlier send is read.
+            otp.put("resending", resend.get());
+            return node.submit(details, List.of(node.action(Action.OTP_SEND, resend.get().toString(),
+                    Map.of("type", type, "version", resend.get()))));
+        }
         if (otp.get("requestId") == null) {
             return node.submit(details, List.of(node.action(Action.OTP_SEND, Map.of("type", type))));
         }
@@ -140,7 +155,7 @@ public class WidthNodes {
             String version = Long.toString(code.get().toEpochMilli());
             if (!version.equals(otp.get("verifiedVersion"))) {
                 ProviderAction verify = node.action(Action.OTP_VERIFY, version,
-                        Map.of("type", type, "requestId", otp.get("requestId")));
+                        Map.of("type", type, "requestId", otp.get("requestId"), "version", code.get().toEpochMilli()));
                 if (providerActions.isFailed(WidthMapping.PROVIDER, node.customerId(), verify.name())) {
                     return node.needsWith(details, NextAction.PROVIDE_OTP, "OTP_NOT_ACCEPTED");
                 }
@@ -165,11 +180,14 @@ public class WidthNodes {
         if (documents == null || documents.isEmpty()) {
             return node.needs(NextAction.PROVIDE_DOCUMENT, "MISSING_REQUIRED_DOCUMENTS");
         }
+        // The documents are handed over as one list: a new list is a new datum, each of its documents uploaded anew.
+        long version = data.version(node.customerId(), "documents").orElseThrow();
         List<ProviderAction> actions = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (JsonNode document : documents) {
             String docType = document.path("docType").asText();
-            ProviderAction upload = node.action(Action.REQUIRED_DOC, docType, Map.of("docType", docType));
+            ProviderAction upload = node.action(Action.REQUIRED_DOC, docType + ":" + version,
+                    Map.of("docType", docType, "version", version));
             actions.add(upload);
             names.add(upload.name());
         }
@@ -179,7 +197,7 @@ public class WidthNodes {
         Map<String, Object> current = (Map<String, Object>) details.get("node");
         current.put("stage", uploaded ? "SUBMITTING" : "UPLOADING");
         if (uploaded) {
-            actions.add(node.action(Action.REQUIRED_DOC_SUBMIT, Map.of()));
+            actions.add(node.action(Action.REQUIRED_DOC_SUBMIT, Long.toString(version), Map.of("version", version)));
         }
         return node.submit(details, actions);
     }
@@ -191,11 +209,14 @@ public class WidthNodes {
             return node.cannotSubmit();
         }
         String wanted = execution.currentNode().formId();
+        // Like documents, the forms are one list: a new list is a new datum.
+        long version = data.version(node.customerId(), "forms").orElse(0L);
         List<ProviderAction> actions = new ArrayList<>();
         for (JsonNode form : data.get(node.customerId(), "forms").orElse(MissingNode.getInstance())) {
             String formId = form.path("formId").asText();
             if (wanted == null || wanted.equals(formId)) {
-                actions.add(node.action(Action.FORM, formId, Map.of("formId", formId)));
+                actions.add(node.action(Action.FORM, formId + ":" + version,
+                        Map.of("formId", formId, "version", version)));
             }
         }
         if (actions.isEmpty()) {
@@ -227,6 +248,23 @@ public class WidthNodes {
         String reason = type == null || type.isBlank() ? "NODE_TYPE_MISSING" : "UNKNOWN_NODE_TYPE:" + type;
         return current.update(CaseStatus.ACTION_REQUIRED, NextAction.CONTACT_SUPPORT, List.of(reason), "WAITING",
                 "WAITING:" + type, details, null, null, settings.pollEvery());
+    }
+
+    /**
+     * Whether a case (its provider details) waits on an OTP node whose OTP the hub sends: the customer may ask for a
+     * new one. Not while the node lacks what an OTP needs (an email or phone, its ids), nor on any other node.
+     */
+    static boolean waitsForOtp(Map<String, Object> details) {
+        if (!(details.get("node") instanceof Map<?, ?> node) || !(details.get("otp") instanceof Map<?, ?> otp)) {
+            return false;
+        }
+        Object type = node.get("nodeType");
+        return (WidthMapping.EMAIL.equals(type) || WidthMapping.PHONE.equals(type)) && node.get("nodeKey") != null
+                && node.get("nodeKey").equals(otp.get("nodeKey"));
+    }
+
+    private static Long longOrNull(Object number) {
+        return number instanceof Number given ? given.longValue() : null;
     }
 
     /** The phone an OTP goes to: the particulars' {@code phone}, else the profile's. */
@@ -318,6 +356,12 @@ public class WidthNodes {
         /** The node's submission of that kind for one item (a document type, a form, an OTP code's version). */
         ProviderAction action(Action kind, String item, Map<String, Object> extra) {
             return ProviderAction.of(kind, payload(extra), executionId, key(), item);
+        }
+
+        /** The node's submission of the data held of that kind, named by its version: one per datum. */
+        ProviderAction submission(Action kind, String dataKind) {
+            long version = data.version(customerId(), dataKind).orElseThrow();
+            return action(kind, Long.toString(version), Map.of("version", version));
         }
 
         CaseUpdate submit(Map<String, Object> details, List<ProviderAction> actions) {

@@ -67,14 +67,16 @@ public class WidthPoller {
             store.pollAfter(WidthMapping.PROVIDER, executionId, settings.reviewPollEvery());
         }
         String callbackKey = details.path("ocr").path("callbackKey").asText(null);
+        String ocrKey = ocrDedupKey(executionId, callbackKey, details.path("ocr").path("submittedAt").asText(null));
         boolean ocrPending = details.path("ocr").path("pending").asBoolean(false)
-                && !inbox.contains(WidthMapping.PROVIDER, ocrDedupKey(executionId, callbackKey));
+                && !inbox.contains(WidthMapping.PROVIDER, ocrKey);
         exchange.setVariable("subject", executionId);
         exchange.setVariable("caseId", dueCase.get("id"));
         exchange.setVariable("customerId", dueCase.get("customer_id"));
         exchange.setVariable("referenceId", details.path("referenceId").asText(null));
         exchange.setVariable("ocrPending", ocrPending);
         exchange.setVariable("callbackKey", callbackKey);
+        exchange.setVariable("ocrKey", ocrKey);
     }
 
     /**
@@ -96,17 +98,19 @@ public class WidthPoller {
 
     /** Stores a polled OCR result once it is there (an answer without one is "not yet"). */
     public void storeOcrData(@Body String answer, @Variable("subject") String executionId,
-                             @Variable("callbackKey") String callbackKey) throws IOException {
+                             @Variable("ocrKey") String ocrKey) throws IOException {
         if (WidthProcess.ocrResult(json.readTree(answer == null ? "{}" : answer)) == null) {
             return;
         }
-        inbox.storePolled(WidthMapping.PROVIDER, WidthMapping.OCR_DATA, executionId, null,
-                ocrDedupKey(executionId, callbackKey), answer);
+        inbox.storePolled(WidthMapping.PROVIDER, WidthMapping.OCR_DATA, executionId, null, ocrKey, answer);
     }
 
-    /** One OCR result per execution and OCR submission. */
-    static String ocrDedupKey(String executionId, String callbackKey) {
-        return "ocr:" + executionId + ":" + callbackKey;
+    /**
+     * One OCR result per execution and OCR submission: the node's callbackKey and when the submission was answered
+     * (a new identity document submitted to the same node awaits a result of its own).
+     */
+    static String ocrDedupKey(String executionId, String callbackKey, String submittedAt) {
+        return "ocr:" + executionId + ":" + callbackKey + (submittedAt == null ? "" : ":" + submittedAt);
     }
 
     /** Whether the customer's data or the case's calls changed since that instant (or nothing says when). */

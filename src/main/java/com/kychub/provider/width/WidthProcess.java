@@ -182,11 +182,15 @@ public class WidthProcess implements OnboardingStarter {
         return current.withDetails("OTP_VERIFIED", details, settings.pollEvery());
     }
 
-    /** The answer of {@code workflow.kyc.ocr}: the result is polled from {@code ocr-result-delay} on. */
+    /**
+     * The answer of {@code workflow.kyc.ocr}: the result is polled from {@code ocr-result-delay} on. When it was
+     * submitted names the result awaited: a new identity document submitted to the same node has its own.
+     */
     public CaseUpdate onOcrSubmitted(@Variable("subject") String executionId) {
         WidthCase current = widthCase(executionId);
         Map<String, Object> ocr = current.detail("ocr");
         ocr.put("pending", true);
+        ocr.put("submittedAt", data.databaseNowMillis());
         Map<String, Object> details = current.allDetails();
         details.put("ocr", ocr);
         store.pollAfter(PROVIDER, executionId, settings.ocrResultDelay());

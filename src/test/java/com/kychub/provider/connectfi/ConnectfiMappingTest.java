@@ -75,10 +75,10 @@ class ConnectfiMappingTest {
      */
     @ParameterizedTest
     @CsvSource({
-            "KYC_DATA_PRESENT,           UPDATE_PROFILE,  UPDATE_PROFILE:42,                  kyc",
-            "REGISTRATION_ADDRESS,       UPDATE_PROFILE,  UPDATE_PROFILE:42,                  mainAddress",
-            "TAX_COUNTRY,                UPDATE_PROFILE,  UPDATE_PROFILE:42,                  nationality",
-            "OCCUPATION,                 UPDATE_PROFILE,  UPDATE_PROFILE:42,                  occupation",
+            "KYC_DATA_PRESENT,           UPDATE_PROFILE,  UPDATE_PROFILE:kyc:42,              kyc",
+            "REGISTRATION_ADDRESS,       UPDATE_PROFILE,  UPDATE_PROFILE:mainAddress:42,      mainAddress",
+            "TAX_COUNTRY,                UPDATE_PROFILE,  UPDATE_PROFILE:nationality:42,      nationality",
+            "OCCUPATION,                 UPDATE_PROFILE,  UPDATE_PROFILE:occupation:42,       occupation",
             "DOC_SOURCE_OF_FUNDS,        UPLOAD_DOCUMENT, UPLOAD_DOCUMENT:SOURCE_OF_FUNDS:1,",
             "DOC_FATCA,                  UPLOAD_DOCUMENT, UPLOAD_DOCUMENT:W9:2,",
             "DOC_BIOMETRIC_REPORT,       UPLOAD_DOCUMENT, UPLOAD_DOCUMENT:BIOMETRIC_REPORT:4,",
@@ -216,16 +216,32 @@ class ConnectfiMappingTest {
         assertThat(update.actions()).hasSize(3);
     }
 
+    /**
+     * Each field the failed checks ask for is one PATCH, named by the field and the profile's version: a field is sent
+     * once per version of the profile, and one asked for later under the same version is sent too.
+     */
     @Test
-    void updateProfilePatchesExactlyTheFieldsTheFailedChecksAskFor() throws IOException {
+    void updateProfilePatchesExactlyTheFieldsTheFailedChecksAskForEachOncePerProfileVersion() throws IOException {
         CaseUpdate update = map(fixture("status-update-profile.json"),
                 context(ALL, Set.of("mainAddress", "occupation", "nationality"), Map.of()));
 
         assertThat(update.status()).isEqualTo(CaseStatus.IN_PROGRESS);
-        assertThat(update.actions()).singleElement().satisfies(action -> {
-            assertThat(action.name()).startsWith("UPDATE_PROFILE:");
-            assertThat(action.payload()).containsEntry("fields", List.of("mainAddress", "occupation"));
-        });
+        assertThat(update.actions()).extracting(ProviderAction::name)
+                .containsExactly("UPDATE_PROFILE:mainAddress:42", "UPDATE_PROFILE:occupation:42");
+        assertThat(update.actions()).extracting(action -> action.payload().get("fields"))
+                .containsExactly(List.of("mainAddress"), List.of("occupation"));
+        assertThat(update.actions()).allSatisfy(action -> assertThat(action.payload()).containsEntry("version", 42L));
+    }
+
+    /** When KYC_DATA_PRESENT asks for the whole kyc object, that one PATCH carries every field. */
+    @Test
+    void theWholeKycObjectCoversTheFieldsAskedBesideIt() {
+        CaseUpdate update = map("{\"isCompliant\":false,\"nextAction\":\"UPDATE_PROFILE\",\"checks\":["
+                + "{\"type\":\"OCCUPATION\",\"passed\":false,\"required\":true,\"suggestedAction\":\"UPDATE_PROFILE\"},"
+                + "{\"type\":\"KYC_DATA_PRESENT\",\"passed\":false,\"required\":true,\"suggestedAction\":\"UPDATE_PROFILE\"}]}",
+                context(ALL, Set.of("occupation"), Map.of()));
+
+        assertThat(update.actions()).extracting(ProviderAction::name).containsExactly("UPDATE_PROFILE:kyc:42");
     }
 
     @Test
