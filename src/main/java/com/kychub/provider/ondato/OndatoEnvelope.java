@@ -1,11 +1,14 @@
 package com.kychub.provider.ondato;
 
+import java.io.IOException;
 import java.util.Iterator;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.kychub.canonical.UnmappableMessageException;
 
 /**
  * An Ondato webhook envelope (provider doc 003, with the envelope Ondato's webhook page documents):
@@ -16,6 +19,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 @JsonFormat(with = JsonFormat.Feature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
 public record OndatoEnvelope(String id, String applicationId, String createdUtc, String deliveredUtc,
                             Boolean isDelivered, JsonNode payload, String type) {
+
+    /** An answer of Ondato's APIs as a JSON object; anything else is unmappable (kept FAILED, never guessed). */
+    static JsonNode object(ObjectMapper json, String body) {
+        try {
+            JsonNode tree = json.readTree(body);
+            if (tree == null || !tree.isObject()) {
+                throw new UnmappableMessageException("the Ondato answer is not a JSON object");
+            }
+            return tree;
+        } catch (IOException e) {
+            throw new UnmappableMessageException("the Ondato answer is not valid JSON");
+        }
+    }
 
     /** A field of a JSON object, its name matched ignoring case (the exact spelling first); null when absent. */
     static JsonNode field(JsonNode object, String name) {

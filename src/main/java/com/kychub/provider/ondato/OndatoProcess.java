@@ -1,6 +1,5 @@
 package com.kychub.provider.ondato;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -285,14 +284,6 @@ public class OndatoProcess implements OnboardingStarter {
     }
 
     private JsonNode read(String body) {
-        try {
-            JsonNode tree = json.readTree(body);
-            if (tree == null || !tree.isObject()) {
-                throw new UnmappableMessageException("the Ondato answer is not a JSON object");
-            }
-            return tree;
-        } catch (IOException e) {
-            throw new UnmappableMessageException("the Ondato answer is not valid JSON");
-        }
+        return OndatoEnvelope.object(json, body);
     }
 }
