@@ -3,7 +3,7 @@ package com.kychub.sandbox;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
-/** Spring Boot's "APPLICATION FAILED TO START" report for {@link SandboxSecretsGuard}'s refusal: why, and what to do. */
+/** Spring Boot's "APPLICATION FAILED TO START" report of {@link SandboxSecretsGuard}'s refusal: why, what to do. */
 public class SandboxSecretsFailureAnalyzer extends AbstractFailureAnalyzer<SandboxSecretsGuard.RealSecretsException> {
 
     @Override
