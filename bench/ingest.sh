@@ -58,7 +58,7 @@ hub_ticks() { awk '{ print $14 + $15 }' "/proc/$HUB_PID/stat"; }
 TICKS_PER_SECOND=$(getconf CLK_TCK)
 # The commit-batch summary's count and total, from the hub's metrics endpoint.
 commit_batches() {
-    curl -s "http://127.0.0.1:$PORT/actuator/metrics/kyc.inbox.commit.batch" | python3 -c '
+    operator_curl -s "http://127.0.0.1:$PORT/actuator/metrics/kyc.inbox.commit.batch" | python3 -c '
 import json, sys
 m = {s["statistic"]: s["value"] for s in json.load(sys.stdin)["measurements"]}
 print(int(m.get("COUNT", 0)), int(m.get("TOTAL", 0)))'

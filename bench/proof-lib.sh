@@ -48,7 +48,8 @@ proof_setup() {
     ! curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/" || die "something already answers on port $PORT"
 
     export KYC_STRIGA_API_KEY KYC_ARGOS_WEBHOOK_SECRET KYC_ONDATO_WEBHOOK_USER KYC_ONDATO_WEBHOOK_PASSWORD \
-        KYC_ONDATO_API_KEY KYC_ONDATO_SETUP_ID KYC_API_KEYS KYC_CONNECTFI_API_KEY KYC_CONNECTFI_WEBHOOK_SCHEME \
+        KYC_ONDATO_API_KEY KYC_ONDATO_SETUP_ID KYC_API_KEYS KYC_OPERATOR_API_KEYS KYC_CONNECTFI_API_KEY \
+        KYC_CONNECTFI_WEBHOOK_SCHEME \
         KYC_CONNECTFI_WEBHOOK_SECRET
     KYC_STRIGA_API_KEY=$(openssl rand -hex 32)
     KYC_ARGOS_WEBHOOK_SECRET=$(openssl rand -hex 32)
@@ -57,6 +58,8 @@ proof_setup() {
     KYC_ONDATO_API_KEY=$(openssl rand -hex 16)
     KYC_ONDATO_SETUP_ID=bench
     KYC_API_KEYS=$(openssl rand -hex 24)
+    # The ops endpoints and the actuator beyond health (metrics, Prometheus) take an operator key: operator_curl.
+    KYC_OPERATOR_API_KEYS=$(openssl rand -hex 24)
     KYC_CONNECTFI_API_KEY=$(openssl rand -hex 16)
     # Connect Financial's webhooks: signed as the hub's tests sign them (its doc leaves the scheme to the integrator).
     KYC_CONNECTFI_WEBHOOK_SCHEME=hmac-sha256
@@ -259,6 +262,11 @@ start_hub() {
             ${rps_args[@]+"${rps_args[@]}"} ${stub_args[@]+"${stub_args[@]}"} ${HUB_ARGS[@]+"${HUB_ARGS[@]}"}
     ) >>"$HUB_LOG" 2>&1 &
     HUB_PID=$!
+}
+
+# curl with the run's operator key, for the actuator beyond health and the ops endpoints.
+operator_curl() {
+    curl -H "Authorization: Bearer $KYC_OPERATOR_API_KEYS" "$@"
 }
 
 # Waits until /actuator/health is UP overall (Camel's routes included, not only Tomcat).

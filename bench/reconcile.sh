@@ -134,7 +134,7 @@ SQL
 
 # pulls OUTCOME: the hub's count of reconciliation pulls with that outcome, all providers.
 pulls() {
-    curl -sf --max-time 10 "http://127.0.0.1:$PORT/actuator/prometheus" | python3 -c '
+    operator_curl -sf --max-time 10 "http://127.0.0.1:$PORT/actuator/prometheus" | python3 -c '
 import re, sys
 outcome, total = sys.argv[1], 0.0
 for line in sys.stdin:

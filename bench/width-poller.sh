@@ -166,6 +166,8 @@ reset_tables() {
 # Before the hub starts (a previous run's executions would be polled at once), and again once Flyway made the schema.
 reset_tables
 API_KEY=$(openssl rand -hex 24)
+# The actuator beyond health (Prometheus, read below) takes an operator key.
+OPERATOR_KEY=$(openssl rand -hex 24)
 # start_hub POLL_EVERY_MS TICK_MILLIS POLL_THREADS RPS POLL_BATCH LOG [extra Spring arguments]: starts the hub and waits
 # until it is healthy; HUB_PID is its java process.
 start_hub() {
@@ -175,8 +177,8 @@ start_hub() {
     (
         cd "$ROOT"
         # shellcheck disable=SC2086
-        exec env ${HUB_DB_ENV[@]+"${HUB_DB_ENV[@]}"} KYC_API_KEYS="$API_KEY" KYC_WIDTH_BASE_URL="$STUB_URL" \
-            KYC_WIDTH_API_KEY="$WIDTH_API_KEY" KYC_WIDTH_API_SECRET="$WIDTH_API_SECRET" \
+        exec env ${HUB_DB_ENV[@]+"${HUB_DB_ENV[@]}"} KYC_API_KEYS="$API_KEY" KYC_OPERATOR_API_KEYS="$OPERATOR_KEY" \
+            KYC_WIDTH_BASE_URL="$STUB_URL" KYC_WIDTH_API_KEY="$WIDTH_API_KEY" KYC_WIDTH_API_SECRET="$WIDTH_API_SECRET" \
             KYC_WIDTH_DOMAIN_ID=bench KYC_WIDTH_POLL_EVERY="${every}ms" KYC_WIDTH_POLL_TICK_MILLIS="$tick" \
             KYC_WIDTH_POLL_THREADS="$threads" KYC_WIDTH_REQUESTS_PER_SECOND="$rps" KYC_WIDTH_POLL_BATCH="$batch" \
             java $HUB_JAVA_OPTS -jar "$RESULTS/.kyc-hub-width-bench.jar" \
@@ -288,7 +290,7 @@ print(",".join("%dus" % v for v in b))')
         SNAP_STUB_CPU[n]=$(cpu_ticks "$STUB_PID")
         SNAP_MACHINE[n]=$(machine_ticks)
         SNAP_STUB[n]=$(status_count) || die "cannot count the stub's requests"
-        curl -sf --max-time 10 "$HUB_URL/actuator/prometheus" | grep '^camel_route_policy_seconds' \
+        curl -sf --max-time 10 -H "Authorization: Bearer $OPERATOR_KEY" "$HUB_URL/actuator/prometheus" | grep '^camel_route_policy_seconds' \
             | grep 'routeId="width-poll-execution' >"$PGB_DIR/hub-metrics-$n.txt" || die "cannot read the hub's metrics"
         SNAP_INBOX[n]=$(psql_db -c 'select count(*) from inbound_message')
     }

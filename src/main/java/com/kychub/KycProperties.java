@@ -36,8 +36,14 @@ public record KycProperties(
             @DefaultValue("3s") Duration connectionTimeout) {
     }
 
-    /** The hub's own API: bearer keys, comma-separated in {@code KYC_API_KEYS}; bodies carry documents. */
-    public record Api(@DefaultValue List<String> keys, @DefaultValue("10MB") DataSize maxBodySize) {
+    /**
+     * The hub's own API: bearer keys of two scopes, each comma-separated. {@code keys} ({@code KYC_API_KEYS}) are
+     * the integration keys (cases, customers, onboardings, data); {@code operator-keys}
+     * ({@code KYC_OPERATOR_API_KEYS}) the operator keys (ops endpoints, raw messages, replay, erasure, the actuator
+     * beyond health), which may call the integration endpoints too. Bodies carry documents.
+     */
+    public record Api(@DefaultValue List<String> keys, @DefaultValue List<String> operatorKeys,
+                      @DefaultValue("10MB") DataSize maxBodySize) {
     }
 
     /**

@@ -72,7 +72,7 @@ final class FuzzInputs {
 
     /** The secrets of the test context: the fuzzer signs as each provider does. */
     record Keys(String striga, String connectfi, String argos, String ondatoUser, String ondatoPassword,
-                String api) {
+                String api, String operator) {
     }
 
     /** What the hub already holds, so that path variables are sometimes real ones. */
@@ -124,6 +124,11 @@ final class FuzzInputs {
         Api(String method, String template) {
             this.method = method;
             this.template = template;
+        }
+
+        /** An endpoint of the operator scope: an integration key is refused there with 403. */
+        boolean operator() {
+            return template.startsWith("/api/v1/ops/");
         }
     }
 
@@ -719,7 +724,7 @@ final class FuzzInputs {
             family += mutated.name() + ", ";
         }
         List<String[]> headers = new ArrayList<>();
-        Named<String> auth = apiAuthorization();
+        Named<String> auth = apiAuthorization(endpoint);
         family += auth.name();
         if (auth.value() != null) {
             headers.add(h("Authorization", auth.value()));
@@ -736,27 +741,38 @@ final class FuzzInputs {
             }
         }
         boolean goodKey = auth.name().startsWith("good key");
+        boolean wrongScope = auth.name().startsWith("wrong scope");
         boolean plainPath = realVariables && !path.contains("?");
-        // Tomcat refuses TRACE before any filter, so before the key is looked at.
-        Expect expect = !goodKey && plainPath && (body == null || body.length <= apiLimit) && !method.equals("TRACE")
-                ? Expect.status(401) : Expect.ANY;
+        // Tomcat refuses TRACE before any filter, and Spring Security's firewall a method outside the standard ones
+        // (400), both before the key is looked at.
+        boolean keyLookedAt = plainPath && (body == null || body.length <= apiLimit)
+                && Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS").contains(method);
+        Expect expect = !keyLookedAt || goodKey ? Expect.ANY : Expect.status(wrongScope ? 403 : 401);
         return new Request(endpoint.template + " " + method, family, null, method, path, headers, body,
                 body != null && random.nextInt(10) == 0, expect);
     }
 
-    private Named<String> apiAuthorization() {
+    /**
+     * The endpoint's key (an operator endpoint's is the operator key; an integration endpoint takes either), or one of
+     * the ways to get it wrong, an integration key on an operator endpoint among them.
+     */
+    private Named<String> apiAuthorization(Api endpoint) {
+        String key = endpoint.operator() || random.nextInt(5) == 0 ? keys.operator() : keys.api();
         int draw = random.nextInt(100);
-        if (draw < 70) {
-            return named("good key", "Bearer " + keys.api());
+        if (draw < 65) {
+            return named("good key", "Bearer " + key);
+        }
+        if (draw < 70 && endpoint.operator()) {
+            return named("wrong scope: integration key", "Bearer " + keys.api());
         }
         return pick(List.of(
-                named("good key, lower-case scheme", "bearer " + keys.api()),
+                named("good key, lower-case scheme", "bearer " + key),
                 named("no key", null),
                 named("empty key", "Bearer "),
-                named("wrong key", "Bearer " + keys.api() + "x"),
-                named("key prefix", "Bearer " + keys.api().substring(0, keys.api().length() - 1)),
-                named("basic scheme", "Basic " + base64(keys.api())),
-                named("key without scheme", keys.api()),
+                named("wrong key", "Bearer " + key + "x"),
+                named("key prefix", "Bearer " + key.substring(0, key.length() - 1)),
+                named("basic scheme", "Basic " + base64(key)),
+                named("key without scheme", key),
                 named("odd bytes in key", latin1("Bearer " + pick(ODD_TEXT))),
                 // Long, yet with a long path variable and query still under Tomcat's 8 KB for the header block: over
                 // it, Tomcat answers 400 and closes, and a client still sending a body may read a reset instead.
@@ -910,7 +926,7 @@ final class FuzzInputs {
         List<String[]> headers = new ArrayList<>();
         headers.add(h("Content-Type", "application/json"));
         if (random.nextBoolean()) {
-            headers.add(h("Authorization", "Bearer " + keys.api()));
+            headers.add(h("Authorization", "Bearer " + (random.nextBoolean() ? keys.api() : keys.operator())));
         }
         byte[] body = method.equals("POST") ? "{\"a\":1}".getBytes(StandardCharsets.UTF_8) : null;
         if (random.nextInt(4) == 0) {

@@ -264,7 +264,7 @@ class FuzzIntegrationTest extends HubIntegrationTest {
                 + "where last_error like '%JsonParseException%'", String.class))
                 .as("accepted bodies the worker could not parse, seed %d", SEED).isEmpty();
         // Made-up webhook paths and providers must not add meters (memory) to the hub.
-        assertThat(readJson(get("/actuator/metrics/kyc.inbox.messages", Map.of()).body()).at("/availableTags")
+        assertThat(readJson(operatorApi("/actuator/metrics/kyc.inbox.messages").body()).at("/availableTags")
                 .findValues("values").stream().filter(values -> values.toString().contains("striga"))
                 .flatMap(values -> java.util.stream.StreamSupport.stream(values.spliterator(), false))
                 .map(JsonNode::asText).toList())
@@ -448,7 +448,7 @@ class FuzzIntegrationTest extends HubIntegrationTest {
 
     private static FuzzInputs.Keys keys() {
         return new FuzzInputs.Keys(STRIGA_KEY, CONNECTFI_SECRET, ARGOS_WEBHOOK_SECRET, ONDATO_WEBHOOK_USER,
-                ONDATO_WEBHOOK_PASSWORD, API_KEY);
+                ONDATO_WEBHOOK_PASSWORD, API_KEY, OPERATOR_API_KEY);
     }
 
     private static JsonNode parse(byte[] body) {

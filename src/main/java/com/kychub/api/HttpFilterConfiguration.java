@@ -19,8 +19,9 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 
 /**
- * The servlet filters in front of the webhooks and the hub API (readiness, body size, then the webhooks' content type
- * and the API key), and Tomcat's error report for what it refuses before any filter runs.
+ * The servlet filters in front of the webhooks and the hub API (readiness, body size, the webhooks' content type; the
+ * API keys are Spring Security's, in {@code com.kychub.access}), and Tomcat's error report for what it refuses before
+ * any filter runs.
  */
 @Configuration(proxyBeanMethods = false)
 public class HttpFilterConfiguration {
@@ -43,11 +44,6 @@ public class HttpFilterConfiguration {
     @Bean
     public FilterRegistrationBean<WebhookContentTypeFilter> webhookContentTypeFilter(InboxMetrics metrics) {
         return register(new WebhookContentTypeFilter(metrics), "/webhooks/*", 15);
-    }
-
-    @Bean
-    public FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(KycProperties properties) {
-        return register(new ApiKeyFilter(properties.api().keys()), "/api/*", 20);
     }
 
     /** The filter on the paths, {@code place} after the first of the hub's filters (lower runs first). */

@@ -48,7 +48,7 @@ class FailedActionsIntegrationTest extends HubIntegrationTest {
         assertThat(event.get("toStatus").asText()).isEqualTo("ACTION_REQUIRED");
         assertThat(event.get("toNextAction").asText()).isEqualTo("CONTACT_SUPPORT");
 
-        JsonNode failed = apiJson("/api/v1/ops/actions?state=FAILED&provider=connectfi");
+        JsonNode failed = operatorJson("/api/v1/ops/actions?state=FAILED&provider=connectfi");
         assertThat(failed).hasSize(1);
         JsonNode action = failed.get(0);
         assertThat(action.get("kind").asText()).isEqualTo("UPLOAD_DOCUMENT");
@@ -72,14 +72,15 @@ class FailedActionsIntegrationTest extends HubIntegrationTest {
 
         // Connect Financial takes the document now: the replayed upload is made once and is DONE.
         PROVIDERS.stubFor(WireMock.post(urlEqualTo(UPLOADS)).willReturn(okJson("{\"status\":\"RECEIVED\"}")));
-        HttpResponse<String> replay = apiPost("/api/v1/ops/actions/" + action.get("id").asText() + "/replay");
+        HttpResponse<String> replay = operatorSend("POST", "/api/v1/ops/actions/" + action.get("id").asText() + "/replay",
+                "");
         assertThat(replay.statusCode()).isEqualTo(200);
         assertThat(readJson(replay.body()).get("state").asText()).isEqualTo("PENDING");
         await().atMost(Duration.ofSeconds(20)).until(() ->
-                apiJson("/api/v1/ops/actions?state=DONE&provider=connectfi").findValuesAsText("kind")
+                operatorJson("/api/v1/ops/actions?state=DONE&provider=connectfi").findValuesAsText("kind")
                         .contains("UPLOAD_DOCUMENT"));
         assertThat(PROVIDERS.findAll(postRequestedFor(urlEqualTo(UPLOADS)))).hasSize(2);
-        assertThat(apiJson("/api/v1/ops/actions?state=FAILED")).isEmpty();
+        assertThat(operatorJson("/api/v1/ops/actions?state=FAILED")).isEmpty();
 
         // Connect Financial's next status moves the case on.
         stubStatus("cf-up", status("WAIT", "DOC_FATCA:true:WAIT"));
@@ -89,7 +90,8 @@ class FailedActionsIntegrationTest extends HubIntegrationTest {
         assertThat(lastEvent(movedOn).get("fromNextAction").asText()).isEqualTo("CONTACT_SUPPORT");
 
         // A DONE action is not replayed.
-        HttpResponse<String> again = apiPost("/api/v1/ops/actions/" + action.get("id").asText() + "/replay");
+        HttpResponse<String> again = operatorSend("POST", "/api/v1/ops/actions/" + action.get("id").asText() + "/replay",
+                "");
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(readJson(again.body()).get("error").asText()).isEqualTo("conflict");
         assertThat(readJson(again.body()).get("reason").asText()).contains("DONE");
@@ -108,7 +110,7 @@ class FailedActionsIntegrationTest extends HubIntegrationTest {
         assertThat(event.get("fromStatus").asText()).isEqualTo("IN_PROGRESS");
         assertThat(event.get("toStatus").asText()).isEqualTo("ACTION_REQUIRED");
         assertThat(event.get("toNextAction").asText()).isEqualTo("CONTACT_SUPPORT");
-        JsonNode dead = apiJson("/api/v1/ops/actions?state=DEAD");
+        JsonNode dead = operatorJson("/api/v1/ops/actions?state=DEAD");
         assertThat(dead).hasSize(1);
         assertThat(dead.get(0).get("kind").asText()).isEqualTo("START_KYC");
         assertThat(dead.get(0).get("attempts").asInt()).isEqualTo(3);
@@ -119,29 +121,30 @@ class FailedActionsIntegrationTest extends HubIntegrationTest {
         // start (an onboarding with its SDK link) moves the case on.
         PROVIDERS.stubFor(WireMock.post(urlEqualTo(START_KYC)).willReturn(okJson("{\"onboarding\":{\"id\":\"onb-dead\","
                 + "\"status\":\"PROCESSING\"},\"sdk\":{\"link\":\"https://sdk.connect.example/onb-dead\"}}")));
-        assertThat(apiJson("/api/v1/ops/actions?provider=width")).isEmpty();
-        HttpResponse<String> replayed = apiPost("/api/v1/ops/actions/replay?provider=connectfi");
+        assertThat(operatorJson("/api/v1/ops/actions?provider=width")).isEmpty();
+        HttpResponse<String> replayed = operatorSend("POST", "/api/v1/ops/actions/replay?provider=connectfi", "");
         assertThat(replayed.statusCode()).isEqualTo(200);
         assertThat(readJson(replayed.body()).get("replayed").asInt()).isEqualTo(1);
         JsonNode movedOn = awaitCase("connectfi", "onb-dead", "ACTION_REQUIRED", "COMPLETE_VERIFICATION");
         assertThat(movedOn.get("id").asText()).isEqualTo(held.get("id").asText());
         assertThat(texts(movedOn.get("reasons"))).doesNotContain("ACTION_DEAD:START_KYC");
-        assertThat(apiJson("/api/v1/ops/actions?state=DONE").findValuesAsText("kind")).contains("START_KYC");
-        assertThat(readJson(apiPost("/api/v1/ops/actions/replay?provider=connectfi").body()).get("replayed").asInt())
+        assertThat(operatorJson("/api/v1/ops/actions?state=DONE").findValuesAsText("kind")).contains("START_KYC");
+        assertThat(readJson(operatorSend("POST", "/api/v1/ops/actions/replay?provider=connectfi", "").body())
+                .get("replayed").asInt())
                 .isZero();
     }
 
     @Test
     void theActionsApiRefusesWhatItCannotServe() {
-        HttpResponse<String> badState = api("/api/v1/ops/actions?state=BROKEN");
+        HttpResponse<String> badState = operatorApi("/api/v1/ops/actions?state=BROKEN");
         assertThat(badState.statusCode()).isEqualTo(400);
         assertThat(readJson(badState.body()).get("error").asText()).isEqualTo("bad request");
         assertThat(readJson(badState.body()).get("reason").asText()).contains("'state'");
-        assertThat(api("/api/v1/ops/actions?limit=0").statusCode()).isEqualTo(400);
-        assertThat(apiPost("/api/v1/ops/actions/987654/replay").statusCode()).isEqualTo(404);
-        assertThat(apiPost("/api/v1/ops/actions/replay").statusCode()).isEqualTo(400);
+        assertThat(operatorApi("/api/v1/ops/actions?limit=0").statusCode()).isEqualTo(400);
+        assertThat(operatorSend("POST", "/api/v1/ops/actions/987654/replay", "").statusCode()).isEqualTo(404);
+        assertThat(operatorSend("POST", "/api/v1/ops/actions/replay", "").statusCode()).isEqualTo(400);
         assertThat(get("/api/v1/ops/actions", Map.of()).statusCode()).isEqualTo(401);
-        assertThat(apiJson("/api/v1/ops/actions")).isEmpty();
+        assertThat(operatorJson("/api/v1/ops/actions")).isEmpty();
     }
 
     /**

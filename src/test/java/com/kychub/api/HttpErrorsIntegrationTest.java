@@ -30,7 +30,7 @@ class HttpErrorsIntegrationTest extends HubIntegrationTest {
         assertError(send("DELETE", "/api/v1/cases", Map.of("Authorization", "Bearer " + API_KEY)), 405,
                 "DELETE is not supported here");
         // What the caller accepts does not matter: an error is JSON.
-        assertError(send("GET", "/api/v1/nothing", Map.of("Authorization", "Bearer " + API_KEY,
+        assertError(send("GET", "/api/v1/cases/c-1/nothing", Map.of("Authorization", "Bearer " + API_KEY,
                 "Accept", "text/html")), 404, "there is no endpoint at this path");
     }
 
@@ -57,7 +57,7 @@ class HttpErrorsIntegrationTest extends HubIntegrationTest {
                 400, null);
         assertError(api("/api/v1/cases?providerRef=a%00b"), 400, "'providerRef' is not valid");
         assertError(send("POST", "/api/v1/ops/inbox/replay?provider=x%00", Map.of("Authorization",
-                "Bearer " + API_KEY)), 400, "'provider' is not valid");
+                "Bearer " + OPERATOR_API_KEY)), 400, "'provider' is not valid");
         assertThat(jdbc.queryForObject("select count(*) from customer", Integer.class)).isZero();
     }
 

@@ -44,7 +44,7 @@ class HubApiIntegrationTest extends HubIntegrationTest {
         assertThat(malformed.statusCode()).isEqualTo(400);
         assertThat(badProvider.statusCode()).isEqualTo(400);
         assertThat(api("/api/v1/customers/nobody/kyc").statusCode()).isEqualTo(404);
-        assertThat(api("/api/v1/ops/inbox?state=LOST").statusCode()).isEqualTo(400);
+        assertThat(operatorApi("/api/v1/ops/inbox?state=LOST").statusCode()).isEqualTo(400);
         HttpResponse<String> noCustomer = apiPost("/api/v1/customers/nobody/otp/resend");
         assertThat(noCustomer.statusCode()).isEqualTo(404);
         assertThat(readJson(noCustomer.body()).get("reason").asText()).isEqualTo("no customer nobody");
@@ -52,8 +52,8 @@ class HubApiIntegrationTest extends HubIntegrationTest {
     }
 
     @Test
-    void healthReportsTheDatabaseAndTheCamelContext() {
-        HttpResponse<String> health = get("/actuator/health", Map.of());
+    void healthReportsTheDatabaseAndTheCamelContextToOperators() {
+        HttpResponse<String> health = operatorApi("/actuator/health");
 
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(readJson(health.body()).at("/components/db/status").asText()).isEqualTo("UP");

@@ -62,7 +62,7 @@ class InboxRetryIntegrationTest extends HubIntegrationTest {
         assertThat(jdbc.queryForObject("select count(*) from kyc_case", Integer.class)).isZero();
 
         FAULT.set(false);
-        assertThat(apiPost("/api/v1/ops/inbox/replay?provider=striga").statusCode()).isEqualTo(200);
+        assertThat(operatorSend("POST", "/api/v1/ops/inbox/replay?provider=striga", "").statusCode()).isEqualTo(200);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> "PROCESSED".equals(state(id)));
         assertThat(jdbc.queryForObject("select status from kyc_case where provider_ref = ?", String.class,

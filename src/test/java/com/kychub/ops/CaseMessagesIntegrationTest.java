@@ -24,7 +24,7 @@ class CaseMessagesIntegrationTest extends HubIntegrationTest {
         awaitInboxDrained();
         String caseId = apiJson("/api/v1/cases?provider=striga&providerRef=u-ops-1").get(0).get("id").asText();
 
-        JsonNode answer = apiJson("/api/v1/ops/cases/" + caseId + "/messages");
+        JsonNode answer = operatorJson("/api/v1/ops/cases/" + caseId + "/messages");
         assertThat(answer.at("/case/id").asText()).isEqualTo(caseId);
         assertThat(answer.at("/case/status").asText()).isEqualTo("APPROVED");
         assertThat(answer.get("messages")).hasSize(1);
@@ -35,7 +35,7 @@ class CaseMessagesIntegrationTest extends HubIntegrationTest {
         assertThat(message.get("headers").isObject()).isTrue();
 
         assertThat(get("/api/v1/ops/cases/" + caseId + "/messages", Map.of()).statusCode()).isEqualTo(401);
-        assertThat(api("/api/v1/ops/cases/" + UUID.randomUUID() + "/messages").statusCode()).isEqualTo(404);
+        assertThat(operatorApi("/api/v1/ops/cases/" + UUID.randomUUID() + "/messages").statusCode()).isEqualTo(404);
     }
 
     @Test
@@ -44,11 +44,10 @@ class CaseMessagesIntegrationTest extends HubIntegrationTest {
         awaitInboxDrained();
         backlog.refresh();
 
-        JsonNode processed = readJson(get("/actuator/metrics/kyc.inbox.backlog?tag=provider:striga&tag=state:PROCESSED",
-                Map.of()).body());
+        JsonNode processed = operatorJson(
+                "/actuator/metrics/kyc.inbox.backlog?tag=provider:striga&tag=state:PROCESSED");
         assertThat(processed.at("/measurements/0/value").asDouble()).isEqualTo(1.0);
-        JsonNode dead = readJson(get("/actuator/metrics/kyc.inbox.backlog?tag=provider:width&tag=state:DEAD",
-                Map.of()).body());
+        JsonNode dead = operatorJson("/actuator/metrics/kyc.inbox.backlog?tag=provider:width&tag=state:DEAD");
         assertThat(dead.at("/measurements/0/value").asDouble()).isZero();
     }
 }

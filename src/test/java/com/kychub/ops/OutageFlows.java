@@ -71,8 +71,9 @@ abstract class OutageFlows extends HubIntegrationTest {
 
     // --- The circuit, as an operator reads it
 
+    /** Health with its details, which only an operator sees. */
     JsonNode health() {
-        HttpResponse<String> health = get("/actuator/health", Map.of());
+        HttpResponse<String> health = operatorApi("/actuator/health");
         assertThat(health.statusCode()).as("/actuator/health answers 200 (UP)").isEqualTo(200);
         return readJson(health.body());
     }
@@ -82,16 +83,16 @@ abstract class OutageFlows extends HubIntegrationTest {
     }
 
     double gauge(String provider, String state) {
-        HttpResponse<String> metric = get("/actuator/metrics/kyc.provider.circuit?tag=provider:" + provider
-                + "&tag=state:" + state, Map.of());
+        HttpResponse<String> metric = operatorApi("/actuator/metrics/kyc.provider.circuit?tag=provider:" + provider
+                + "&tag=state:" + state);
         assertThat(metric.statusCode()).isEqualTo(200);
         return readJson(metric.body()).at("/measurements/0/value").asDouble();
     }
 
     /** How often the provider's circuit made that transition (CLOSED_TO_OPEN, HALF_OPEN_TO_CLOSED, ...). */
     double transitions(String provider, String transition) {
-        HttpResponse<String> metric = get("/actuator/metrics/kyc.provider.circuit.transitions?tag=provider:"
-                + provider + "&tag=transition:" + transition, Map.of());
+        HttpResponse<String> metric = operatorApi("/actuator/metrics/kyc.provider.circuit.transitions?tag=provider:"
+                + provider + "&tag=transition:" + transition);
         return metric.statusCode() == 404 ? 0 : readJson(metric.body()).at("/measurements/0/value").asDouble();
     }
 

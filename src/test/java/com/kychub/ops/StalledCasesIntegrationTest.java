@@ -28,16 +28,16 @@ class StalledCasesIntegrationTest extends HubIntegrationTest {
         strigaCase("u-fresh", "PENDING_REVIEW", 0);
 
         // Newest first; finished (APPROVED) and recent cases are not stalled.
-        JsonNode day = apiJson("/api/v1/ops/cases?stalledFor=PT24H");
+        JsonNode day = operatorJson("/api/v1/ops/cases?stalledFor=PT24H");
         assertThat(day.findValuesAsText("providerRef")).containsExactly("u-stalled-2d", "u-stalled-3d");
         assertThat(day.get(0).get("status").asText()).isEqualTo("IN_REVIEW");
         assertThat(day.get(1).get("status").asText()).isEqualTo("IN_PROGRESS");
-        assertThat(apiJson("/api/v1/ops/cases?stalledFor=P2DT12H").findValuesAsText("providerRef"))
+        assertThat(operatorJson("/api/v1/ops/cases?stalledFor=P2DT12H").findValuesAsText("providerRef"))
                 .containsExactly("u-stalled-3d");
-        assertThat(apiJson("/api/v1/ops/cases?stalledFor=PT24H&limit=1").findValuesAsText("providerRef"))
+        assertThat(operatorJson("/api/v1/ops/cases?stalledFor=PT24H&limit=1").findValuesAsText("providerRef"))
                 .containsExactly("u-stalled-2d");
         // Without stalledFor: stalled as the gauge counts it (kyc.ops.stalled-after, a day).
-        assertThat(apiJson("/api/v1/ops/cases").findValuesAsText("providerRef"))
+        assertThat(operatorJson("/api/v1/ops/cases").findValuesAsText("providerRef"))
                 .containsExactly("u-stalled-2d", "u-stalled-3d");
 
         stalled.refresh();
@@ -49,19 +49,19 @@ class StalledCasesIntegrationTest extends HubIntegrationTest {
         strigaCase("u-stalled-2d", "ON_HOLD", 0);
         stalled.refresh();
         assertThat(gauge("striga", "IN_REVIEW")).isZero();
-        assertThat(apiJson("/api/v1/ops/cases?stalledFor=PT24H").findValuesAsText("providerRef"))
+        assertThat(operatorJson("/api/v1/ops/cases?stalledFor=PT24H").findValuesAsText("providerRef"))
                 .containsExactly("u-stalled-3d");
     }
 
     @Test
     void aStalledForThatIsNotAnIsoDurationIsRefusedWithTheReason() {
         for (String bad : new String[] {"24h", "P1Y", "-PT1H", "PT0S", "P36501D", "P9999999999D", "yesterday"}) {
-            HttpResponse<String> answer = api("/api/v1/ops/cases?stalledFor=" + bad);
+            HttpResponse<String> answer = operatorApi("/api/v1/ops/cases?stalledFor=" + bad);
             assertThat(answer.statusCode()).as(bad).isEqualTo(400);
             assertThat(readJson(answer.body()).get("error").asText()).isEqualTo("bad request");
             assertThat(readJson(answer.body()).get("reason").asText()).as(bad).contains("'stalledFor'");
         }
-        assertThat(api("/api/v1/ops/cases?limit=0").statusCode()).isEqualTo(400);
+        assertThat(operatorApi("/api/v1/ops/cases?limit=0").statusCode()).isEqualTo(400);
         assertThat(get("/api/v1/ops/cases?stalledFor=PT24H", Map.of()).statusCode()).isEqualTo(401);
     }
 
@@ -75,8 +75,8 @@ class StalledCasesIntegrationTest extends HubIntegrationTest {
     }
 
     private double gauge(String provider, String status) {
-        HttpResponse<String> metric = get("/actuator/metrics/kyc.cases.stalled?tag=provider:" + provider
-                + "&tag=status:" + status, Map.of());
+        HttpResponse<String> metric = operatorApi("/actuator/metrics/kyc.cases.stalled?tag=provider:" + provider
+                + "&tag=status:" + status);
         assertThat(metric.statusCode()).isEqualTo(200);
         return readJson(metric.body()).at("/measurements/0/value").asDouble();
     }

@@ -36,10 +36,12 @@ public final class ExtraHub implements AutoCloseable {
 
     private final ConfigurableApplicationContext context;
     private final String apiKey;
+    private final String operatorKey;
 
-    private ExtraHub(ConfigurableApplicationContext context, String apiKey) {
+    private ExtraHub(ConfigurableApplicationContext context, String apiKey, String operatorKey) {
         this.context = context;
         this.apiKey = apiKey;
+        this.operatorKey = operatorKey;
     }
 
     public static Builder builder() {
@@ -48,6 +50,11 @@ public final class ExtraHub implements AutoCloseable {
 
     public int port() {
         return ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    /** The actuator's own port, when {@code management.server.port} is set. */
+    public int managementPort() {
+        return context.getEnvironment().getRequiredProperty("local.management.port", Integer.class);
     }
 
     public <T> T bean(Class<T> type) {
@@ -84,6 +91,14 @@ public final class ExtraHub implements AutoCloseable {
         return send(HttpRequest.newBuilder(uri(path)).GET().header("Authorization", "Bearer " + apiKey()).build());
     }
 
+    /** GETs an operator path (ops endpoints, actuator) with the hub's operator key ({@link Builder#operatorKey}). */
+    public HttpResponse<String> operatorApi(String path) {
+        if (operatorKey == null) {
+            throw new IllegalStateException("this hub was built without an operator key");
+        }
+        return send(HttpRequest.newBuilder(uri(path)).GET().header("Authorization", "Bearer " + operatorKey).build());
+    }
+
     /** Stops the hub; closing it again does nothing. */
     @Override
     public void close() {
@@ -116,6 +131,7 @@ public final class ExtraHub implements AutoCloseable {
 
         private final Map<String, String> properties = new LinkedHashMap<>();
         private String apiKey;
+        private String operatorKey;
 
         private Builder() {
             properties.put("server.port", "0");
@@ -148,6 +164,12 @@ public final class ExtraHub implements AutoCloseable {
             return property("kyc.api.keys", key);
         }
 
+        /** The operator key, which {@link ExtraHub#operatorApi} sends. */
+        public Builder operatorKey(String key) {
+            this.operatorKey = key;
+            return property("kyc.api.operator-keys", key);
+        }
+
         /** Whether the inbox and action workers run ({@code kyc.inbox.processing-enabled}). */
         public Builder processing(boolean enabled) {
             return property("kyc.inbox.processing-enabled", enabled);
@@ -162,7 +184,7 @@ public final class ExtraHub implements AutoCloseable {
             List<String> args = new ArrayList<>();
             properties.forEach((name, value) -> args.add("--" + name + "=" + value));
             return new ExtraHub(new SpringApplicationBuilder(KycHubApplication.class).run(args.toArray(String[]::new)),
-                    apiKey);
+                    apiKey, operatorKey);
         }
     }
 }

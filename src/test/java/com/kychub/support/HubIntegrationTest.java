@@ -43,6 +43,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "kyc.db.local-database=${kyc.test.database:kyc_hub_test}",
         "kyc.db.embedded-data-directory=target/embedded-postgres",
         "kyc.api.keys=" + HubIntegrationTest.API_KEY + ",second-key",
+        "kyc.api.operator-keys=" + HubIntegrationTest.OPERATOR_API_KEY,
         "kyc.providers.striga.api-key=" + HubIntegrationTest.STRIGA_KEY,
         "kyc.providers.argos.webhook-auth.scheme=hmac-sha256",
         "kyc.providers.argos.webhook-auth.secret=" + HubIntegrationTest.ARGOS_WEBHOOK_SECRET,
@@ -93,7 +94,10 @@ import org.springframework.test.context.DynamicPropertySource;
         "kyc.providers.width.slow-call-seconds=1"})
 public abstract class HubIntegrationTest {
 
+    /** An integration key: cases, customers, onboardings, data. */
     public static final String API_KEY = "test-api-key";
+    /** An operator key: ops endpoints, raw messages, replay, erasure, the actuator; the integration endpoints too. */
+    public static final String OPERATOR_API_KEY = "test-operator-key";
     public static final String STRIGA_KEY = "test-striga-key";
     public static final String CONNECTFI_API_KEY = "test-connectfi-api-key";
     public static final String CONNECTFI_SECRET = "test-connectfi-secret";
@@ -239,6 +243,27 @@ public abstract class HubIntegrationTest {
     protected HttpResponse<String> apiPost(String path) {
         return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody())
                 .header("Authorization", "Bearer " + API_KEY).build());
+    }
+
+    /** Sends a JSON body to an operator endpoint (ops, raw messages, replay, erasure) with the operator key. */
+    protected HttpResponse<String> operatorSend(String method, String path, String body) {
+        return send(HttpRequest.newBuilder(uri(path)).method(method, HttpRequest.BodyPublishers.ofString(body))
+                .header("Authorization", "Bearer " + OPERATOR_API_KEY).header("Content-Type", "application/json")
+                .build());
+    }
+
+    /** GETs an operator endpoint with the operator key. */
+    protected HttpResponse<String> operatorApi(String path) {
+        return get(path, Map.of("Authorization", "Bearer " + OPERATOR_API_KEY));
+    }
+
+    /** GETs an operator endpoint with the operator key and reads its 200 answer. */
+    protected JsonNode operatorJson(String path) {
+        HttpResponse<String> response = operatorApi(path);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return readJson(response.body());
     }
 
     /** Waits until the provider's one case with that reference satisfies the condition, and answers it. */

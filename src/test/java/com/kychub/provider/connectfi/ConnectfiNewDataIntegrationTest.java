@@ -148,7 +148,7 @@ class ConnectfiNewDataIntegrationTest extends ConnectfiFlows {
         // The refused upload replayed now sends nothing: its document was replaced, and the replacement stays the last
         // one Connect Financial got.
         long refused = jdbc.queryForObject("select id from provider_action where state = 'FAILED'", Long.class);
-        assertThat(apiPost("/api/v1/ops/actions/" + refused + "/replay").statusCode()).isEqualTo(200);
+        assertThat(operatorSend("POST", "/api/v1/ops/actions/" + refused + "/replay", "").statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(20)).until(() -> "DONE".equals(jdbc.queryForObject(
                 "select state from provider_action where id = ?", String.class, refused)));
         settle();

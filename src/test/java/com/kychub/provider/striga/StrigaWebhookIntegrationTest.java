@@ -222,13 +222,13 @@ class StrigaWebhookIntegrationTest extends HubIntegrationTest {
                 .contains("unknown Striga status 'SUSPENDED'");
         assertThat(count("select count(*) from kyc_case")).isZero();
 
-        JsonNode failed = apiJson("/api/v1/ops/inbox?state=FAILED&provider=striga");
+        JsonNode failed = operatorJson("/api/v1/ops/inbox?state=FAILED&provider=striga");
         assertThat(failed).hasSize(1);
         assertThat(failed.get(0).get("id").asLong()).isEqualTo(id);
         assertThat(failed.get(0).has("body")).isFalse();
 
         // Replaying before a fix fails the same way: the message stays, visible, never lost.
-        assertThat(apiPost("/api/v1/ops/inbox/" + id + "/replay").statusCode()).isEqualTo(200);
+        assertThat(operatorSend("POST", "/api/v1/ops/inbox/" + id + "/replay", "").statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(20)).until(() -> "FAILED".equals(
                 jdbc.queryForObject("select state from inbound_message where id = ?", String.class, id)));
         assertThat(jdbc.queryForObject("select attempts from inbound_message where id = ?", Integer.class, id))
@@ -237,7 +237,7 @@ class StrigaWebhookIntegrationTest extends HubIntegrationTest {
         // A processed message is not replayed: that would apply it twice.
         long processed = readJson(postStriga(body("u-known", "APPROVED")).body()).get("id").asLong();
         awaitInboxDrained();
-        assertThat(apiPost("/api/v1/ops/inbox/" + processed + "/replay").statusCode()).isEqualTo(409);
+        assertThat(operatorSend("POST", "/api/v1/ops/inbox/" + processed + "/replay", "").statusCode()).isEqualTo(409);
     }
 
     @Test
@@ -257,8 +257,8 @@ class StrigaWebhookIntegrationTest extends HubIntegrationTest {
         awaitInboxDrained();
 
         for (String outcome : List.of("accepted", "duplicate", "rejected", "processed")) {
-            JsonNode metric = readJson(get("/actuator/metrics/kyc.inbox.messages?tag=provider:striga&tag=outcome:"
-                    + outcome, Map.of()).body());
+            JsonNode metric = operatorJson("/actuator/metrics/kyc.inbox.messages?tag=provider:striga&tag=outcome:"
+                    + outcome);
             assertThat(metric.at("/measurements/0/value").asDouble()).as(outcome).isGreaterThanOrEqualTo(1.0);
         }
     }

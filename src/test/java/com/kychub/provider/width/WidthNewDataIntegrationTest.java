@@ -85,7 +85,7 @@ class WidthNewDataIntegrationTest extends WidthFlows {
 
         // The refused submission replayed now sends nothing: its particulars were replaced since.
         long refused = jdbc.queryForObject("select id from provider_action where state = 'FAILED'", Long.class);
-        assertThat(apiPost("/api/v1/ops/actions/" + refused + "/replay").statusCode()).isEqualTo(200);
+        assertThat(operatorSend("POST", "/api/v1/ops/actions/" + refused + "/replay", "").statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(20)).until(() -> "DONE".equals(jdbc.queryForObject(
                 "select state from provider_action where id = ?", String.class, refused)));
         awaitMorePolls(EXEC, 3);

@@ -1,0 +1,132 @@
+package com.kychub.access;
+
+import static com.kychub.access.ApiKeyAuthenticationProvider.INTEGRATION;
+import static com.kychub.access.ApiKeyAuthenticationProvider.OPERATOR;
+
+import java.io.IOException;
+
+import com.kychub.KycProperties;
+import com.kychub.http.ErrorAnswer;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.boot.actuate.autoconfigure.security.servlet.EndpointRequest;
+import org.springframework.boot.actuate.health.HealthEndpoint;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
+import org.springframework.security.web.authentication.AuthenticationFilter;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+/**
+ * Who may call what. Two scopes of bearer keys ({@link ApiKeyAuthenticationProvider}): integration (cases, customers,
+ * onboardings, data) and operator (ops endpoints, raw messages, replay, erasure, the actuator beyond health; an
+ * operator key may call the integration endpoints too). The webhooks (each provider authenticated its own way), the
+ * sandbox's simulated providers and the error page take no key; health and its liveness and readiness groups answer
+ * anyone, with details for operators only. Everything else is denied. No key, or an unknown one: 401; a known key of
+ * the wrong scope: 403; both in the hub's error shape. On {@code management.server.port}, when set, the actuator
+ * rules apply there.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSecurity
+public class AccessConfiguration {
+
+    /** The paths that take no API key. */
+    private static final RequestMatcher NO_KEY = new OrRequestMatcher(
+            pathPattern("/webhooks/**"), pathPattern("/sandbox/**"), pathPattern("/error"));
+
+    private static RequestMatcher pathPattern(String pattern) {
+        return PathPatternRequestMatcher.withDefaults().matcher(pattern);
+    }
+
+    private static RequestMatcher pathPattern(HttpMethod method, String pattern) {
+        return PathPatternRequestMatcher.withDefaults().matcher(method, pattern);
+    }
+
+    @Bean
+    public ApiKeyAuthenticationProvider apiKeys(KycProperties properties) {
+        return new ApiKeyAuthenticationProvider(properties.api().keys(), properties.api().operatorKeys());
+    }
+
+    @Bean
+    public SecurityFilterChain access(HttpSecurity http, ApiKeyAuthenticationProvider apiKeys) throws Exception {
+        // Stateless: no session, no cookie, so no CSRF to guard against; each request stands on its own key.
+        http.csrf(AbstractHttpConfigurer::disable)
+                .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .addFilterAt(bearerKeys(apiKeys), BasicAuthenticationFilter.class)
+                .exceptionHandling(errors -> errors
+                        .authenticationEntryPoint((request, response, e) -> unauthorized(response))
+                        .accessDeniedHandler((request, response, e) -> forbidden(response)))
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers(NO_KEY).permitAll()
+                        .requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll()
+                        .requestMatchers(EndpointRequest.toAnyEndpoint()).hasRole(OPERATOR)
+                        .requestMatchers(pathPattern("/api/v1/ops/**"),
+                                pathPattern(HttpMethod.DELETE, "/api/v1/customers/*/personal-data")).hasRole(OPERATOR)
+                        .requestMatchers(pathPattern("/api/v1/cases/**"), pathPattern("/api/v1/customers/**"))
+                        .hasRole(INTEGRATION)
+                        .anyRequest().denyAll());
+        return http.build();
+    }
+
+    /**
+     * Spring Security's firewall refuses a path or header that could slip past the rules above (an encoded slash or
+     * dot, a semicolon, a control character): a 400 in the hub's error shape, where its default would be a 500.
+     */
+    @Bean
+    public RequestRejectedHandler requestRejected() {
+        return (request, response, e) -> ErrorAnswer.of(HttpServletResponse.SC_BAD_REQUEST,
+                "the request's path or headers hold characters the hub does not take")
+                .write(response, HttpServletResponse.SC_BAD_REQUEST);
+    }
+
+    /** Reads the key of every request that needs one; a known key goes on to the rules, an unknown one gets 401. */
+    private static AuthenticationFilter bearerKeys(ApiKeyAuthenticationProvider apiKeys) {
+        AuthenticationFilter filter = new AuthenticationFilter(new ProviderManager(apiKeys),
+                AccessConfiguration::bearerKey);
+        // A webhook's own Authorization header (Connect Financial's bearer token, Ondato's Basic) is not an API key.
+        filter.setRequestMatcher(new NegatedRequestMatcher(NO_KEY));
+        // Nothing to do on success (the default would redirect, as after a log-in form): the request goes on.
+        filter.setSuccessHandler((request, response, authentication) -> { });
+        filter.setFailureHandler(new AuthenticationEntryPointFailureHandler(
+                (request, response, e) -> unauthorized(response)));
+        return filter;
+    }
+
+    /** The key of {@code Authorization: Bearer <key>}; without one (or with another scheme) the caller is anonymous. */
+    private static Authentication bearerKey(HttpServletRequest request) {
+        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        return ApiKeyAuthentication.presented(authorization.substring(7).trim());
+    }
+
+    private static void unauthorized(HttpServletResponse response) throws IOException {
+        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        ErrorAnswer.of(HttpServletResponse.SC_UNAUTHORIZED, "missing or invalid API key")
+                .write(response, HttpServletResponse.SC_UNAUTHORIZED);
+    }
+
+    private static void forbidden(HttpServletResponse response) throws IOException {
+        ErrorAnswer.of(HttpServletResponse.SC_FORBIDDEN, "this API key's scope does not include this endpoint")
+                .write(response, HttpServletResponse.SC_FORBIDDEN);
+    }
+}
