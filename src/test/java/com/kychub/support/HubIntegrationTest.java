@@ -94,6 +94,8 @@ import org.springframework.test.context.DynamicPropertySource;
 public abstract class HubIntegrationTest {
 
     public static final String API_KEY = "test-api-key";
+    /** The operator scope's key (the access branch configures it as kyc.api.operator-keys). */
+    public static final String OPERATOR_API_KEY = API_KEY;
     public static final String STRIGA_KEY = "test-striga-key";
     public static final String CONNECTFI_API_KEY = "test-connectfi-api-key";
     public static final String CONNECTFI_SECRET = "test-connectfi-secret";
@@ -198,6 +200,18 @@ public abstract class HubIntegrationTest {
     protected HttpResponse<String> apiSend(String method, String path, String body) {
         return send(HttpRequest.newBuilder(uri(path)).method(method, HttpRequest.BodyPublishers.ofString(body))
                 .header("Authorization", "Bearer " + API_KEY).header("Content-Type", "application/json").build());
+    }
+
+    /** Sends a call of the operator scope (ops, raw messages, replay, erasure) with the operator key. */
+    protected HttpResponse<String> operatorSend(String method, String path, String body) {
+        return send(HttpRequest.newBuilder(uri(path)).method(method, HttpRequest.BodyPublishers.ofString(body))
+                .header("Authorization", "Bearer " + OPERATOR_API_KEY).header("Content-Type", "application/json")
+                .build());
+    }
+
+    /** GETs an operator-scope path with the operator key. */
+    protected HttpResponse<String> operatorApi(String path) {
+        return get(path, Map.of("Authorization", "Bearer " + OPERATOR_API_KEY));
     }
 
     /** POSTs a body to a webhook path, signed as Striga signs it. */
