@@ -2,7 +2,6 @@ package com.kychub.canonical;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -70,13 +69,6 @@ public class ProviderReports {
                 update provider_report set customer_id = ?, fields = ?::jsonb, as_of = ?, updated_at = now()
                 where provider = ? and provider_ref = ?""", customerId, write(merged),
                 keptAsOf == null ? null : java.sql.Timestamp.from(keptAsOf), provider, providerRef);
-    }
-
-    /** The customer's reports, every provider's, oldest reference first: for operators and erasure only. */
-    public List<Report> ofCustomer(String customerId) {
-        return jdbc.query("""
-                select provider, provider_ref, customer_id, as_of, fields::text as fields from provider_report
-                where customer_id = ? order by provider, provider_ref""", (row, n) -> read(row), customerId);
     }
 
     private Report lock(String provider, String providerRef) {

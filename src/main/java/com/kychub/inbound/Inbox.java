@@ -163,14 +163,6 @@ public class Inbox extends DurableQueue {
                 references.toArray(String[]::new), searched);
     }
 
-    /** One message for redaction, locked, unless it is redacted already. */
-    public Optional<StoredMessage> lockUnredacted(long id) {
-        return jdbc.query("""
-                select id, provider, case_id, body, headers, last_error from inbound_message
-                where id = ? and redacted_at is null for update""", (row, n) -> readStored(row), id)
-                .stream().findFirst();
-    }
-
     /**
      * The oldest PROCESSED messages not redacted yet that were processed before the cutoff, locked for the caller's
      * transaction (another instance's retention skips them). Only processed ones: a message still to be processed
