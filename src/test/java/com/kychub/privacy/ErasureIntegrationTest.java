@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code DELETE /api/v1/customers/{id}/personal-data} end to end. The customer's data is built through the real
  * paths: the fintech's profile and email (API), a document, WIDTH data, an ARGOS approval (webhook: ARGOS's report
- * and raw body), a Connect Financial onboarding (webhook, status pulls, a refused document upload held as a failed
+ * and raw body), a Striga rejection with a reviewer's comment (webhook, case details), a Connect Financial onboarding (webhook, status pulls, a refused document upload held as a failed
  * action). After the erasure, every text, JSON and binary column of every table of the hub's schema is searched for
  * each personal value the test used: none is left. Statuses, reason codes and the audit chain stay.
  */
@@ -38,6 +38,8 @@ class ErasureIntegrationTest extends HubIntegrationTest {
             // The fintech's profile, email and document.
             "ada.erasmus@example.com", "Adalinde", "Erasmus-Kowalczyk", "1977-03-14", "+353861234567",
             "12 Quillfeather Lane", "Dunmorrow", "adalinde-w9.pdf", "PDF-adalinde-w9-content",
+            // Striga's reviewer comment.
+            "the selfie does not show Adalinde clearly",
             // WIDTH data.
             "ERASMUS ADALINDE WIDTH", "1977-03-15", "s3://private/adalinde-selfie.jpg",
             // What ARGOS reported (fixtures/argos/approved.json).
@@ -61,7 +63,7 @@ class ErasureIntegrationTest extends HubIntegrationTest {
         assertThat(rows.get("customer_document").asInt()).isEqualTo(1);
         assertThat(rows.get("width_customer_data").asInt()).isEqualTo(2);
         assertThat(rows.get("inbound_message").asInt()).isGreaterThanOrEqualTo(3);
-        assertThat(rows.get("kyc_case").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(rows.get("kyc_case").asInt()).isGreaterThanOrEqualTo(2);
         // The refused upload stays on record (its payload names the document by id, its error by code).
         assertThat(count("select count(*) from provider_action where customer_id = ? and state = 'FAILED'", CUSTOMER))
                 .isPositive();
@@ -136,6 +138,13 @@ class ErasureIntegrationTest extends HubIntegrationTest {
         // ARGOS approves the customer: its report and raw body hold what it says about them.
         postArgos(argosApproved());
         awaitCase("argos", SUBMISSION, "APPROVED", null);
+
+        // Striga rejects the customer (its userId is the fintech's id) with a reviewer's comment naming them.
+        String striga = fixture("striga/rejected.json").replace("9541f4cf-b71b-4fc9-8cc1-e1d9f6076c5e", CUSTOMER)
+                .replace("The full name on the profile is either missing or incorrect.",
+                        "the selfie does not show Adalinde clearly");
+        assertThat(postStriga(striga).statusCode()).isEqualTo(200);
+        awaitCase("striga", CUSTOMER, "REJECTED", null);
 
         // Connect Financial asks for the W9 and refuses its upload: a failed action holds the case.
         PROVIDERS.stubFor(WireMock.post(urlEqualTo("/v1/customers")).willReturn(okJson("{\"id\":\"cf-erase-0001\"}")));
