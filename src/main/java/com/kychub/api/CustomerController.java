@@ -43,6 +43,12 @@ import org.springframework.web.server.ResponseStatusException;
 public class CustomerController {
 
     static final String CUSTOMER_ID = "[A-Za-z0-9._:-]{1,100}";
+    /**
+     * What providers report is kept apart from the profile ({@code provider_report}) and never given by the fintech:
+     * a {@code kyc} key naming a provider would pass for one of their records.
+     */
+    static final Set<String> PROVIDER_NAMES = Set.of("striga", "connectfi", "argos", "ondato", "width");
+
     static final Set<String> DOCUMENT_TYPES = Set.of("SOURCE_OF_FUNDS", "W9", "W8BEN", "BIOMETRIC_REPORT",
             "PROOF_OF_ADDRESS");
 
@@ -103,7 +109,8 @@ public class CustomerController {
     @PatchMapping("/{customerId}")
     public Created update(@PathVariable String customerId, @Valid @RequestBody CustomerChange change) {
         validateKyc(change.kyc());
-        if (!changes(existing(customerId), change)) {
+        notErased(existing(customerId));
+        if (!changes(customerId, change)) {
             return new Created(customerId);
         }
         if (!customers.update(customerId, change.email(), change.kyc())) {
@@ -121,7 +128,7 @@ public class CustomerController {
     @PostMapping("/{customerId}/documents")
     public ResponseEntity<StoredDocument> addDocument(@PathVariable String customerId,
                                                       @Valid @RequestBody NewDocument document) {
-        existing(customerId);
+        notErased(existing(customerId));
         if (!DOCUMENT_TYPES.contains(document.type())) {
             throw ErrorAnswer.badRequest("'type' must be one of " + DOCUMENT_TYPES.stream().sorted().toList());
         }
@@ -149,7 +156,7 @@ public class CustomerController {
     @PostMapping("/{customerId}/onboardings")
     @ResponseStatus(HttpStatus.ACCEPTED)
     public CaseView startOnboarding(@PathVariable String customerId, @Valid @RequestBody NewOnboarding onboarding) {
-        existing(customerId);
+        notErased(existing(customerId));
         OnboardingStarter starter = starters.get(onboarding.provider());
         if (starter == null) {
             throw ErrorAnswer.badRequest("'provider' must be one of " + starters.keySet().stream().sorted().toList());
@@ -166,6 +173,17 @@ public class CustomerController {
             throw ErrorAnswer.notFound("no customer " + customerId);
         }
         return customerId;
+    }
+
+    /**
+     * An erased customer stays erased: its id cannot be given data again (which later messages about it would mix
+     * with the erased past). The fintech creates a new customer instead.
+     */
+    private void notErased(String customerId) {
+        if (customers.erased(customerId)) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, "customer " + customerId
+                    + "'s personal data was erased: create a new customer");
+        }
     }
 
     /** Whether the change holds an email or a {@code kyc} field the customer does not have yet (as the merge does). */
@@ -197,6 +215,12 @@ public class CustomerController {
         }
         if (kyc.size() > 100) {
             throw ErrorAnswer.badRequest("'kyc' has too many fields");
+        }
+        for (String provider : PROVIDER_NAMES) {
+            if (kyc.has(provider)) {
+                throw ErrorAnswer.badRequest("'kyc." + provider + "' names a provider: what providers report is kept "
+                        + "apart from the profile and cannot be given");
+            }
         }
         JsonNode address = kyc.get("mainAddress");
         if (address != null && !address.isNull()) {

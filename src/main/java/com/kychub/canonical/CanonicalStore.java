@@ -269,15 +269,28 @@ public class CanonicalStore {
     /**
      * Appends the {@code DATA_ERASED} event: the case's status does not change, so from and to are the same.
      *
-     * @param detail who erased, when and why as the provider says it, and what was erased; never personal data
+     * @param detail what was erased and when the provider says it was; never personal data (who erased and why, in
+     *               the provider's words, go to {@link #recordPersonalDetail})
+     * @return the event's id
      */
-    public void recordErasure(UUID caseId, String providerEvent, Long inboundMessageId, Map<String, Object> detail) {
-        jdbc.update("""
+    public long recordErasure(UUID caseId, String providerEvent, Long inboundMessageId, Map<String, Object> detail) {
+        return jdbc.queryForObject("""
                 insert into kyc_event (case_id, type, from_status, to_status, from_next_action, to_next_action,
                                        provider_event, inbound_message_id, detail)
                 select id, ?, status, status, next_action, next_action, ?, ?, ?::jsonb
-                from kyc_case where id = ?""",
-                ERASED, providerEvent, inboundMessageId, write(detail), caseId);
+                from kyc_case where id = ?
+                returning id""", Long.class, ERASED, providerEvent, inboundMessageId, write(detail), caseId);
+    }
+
+    /**
+     * Keeps what an event's provider said in free text or names a person by (an admin's email, a comment) beside the
+     * event, in {@code kyc_event_personal}, where erasure can reach it: the append-only trail holds no personal data.
+     */
+    public void recordPersonalDetail(long eventId, Map<String, Object> detail) {
+        if (!detail.isEmpty()) {
+            jdbc.update("insert into kyc_event_personal (event_id, detail) values (?, ?::jsonb)", eventId,
+                    write(detail));
+        }
     }
 
     /** Asks the status pollers to look again at every polled case of the customer: their data changed. */

@@ -17,8 +17,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The fintech's customers as the hub holds them: email and personal data (the provider-shaped {@code kyc} object,
- * PII, never logged) and the documents handed over for upload, plus which provider-side customer is which.
+ * The fintech's customers as the hub holds them: email and profile (the provider-shaped {@code kyc} object, PII,
+ * never logged) and the documents handed over for upload, plus which provider-side customer is which. The email and
+ * the profile are the fintech's only, the only personal data sent to providers; what providers report is kept apart
+ * ({@link ProviderReports}).
  */
 @Component
 public class Customers {
@@ -43,6 +45,12 @@ public class Customers {
         return !jdbc.queryForList("select 1 from customer where customer_id = ?", Integer.class, customerId).isEmpty();
     }
 
+    /** Whether the customer's personal data was erased ({@code DELETE /api/v1/customers/{id}/personal-data}). */
+    public boolean erased(String customerId) {
+        return !jdbc.queryForList("select 1 from customer where customer_id = ? and erased_at is not null",
+                Integer.class, customerId).isEmpty();
+    }
+
     /** Creates the customer bare (no data) when missing: what a provider reports about a customer needs the row. */
     public void ensure(String customerId) {
         jdbc.update("insert into customer (customer_id) values (?) on conflict do nothing", customerId);
@@ -60,7 +68,8 @@ public class Customers {
         return jdbc.update("""
                 update customer set email = coalesce(?, email), personal_data = personal_data || ?::jsonb,
                                     updated_at = now()
-                where customer_id = ?""", email, write(kyc == null ? json.createObjectNode() : kyc), customerId) == 1;
+                where customer_id = ? and erased_at is null""", email,
+                write(kyc == null ? json.createObjectNode() : kyc), customerId) == 1;
     }
 
     public Optional<String> email(String customerId) {
@@ -68,7 +77,7 @@ public class Customers {
                 .stream().filter(java.util.Objects::nonNull).findFirst();
     }
 
-    /** The customer's {@code kyc} object as held (empty when none). */
+    /** The customer's {@code kyc} object as the fintech gave it (empty when none): nothing a provider reported. */
     public ObjectNode kyc(String customerId) {
         List<String> rows = jdbc.queryForList("select personal_data from customer where customer_id = ?",
                 String.class, customerId);

@@ -49,8 +49,9 @@ public class Inbox extends DurableQueue {
     public record Count(String provider, String state, long messages) {
     }
 
-    /** One stored message as erasure reads and rewrites it. */
-    public record StoredMessage(long id, UUID caseId, String body, Map<String, String> headers, String lastError) {
+    /** One stored message as erasure and retention read and rewrite it. */
+    public record StoredMessage(long id, String provider, UUID caseId, String body, Map<String, String> headers,
+                                String lastError) {
     }
 
     private final ObjectMapper json;
@@ -138,29 +139,49 @@ public class Inbox extends DurableQueue {
                 provider, dedupKey).stream().findFirst();
     }
 
-    public Optional<StoredMessage> stored(long id) {
-        return jdbc.query("select id, case_id, body, headers, last_error from inbound_message where id = ?",
-                (row, n) -> readStored(row), id).stream().findFirst();
+    /**
+     * The messages that may hold a customer's personal data and are not redacted yet, locked for the caller's
+     * transaction: those processed into one of its cases, and those not linked to a case (waiting, failed, dead, or
+     * recorded without a case) whose subject or body names one of its references. Messages another worker holds right
+     * now are skipped: that worker finds the customer erased when it settles them, and redacts them itself.
+     *
+     * @param references the customer's references at the providers (case references, provider customer ids, its
+     *                   own id); shorter ones than 6 characters are not searched in bodies, where they could match
+     *                   another customer's message
+     */
+    public List<StoredMessage> lockForErasure(List<UUID> caseIds, List<String> references) {
+        String[] searched = references.stream().filter(reference -> reference.length() >= 6).toArray(String[]::new);
+        return jdbc.query("""
+                select id, provider, case_id, body, headers, last_error from inbound_message m
+                where redacted_at is null
+                  and (case_id = any(?)
+                       or (case_id is null and (subject = any(?)
+                                                or exists (select 1 from unnest(?::text[]) as r (reference)
+                                                           where strpos(m.body, r.reference) > 0))))
+                order by id
+                for update skip locked""", (row, n) -> readStored(row), caseIds.toArray(UUID[]::new),
+                references.toArray(String[]::new), searched);
     }
 
     /**
-     * The provider's messages that may hold a case's personal data, locked for the caller's transaction: those
-     * processed into the case, and those not linked to any case yet (waiting, failed, dead), which the caller sorts by
-     * content. Messages another worker holds right now are skipped: that worker finds the case erased once the
-     * caller's transaction commits, and scrubs them itself.
+     * The oldest PROCESSED messages not redacted yet that were processed before the cutoff, locked for the caller's
+     * transaction (another instance's retention skips them). Only processed ones: a message still to be processed
+     * (or failed, waiting for a replay) keeps its body.
      */
-    public List<StoredMessage> lockForErasure(String provider, UUID caseId) {
+    public List<StoredMessage> lockProcessedBefore(Instant cutoff, int limit) {
         return jdbc.query("""
-                select id, case_id, body, headers, last_error from inbound_message
-                where provider = ? and (case_id = ? or case_id is null)
-                order by id
-                for update skip locked""", (row, n) -> readStored(row), provider, caseId);
+                select id, provider, case_id, body, headers, last_error from inbound_message
+                where state = 'PROCESSED' and redacted_at is null and processed_at < ?
+                order by processed_at, id
+                limit ?
+                for update skip locked""", (row, n) -> readStored(row), Timestamp.from(cutoff), limit);
     }
 
-    /** Replaces a message's body, headers and last error with their erased forms. */
+    /** Replaces a message's body, headers and last error with their redacted forms, and marks it redacted. */
     public void rewrite(StoredMessage message) {
-        jdbc.update("update inbound_message set body = ?, headers = ?::jsonb, last_error = ? where id = ?",
-                message.body(), write(message.headers()), message.lastError(), message.id());
+        jdbc.update("""
+                update inbound_message set body = ?, headers = ?::jsonb, last_error = ?, redacted_at = now()
+                where id = ?""", message.body(), write(message.headers()), message.lastError(), message.id());
     }
 
     // --- What operators list and count, and what a provider's processing needs of earlier messages.
@@ -237,7 +258,8 @@ public class Inbox extends DurableQueue {
 
     private StoredMessage readStored(ResultSet row) throws SQLException {
         try {
-            return new StoredMessage(row.getLong("id"), row.getObject("case_id", UUID.class), row.getString("body"),
+            return new StoredMessage(row.getLong("id"), row.getString("provider"), row.getObject("case_id", UUID.class),
+                    row.getString("body"),
                     json.readValue(row.getString("headers"), new TypeReference<Map<String, String>>() { }),
                     row.getString("last_error"));
         } catch (JsonProcessingException e) {

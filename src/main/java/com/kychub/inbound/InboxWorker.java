@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.kychub.KycProperties;
+import com.kychub.privacy.Erasure;
 import com.kychub.canonical.CanonicalStore;
 import com.kychub.canonical.CaseUpdate;
 import com.kychub.canonical.UnmappableMessageException;
@@ -37,10 +38,12 @@ public class InboxWorker {
     private final InboxMetrics metrics;
     private final RetryPolicy retries;
     private final KycProperties.Inbox settings;
+    private final Erasure erasure;
 
     public InboxWorker(Inbox inbox, CanonicalStore store, ProducerTemplate producer, TransactionTemplate transaction,
-                       InboxMetrics metrics, RetryPolicy retries, KycProperties properties) {
+                       InboxMetrics metrics, RetryPolicy retries, KycProperties properties, Erasure erasure) {
         this.inbox = inbox;
+        this.erasure = erasure;
         this.retries = retries;
         this.store = store;
         this.producer = producer;
@@ -79,6 +82,10 @@ public class InboxWorker {
                     // A message that changes no case (a webhook that only asks for a pull) is RECORDED.
                     inbox.markProcessed(message.id(), outcomes.isEmpty() ? "RECORDED" : String.join(",", outcomes),
                             caseId);
+                    if (caseId != null) {
+                        // A message about an erased customer (or case) commits redacted, with what it brought.
+                        erasure.afterProcessed(caseId);
+                    }
                     metrics.count(message.provider(), InboxMetrics.Outcome.PROCESSED);
                 } catch (UnmappableMessageException e) {
                     // Mapping fails before anything is written, so the verdict commits alone; retrying cannot help.

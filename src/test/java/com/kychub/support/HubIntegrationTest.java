@@ -56,6 +56,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "kyc.providers.ondato.reconcile.period=300ms",
         "kyc.providers.striga.reconcile.period=300ms",
         "kyc.inbox.max-body-size=64KB",
+        // Retention sweeps every second (its ages stay the defaults): a test ages rows to see them go.
+        "kyc.retention.period=1s",
         "kyc.inbox.poll-period=100ms",
         "kyc.inbox.max-attempts=3",
         "kyc.inbox.initial-backoff=50ms",

@@ -48,6 +48,21 @@ public final class ArgosMapping {
 
     public static final String PROVIDER = "argos";
 
+    /**
+     * The fields of ARGOS's webhooks and submission answers, and of the case details this package writes, that are
+     * not personal: ids, triggers, results, statuses, codes, times. Every other value is redacted on erasure and by
+     * retention ({@code com.kychub.privacy.Redaction}): the applicant's data, the reviewer and admin, comments.
+     */
+    public static final Set<String> NOT_PERSONAL = Set.of("webhook_trigger", "webhookTrigger", "submission_id",
+            "submissionId", "applicant_id", "applicantId", "userid", "userId", "user_id", "tokenId", "token_id",
+            "created_at", "createdAt", "updated_at", "update_at", "updatedAt", "kyc_result_at", "kycResultAt",
+            "pending_at", "pendingAt", "approved_at", "rejected_at", "submittedAt", "closedAt", "status", "result",
+            "kyc_status", "kycStatus", "kyc_result", "update", "update_time", "updateTime", "delete_time",
+            "deleteTime", "commentCode", "comment_code", "currentstatus", "currentStatus", "riskLevel",
+            "risk_level", "riskLevelSummary", "failCode", "fail_code", "type", "trigger", "lastTrigger",
+            "worklistId", "recordId", "retry", "created");
+
+
     /** What a webhook_trigger does to the case. */
     enum Effect {
         /** sets ARGOS's KYC result to the one the trigger names */
@@ -511,12 +526,15 @@ public final class ArgosMapping {
         return STATUSES.get(result);
     }
 
-    /** Rejection codes and comments while rejected, then the open risk signals, whatever the result. */
+    /**
+     * Rejection codes while rejected, then the open risk signals, whatever the result. The reviewer's free-text
+     * comment is not a reason: reasons reach the audit trail, which holds no free text; it stays in the case's
+     * details ({@code kycResult.comment}), where erasure reaches it.
+     */
     private static List<String> reasons(String result, Map<String, Object> details) {
         Set<String> reasons = new LinkedHashSet<>();
         if ("rejected".equals(result) && details.get("kycResult") instanceof Map<?, ?> kyc) {
             addTexts(reasons, kyc.get("commentCode"));
-            addTexts(reasons, kyc.get("comment"));
         }
         Map<String, Object> aml = mapOf(details.get("aml"));
         if (isOpen(details, "aml", "hold")) {

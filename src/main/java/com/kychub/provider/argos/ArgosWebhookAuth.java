@@ -111,6 +111,25 @@ public class ArgosWebhookAuth extends ConfigurableWebhookAuth {
         return tree.isObject() && tree.path("data").isTextual() && !tree.has("webhook_trigger");
     }
 
+    /**
+     * A stored body as plain JSON for redaction: decrypted when it is {@code {"data": "<base64>"}}, as is when it is
+     * plain; null when it is not JSON or does not decrypt (the key changed, or encryption was turned off since).
+     */
+    public JsonNode plainOrNull(String stored, ObjectMapper json) {
+        try {
+            JsonNode tree = json.readTree(stored);
+            if (tree == null || !isEncrypted(tree)) {
+                return tree;
+            }
+            if (!encryption.enabled()) {
+                return null;
+            }
+            return json.readTree(encryption.decrypt(tree.get("data").asText()));
+        } catch (IOException | ArgosEncryption.UndecryptableException e) {
+            return null;
+        }
+    }
+
     /** The decryption the operator configured: the door checks with it, {@link ArgosProcess} opens stored bodies. */
     ArgosEncryption encryption() {
         return encryption;

@@ -23,6 +23,18 @@ public final class ConnectfiMapping {
 
     public static final String PROVIDER = "connectfi";
 
+    /**
+     * The fields of Connect Financial's messages (webhooks, compliance status, action answers) and of the case, check
+     * and action details this package writes that are not personal: ids, event types, statuses, check types, next
+     * actions, document types, times. Every other value (profile fields, SDK links, file names) is redacted on
+     * erasure and by retention ({@code com.kychub.privacy.Redaction}).
+     */
+    public static final Set<String> NOT_PERSONAL = Set.of("eventType", "customerId", "connectfiCustomerId",
+            "onboardingId", "previousOnboardingId", "status", "onboardingStatus", "finishedStatus", "isCompliant",
+            "nextAction", "suggestedAction", "type", "documentId", "documentType", "flag", "id", "createdAt",
+            "updatedAt", "restartedAs", "relinkedTo", "version", "fields", "action");
+
+
     record Canonical(CaseStatus status, NextAction nextAction) {
     }
 

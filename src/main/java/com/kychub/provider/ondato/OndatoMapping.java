@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import com.kychub.canonical.CaseStatus;
 import com.kychub.canonical.CaseUpdate;
@@ -27,6 +28,18 @@ import com.kychub.canonical.UnmappableMessageException;
 public final class OndatoMapping {
 
     public static final String PROVIDER = "ondato";
+
+    /**
+     * The fields of Ondato's webhooks and API answers, and of the case details this package writes, that are not
+     * personal: ids, event types, statuses and their reasons, times (compared without case: Ondato writes both
+     * PascalCase and camelCase). Every other value is redacted on erasure and by retention
+     * ({@code com.kychub.privacy.Redaction}): the document's and person's data, the IDV URL.
+     */
+    public static final Set<String> NOT_PERSONAL = Set.of("id", "applicationId", "type", "createdUtc",
+            "deliveredUtc", "isDelivered", "setupId", "status", "statusReason", "identityVerificationId",
+            "identityVerificationStatus", "kycIdentificationId", "externalReferenceId", "isCrossChecked",
+            "isConsented", "modifiedUtc", "completedUtc", "updatedUtc");
+
 
     /** What a webhook is about, by its type: which resource its payload is (see {@link #EVENTS}). */
     public enum Event {

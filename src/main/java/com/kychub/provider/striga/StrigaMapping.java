@@ -20,6 +20,16 @@ public final class StrigaMapping {
 
     public static final String PROVIDER = "striga";
 
+    /**
+     * The fields of Striga's messages (webhook and {@code GET /v1/user/kyc/{userId}}) and of the case details this
+     * package writes that are not personal: ids, statuses, tiers, rejection codes, times. Every other value is
+     * redacted on erasure and by retention ({@code com.kychub.privacy.Redaction}); the rejection comments are free
+     * text and are redacted.
+     */
+    public static final Set<String> NOT_PERSONAL = Set.of("userId", "status", "details", "rejectionFinal",
+            "currentTier", "ts", "type", "eventType", "createdAt", "updatedAt");
+
+
     record Canonical(CaseStatus status, NextAction nextAction) {
     }
 

@@ -226,6 +226,10 @@ public class WidthDataController {
         if (!customers.exists(customerId)) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no customer " + customerId);
         }
+        if (customers.erased(customerId)) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, "customer " + customerId
+                    + "'s personal data was erased: create a new customer");
+        }
     }
 
     private static ResponseStatusException bad(String reason) {

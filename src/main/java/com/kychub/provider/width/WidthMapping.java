@@ -1,6 +1,7 @@
 package com.kychub.provider.width;
 
 import java.util.Map;
+import java.util.Set;
 
 import com.kychub.canonical.CaseStatus;
 import com.kychub.canonical.NextAction;
@@ -34,6 +35,19 @@ import com.kychub.canonical.UnmappableMessageException;
 public final class WidthMapping {
 
     public static final String PROVIDER = "width";
+
+    /**
+     * The fields of WIDTH's answers, and of the case, check and action details this package writes, that are not
+     * personal: ids, node types and keys, statuses, decisions, codes, versions, times. Every other value (the
+     * applicant's particulars, OCR results, documents, forms, OTPs, messages that may quote them) is redacted on
+     * erasure and by retention ({@code com.kychub.privacy.Redaction}).
+     */
+    public static final Set<String> NOT_PERSONAL = Set.of("executionId", "requestId", "referenceId", "customerId",
+            "customer_id", "code", "success", "status", "decision", "nodeType", "nodeKey", "node", "type",
+            "docType", "formId", "isRequired", "errorCode", "error_code", "callbackKey", "stage", "eventType",
+            "provider", "version", "verifiedVersion", "verifyingVersion", "sentAt", "submittedAt", "pending",
+            "registered", "resending", "createdAt", "updatedAt", "id");
+
 
     /** What the poller does after a status: go on every poll-every, look once per review-poll-every, or stop. */
     public enum Polling { GO_ON, REVIEW, STOP }

@@ -74,9 +74,25 @@ abstract class ArgosHubTest extends HubIntegrationTest {
                 + "where case_id = ?::uuid and name = ?", kycCase.get("id").asText(), name);
     }
 
+    /**
+     * What providers reported about the customer ({@code provider_report}), shaped per provider and reference:
+     * {@code {"argos": {"<submission_id>": {"asOf", "fields"}}}}.
+     */
     JsonNode personalData(String customerId) {
-        return readJson(jdbc.queryForObject("select personal_data::text from customer where customer_id = ?",
-                String.class, customerId));
+        ObjectNode all = JSON.createObjectNode();
+        jdbc.query("""
+                select provider, provider_ref, to_char(as_of at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as as_of,
+                       fields::text as fields
+                from provider_report where customer_id = ?""", row -> {
+            String provider = row.getString("provider");
+            ObjectNode ofProvider = all.has(provider) ? (ObjectNode) all.get(provider) : all.putObject(provider);
+            ObjectNode entry = ofProvider.putObject(row.getString("provider_ref"));
+            if (row.getString("as_of") != null) {
+                entry.put("asOf", row.getString("as_of"));
+            }
+            entry.set("fields", readJson(row.getString("fields")));
+        }, customerId);
+        return all;
     }
 
     int count(String sql, Object... arguments) {
@@ -91,6 +107,8 @@ abstract class ArgosHubTest extends HubIntegrationTest {
         rows.addAll(jdbc.queryForList("select row_to_json(m)::text from inbound_message m", String.class));
         rows.addAll(jdbc.queryForList("select row_to_json(e)::text from kyc_event e", String.class));
         rows.addAll(jdbc.queryForList("select row_to_json(c)::text from kyc_check c", String.class));
+        rows.addAll(jdbc.queryForList("select row_to_json(r)::text from provider_report r", String.class));
+        rows.addAll(jdbc.queryForList("select row_to_json(p)::text from kyc_event_personal p", String.class));
         return rows;
     }
 

@@ -102,20 +102,23 @@ class ArgosMappingTest {
     }
 
     @Test
-    void rejectedGivesItsCommentCodeAndCommentAsReasons() throws IOException {
+    void rejectedGivesItsCommentCodeAsReasonAndKeepsTheCommentInTheDetails() throws IOException {
         CaseUpdate update = ArgosMapping.toCanonical(fixture("rejected.json"), null);
 
         assertThat(update.status()).isEqualTo(CaseStatus.REJECTED);
-        assertThat(update.reasons()).containsExactly("DOC_EXPIRED", "The identity document has expired.");
+        // Reasons reach the audit trail: no free text there.
+        assertThat(update.reasons()).containsExactly("DOC_EXPIRED");
+        assertThat(update.providerDetails().get("kycResult").toString()).contains("The identity document has expired.");
         assertThat(update.providerStatus()).isEqualTo("rejected");
     }
 
     @Test
-    void aCommentAsPlainTextIsAReasonToo() {
+    void aCommentAsPlainTextIsNoReason() {
         CaseUpdate update = ArgosMapping.toCanonical(event(Map.of("webhook_trigger", "rejected",
                 "submission_id", "s-1", "kyc_result", Map.of("status", "rejected", "comment", "Blurry photo"))), null);
 
-        assertThat(update.reasons()).containsExactly("Blurry photo");
+        assertThat(update.reasons()).isEmpty();
+        assertThat(update.providerDetails().get("kycResult").toString()).contains("Blurry photo");
     }
 
     @Test

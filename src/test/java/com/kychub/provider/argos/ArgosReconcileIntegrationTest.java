@@ -67,7 +67,7 @@ class ArgosReconcileIntegrationTest extends ArgosHubTest {
         JsonNode kycCase = caseOf("sub-rej");
         assertThat(kycCase.get("status").asText()).isEqualTo("REJECTED");
         assertThat(kycCase.get("nextAction").asText()).isEqualTo("RESTART_KYC");
-        assertThat(texts(kycCase.get("reasons"))).containsExactly("DOC_EXPIRED", "Document expired");
+        assertThat(texts(kycCase.get("reasons"))).containsExactly("DOC_EXPIRED");
     }
 
     @Test

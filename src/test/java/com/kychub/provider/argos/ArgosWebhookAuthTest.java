@@ -118,7 +118,7 @@ class ArgosWebhookAuthTest {
 
     /** What argos-process opens stored bodies with: only the door's decryption and JSON are needed here. */
     private static ArgosProcess opener(ArgosWebhookAuth auth) {
-        return new ArgosProcess(null, null, null, null, auth, new ObjectMapper());
+        return new ArgosProcess(null, null, null, null, null, auth, new ObjectMapper());
     }
 
     private static ArgosWebhookAuth webhook(String scheme, String encryption) {

@@ -1,0 +1,110 @@
+package com.kychub.privacy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.kychub.support.HubIntegrationTest;
+import io.micrometer.core.instrument.Counter;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Retention with the real clustered Quartz job ({@code retention-sweep}, every second in tests, ages at their
+ * defaults): a processed message older than {@code raw-bodies} is redacted (ids, statuses and codes stay), a younger
+ * one and one never processed keep their bodies; a document older than {@code documents} loses its content, a younger
+ * one keeps it; the metrics count both.
+ */
+class RetentionIntegrationTest extends HubIntegrationTest {
+
+    private static final String USER_COMMENT = "The full name on the profile is either missing or incorrect.";
+
+    @Test
+    void processedBodiesAndDocumentsPastTheirAgeAreRedactedTheRestKept() {
+        String old = fixture("striga/rejected.json");
+        String young = old.replace("9541f4cf-b71b-4fc9-8cc1-e1d9f6076c5e", "0d9a1b4e-young-4fc9-8cc1-e1d9f6076c5e");
+        long oldId = stored(postStriga(old));
+        long youngId = stored(postStriga(young));
+        // Never processed: an ARGOS trigger the hub does not know waits FAILED for a fix and a replay.
+        String unmappable = fixture("argos/approved.json").replace("\"webhook_trigger\": \"approved\"",
+                "\"webhook_trigger\": \"approved_v2\"");
+        long failedId = stored(post("/webhooks/argos", unmappable, Map.of("Content-Type", "application/json",
+                "X-Signature", hmacHex(ARGOS_WEBHOOK_SECRET, unmappable.getBytes(StandardCharsets.UTF_8)))));
+        awaitInboxDrained();
+        assertThat(state(oldId)).isEqualTo("PROCESSED");
+        assertThat(state(failedId)).isEqualTo("FAILED");
+
+        assertThat(apiSend("POST", "/api/v1/customers", "{\"customerId\":\"c-retained\"}").statusCode())
+                .isEqualTo(201);
+        long oldDocument = document("old-passport-scan.pdf", "%PDF-old-content");
+        long youngDocument = document("young-passport-scan.pdf", "%PDF-young-content");
+
+        double bodiesBefore = counted("raw-bodies");
+        double documentsBefore = counted("documents");
+        // 91 days pass for the old message and the old document, and for the failed message too.
+        jdbc.update("update inbound_message set processed_at = now() - interval '91 days' where id in (?, ?)", oldId,
+                failedId);
+        jdbc.update("update inbound_message set received_at = now() - interval '91 days' where id = ?", failedId);
+        jdbc.update("update customer_document set created_at = now() - interval '91 days' where id = ?", oldDocument);
+
+        await().atMost(Duration.ofSeconds(40)).until(() -> jdbc.queryForObject(
+                "select redacted_at is not null from inbound_message where id = ?", Boolean.class, oldId)
+                && jdbc.queryForObject("select erased_at is not null from customer_document where id = ?",
+                        Boolean.class, oldDocument));
+
+        JsonNode redacted = readJson(body(oldId));
+        assertThat(redacted.get("userId").asText()).isEqualTo("9541f4cf-b71b-4fc9-8cc1-e1d9f6076c5e");
+        assertThat(redacted.get("status").asText()).isEqualTo("REJECTED");
+        assertThat(redacted.get("details").get(0).asText()).isEqualTo("UNSATISFACTORY_PHOTOS");
+        assertThat(redacted.at("/rejectionComments/userComment").asText()).isEqualTo(Redaction.MARK);
+        assertThat(body(oldId)).doesNotContain(USER_COMMENT);
+        assertThat(jdbc.queryForObject("select headers ->> 'signature' from inbound_message where id = ?",
+                String.class, oldId)).isEqualTo(Redaction.MARK);
+
+        assertThat(body(youngId)).isEqualTo(young);
+        assertThat(body(failedId)).isEqualTo(unmappable);
+        assertThat(content(oldDocument)).isEmpty();
+        assertThat(jdbc.queryForObject("select file_name from customer_document where id = ?", String.class,
+                oldDocument)).isEqualTo(Redaction.MARK);
+        assertThat(new String(content(youngDocument), StandardCharsets.UTF_8)).isEqualTo("%PDF-young-content");
+
+        assertThat(counted("raw-bodies") - bodiesBefore).isEqualTo(1);
+        assertThat(counted("documents") - documentsBefore).isEqualTo(1);
+    }
+
+    private long stored(HttpResponse<String> answer) {
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return readJson(answer.body()).get("id").asLong();
+    }
+
+    private long document(String fileName, String content) {
+        HttpResponse<String> answer = apiSend("POST", "/api/v1/customers/c-retained/documents",
+                "{\"type\":\"PROOF_OF_ADDRESS\",\"fileName\":\"" + fileName + "\",\"contentType\":\"application/pdf\","
+                        + "\"content\":\"" + Base64.getEncoder().encodeToString(content.getBytes(StandardCharsets.UTF_8))
+                        + "\"}");
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
+        return readJson(answer.body()).get("id").asLong();
+    }
+
+    private String state(long id) {
+        return jdbc.queryForObject("select state from inbound_message where id = ?", String.class, id);
+    }
+
+    private String body(long id) {
+        return jdbc.queryForObject("select body from inbound_message where id = ?", String.class, id);
+    }
+
+    private byte[] content(long documentId) {
+        return jdbc.queryForObject("select content from customer_document where id = ?", byte[].class, documentId);
+    }
+
+    private double counted(String what) {
+        Counter counter = meters.find("kyc.retention.redacted").tag("what", what).counter();
+        return counter == null ? 0 : counter.count();
+    }
+}
