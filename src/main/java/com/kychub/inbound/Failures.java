@@ -2,6 +2,8 @@ package com.kychub.inbound;
 
 import java.time.Duration;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.kychub.canonical.Quote;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -10,6 +12,9 @@ import org.springframework.dao.TransientDataAccessException;
 
 /** How the inbox and action workers judge a failure: permanent or worth retrying, and when to try again. */
 public final class Failures {
+
+    /** The longest error the hub writes to a log line or a {@code last_error}. */
+    public static final int MAX_ERROR_LENGTH = 300;
 
     private Failures() {
     }
@@ -22,9 +27,9 @@ public final class Failures {
     public static String permanentReason(Throwable failure) {
         Throwable refusal = refusal(failure);
         if (refusal instanceof HttpOperationFailedException http) {
-            return "the provider answered " + http.getStatusCode() + " to " + http.getUri().replaceAll("\\?.*", "");
+            return "the provider answered " + http.getStatusCode() + " to " + withoutQuery(http.getUri());
         }
-        return refusal == null ? null : refusal.getMessage();
+        return refusal == null ? null : Quote.text(refusal.getMessage(), MAX_ERROR_LENGTH);
     }
 
     /**
@@ -99,12 +104,28 @@ public final class Failures {
         return next.compareTo(max) > 0 ? max : next;
     }
 
-    /** The failure as an operator needs it, without any message body (it may carry personal data). */
+    /**
+     * The failure as an operator needs it, without any message body (it may carry personal data): the root cause's
+     * class and message, cleaned and bounded ({@link Quote#text}). Jackson's messages quote the input they could not
+     * read, so only their class is named; an HTTP failure names its status and URL without the query (WIDTH's carries
+     * the API key).
+     */
     public static String describe(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+        String name = root.getClass().getSimpleName();
+        if (root instanceof JacksonException) {
+            return name;
+        }
+        if (root instanceof HttpOperationFailedException http) {
+            return name + ": HTTP " + http.getStatusCode() + " from " + withoutQuery(http.getUri());
+        }
+        return root.getMessage() == null ? name : name + ": " + Quote.text(root.getMessage(), MAX_ERROR_LENGTH);
+    }
+
+    private static String withoutQuery(String uri) {
+        return Quote.text(uri.replaceAll("\\?.*", ""), MAX_ERROR_LENGTH);
     }
 }

@@ -10,6 +10,7 @@ import com.kychub.KycProperties;
 import com.kychub.privacy.Erasure;
 import com.kychub.canonical.CanonicalStore;
 import com.kychub.canonical.CaseUpdate;
+import com.kychub.canonical.Quote;
 import com.kychub.canonical.UnmappableMessageException;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
@@ -89,10 +90,12 @@ public class InboxWorker {
                     metrics.count(message.provider(), InboxMetrics.Outcome.PROCESSED);
                 } catch (UnmappableMessageException e) {
                     // Mapping fails before anything is written, so the verdict commits alone; retrying cannot help.
-                    inbox.markFailed(message.id(), e.getMessage());
+                    // Bounded and cleaned once more: the message quotes provider values (each through Quote).
+                    String reason = Quote.text(e.getMessage(), Failures.MAX_ERROR_LENGTH);
+                    inbox.markFailed(message.id(), reason);
                     metrics.count(message.provider(), InboxMetrics.Outcome.FAILED);
                     log.warn("Inbox message {} from {} cannot be mapped and is kept as FAILED: {}",
-                            message.id(), message.provider(), e.getMessage());
+                            message.id(), message.provider(), reason);
                 }
                 return true;
             }));

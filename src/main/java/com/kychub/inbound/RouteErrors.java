@@ -1,7 +1,9 @@
 package com.kychub.inbound;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
+import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
@@ -27,6 +29,15 @@ import org.springframework.transaction.TransactionException;
  */
 @Component
 public class RouteErrors extends RouteConfigurationBuilder {
+
+    /**
+     * The caught failure as {@link Failures#describe} puts it, in the variable {@code failure}: an exception's own
+     * message may quote a provider's answer, unbounded.
+     */
+    private static final Processor DESCRIBE_FAILURE = exchange -> {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        exchange.setVariable("failure", caught == null ? "unknown failure" : Failures.describe(caught));
+    };
 
     private final WebhookDoor door;
     private final StoreOutageLog outages;
@@ -77,8 +88,9 @@ public class RouteErrors extends RouteConfigurationBuilder {
                 .end()
                 .onException(Exception.class)
                     .handled(true)
+                    .process(DESCRIBE_FAILURE)
                     .log(LoggingLevel.WARN, "Poll ${routeId} failed for one case, trying again next time: "
-                            + "${exception.class.simpleName}: ${exception.message}")
+                            + "${variable.failure}")
                 .end();
 
         routeConfiguration("reconcile-errors")
@@ -90,8 +102,9 @@ public class RouteErrors extends RouteConfigurationBuilder {
                 .onException(Exception.class)
                     .handled(true)
                     .bean(reconcilePulls, "failed")
+                    .process(DESCRIBE_FAILURE)
                     .log(LoggingLevel.WARN, "Reconcile ${routeId} failed for one case, trying again after "
-                            + "reconcile.after: ${exception.class.simpleName}: ${exception.message}")
+                            + "reconcile.after: ${variable.failure}")
                 .end();
     }
 }

@@ -110,8 +110,9 @@ public class SandboxArgos {
 
     /** The submission as ARGOS's API answers it now: its KYC result, with the applicant's (synthetic) data. */
     private void decide(String userId, String submissionId, String submittedAt, String result) {
+        SandboxPerson person = SandboxPerson.of(userId);
         ObjectNode submission = sandbox.jsonObject().put("submission_id", submissionId).put("userid", userId)
-                .put("email", userId + "@sandbox.example").put("fullName", "SANDBOX " + userId.toUpperCase())
+                .put("email", person.email()).put("fullName", person.fullName())
                 .put("created_at", submittedAt).put("updated_at", now());
         ObjectNode kyc = submission.putObject("kyc").put("result", result);
         ArrayNode comment = kyc.putArray("comment");
@@ -124,11 +125,12 @@ public class SandboxArgos {
     }
 
     private ObjectNode submission(String userId, String submissionId, String trigger, String submittedAt) {
+        SandboxPerson person = SandboxPerson.of(userId);
         ObjectNode body = sandbox.jsonObject().put("webhook_trigger", trigger).put("submission_id", submissionId)
-                .put("userid", userId).put("email", userId + "@sandbox.example").put("created_at", submittedAt);
+                .put("userid", userId).put("email", person.email()).put("created_at", submittedAt);
         if (!trigger.equals("submit")) {
-            body.put("fullName", "SANDBOX " + userId.toUpperCase()).put("idType", "passport")
-                    .put("documentNumber", "SBX" + Math.abs(submissionId.hashCode()));
+            body.put("fullName", person.fullName()).put("idType", "passport")
+                    .put("documentNumber", person.documentNumber());
         }
         return body;
     }

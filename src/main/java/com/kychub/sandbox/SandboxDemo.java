@@ -16,6 +16,7 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.kychub.KycProperties;
 import com.kychub.canonical.CaseStatus;
 import org.slf4j.Logger;
@@ -35,7 +36,8 @@ import org.springframework.stereotype.Component;
  * ACTION_REQUIRED with PROVIDE_DOCUMENT (the OCR node) the identity document, with PROVIDE_PERSONAL_DATA (the
  * particulars node) the particulars, through {@code POST /api/v1/customers/{id}/data/{kind}}. The Connect Financial
  * {@code expire} customer's SDK link expires and the hub reruns the KYC: the expected status is the new onboarding's
- * (APPROVED), the first onboarding's case ending CANCELLED.
+ * (APPROVED), the first onboarding's case ending CANCELLED. Every customer's personal data is
+ * {@link SandboxPerson}'s.
  */
 @Component
 @ConditionalOnProperty(name = {"kyc.sandbox.enabled", "kyc.demo.enabled"}, havingValue = "true")
@@ -89,6 +91,12 @@ public class SandboxDemo {
         return customers;
     }
 
+    /** Every personal value the demo puts through the hub: its customers' synthetic data ({@link SandboxPerson}). */
+    public List<String> personalValues() {
+        return customers.stream().flatMap(customer -> SandboxPerson.of(customer.customerId()).values().stream())
+                .distinct().toList();
+    }
+
     @EventListener(ApplicationReadyEvent.class)
     public void start() {
         if (apiKeys.isEmpty()) {
@@ -137,12 +145,14 @@ public class SandboxDemo {
 
     private void onboard(DemoCustomer customer) throws Exception {
         String id = customer.customerId();
-        String body = """
-                {"customerId":"%s","email":"%s@sandbox.example","kyc":{"firstName":"Sandbox","lastName":"Customer",
-                 "dateOfBirth":"1990-01-01","mainAddress":{"street1":"1 Sandbox Street","cityCounty":"Testville",
-                 "stateRegion":"NY","zip":"10001","countryCode":"US"},"nationality":"US","occupation":"11"}}"""
-                .formatted(id, id);
-        send("POST", "/api/v1/customers", body);
+        SandboxPerson person = SandboxPerson.of(id);
+        ObjectNode body = sandbox.jsonObject().put("customerId", id).put("email", person.email());
+        ObjectNode kyc = body.putObject("kyc").put("firstName", person.firstName()).put("lastName", person.lastName())
+                .put("dateOfBirth", person.dateOfBirth());
+        kyc.putObject("mainAddress").put("street1", person.street()).put("cityCounty", person.city())
+                .put("stateRegion", "NY").put("zip", "10001").put("countryCode", "US");
+        kyc.put("nationality", "US").put("occupation", "11");
+        send("POST", "/api/v1/customers", body.toString());
         send("POST", "/api/v1/customers/" + id + "/onboardings", "{\"provider\":\"" + customer.provider() + "\"}");
     }
 
@@ -172,9 +182,10 @@ public class SandboxDemo {
                     {"frontImage":"s3://sandbox/%s/front.jpg","backImage":"s3://sandbox/%s/back.jpg",
                      "documentType":"INTERNATIONAL_PASSPORT","region":"US"}""".formatted(id, id));
             awaitNextAction(customer, "PROVIDE_PERSONAL_DATA");
-            send("POST", "/api/v1/customers/" + id + "/data/particulars", """
-                    {"name":"Sandbox Customer","dateOfBirth":"1990-01-01","nationality":"US","sex":"MALE",
-                     "countryOfResidence":"US","address":"1 Sandbox Street, Testville"}""");
+            SandboxPerson person = SandboxPerson.of(id);
+            send("POST", "/api/v1/customers/" + id + "/data/particulars", sandbox.jsonObject()
+                    .put("name", person.fullName()).put("dateOfBirth", person.dateOfBirth()).put("nationality", "US")
+                    .put("sex", "MALE").put("countryOfResidence", "US").put("address", person.address()).toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {

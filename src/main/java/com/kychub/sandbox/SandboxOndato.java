@@ -111,8 +111,10 @@ public class SandboxOndato {
         if (verification.identificationReason != null) {
             answer.put("statusReason", verification.identificationReason);
         }
-        answer.putObject("document").put("firstName", "Sandbox").put("lastName", "Customer")
-                .put("documentNumber", "SBX" + Math.abs(id.hashCode())).put("dateOfBirth", "1990-01-01");
+        SandboxPerson person = SandboxPerson.of(verification.externalReferenceId == null ? verification.id
+                : verification.externalReferenceId);
+        answer.putObject("document").put("firstName", person.firstName()).put("lastName", person.lastName())
+                .put("documentNumber", person.documentNumber()).put("dateOfBirth", person.dateOfBirth());
         if ("Rejected".equals(verification.identificationStatus)) {
             answer.putArray("rejectionReasons").add("DocumentExpired");
         }

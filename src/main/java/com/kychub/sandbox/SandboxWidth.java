@@ -169,9 +169,10 @@ public class SandboxWidth {
         if (!execution.ocrDone) {
             return ResponseEntity.ok(answer.put("status", "PROCESSING"));
         }
-        answer.put("status", "COMPLETED").putObject("result").put("fullName", "SANDBOX CUSTOMER")
-                .put("documentNumber", "S" + Math.abs(execution.id.hashCode()))
-                .put("dateOfBirth", "1990-01-01").put("expiryDate", "2035-01-01");
+        SandboxPerson person = SandboxPerson.of(execution.customerId);
+        answer.put("status", "COMPLETED").putObject("result").put("fullName", person.fullName().toUpperCase())
+                .put("documentNumber", person.documentNumber())
+                .put("dateOfBirth", person.dateOfBirth()).put("expiryDate", "2035-01-01");
         return ResponseEntity.ok(answer);
     }
 

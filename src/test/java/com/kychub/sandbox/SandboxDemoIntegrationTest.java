@@ -20,10 +20,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.flyway.FlywayMigrationStrategy;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
@@ -39,6 +42,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * from CASE_OPENED to that status, and nothing the hub accepted is FAILED or DEAD. WIDTH customers go through the OCR
  * node (asked for their identity document, OCR submitted once) and the particulars; the Connect Financial
  * {@code expire} customer has two cases: the expired onboarding CANCELLED, the rerun's APPROVED.
+ * <p>
+ * The whole log of the run (the hub's own lines down to DEBUG) and every {@code last_error} hold none of the personal
+ * values the demo put through the hub: its customers' names, dates of birth, emails, document numbers and addresses.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT, properties = {
         "kyc.db.local-database=${kyc.test.database:kyc_hub_test}_sandbox",
@@ -65,10 +71,13 @@ import org.springframework.test.context.DynamicPropertySource;
         "kyc.providers.connectfi.poll-tick-millis=200",
         "kyc.providers.width.poll-every=250ms",
         "kyc.providers.width.poll-tick-millis=100",
+        // The log scanned for personal data holds every line the hub writes.
+        "logging.level.com.kychub=DEBUG",
         // A store of its own run: the simulators forget their users when the hub stops, so the cases of an earlier
         // run would be pulled from providers that no longer know them (see emptyStore).
         "spring.flyway.clean-disabled=false"})
 @ActiveProfiles("sandbox")
+@ExtendWith(OutputCaptureExtension.class)
 class SandboxDemoIntegrationTest {
 
     /** Every run starts on an empty store, before the demo starts onboarding. */
@@ -114,7 +123,8 @@ class SandboxDemoIntegrationTest {
     MeterRegistry meters;
 
     @Test
-    void everyDemoCustomerReachesTheirFinalStatusWithACompleteAuditTrail() {
+    void everyDemoCustomerReachesTheirFinalStatusWithACompleteAuditTrailAndNoPersonalDataIsLogged(
+            CapturedOutput log) {
         List<SandboxDemo.DemoCustomer> customers = demo.customers();
         assertThat(customers).extracting(SandboxDemo.DemoCustomer::provider)
                 .contains("striga", "connectfi", "argos", "ondato", "width");
@@ -169,6 +179,31 @@ class SandboxDemoIntegrationTest {
         assertThat(jdbc.queryForList("select provider || ' ' || state || ' ' || coalesce(last_error, '') "
                 + "from inbound_message where state in ('FAILED', 'DEAD') and received_at >= ?", String.class,
                 Timestamp.from(started))).isEmpty();
+
+        assertNoPersonalValueIn(log.getAll());
+    }
+
+    /**
+     * Each personal value the demo used ({@link SandboxDemo#personalValues}) is looked for in the log and in every
+     * {@code last_error}. They did reach the hub: the providers' answers it stored carry them.
+     */
+    private void assertNoPersonalValueIn(String log) {
+        List<String> values = demo.personalValues();
+        assertThat(log).as("the captured log is the hub's").contains("Demo: " + demo.customers().get(0).customerId());
+        assertThat(values.stream().filter(value -> jdbc.queryForObject(
+                "select count(*) from inbound_message where strpos(body, ?) > 0", Integer.class, value) > 0))
+                .as("personal values in the providers' stored answers").isNotEmpty();
+
+        List<String> errors = jdbc.queryForList("select last_error from inbound_message where last_error is not null "
+                + "union all select last_error from provider_action where last_error is not null", String.class);
+        List<String> found = new ArrayList<>();
+        for (String value : values) {
+            log.lines().filter(line -> line.contains(value)).findFirst()
+                    .ifPresent(line -> found.add(value + " in the log: " + line));
+            errors.stream().filter(error -> error.contains(value)).findFirst()
+                    .ifPresent(error -> found.add(value + " in a last_error: " + error));
+        }
+        assertThat(found).as("personal values found").isEmpty();
     }
 
     /** The Connect Financial customer whose SDK link expires: its first onboarding is rerun. */

@@ -25,6 +25,7 @@ import com.kychub.canonical.CaseUpdate;
 import com.kychub.canonical.CaseView;
 import com.kychub.canonical.CheckResult;
 import com.kychub.canonical.NextAction;
+import com.kychub.canonical.Quote;
 import com.kychub.canonical.RiskSignal;
 import com.kychub.canonical.UnmappableMessageException;
 
@@ -185,7 +186,7 @@ public final class ArgosMapping {
         String trigger = event.webhookTrigger();
         Meaning meaning = trigger == null ? null : TRIGGERS.get(trigger);
         if (meaning == null) {
-            throw new UnmappableMessageException("unknown ARGOS webhook_trigger '" + trigger + "'");
+            throw new UnmappableMessageException("unknown ARGOS webhook_trigger " + Quote.of(trigger));
         }
         Map<String, Object> details = current == null
                 ? new LinkedHashMap<>() : new LinkedHashMap<>(current.providerDetails());
@@ -210,8 +211,8 @@ public final class ArgosMapping {
                 result = meaning.result();
                 ArgosEvent.KycResult kyc = event.kycResult();
                 if (kyc != null && hasText(kyc.status()) && !result.equals(result(kyc.status(), "kyc_result.status"))) {
-                    throw new UnmappableMessageException("ARGOS kyc_result.status '" + kyc.status()
-                            + "' contradicts webhook_trigger '" + trigger + "'");
+                    throw new UnmappableMessageException("ARGOS kyc_result.status " + Quote.of(kyc.status())
+                            + " contradicts webhook_trigger " + Quote.of(trigger));
                 }
                 details.put("kycResult", kycResult(result, kyc));
                 occurredAt = "submit".equals(trigger) ? instant(event.createdAt())
@@ -359,7 +360,7 @@ public final class ArgosMapping {
                     return item;
                 }
             }
-            throw new UnmappableMessageException("ARGOS's answer holds no submission " + submissionId);
+            throw new UnmappableMessageException("ARGOS's answer holds no submission " + Quote.of(submissionId));
         }
         if (answer != null && answer.isObject() && submissionId.equals(text(answer, "submission_id"))) {
             return answer;
@@ -582,18 +583,18 @@ public final class ArgosMapping {
 
     private static Screening screening(ArgosEvent.AmlResult aml, String trigger) {
         if (aml == null || !hasText(aml.currentStatus())) {
-            throw new UnmappableMessageException("ARGOS " + trigger + " without aml_result.currentstatus");
+            throw new UnmappableMessageException("ARGOS " + Quote.of(trigger) + " without aml_result.currentstatus");
         }
         Boolean redFlag = AML_STATUSES.get(normalise(aml.currentStatus()));
         if (redFlag == null) {
             throw new UnmappableMessageException(
-                    "unknown ARGOS aml_result.currentstatus '" + aml.currentStatus() + "'");
+                    "unknown ARGOS aml_result.currentstatus " + Quote.of(aml.currentStatus()));
         }
         Boolean highRisk = aml.riskLevelSummary() == null ? Boolean.FALSE
                 : AML_RISK_LEVELS.get(normalise(aml.riskLevelSummary()));
         if (highRisk == null) {
             throw new UnmappableMessageException(
-                    "unknown ARGOS aml_result.risk_level_summary '" + aml.riskLevelSummary() + "'");
+                    "unknown ARGOS aml_result.risk_level_summary " + Quote.of(aml.riskLevelSummary()));
         }
         return new Screening(aml.currentStatus(), aml.riskLevelSummary(), redFlag || highRisk);
     }
@@ -739,7 +740,7 @@ public final class ArgosMapping {
     private static String result(String spelled, String field) {
         String result = RESULT_SPELLINGS.get(spelled.trim().toLowerCase(Locale.ROOT));
         if (result == null) {
-            throw new UnmappableMessageException("unknown ARGOS " + field + " '" + spelled + "'");
+            throw new UnmappableMessageException("unknown ARGOS " + field + " " + Quote.of(spelled));
         }
         return result;
     }
@@ -770,7 +771,7 @@ public final class ArgosMapping {
 
     private static String submissionId(ArgosEvent event) {
         if (!hasText(event.submissionId())) {
-            throw new UnmappableMessageException("ARGOS webhook '" + event.webhookTrigger() + "' without submission_id");
+            throw new UnmappableMessageException("ARGOS webhook " + Quote.of(event.webhookTrigger()) + " without submission_id");
         }
         return event.submissionId();
     }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.kychub.KycProperties;
 import com.kychub.canonical.Customers;
+import com.kychub.canonical.Quote;
 import com.kychub.canonical.UnmappableMessageException;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -152,8 +153,8 @@ public class ConnectfiClient {
     }
 
     public void unknownAction(Exchange exchange) {
-        throw new UnmappableMessageException("unknown Connect Financial action '"
-                + exchange.getVariable("action", String.class) + "'");
+        throw new UnmappableMessageException("unknown Connect Financial action "
+                + Quote.of(exchange.getVariable("action", String.class)));
     }
 
     private void request(Exchange exchange, String method, String path, JsonNode body, String answerType,
@@ -174,7 +175,7 @@ public class ConnectfiClient {
     private static String id(JsonNode payload, String field) {
         String value = payload.path(field).asText();
         if (!ID.matcher(value).matches()) {
-            throw new UnmappableMessageException("'" + field + "' is not a Connect Financial id");
+            throw new UnmappableMessageException(Quote.of(field) + " is not a Connect Financial id");
         }
         return value;
     }

@@ -12,6 +12,7 @@ import com.kychub.canonical.CaseUpdate;
 import com.kychub.canonical.CheckResult;
 import com.kychub.canonical.NextAction;
 import com.kychub.canonical.ProviderAction;
+import com.kychub.canonical.Quote;
 import com.kychub.canonical.UnmappableMessageException;
 
 /**
@@ -267,8 +268,8 @@ public final class ConnectfiMapping {
 
     /** A next action the doc does not list: never guessed. */
     public static void unknownNextAction(ConnectfiVerdict verdict) {
-        throw new UnmappableMessageException("unknown Connect Financial nextAction '" + verdict.suggestedAction()
-                + "'");
+        throw new UnmappableMessageException("unknown Connect Financial nextAction "
+                + Quote.of(verdict.suggestedAction()));
     }
 
     /**

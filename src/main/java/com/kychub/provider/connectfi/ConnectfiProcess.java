@@ -22,6 +22,7 @@ import com.kychub.canonical.Customers;
 import com.kychub.canonical.NextAction;
 import com.kychub.canonical.OnboardingStarter;
 import com.kychub.canonical.ProviderAction;
+import com.kychub.canonical.Quote;
 import com.kychub.canonical.UnmappableMessageException;
 import com.kychub.inbound.Inbox;
 import org.apache.camel.Body;
@@ -108,7 +109,7 @@ public class ConnectfiProcess implements OnboardingStarter {
      */
     public List<CaseUpdate> onWebhook(@Body ConnectfiEvent webhook) {
         if (!ConnectfiMapping.EVENTS.contains(webhook.eventType())) {
-            throw new UnmappableMessageException("unknown Connect Financial event type '" + webhook.eventType() + "'");
+            throw new UnmappableMessageException("unknown Connect Financial event type " + Quote.of(webhook.eventType()));
         }
         ConnectfiEvent.Data data = webhook.data();
         Customers.ProviderLink link = linkOf(data.customerId());
@@ -179,7 +180,7 @@ public class ConnectfiProcess implements OnboardingStarter {
         }
         if (customers.linkByCustomer(PROVIDER, customerId)
                 .filter(held -> !held.providerCustomerId().equals(connectfiCustomerId)).isPresent()) {
-            throw new UnmappableMessageException("customer " + customerId + " is linked to another Connect Financial "
+            throw new UnmappableMessageException("customer " + Quote.of(customerId) + " is linked to another Connect Financial "
                     + "customer already");
         }
         // Inserted, or the link a webhook made first (waited for when its transaction is still open).
@@ -189,8 +190,8 @@ public class ConnectfiProcess implements OnboardingStarter {
             return List.of();
         }
         if (!link.customerId().equals(connectfiCustomerId)) {
-            throw new UnmappableMessageException("Connect Financial customer " + connectfiCustomerId
-                    + " is linked to customer " + link.customerId() + " already");
+            throw new UnmappableMessageException("Connect Financial customer " + Quote.of(connectfiCustomerId)
+                    + " is linked to customer " + Quote.of(link.customerId()) + " already");
         }
         return relink(link, customerId);
     }
@@ -288,7 +289,7 @@ public class ConnectfiProcess implements OnboardingStarter {
     }
 
     public void unknownMessage(@Variable("messageType") String messageType) {
-        throw new UnmappableMessageException("unknown Connect Financial message type '" + messageType + "'");
+        throw new UnmappableMessageException("unknown Connect Financial message type " + Quote.of(messageType));
     }
 
     /** The doc's own example carries a literal "..." among the checks: a real body may too. */
@@ -374,7 +375,7 @@ public class ConnectfiProcess implements OnboardingStarter {
     private static String requiredText(JsonNode node, String field, String what) {
         JsonNode value = node.path(field);
         if (!value.isTextual() || value.asText().isBlank()) {
-            throw new UnmappableMessageException("the " + what + " has no '" + field + "'");
+            throw new UnmappableMessageException("the " + what + " has no " + Quote.of(field));
         }
         return value.asText();
     }

@@ -5,6 +5,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kychub.KycProperties;
+import com.kychub.canonical.Quote;
 import com.kychub.canonical.UnmappableMessageException;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
@@ -65,8 +66,8 @@ public class OndatoClient {
     }
 
     public void unknownAction(Exchange exchange) {
-        throw new UnmappableMessageException("unknown Ondato action '"
-                + exchange.getVariable("action", String.class) + "'");
+        throw new UnmappableMessageException("unknown Ondato action "
+                + Quote.of(exchange.getVariable("action", String.class)));
     }
 
     private static void get(Exchange exchange, String baseUrl, String path) {

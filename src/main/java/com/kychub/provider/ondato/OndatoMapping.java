@@ -9,6 +9,7 @@ import java.util.Set;
 import com.kychub.canonical.CaseStatus;
 import com.kychub.canonical.CaseUpdate;
 import com.kychub.canonical.NextAction;
+import com.kychub.canonical.Quote;
 import com.kychub.canonical.UnmappableMessageException;
 
 /**
@@ -145,8 +146,8 @@ public final class OndatoMapping {
             row = IDENTIFICATION_STATUS.get(word(status) + "/" + ANY_REASON);
         }
         if (row == null) {
-            throw new UnmappableMessageException("unknown Ondato identification status '" + status
-                    + "' with statusReason '" + statusReason + "'");
+            throw new UnmappableMessageException("unknown Ondato identification status " + Quote.of(status)
+                    + " with statusReason " + Quote.of(statusReason));
         }
         Map<String, Object> details = details(identityVerificationId, idvUrl);
         details.put("kycIdentificationId", kycIdentificationId);
@@ -170,8 +171,8 @@ public final class OndatoMapping {
         }
         Row row = VERIFICATION_STATUS.get(word(verificationStatus));
         if (row == null) {
-            throw new UnmappableMessageException("unknown Ondato identity verification status '" + verificationStatus
-                    + "'");
+            throw new UnmappableMessageException("unknown Ondato identity verification status "
+                    + Quote.of(verificationStatus));
         }
         Map<String, Object> details = details(identityVerificationId, idvUrl);
         details.put("identityVerificationStatus", verificationStatus);

@@ -18,6 +18,7 @@ import com.kychub.canonical.NextAction;
 import com.kychub.canonical.OnboardingStarter;
 import com.kychub.canonical.ProviderAction;
 import com.kychub.canonical.ProviderNotConfiguredException;
+import com.kychub.canonical.Quote;
 import com.kychub.canonical.UnmappableMessageException;
 import com.kychub.inbound.Inbox;
 import org.apache.camel.Body;
@@ -145,7 +146,7 @@ public class OndatoProcess implements OnboardingStarter {
     }
 
     public void unknownEvent(@Body OndatoEnvelope webhook) {
-        throw new UnmappableMessageException("unknown Ondato event type '" + webhook.type() + "'");
+        throw new UnmappableMessageException("unknown Ondato event type " + Quote.of(webhook.type()));
     }
 
     /** Stores the identity verification pulled after a webhook in the inbox, as caused by that webhook. */
@@ -217,7 +218,7 @@ public class OndatoProcess implements OnboardingStarter {
     }
 
     public void unknownMessage(@Variable("messageType") String messageType) {
-        throw new UnmappableMessageException("unknown Ondato message type '" + messageType + "'");
+        throw new UnmappableMessageException("unknown Ondato message type " + Quote.of(messageType));
     }
 
     /**
@@ -255,7 +256,7 @@ public class OndatoProcess implements OnboardingStarter {
     private static String payloadId(OndatoEnvelope webhook, String field) {
         String id = OndatoEnvelope.text(webhook.payload(), field);
         if (id == null || !OndatoClient.ID.matcher(id).matches()) {
-            throw new UnmappableMessageException("Ondato " + webhook.type() + " without a valid payload." + field);
+            throw new UnmappableMessageException("Ondato " + Quote.of(webhook.type()) + " without a valid payload." + field);
         }
         return id;
     }

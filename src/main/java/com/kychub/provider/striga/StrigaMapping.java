@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.kychub.canonical.CaseStatus;
 import com.kychub.canonical.CaseUpdate;
 import com.kychub.canonical.NextAction;
+import com.kychub.canonical.Quote;
 import com.kychub.canonical.UnmappableMessageException;
 
 /**
@@ -90,7 +91,7 @@ public final class StrigaMapping {
     private static CaseUpdate canonical(StrigaEvent event, String userId, boolean authoritative) {
         Canonical canonical = event.status() == null ? null : STATUSES.get(event.status());
         if (canonical == null) {
-            throw new UnmappableMessageException("unknown Striga status '" + event.status() + "'");
+            throw new UnmappableMessageException("unknown Striga status " + Quote.of(event.status()));
         }
         if ("REJECTED".equals(event.status()) && Boolean.TRUE.equals(event.rejectionFinal())) {
             canonical = REJECTED_AND_FINAL;

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.kychub.KycProperties;
 import com.kychub.canonical.Customers;
+import com.kychub.canonical.Quote;
 import com.kychub.canonical.UnmappableMessageException;
 import com.kychub.inbound.ProviderRefusedException;
 import org.apache.camel.Body;
@@ -291,8 +292,8 @@ public class WidthClient {
     }
 
     public void unknownAction(Exchange exchange) {
-        throw new UnmappableMessageException("unknown WIDTH action '" + exchange.getVariable("action", String.class)
-                + "'");
+        throw new UnmappableMessageException("unknown WIDTH action "
+                + Quote.of(exchange.getVariable("action", String.class)));
     }
 
     /** Adds the ids every node submission carries: executionId, callbackKey, referenceId. */
@@ -340,7 +341,7 @@ public class WidthClient {
             }
         }
         if (found == null) {
-            throw new UnmappableMessageException("no " + kind + " item " + field + "=" + value + " held any more");
+            throw new UnmappableMessageException("no " + kind + " item " + field + "=" + Quote.of(value) + " held any more");
         }
         return found;
     }

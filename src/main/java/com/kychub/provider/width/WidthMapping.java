@@ -5,6 +5,7 @@ import java.util.Set;
 
 import com.kychub.canonical.CaseStatus;
 import com.kychub.canonical.NextAction;
+import com.kychub.canonical.Quote;
 import com.kychub.canonical.UnmappableMessageException;
 
 /**
@@ -131,7 +132,7 @@ public final class WidthMapping {
     public static Outcome status(String status) {
         Outcome outcome = STATUSES.get(status);
         if (outcome == null) {
-            throw new UnmappableMessageException("unknown WIDTH execution status '" + status + "'");
+            throw new UnmappableMessageException("unknown WIDTH execution status " + Quote.of(status));
         }
         return outcome;
     }
@@ -143,7 +144,7 @@ public final class WidthMapping {
         }
         Outcome outcome = RESULTS.get(result.toUpperCase(java.util.Locale.ROOT));
         if (outcome == null) {
-            throw new UnmappableMessageException("unknown WIDTH result '" + result + "' of a COMPLETED execution");
+            throw new UnmappableMessageException("unknown WIDTH result " + Quote.of(result) + " of a COMPLETED execution");
         }
         return outcome;
     }

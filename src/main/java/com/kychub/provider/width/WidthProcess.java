@@ -21,6 +21,7 @@ import com.kychub.canonical.CheckResult;
 import com.kychub.canonical.NextAction;
 import com.kychub.canonical.OnboardingStarter;
 import com.kychub.canonical.ProviderAction;
+import com.kychub.canonical.Quote;
 import com.kychub.canonical.UnmappableMessageException;
 import org.apache.camel.Body;
 import org.apache.camel.Variable;
@@ -225,7 +226,7 @@ public class WidthProcess implements OnboardingStarter {
     }
 
     public void unknownMessage(@Variable("messageType") String messageType) {
-        throw new UnmappableMessageException("unknown WIDTH message type '" + messageType + "'");
+        throw new UnmappableMessageException("unknown WIDTH message type " + Quote.of(messageType));
     }
 
     WidthCase widthCase(String executionId) {
