@@ -486,11 +486,10 @@ public class ProofClient {
                         "data", Json.raw(Json.object("update", List.of("kyc_result"), "kyc_result", "approved")))));
             }
             boolean rejectedInTheEnd = reject && !reversed;
-            // ArgosMapping: a rejection's reasons are its comment codes, then its comments.
+            // ArgosMapping: a rejection's reasons are its comment codes; the free-text comment is not a reason.
             List<String> reasons = new ArrayList<>();
             if (rejectedInTheEnd) {
                 reasons.addAll(codes);
-                reasons.addAll(comments);
             }
             return new Expected("argos", ref, rejectedInTheEnd ? "REJECTED" : "APPROVED",
                     rejectedInTheEnd ? "RESTART_KYC" : "NONE", reasons, rejectedInTheEnd ? "rejected" : "approved",

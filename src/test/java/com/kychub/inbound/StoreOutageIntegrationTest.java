@@ -39,7 +39,7 @@ class StoreOutageIntegrationTest extends HubIntegrationTest {
     @Test
     void whileTheStoreIsDownWebhooksAndApiCallsAre503AndTheHubRecoversByItself() throws Exception {
         String database = System.getProperty("kyc.test.database", "kyc_hub_test") + "_store_outage";
-        URI server = URI.create(((HikariDataSource) sharedDataSource).getJdbcUrl().substring("jdbc:".length()));
+        URI server = URI.create(ExtraHub.urlOf(sharedDataSource).substring("jdbc:".length()));
         if (jdbc.queryForList("select 1 from pg_database where datname = ?", Integer.class, database).isEmpty()) {
             jdbc.execute("create database " + database);
         }

@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 import com.kychub.KycHubApplication;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelContext;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -71,7 +72,12 @@ public final class ExtraHub implements AutoCloseable {
 
     /** The database this hub uses, for a second instance to join it. */
     public String jdbcUrl() {
-        return ((HikariDataSource) bean(DataSource.class)).getJdbcUrl();
+        return urlOf(bean(DataSource.class));
+    }
+
+    /** The JDBC URL behind the hub's pool (which connects through pgjdbc's own data source, not a URL of its own). */
+    public static String urlOf(DataSource hubDataSource) {
+        return ((PGSimpleDataSource) ((HikariDataSource) hubDataSource).getDataSource()).getUrl();
     }
 
     /** POSTs a body with the given headers. */
