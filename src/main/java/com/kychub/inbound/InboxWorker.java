@@ -7,11 +7,11 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.kychub.KycProperties;
-import com.kychub.privacy.Erasure;
 import com.kychub.canonical.CanonicalStore;
 import com.kychub.canonical.CaseUpdate;
 import com.kychub.canonical.Quote;
 import com.kychub.canonical.UnmappableMessageException;
+import com.kychub.privacy.Erasure;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;

@@ -35,7 +35,6 @@ public final class ConnectfiMapping {
             "nextAction", "suggestedAction", "type", "documentId", "documentType", "flag", "id", "createdAt",
             "updatedAt", "restartedAs", "relinkedTo", "version", "fields", "action");
 
-
     record Canonical(CaseStatus status, NextAction nextAction) {
     }
 
