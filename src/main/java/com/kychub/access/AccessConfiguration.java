@@ -33,7 +33,8 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * Who may call what. Two scopes of bearer keys ({@link ApiKeyAuthenticationProvider}): integration (cases, customers,
- * onboardings, data) and operator (ops endpoints, raw messages, replay, erasure, the actuator beyond health; an
+ * onboardings, data, the event feed) and operator (ops endpoints, raw messages, replay, erasure, event endpoints and
+ * their deliveries, the actuator beyond health; an
  * operator key may call the integration endpoints too). The webhooks (each provider authenticated its own way), the
  * sandbox's simulated providers and the error page take no key; health and its liveness and readiness groups answer
  * anyone, with details for operators only. Everything else is denied. No key, or an unknown one: 401; a known key of
@@ -78,10 +79,10 @@ public class AccessConfiguration {
                         .requestMatchers(NO_KEY).permitAll()
                         .requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll()
                         .requestMatchers(EndpointRequest.toAnyEndpoint()).hasRole(OPERATOR)
-                        .requestMatchers(pathPattern("/api/v1/ops/**"),
+                        .requestMatchers(pathPattern("/api/v1/ops/**"), pathPattern("/api/v1/event-endpoints/**"),
                                 pathPattern(HttpMethod.DELETE, "/api/v1/customers/*/personal-data")).hasRole(OPERATOR)
-                        .requestMatchers(pathPattern("/api/v1/cases/**"), pathPattern("/api/v1/customers/**"))
-                        .hasRole(INTEGRATION)
+                        .requestMatchers(pathPattern("/api/v1/cases/**"), pathPattern("/api/v1/customers/**"),
+                                pathPattern("/api/v1/events")).hasRole(INTEGRATION)
                         .anyRequest().denyAll());
         return http.build();
     }
