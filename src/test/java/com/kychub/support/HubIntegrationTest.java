@@ -93,7 +93,11 @@ import org.springframework.test.context.DynamicPropertySource;
         "kyc.providers.width.poll-tick-millis=100",
         "kyc.providers.width.requests-per-second=1000",
         "kyc.providers.width.circuit-open-seconds=1",
-        "kyc.providers.width.slow-call-seconds=1"})
+        "kyc.providers.width.slow-call-seconds=1",
+        // Outbound events: receivers on loopback are http; three attempts, close together, then DEAD.
+        "kyc.events.allow-http=true",
+        "kyc.events.retry-schedule=0s,300ms,300ms",
+        "kyc.events.dispatch-period=50ms"})
 public abstract class HubIntegrationTest {
 
     /** An integration key: cases, customers, onboardings, data. */

@@ -7,8 +7,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class Store {
 
     /** Every table the hub writes (not Flyway's nor Quartz's), children first. */
-    private static final String TABLES = "kyc_event_personal, kyc_event, kyc_check, provider_action, inbound_message, "
-            + "provider_customer, provider_report, customer_document, width_customer_data, kyc_case, customer";
+    private static final String TABLES = "event_delivery, outbound_event, event_endpoint, kyc_event_personal, kyc_event, "
+            + "kyc_check, provider_action, inbound_message, provider_customer, provider_report, customer_document, width_customer_data, kyc_case, customer";
     private static final int ATTEMPTS = 5;
 
     private Store() {
