@@ -34,12 +34,11 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 /**
  * Who may call what. Two scopes of bearer keys ({@link ApiKeyAuthenticationProvider}): integration (cases, customers,
  * onboardings, data, the event feed) and operator (ops endpoints, raw messages, replay, erasure, event endpoints and
- * their deliveries, the actuator beyond health; an
- * operator key may call the integration endpoints too). The webhooks (each provider authenticated its own way), the
- * sandbox's simulated providers and the error page take no key; health and its liveness and readiness groups answer
- * anyone, with details for operators only. Everything else is denied. No key, or an unknown one: 401; a known key of
- * the wrong scope: 403; both in the hub's error shape. On {@code management.server.port}, when set, the actuator
- * rules apply there.
+ * their deliveries, the actuator beyond health; an operator key may call the integration endpoints too). The webhooks
+ * (each provider authenticated its own way), the sandbox's simulated providers and the error page take no key; health
+ * and its liveness and readiness groups answer anyone, with details for operators only. Everything else is denied. No
+ * key, or an unknown one: 401; a known key of the wrong scope: 403; both in the hub's error shape. On
+ * {@code management.server.port}, when set, the actuator rules apply there.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
