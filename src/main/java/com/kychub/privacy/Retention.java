@@ -24,6 +24,7 @@ public class Retention {
     private final RetentionProperties settings;
     private final Counter rawBodies;
     private final Counter documents;
+    private final Counter events;
 
     public Retention(JdbcTemplate jdbc, Inbox inbox, ProviderRedaction redaction, RetentionProperties settings,
                      MeterRegistry registry) {
@@ -36,6 +37,9 @@ public class Retention {
                 .register(registry);
         this.documents = Counter.builder("kyc.retention.redacted").tag("what", "documents")
                 .description("Document contents deleted past kyc.retention.documents")
+                .register(registry);
+        this.events = Counter.builder("kyc.retention.redacted").tag("what", "events")
+                .description("Outbound events and their deliveries deleted past kyc.retention.events")
                 .register(registry);
     }
 
@@ -68,5 +72,30 @@ public class Retention {
                 java.sql.Timestamp.from(Instant.now().minus(settings.documents())), settings.batchSize());
         documents.increment(erased);
         return erased;
+    }
+
+    /**
+     * Deletes one batch of outbound events written longer than {@code events} ago, with their deliveries; an event
+     * still PENDING somewhere (a disabled endpoint's, one being retried) is kept until it is delivered or dead. What
+     * they said stays in the audit trail ({@code kyc_event}), which is never deleted.
+     */
+    @Transactional
+    public int deleteOldEvents() {
+        List<Long> due = jdbc.queryForList("""
+                select e.id from outbound_event e
+                where e.created_at < ?
+                  and not exists (select 1 from event_delivery d where d.event_id = e.id and d.state = 'PENDING')
+                order by e.id
+                limit ?
+                for update skip locked""", Long.class,
+                java.sql.Timestamp.from(Instant.now().minus(settings.events())), settings.batchSize());
+        if (due.isEmpty()) {
+            return 0;
+        }
+        Long[] ids = due.toArray(Long[]::new);
+        jdbc.update("delete from event_delivery where event_id = any (?)", (Object) ids);
+        int deleted = jdbc.update("delete from outbound_event where id = any (?)", (Object) ids);
+        events.increment(deleted);
+        return deleted;
     }
 }

@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * Retention with the real clustered Quartz job ({@code retention-sweep}, every second in tests, ages at their
  * defaults): a processed message older than {@code raw-bodies} is redacted (ids, statuses and codes stay), a younger
  * one and one never processed keep their bodies; a document older than {@code documents} loses its content, a younger
- * one keeps it; the metrics count both.
+ * one keeps it; an outbound event older than {@code events} goes unless it is still pending; the metrics count them.
  */
 class RetentionIntegrationTest extends HubIntegrationTest {
 
@@ -75,6 +76,33 @@ class RetentionIntegrationTest extends HubIntegrationTest {
 
         assertThat(counted("raw-bodies") - bodiesBefore).isEqualTo(1);
         assertThat(counted("documents") - documentsBefore).isEqualTo(1);
+    }
+
+    @Test
+    void outboundEventsPastTheirAgeAreDeletedUnlessStillPendingSomewhere() {
+        // The audit events of a Striga case, each with its outbound event; an endpoint that never took them (disabled)
+        // keeps the last one PENDING, the first one it had taken.
+        postStriga(fixture("striga/rejected.json"));
+        awaitInboxDrained();
+        String endpoint = jdbc.queryForObject("insert into event_endpoint (url, secret, enabled) "
+                + "values ('http://127.0.0.1:9/off', 'whsec_x', false) returning id::text", String.class);
+        List<Long> events = jdbc.queryForList("select id from outbound_event order by id", Long.class);
+        assertThat(events).isNotEmpty();
+        long delivered = events.get(0);
+        long pending = events.get(events.size() - 1);
+        jdbc.update("insert into event_delivery (event_id, endpoint_id, order_key, state) "
+                + "select id, ?::uuid, order_key, case when id = ? then 'DELIVERED' else 'PENDING' end "
+                + "from outbound_event where id in (?, ?)", endpoint, delivered, delivered, pending);
+        double before = counted("events");
+        jdbc.update("update outbound_event set created_at = now() - interval '31 days'");
+
+        await().atMost(Duration.ofSeconds(40)).until(() -> jdbc.queryForObject(
+                "select count(*) from outbound_event", Integer.class) == 1);
+
+        assertThat(jdbc.queryForList("select id from outbound_event", Long.class)).containsExactly(pending);
+        assertThat(jdbc.queryForList("select event_id from event_delivery", Long.class)).containsExactly(pending);
+        assertThat(jdbc.queryForObject("select count(*) from kyc_event", Integer.class)).isEqualTo(events.size());
+        assertThat(counted("events") - before).isEqualTo(events.size() - 1);
     }
 
     private long stored(HttpResponse<String> answer) {
