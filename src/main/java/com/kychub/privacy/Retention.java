@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 import com.kychub.inbound.Inbox;
+import com.kychub.outbound.EventHistory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -21,16 +22,18 @@ public class Retention {
     private final JdbcTemplate jdbc;
     private final Inbox inbox;
     private final ProviderRedaction redaction;
+    private final EventHistory eventHistory;
     private final RetentionProperties settings;
     private final Counter rawBodies;
     private final Counter documents;
     private final Counter events;
 
-    public Retention(JdbcTemplate jdbc, Inbox inbox, ProviderRedaction redaction, RetentionProperties settings,
-                     MeterRegistry registry) {
+    public Retention(JdbcTemplate jdbc, Inbox inbox, ProviderRedaction redaction, EventHistory eventHistory,
+                     RetentionProperties settings, MeterRegistry registry) {
         this.jdbc = jdbc;
         this.inbox = inbox;
         this.redaction = redaction;
+        this.eventHistory = eventHistory;
         this.settings = settings;
         this.rawBodies = Counter.builder("kyc.retention.redacted").tag("what", "raw-bodies")
                 .description("Raw bodies of processed messages redacted past kyc.retention.raw-bodies")
@@ -74,27 +77,10 @@ public class Retention {
         return erased;
     }
 
-    /**
-     * Deletes one batch of outbound events written longer than {@code events} ago, with their deliveries; an event
-     * still PENDING somewhere (a disabled endpoint's, one being retried) is kept until it is delivered or dead. What
-     * they said stays in the audit trail ({@code kyc_event}), which is never deleted.
-     */
+    /** Deletes one batch of outbound events written longer than {@code events} ago and no longer pending. */
     @Transactional
     public int deleteOldEvents() {
-        List<Long> due = jdbc.queryForList("""
-                select e.id from outbound_event e
-                where e.created_at < ?
-                  and not exists (select 1 from event_delivery d where d.event_id = e.id and d.state = 'PENDING')
-                order by e.id
-                limit ?
-                for update skip locked""", Long.class,
-                java.sql.Timestamp.from(Instant.now().minus(settings.events())), settings.batchSize());
-        if (due.isEmpty()) {
-            return 0;
-        }
-        Long[] ids = due.toArray(Long[]::new);
-        jdbc.update("delete from event_delivery where event_id = any (?)", (Object) ids);
-        int deleted = jdbc.update("delete from outbound_event where id = any (?)", (Object) ids);
+        int deleted = eventHistory.deleteSettledBefore(Instant.now().minus(settings.events()), settings.batchSize());
         events.increment(deleted);
         return deleted;
     }
