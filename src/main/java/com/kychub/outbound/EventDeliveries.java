@@ -58,7 +58,8 @@ public class EventDeliveries {
     private static final String SUMMARY = """
             select d.id, o.event_id, o.type, o.case_id, o.sequence, d.state, d.attempts, d.next_attempt_at,
                    d.last_attempt_at, d.last_status, d.last_latency_ms, d.last_error, d.delivered_at
-            from event_delivery d join outbound_event o on o.id = d.event_id""";
+            from event_delivery d join outbound_event o on o.id = d.event_id
+            """;
 
     private final JdbcTemplate jdbc;
 
@@ -155,13 +156,13 @@ public class EventDeliveries {
     /** The endpoint's deliveries, newest first, of that state if given, older than {@code before} if given. */
     public List<Summary> list(UUID endpointId, String state, Long before, int limit) {
         return jdbc.query(SUMMARY + """
-                 where d.endpoint_id = ? and (?::text is null or d.state = ?) and (?::bigint is null or d.id < ?)
-                 order by d.id desc
-                 limit ?""", (row, n) -> readSummary(row), endpointId, state, state, before, before, limit);
+                where d.endpoint_id = ? and (?::text is null or d.state = ?) and (?::bigint is null or d.id < ?)
+                order by d.id desc
+                limit ?""", (row, n) -> readSummary(row), endpointId, state, state, before, before, limit);
     }
 
     public Optional<Summary> find(long id) {
-        return jdbc.query(SUMMARY + " where d.id = ?", (row, n) -> readSummary(row), id).stream().findFirst();
+        return jdbc.query(SUMMARY + "where d.id = ?", (row, n) -> readSummary(row), id).stream().findFirst();
     }
 
     /** A DELIVERED or DEAD delivery pending again, due now, with its attempts reset; false when not one of those. */
