@@ -157,10 +157,15 @@ public class EventDispatcher {
     }
 
     private void send(Claimed delivery) {
+        Instant attemptedAt = Instant.now();
         try {
-            Instant attemptedAt = Instant.now();
             SendResult result = senders.get(delivery.endpoint().kind()).send(delivery.endpoint(), delivery.event());
             results.add(new Attempt(delivery, attemptedAt, result));
+        } catch (RuntimeException e) {
+            // A sender must not throw; if one does, the attempt failed like any other and its result is written.
+            log.warn("Sending delivery {} to endpoint {} threw {}", delivery.event().deliveryId(),
+                    delivery.endpoint().id(), e.getClass().getSimpleName());
+            results.add(new Attempt(delivery, attemptedAt, SendResult.failed(null, 0, "ERROR")));
         } finally {
             sendEnded(delivery);
         }
@@ -240,9 +245,15 @@ public class EventDispatcher {
         }
     }
 
-    /** The wait before the next attempt, after {@code attempts} attempts; null when none is left. */
-    Duration retryAfter(int attempts) {
-        List<Duration> schedule = settings.retrySchedule();
+    private Duration retryAfter(int attempts) {
+        return retryAfter(settings.retrySchedule(), attempts);
+    }
+
+    /**
+     * The wait before the next attempt after {@code attempts} attempts: element i of the schedule is the wait before
+     * attempt i+1 (the first, at once, is element 0); null when the schedule is spent and the delivery is DEAD.
+     */
+    static Duration retryAfter(List<Duration> schedule, int attempts) {
         return attempts < schedule.size() ? schedule.get(attempts) : null;
     }
 
