@@ -2,6 +2,9 @@ package com.kychub.outbound;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.security.NoSuchAlgorithmException;
+
+import javax.net.ssl.SSLContext;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +37,14 @@ public class RabbitConfiguration {
 
     @Bean
     CachingConnectionFactory eventsConnectionFactory(EventsProperties events) {
+        URI uri = parse(events.rabbitmqUri());
         CachingConnectionFactory connections = new CachingConnectionFactory();
-        connections.setUri(events.rabbitmqUri());
+        connections.setUri(uri);
+        if ("amqps".equals(uri.getScheme())) {
+            // The client library's amqps trusts any certificate: verify the broker's against the JVM's trust store.
+            connections.getRabbitConnectionFactory().useSslProtocol(defaultTls());
+            connections.getRabbitConnectionFactory().enableHostnameVerification();
+        }
         // amqp://host:5672/ names the empty virtual host to the client library; it means the default one, as in Boot.
         if (connections.getVirtualHost().isEmpty()) {
             connections.setVirtualHost("/");
@@ -65,20 +74,40 @@ public class RabbitConfiguration {
         return new RabbitSender(eventsConnectionFactory, events.rabbitmqExchange(), events.timeout());
     }
 
+    private static SSLContext defaultTls() {
+        try {
+            return SSLContext.getDefault();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no TLS in this JVM for an amqps:// broker", e);
+        }
+    }
+
     /**
      * The broker URI as it may be shown (logs, the endpoint row): scheme, host, port and virtual host, without the
      * user, the password, or query parameters.
      */
     public static String withoutCredentials(String uri) {
+        URI parsed = parse(uri);
+        String path = parsed.getRawPath() == null || parsed.getRawPath().isEmpty() ? "/" : parsed.getRawPath();
+        return parsed.getScheme() + "://" + parsed.getHost() + (parsed.getPort() == -1 ? "" : ":" + parsed.getPort())
+                + path;
+    }
+
+    /**
+     * The URI, checked before the client library sees it: its own error would quote it, password and all, in the
+     * start-up failure. So does not this one.
+     */
+    static URI parse(String uri) {
         try {
             URI parsed = new URI(uri.trim());
-            return new URI(parsed.getScheme(), null, parsed.getHost(), parsed.getPort(),
-                    parsed.getPath() == null || parsed.getPath().isEmpty() ? "/" : parsed.getPath(), null, null)
-                    .toString();
+            if (("amqp".equals(parsed.getScheme()) || "amqps".equals(parsed.getScheme())) && parsed.getHost() != null) {
+                return parsed;
+            }
         } catch (URISyntaxException e) {
-            // Never echo an unparsable URI: it may hold a password where the parser did not expect one.
-            return "(an unparsable amqp URI)";
+            // Reported below, without the URI.
         }
+        throw new IllegalStateException("kyc.events.rabbitmq-uri is not an amqp:// or amqps:// URI with a host, "
+                + "like amqp://user:password@host:5672/vhost");
     }
 
     /** Whether the hub has a broker URI: an empty value (an unset environment variable) means none. */
