@@ -1,9 +1,13 @@
 package com.kychub.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -16,7 +20,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
@@ -29,9 +32,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The broker option against the real RabbitMQ on 127.0.0.1:5672 (guest/guest): a hub of its own, started with
- * {@code kyc.events.rabbitmq-uri}, on a database of its own. The test reads the broker as a consumer would, through a
- * connection of its own: queues it binds to the hub's exchange (a test exchange, so that nothing else on the machine
- * publishes to it), deleted after each test.
+ * {@code kyc.events.rabbitmq-uri}, on a database of its own, whose dispatcher publishes what the outbox holds. The
+ * test reads the broker as a consumer would, through a connection of its own: queues it binds to the hub's exchange
+ * (a test exchange, so that nothing else on the machine publishes to it), deleted after each test.
  */
 class RabbitIntegrationTest {
 
@@ -57,6 +60,8 @@ class RabbitIntegrationTest {
                 .property("kyc.events.rabbitmq-uri", BROKER)
                 .property("kyc.events.rabbitmq-exchange", EXCHANGE)
                 .property("kyc.events.timeout", "5s")
+                .property("kyc.events.dispatch-period", "50ms")
+                .property("kyc.events.retry-schedule", "0s,300ms,300ms")
                 .start();
         consumerConnections = new CachingConnectionFactory("127.0.0.1", 5672);
         consumerConnections.setUsername("guest");
@@ -93,35 +98,61 @@ class RabbitIntegrationTest {
     }
 
     @Test
-    void aStoredEventIsPublishedAsStoredAndConfirmed() throws Exception {
+    void aStoredEventReachesTheBoundQueuesAsStored() throws Exception {
         bind("kyc-rabbit-test-argos", "argos.#");
         bind("kyc-rabbit-test-all", "#");
         bind("kyc-rabbit-test-striga", "striga.#");
+
         UUID caseId = openCase("argos", "rabbit-ref-1", "rabbit-customer-1");
-        OutgoingEvent event = outgoing(caseId);
-        assertThat(event.routingKey()).isEqualTo("argos.kyc.case.opened");
 
-        SendResult result = hub.bean(RabbitSender.class).send(endpoint(), event);
-
-        assertThat(result.delivered()).as("confirmed: %s", result).isTrue();
-        assertThat(result.error()).isNull();
+        Map<String, Object> stored = jdbc.queryForMap(
+                "select event_id, payload::text as payload from outbound_event where case_id = ?", caseId);
         for (String queue : new String[] {"kyc-rabbit-test-argos", "kyc-rabbit-test-all"}) {
-            Message message = reader.receive(queue, 5000);
+            Message message = reader.receive(queue, 10_000);
             assertThat(message).as("the message in %s", queue).isNotNull();
             assertThat(message.getMessageProperties().getReceivedRoutingKey()).isEqualTo("argos.kyc.case.opened");
-            assertThat(message.getMessageProperties().getMessageId()).isEqualTo(event.messageId()).startsWith("evt_");
+            assertThat(message.getMessageProperties().getMessageId()).isEqualTo(stored.get("event_id"))
+                    .asString().startsWith("evt_");
             assertThat(message.getMessageProperties().getType()).isEqualTo("kyc.case.opened");
             assertThat(message.getMessageProperties().getReceivedDeliveryMode())
                     .isEqualTo(MessageDeliveryMode.PERSISTENT);
             assertThat(message.getMessageProperties().getContentType()).isEqualTo("application/json");
-            assertThat(new String(message.getBody(), StandardCharsets.UTF_8)).isEqualTo(event.payload());
+            assertThat(new String(message.getBody(), StandardCharsets.UTF_8)).isEqualTo(stored.get("payload"));
             assertThat(JSON.readTree(message.getBody()).at("/data/caseId").asText()).isEqualTo(caseId.toString());
             assertThat(reader.receive(queue, 200)).as("one message in %s", queue).isNull();
         }
         assertThat(reader.receive("kyc-rabbit-test-striga", 500)).as("another provider's queue").isNull();
 
+        // The broker confirmed it: the delivery is DELIVERED at the first attempt.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(jdbc.queryForMap(
+                "select state, attempts, last_error from event_delivery")).containsEntry("state", "DELIVERED")
+                .containsEntry("attempts", 1).containsEntry("last_error", null));
+
         // The exchange the hub declared is a durable topic exchange: declaring it so again is no conflict.
         reader.execute(channel -> channel.exchangeDeclare(EXCHANGE, "topic", true, false, null));
+    }
+
+    @Test
+    void aCasesEventsArePublishedInOrder() throws Exception {
+        bind("kyc-rabbit-test-all", "#");
+        UUID caseId = openCase("argos", "rabbit-ref-5", "rabbit-customer-5");
+        String[] statuses = {"ACTION_REQUIRED", "IN_PROGRESS", "IN_REVIEW", "ACTION_REQUIRED", "IN_PROGRESS",
+                "IN_REVIEW", "APPROVED"};
+        String from = "IN_PROGRESS";
+        for (String to : statuses) {
+            jdbc.update("""
+                    insert into kyc_event (case_id, type, from_status, to_status, from_next_action, to_next_action)
+                    values (?, 'STATUS_CHANGED', ?, ?, 'WAIT', 'WAIT')""", caseId, from, to);
+            from = to;
+        }
+
+        List<Long> sequences = new ArrayList<>();
+        for (int i = 0; i <= statuses.length; i++) {
+            Message message = reader.receive("kyc-rabbit-test-all", 10_000);
+            assertThat(message).as("message %d", i + 1).isNotNull();
+            sequences.add(JSON.readTree(message.getBody()).at("/data/sequence").asLong());
+        }
+        assertThat(sequences).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
     }
 
     @Test
@@ -130,19 +161,28 @@ class RabbitIntegrationTest {
         bind("kyc-rabbit-test-all", "#");
         openCase("argos", "rabbit-ref-2", "rabbit-customer-2");
         hub.bean(Erasure.class).eraseCustomer("rabbit-customer-2");
-        OutgoingEvent erased = outgoing("kyc.customer.erased");
+        String erasedId = jdbc.queryForObject("select event_id from outbound_event where type = 'kyc.customer.erased'",
+                String.class);
 
-        assertThat(hub.bean(RabbitSender.class).send(endpoint(), erased).delivered()).isTrue();
-
-        Message message = reader.receive("kyc-rabbit-test-all", 5000);
-        assertThat(message).isNotNull();
-        assertThat(message.getMessageProperties().getReceivedRoutingKey()).isEqualTo("hub.kyc.customer.erased");
-        assertThat(message.getMessageProperties().getMessageId()).isEqualTo(erased.messageId());
-        assertThat(reader.receive("kyc-rabbit-test-argos", 500)).as("a provider's queue").isNull();
+        Map<String, String> routingKeys = new HashMap<>();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            Message message = reader.receive("kyc-rabbit-test-all", 200);
+            if (message != null) {
+                routingKeys.put(message.getMessageProperties().getMessageId(),
+                        message.getMessageProperties().getReceivedRoutingKey());
+            }
+            return routingKeys.containsKey(erasedId);
+        });
+        assertThat(routingKeys).containsEntry(erasedId, "hub.kyc.customer.erased");
+        Message providers = reader.receive("kyc-rabbit-test-argos", 5000);
+        assertThat(providers).isNotNull();
+        assertThat(providers.getMessageProperties().getReceivedRoutingKey()).isEqualTo("argos.kyc.case.opened");
+        assertThat(reader.receive("kyc-rabbit-test-argos", 500)).as("nothing else in a provider's queue").isNull();
     }
 
     @Test
     void aMessageTheBrokerDoesNotConfirmIsAFailedAttempt() {
+        // Sent here rather than by the dispatcher, to other exchanges; no queue is bound to the hub's in this test.
         UUID caseId = openCase("argos", "rabbit-ref-3", "rabbit-customer-3");
         OutgoingEvent event = outgoing(caseId);
 
@@ -234,12 +274,6 @@ class RabbitIntegrationTest {
                 + "from event_delivery d join outbound_event e on e.id = d.event_id "
                 + "join event_endpoint ep on ep.id = d.endpoint_id "
                 + "where ep.kind = 'RABBITMQ' and e.case_id = ? order by e.sequence limit 1", caseId);
-    }
-
-    private OutgoingEvent outgoing(String type) {
-        return outgoing("select d.id, e.event_id, e.type, e.provider, e.payload::text as payload "
-                + "from event_delivery d join outbound_event e on e.id = d.event_id "
-                + "join event_endpoint ep on ep.id = d.endpoint_id where ep.kind = 'RABBITMQ' and e.type = ?", type);
     }
 
     private OutgoingEvent outgoing(String sql, Object argument) {
