@@ -1,0 +1,85 @@
+package com.kychub.outbound;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import com.kychub.http.ErrorAnswer;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * Operations on the deliveries of outbound events (operator scope): how each went to an endpoint (state, attempts,
+ * last status, latency and error code), and replaying one, or all the DEAD ones of an endpoint since a time, once the
+ * receiver is fixed.
+ */
+@RestController
+public class DeliveryController {
+
+    private static final Set<String> STATES = Set.of("PENDING", "DELIVERED", "DEAD");
+
+    private final EventDeliveries deliveries;
+
+    public DeliveryController(EventDeliveries deliveries) {
+        this.deliveries = deliveries;
+    }
+
+    /**
+     * The endpoint's deliveries, newest first; {@code next}, when there may be more, is the {@code after} of the next
+     * page.
+     */
+    @GetMapping("/api/v1/event-endpoints/{id}/deliveries")
+    public Map<String, Object> list(@PathVariable UUID id, @RequestParam(required = false) String state,
+                                    @RequestParam(defaultValue = "100") int limit,
+                                    @RequestParam(required = false) Long after) {
+        if (state != null && !STATES.contains(state)) {
+            throw ErrorAnswer.badRequest("'state' must be one of " + STATES);
+        }
+        if (limit < 1 || limit > 1000) {
+            throw ErrorAnswer.badRequest("'limit' must be 1 to 1000");
+        }
+        if (after != null && after < 1) {
+            throw ErrorAnswer.badRequest("'after' must be a cursor this endpoint answered");
+        }
+        requireEndpoint(id);
+        List<EventDeliveries.Summary> page = deliveries.list(id, state, after, limit + 1);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("deliveries", page.subList(0, Math.min(limit, page.size())));
+        if (page.size() > limit) {
+            answer.put("next", Long.toString(page.get(limit - 1).id()));
+        }
+        return answer;
+    }
+
+    @PostMapping("/api/v1/ops/deliveries/{id}/replay")
+    public Map<String, Object> replay(@PathVariable long id) {
+        if (!deliveries.replay(id)) {
+            EventDeliveries.Summary delivery = deliveries.find(id)
+                    .orElseThrow(() -> ErrorAnswer.notFound("no delivery " + id));
+            throw new ResponseStatusException(HttpStatus.CONFLICT,
+                    "delivery " + id + " is " + delivery.state() + ", not DELIVERED or DEAD");
+        }
+        return Map.of("id", id, "state", "PENDING");
+    }
+
+    /** Every DEAD delivery of the endpoint whose event was created at or after {@code since}, pending again. */
+    @PostMapping("/api/v1/event-endpoints/{id}/replay")
+    public Map<String, Object> replayDead(@PathVariable UUID id, @RequestParam Instant since) {
+        requireEndpoint(id);
+        return Map.of("endpointId", id, "since", since.toString(), "replayed", deliveries.replayDead(id, since));
+    }
+
+    private void requireEndpoint(UUID id) {
+        if (!deliveries.endpointExists(id)) {
+            throw ErrorAnswer.notFound("no event endpoint " + id);
+        }
+    }
+}
