@@ -67,6 +67,7 @@ RECEIPTS=$RUN_DIR/receipts.tsv
 RECEIVER_PID=
 PGBENCH_PID=
 VACUUM_PID=
+declare -A DRAIN
 
 # --- The receiver -----------------------------------------------------------------------------------------------------
 # It checks signatures with the Standard Webhooks library when the library is in ~/.m2 (there after one build).
@@ -157,17 +158,24 @@ field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1"; }
 hub_ticks() { awk '{ print $14 + $15 }' "/proc/$HUB_PID/stat"; }
 last_event_id() { psql_db -c "select coalesce(max(id), 0) from outbound_event"; }
 
-# Waits until every delivery is DELIVERED or DEAD; prints the seconds it took, or "timeout".
+# A sleep that a TERM interrupts (bash runs its trap only once a foreground command is over).
+pause() {
+    sleep "$1" &
+    wait $!
+}
+
+# wait_delivered PHASE: waits until every delivery is DELIVERED or DEAD; DRAIN[PHASE] = the seconds it took, or
+# "timeout" after DRAIN_TIMEOUT.
 wait_delivered() {
-    local timeout=$1 started=$SECONDS
-    while (( SECONDS - started < timeout )); do
+    local started=$SECONDS
+    DRAIN[$1]=timeout
+    while (( SECONDS - started < DRAIN_TIMEOUT )); do
         if [[ $(psql_db -c "select count(*) from event_delivery where state = 'PENDING'" 2>/dev/null) == 0 ]]; then
-            echo $((SECONDS - started))
+            DRAIN[$1]=$((SECONDS - started))
             return 0
         fi
-        sleep 1
+        pause 1
     done
-    echo timeout
 }
 
 # --- The hub, the store, the endpoint ---------------------------------------------------------------------------------
@@ -177,7 +185,7 @@ HUB_ARGS=(--kyc.events.allow-http=true "--kyc.events.lease=$LEASE")
 ensure_database
 log "starting the hub on port $PORT (log: ${HUB_LOG#"$ROOT"/}); retry schedule $RETRY_SCHEDULE, lease $LEASE"
 start_hub
-wait_healthy
+wait_healthy 600
 STORE_TABLES="$STORE_TABLES, event_delivery, outbound_event, event_endpoint"
 reset_store
 
@@ -218,10 +226,11 @@ log "receiver on $RECEIVER_URL ($(head -n 1 "$RUN_DIR/receiver.log"))"
 # runs, VACUUM (ANALYZE) of the tables the events go through every VACUUM_EVERY seconds.
 AUTOVACUUM=$(psql_db -c 'show autovacuum')
 VACUUM_LINE="the server's autovacuum is $AUTOVACUUM"
+vacuum_outbound() { psql_db -c 'vacuum (analyze) event_delivery, outbound_event, kyc_event, kyc_case'; }
 if [[ $AUTOVACUUM == off ]] && (( VACUUM_EVERY > 0 )); then
     (
         while sleep "$VACUUM_EVERY"; do
-            psql_db -c 'vacuum (analyze) event_delivery, outbound_event, kyc_event, kyc_case' || true
+            vacuum_outbound || true
         done
     ) >>"$RUN_DIR/vacuum.log" 2>&1 &
     VACUUM_PID=$!
@@ -231,9 +240,10 @@ fi
 # Each case opens with its audit event (one transaction for all): the first deliveries, part of the warm-up.
 psql_db -c "insert into kyc_event (case_id, type, to_status, to_next_action)
             select id, 'CASE_OPENED', 'IN_PROGRESS', 'COMPLETE_VERIFICATION' from proof.outbound_case order by n"
+[[ -z $VACUUM_PID ]] || vacuum_outbound
 
 # --- Phase 1: the rate ------------------------------------------------------------------------------------------------
-declare -A FIRST_ID LAST_ID ENDED_US PGBENCH DRAIN LOAD HUB_CPU
+declare -A FIRST_ID LAST_ID ENDED_US PGBENCH LOAD HUB_CPU
 # A phase's events are those whose ids pgbench's run of that name made: from FIRST_ID to LAST_ID.
 phase_begin() {
     FIRST_ID[$1]=$(( $(last_event_id) + 1 ))
@@ -249,7 +259,7 @@ phase_begin warmup
 pgbench_start warmup "$RATE" "$WARMUP"
 pgbench_wait warmup
 phase_end warmup
-DRAIN[warmup]=$(wait_delivered "$DRAIN_TIMEOUT")
+wait_delivered warmup
 [[ ${DRAIN[warmup]} != timeout ]] || die "the warm-up's events were not delivered within $DRAIN_TIMEOUT s"
 
 log "rate: $RATE events/s for $DURATION s"
@@ -260,7 +270,7 @@ pgbench_start rate "$RATE" "$DURATION"
 pgbench_wait rate
 phase_end rate
 LOAD[rate]=$(cut -d' ' -f1-3 /proc/loadavg)
-DRAIN[rate]=$(wait_delivered "$DRAIN_TIMEOUT")
+wait_delivered rate
 HUB_CPU[rate]=$(awk -v t=$(( $(hub_ticks) - ticks_before )) -v hz="$TICKS_PER_SECOND" -v d="$DURATION" \
     'BEGIN { printf "%.2f", t / hz / d }')
 log "rate: delivered ${DRAIN[rate]} s after the load ended"
@@ -271,7 +281,7 @@ if (( KILL == 1 )); then
     log "kill -9: $RATE events/s for $KILL_DURATION s, the hub killed at $KILL_AT s"
     phase_begin kill
     pgbench_start kill "$RATE" "$KILL_DURATION"
-    sleep $((KILL_AT - 1))
+    pause $((KILL_AT - 1))
     received_before=$(curl -s "$RECEIVER_URL/control/count")
     sleep 1
     # Delivering: the receiver's requests in the last second, and what the hub has not yet recorded as delivered.
@@ -283,12 +293,12 @@ if (( KILL == 1 )); then
     HUB_PID=
     log "kill -9 with $in_flight deliveries pending, $received_last_second requests received in the last second; starting the hub again"
     start_hub
-    wait_healthy
+    wait_healthy 600
     up_ms=$(now_ms)
     pgbench_wait kill
     phase_end kill
     LOAD[kill]=$(cut -d' ' -f1-3 /proc/loadavg)
-    DRAIN[kill]=$(wait_delivered "$DRAIN_TIMEOUT")
+    wait_delivered kill
     KILL_LINE="kill -9 at ${KILL_AT} s of load, delivering ($received_last_second requests received in the second before, $in_flight deliveries pending); healthy again $(awk -v a="$killed_ms" -v b="$up_ms" 'BEGIN { printf "%.1f", (b - a) / 1000 }') s after the kill; all delivered ${DRAIN[kill]} s after both the load had ended and the hub was up again"
     log "kill: $KILL_LINE"
 fi
@@ -301,10 +311,10 @@ if (( OUTAGE_SECONDS > 0 )); then
     pgbench_start outage "$OUTAGE_RATE" "$OUTAGE_SECONDS"
     outage_started_ms=$(now_ms)
     case $OUTAGE_MODE in
-        503) receiver_answers 503; sleep "$OUTAGE_SECONDS" ;;
-        down) stop_receiver; sleep "$OUTAGE_SECONDS" ;;
-        both) receiver_answers 503; sleep $((OUTAGE_SECONDS / 2)); stop_receiver
-              sleep $((OUTAGE_SECONDS - OUTAGE_SECONDS / 2)) ;;
+        503) receiver_answers 503; pause "$OUTAGE_SECONDS" ;;
+        down) stop_receiver; pause "$OUTAGE_SECONDS" ;;
+        both) receiver_answers 503; pause $((OUTAGE_SECONDS / 2)); stop_receiver
+              pause $((OUTAGE_SECONDS - OUTAGE_SECONDS / 2)) ;;
     esac
     pgbench_wait outage
     phase_end outage
@@ -312,7 +322,7 @@ if (( OUTAGE_SECONDS > 0 )); then
     back_ms=$(now_ms)
     log "outage: the receiver is back after $(( (back_ms - outage_started_ms) / 1000 )) s"
     LOAD[outage]=$(cut -d' ' -f1-3 /proc/loadavg)
-    DRAIN[outage]=$(wait_delivered "$DRAIN_TIMEOUT")
+    wait_delivered outage
 fi
 stop_receiver
 if [[ -n $VACUUM_PID ]]; then
