@@ -58,7 +58,8 @@ public class EventDeliveries {
     private static final String SUMMARY = """
             select d.id, o.event_id, o.type, o.case_id, o.sequence, d.state, d.attempts, d.next_attempt_at,
                    d.last_attempt_at, d.last_status, d.last_latency_ms, d.last_error, d.delivered_at
-            from event_delivery d join outbound_event o on o.id = d.event_id""";
+            from event_delivery d join outbound_event o on o.id = d.event_id
+            """;
 
     private final JdbcTemplate jdbc;
 
@@ -87,17 +88,25 @@ public class EventDeliveries {
         return claimed;
     }
 
-    /** The receiver took it; the endpoint's run of failures, if any, is over. */
-    public void markDelivered(Claimed delivery, Instant attemptedAt, SendResult result) {
+    /**
+     * The receivers took them (one row per delivery, in the lists' order); the endpoints' runs of failures, if any,
+     * are over. One statement for them all.
+     */
+    public void markDelivered(List<Claimed> delivered, List<Instant> attemptedAt, List<SendResult> results) {
         jdbc.update("""
-                update event_delivery
-                set state = 'DELIVERED', delivered_at = now(), attempts = attempts + 1, last_attempt_at = ?,
-                    last_status = ?, last_latency_ms = ?, last_error = null
-                where id = ? and state = 'PENDING'""", Timestamp.from(attemptedAt), result.status(),
-                (int) result.latencyMillis(), delivery.event().deliveryId());
+                update event_delivery d
+                set state = 'DELIVERED', delivered_at = now(), attempts = d.attempts + 1,
+                    last_attempt_at = to_timestamp(r.attempted_at / 1000.0), last_status = r.status,
+                    last_latency_ms = r.latency_ms, last_error = null
+                from unnest(?::bigint[], ?::bigint[], ?::int[], ?::int[]) as r (id, attempted_at, status, latency_ms)
+                where d.id = r.id and d.state = 'PENDING'""",
+                delivered.stream().map(delivery -> delivery.event().deliveryId()).toArray(Long[]::new),
+                attemptedAt.stream().map(Instant::toEpochMilli).toArray(Long[]::new),
+                results.stream().map(SendResult::status).toArray(Integer[]::new),
+                results.stream().map(result -> (int) result.latencyMillis()).toArray(Integer[]::new));
         // Written only when it changes: every delivery to the endpoint would otherwise queue on its row's lock.
-        jdbc.update("update event_endpoint set failing_since = null where id = ? and failing_since is not null",
-                delivery.endpoint().id());
+        jdbc.update("update event_endpoint set failing_since = null where id = any (?) and failing_since is not null",
+                (Object) delivered.stream().map(delivery -> delivery.endpoint().id()).distinct().toArray(UUID[]::new));
     }
 
     /**
@@ -155,13 +164,13 @@ public class EventDeliveries {
     /** The endpoint's deliveries, newest first, of that state if given, older than {@code before} if given. */
     public List<Summary> list(UUID endpointId, String state, Long before, int limit) {
         return jdbc.query(SUMMARY + """
-                 where d.endpoint_id = ? and (?::text is null or d.state = ?) and (?::bigint is null or d.id < ?)
-                 order by d.id desc
-                 limit ?""", (row, n) -> readSummary(row), endpointId, state, state, before, before, limit);
+                where d.endpoint_id = ? and (?::text is null or d.state = ?) and (?::bigint is null or d.id < ?)
+                order by d.id desc
+                limit ?""", (row, n) -> readSummary(row), endpointId, state, state, before, before, limit);
     }
 
     public Optional<Summary> find(long id) {
-        return jdbc.query(SUMMARY + " where d.id = ?", (row, n) -> readSummary(row), id).stream().findFirst();
+        return jdbc.query(SUMMARY + "where d.id = ?", (row, n) -> readSummary(row), id).stream().findFirst();
     }
 
     /** A DELIVERED or DEAD delivery pending again, due now, with its attempts reset; false when not one of those. */

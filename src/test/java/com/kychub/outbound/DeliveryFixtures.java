@@ -18,6 +18,8 @@ import com.kychub.support.HubIntegrationTest;
 import com.standardwebhooks.Webhook;
 import io.micrometer.core.instrument.Counter;
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * What the delivery tests share: a receiver on loopback (WireMock), endpoints and events made in the store the way the
@@ -34,6 +36,9 @@ abstract class DeliveryFixtures extends HubIntegrationTest {
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();
+
+    @Autowired
+    protected TransactionTemplate transaction;
 
     @BeforeEach
     void emptyTheReceiver() {
@@ -79,6 +84,11 @@ abstract class DeliveryFixtures extends HubIntegrationTest {
         jdbc.update("""
                 insert into kyc_event (case_id, type, from_status, to_status, from_next_action, to_next_action)
                 values (?, 'STATUS_CHANGED', ?, ?, 'WAIT', 'WAIT')""", caseId, fromStatus, toStatus);
+    }
+
+    /** Runs the writes in one transaction: the dispatcher sees none of them before all of them. */
+    protected void inOneTransaction(Runnable writes) {
+        transaction.executeWithoutResult(status -> writes.run());
     }
 
     protected Map<String, Object> delivery(String eventId) {
