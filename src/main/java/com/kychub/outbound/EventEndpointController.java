@@ -47,7 +47,7 @@ public class EventEndpointController {
                               Boolean enabled) {
     }
 
-    public record Rotated(UUID id, String secret, String previousSecretSignsUntil) {
+    public record Rotated(UUID id, String secret, Instant previousSecretSignsUntil) {
     }
 
     private final EventEndpoints endpoints;
@@ -134,7 +134,7 @@ public class EventEndpointController {
         }
         EventEndpoints.Secrets rotated = endpoints.rotate(id, Instant.now().plus(grace))
                 .orElseThrow(() -> notFound(id));
-        return new Rotated(id, rotated.secret(), rotated.previousSecretUntil().toString());
+        return new Rotated(id, rotated.secret(), rotated.previousSecretUntil());
     }
 
     private EventEndpoints.View existing(UUID id) {

@@ -39,9 +39,12 @@ public class EventFeedController {
         static Cursor decode(String cursor) {
             try {
                 String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII)
-                        .split(":");
+                        .split(":", -1);
+                if (parts.length != 2) {
+                    throw new IllegalArgumentException();
+                }
                 Cursor decoded = new Cursor(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
-                if (parts.length != 2 || decoded.tx < 0 || decoded.id < 0) {
+                if (decoded.tx < 0 || decoded.id < 0) {
                     throw new IllegalArgumentException();
                 }
                 return decoded;

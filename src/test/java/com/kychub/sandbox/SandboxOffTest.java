@@ -23,7 +23,11 @@ class SandboxOffTest extends HubIntegrationTest {
                 Map.of("Content-Type", "application/json")).statusCode()).isEqualTo(404);
         assertThat(get("/sandbox/ondato-idv/v1/identity-verifications/x", Map.of()).statusCode()).isEqualTo(404);
         assertThat(post("/sandbox/striga/users/u/kyc", "", Map.of()).statusCode()).isEqualTo(404);
+        assertThat(post("/sandbox/receiver", "{}", Map.of("Content-Type", "application/json")).statusCode())
+                .isEqualTo(404);
+        assertThat(get("/sandbox/receiver/events", Map.of()).statusCode()).isEqualTo(404);
         assertThat(context.getBeanNamesForType(Sandbox.class)).isEmpty();
         assertThat(context.getBeanNamesForType(SandboxDemo.class)).isEmpty();
+        assertThat(context.getBeanNamesForType(SandboxReceiver.class)).isEmpty();
     }
 }
