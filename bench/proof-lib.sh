@@ -118,7 +118,14 @@ psql_db() {
 
 ensure_database() {
     local maintenance=(psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$DB_HOST" -p "$DB_PORT" -U postgres -d postgres)
-    if [[ $("${maintenance[@]}" -c "select count(*) from pg_database where datname = '$DB_NAME'") != 1 ]]; then
+    local exists attempt
+    # Like psql_db: a server with no connection free now ("too many clients") is tried again.
+    for attempt in 1 2 3 4 5 6; do
+        exists=$("${maintenance[@]}" -c "select count(*) from pg_database where datname = '$DB_NAME'") && break
+        (( attempt < 6 )) || die "cannot reach PostgreSQL on $DB_HOST:$DB_PORT"
+        sleep 5
+    done
+    if [[ $exists != 1 ]]; then
         log "creating database $DB_NAME"
         "${maintenance[@]}" -c "create database \"$DB_NAME\"" >/dev/null
     fi
