@@ -89,7 +89,7 @@ create index event_delivery_event on event_delivery (event_id);
 -- of a customer (privacy.Erasure); a case's DATA_ERASED is its provider deleting its data (ARGOS's delete).
 create function outbound_event_type(e kyc_event) returns text language sql immutable as $$
     select case
-        when e.case_id is null then 'kyc.customer.erased'
+        when e.case_id is null and e.type = 'ERASED' then 'kyc.customer.erased'
         when e.type = 'DATA_ERASED' then 'kyc.case.data_erased'
         when e.type = 'CASE_OPENED' then 'kyc.case.opened'
         when e.to_status = 'ACTION_REQUIRED'
@@ -147,10 +147,17 @@ begin
     returning id into outbound_id;
 
     -- Fan-out to every enabled endpoint whose filters take the event, in the same transaction. An event about a
-    -- customer as a whole (an erasure) concerns every provider: a provider filter does not hold it back.
-    insert into event_delivery (event_id, endpoint_id, order_key)
-    select outbound_id, ep.id, key
+    -- customer as a whole (an erasure) concerns every provider: a provider filter does not hold it back. Behind an
+    -- earlier event of the case that is failing (waiting for its retry), the new one waits as long: the dispatcher's
+    -- claim reads due rows only, and would otherwise walk past every event queued behind a receiver's outage.
+    insert into event_delivery (event_id, endpoint_id, order_key, next_attempt_at)
+    select outbound_id, ep.id, key,
+           case when head.attempts > 0 then greatest(now(), head.next_attempt_at) else now() end
     from event_endpoint ep
+    left join lateral (select h.next_attempt_at, h.attempts from event_delivery h
+                       where h.endpoint_id = ep.id and h.order_key = key and h.state = 'PENDING'
+                       order by h.event_id
+                       limit 1) head on true
     where ep.enabled
       and (cardinality(ep.event_types) = 0 or event_type = any (ep.event_types))
       and (cardinality(ep.providers) = 0 or case_provider is null or case_provider = any (ep.providers));

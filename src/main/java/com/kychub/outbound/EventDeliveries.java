@@ -104,6 +104,14 @@ public class EventDeliveries {
                 attemptedAt.stream().map(Instant::toEpochMilli).toArray(Long[]::new),
                 results.stream().map(SendResult::status).toArray(Integer[]::new),
                 results.stream().map(result -> (int) result.latencyMillis()).toArray(Integer[]::new));
+        // A case's next events waiting behind these (kept from the claim's due range while they failed, below) are due
+        // now; the claim's order check still sends them one at a time.
+        jdbc.update("""
+                update event_delivery f set next_attempt_at = now()
+                from event_delivery h
+                where h.id = any (?) and f.endpoint_id = h.endpoint_id and f.order_key = h.order_key
+                  and f.event_id > h.event_id and f.state = 'PENDING' and f.next_attempt_at > now()""",
+                (Object) delivered.stream().map(delivery -> delivery.event().deliveryId()).toArray(Long[]::new));
         // Written only when it changes: every delivery to the endpoint would otherwise queue on its row's lock.
         jdbc.update("update event_endpoint set failing_since = null where id = any (?) and failing_since is not null",
                 (Object) delivered.stream().map(delivery -> delivery.endpoint().id()).distinct().toArray(UUID[]::new));
@@ -122,6 +130,16 @@ public class EventDeliveries {
                 returning state""", String.class, retryAfter == null ? "DEAD" : "PENDING",
                 Timestamp.from(attemptedAt), result.status(), (int) result.latencyMillis(), result.error(),
                 retryAfter == null ? 0 : retryAfter.toMillis(), delivery.event().deliveryId());
+        if (retryAfter != null) {
+            // The case's later events wait as long as this one: due earlier, each claim would walk past them (the order
+            // check refuses them) and a receiver's long outage would leave a backlog every claim reads through.
+            jdbc.update("""
+                    update event_delivery f set next_attempt_at = h.next_attempt_at
+                    from event_delivery h
+                    where h.id = ? and f.endpoint_id = h.endpoint_id and f.order_key = h.order_key
+                      and f.event_id > h.event_id and f.state = 'PENDING' and f.next_attempt_at < h.next_attempt_at""",
+                    delivery.event().deliveryId());
+        }
         jdbc.update("update event_endpoint set failing_since = now() where id = ? and failing_since is null",
                 delivery.endpoint().id());
         return state.contains("DEAD");
