@@ -119,6 +119,41 @@ class WebhookDeliveryIntegrationTest extends DeliveryFixtures {
     }
 
     @Test
+    void aCasesEventsQueuedBehindAFailingOneWaitAsLongAndGoOutTheMomentItIsDelivered() {
+        RECEIVER.stubFor(WireMock.post(urlEqualTo("/queue")).willReturn(aResponse().withStatus(204)));
+        UUID endpoint = createEndpoint(receiverUrl("/queue"), newSecret());
+        // The case's first event failed once and waits an hour for its retry (as after a receiver's outage).
+        inOneTransaction(() -> {
+            openCase("u-queue");
+            jdbc.update("""
+                    update event_delivery set attempts = 1, last_status = 503, last_error = 'HTTP_503',
+                           next_attempt_at = now() + interval '1 hour'
+                    where endpoint_id = ?""", endpoint);
+        });
+        UUID caseId = jdbc.queryForObject("select id from kyc_case where provider_ref = 'u-queue'", UUID.class);
+
+        auditEvent(caseId, "IN_PROGRESS", "IN_REVIEW");
+        auditEvent(caseId, "IN_REVIEW", "APPROVED");
+
+        // Queued behind it, they wait as long: not due now, so a claim never walks past them.
+        assertThat(jdbc.queryForObject("""
+                select count(*) from event_delivery
+                where endpoint_id = ? and state = 'PENDING' and next_attempt_at > now() + interval '50 minutes'""",
+                Integer.class, endpoint)).isEqualTo(3);
+        afterAFewRounds(() -> assertThat(received("/queue")).isEmpty());
+
+        // Its retry comes (an operator's nudge here) and it is delivered: the two behind it follow at once, in order.
+        jdbc.update("""
+                update event_delivery set next_attempt_at = now()
+                where endpoint_id = ? and event_id = (select min(event_id) from event_delivery where endpoint_id = ?)""",
+                endpoint, endpoint);
+        await().atMost(Duration.ofSeconds(20)).until(() -> received("/queue").size() == 3);
+        assertThat(received("/queue").stream()
+                .map(request -> readJson(request.getBodyAsString()).at("/data/sequence").asInt()).toList())
+                .containsExactly(1, 2, 3);
+    }
+
+    @Test
     void aRefusedConnectionIsAConnectFailure() {
         // A port nothing listens on: the receiver is down.
         createEndpoint("http://127.0.0.1:1/hooks", newSecret());
