@@ -1,7 +1,5 @@
 package com.kychub.outbound;
 
-import java.security.SecureRandom;
-import java.util.Base64;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +20,6 @@ import org.springframework.stereotype.Component;
 public class RabbitEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(RabbitEndpoint.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final JdbcTemplate jdbc;
     private final EventsProperties events;
@@ -44,6 +41,7 @@ public class RabbitEndpoint {
             }
             return;
         }
+        // The column asks for a secret; the broker signs nothing, so this one is random and never used.
         jdbc.update("""
                 insert into event_endpoint (kind, url, description, secret)
                 values ('RABBITMQ', ?, 'RabbitMQ (kyc.events.rabbitmq-uri), kept by the hub', ?)
@@ -57,18 +55,11 @@ public class RabbitEndpoint {
                     -- Time without a broker was no failure of the broker's.
                     failing_since = case when event_endpoint.disabled_reason = 'NOT_CONFIGURED' then null
                                          else event_endpoint.failing_since end,
-                    updated_at = now()""", url(), unusedSecret());
+                    updated_at = now()""", url(), WebhookSecrets.newSecret());
     }
 
     /** The broker without credentials, and the exchange: {@code amqp://127.0.0.1:5672/?exchange=kyc.events}. */
     String url() {
         return RabbitConfiguration.withoutCredentials(events.rabbitmqUri()) + "?exchange=" + events.rabbitmqExchange();
-    }
-
-    /** The column asks for a secret; the broker signs nothing, so this one is random and never used. */
-    private static String unusedSecret() {
-        byte[] key = new byte[32];
-        RANDOM.nextBytes(key);
-        return "whsec_" + Base64.getEncoder().encodeToString(key);
     }
 }
