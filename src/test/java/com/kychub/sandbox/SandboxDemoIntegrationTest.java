@@ -29,6 +29,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -78,6 +79,9 @@ import org.springframework.test.context.DynamicPropertySource;
         "spring.flyway.clean-disabled=false"})
 @ActiveProfiles("sandbox")
 @ExtendWith(OutputCaptureExtension.class)
+// Closed after the class: a sandbox hub left running (simulators, sweeps, pollers, deliveries) would load the machine
+// for the rest of the suite.
+@DirtiesContext
 class SandboxDemoIntegrationTest {
 
     /** Every run starts on an empty store, before the demo starts onboarding. */

@@ -24,6 +24,7 @@ import org.springframework.boot.autoconfigure.flyway.FlywayMigrationStrategy;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -45,6 +46,9 @@ import org.springframework.test.context.DynamicPropertySource;
         "kyc.sandbox.drop-probability=0",
         "spring.flyway.clean-disabled=false"})
 @ActiveProfiles("sandbox")
+// Closed after the class: a sandbox hub left running (simulators, sweeps, pollers, deliveries) would load the machine
+// for the rest of the suite.
+@DirtiesContext
 class SandboxReceiverIntegrationTest {
 
     private static final String OPERATOR_KEY = "sandbox-operator-key";
