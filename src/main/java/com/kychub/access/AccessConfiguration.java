@@ -35,7 +35,8 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * Who may call what. Two scopes of bearer keys ({@link ApiKeyAuthenticationProvider}): integration (cases, customers,
  * onboardings, data, the event feed) and operator (ops endpoints, raw messages, replay, erasure, event endpoints and
  * their deliveries, the actuator beyond health; an operator key may call the integration endpoints too). The webhooks
- * (each provider authenticated its own way), the sandbox's simulated providers and the error page take no key; health
+ * (each provider authenticated its own way), the sandbox's simulated providers, the error page and the API's
+ * description (OpenAPI, Swagger UI) take no key; health
  * and its liveness and readiness groups answer anyone, with details for operators only. Everything else is denied. No
  * key, or an unknown one: 401; a known key of the wrong scope: 403; both in the hub's error shape. On
  * {@code management.server.port}, when set, the actuator rules apply there.
@@ -47,6 +48,11 @@ public class AccessConfiguration {
     /** The paths that take no API key. */
     private static final RequestMatcher NO_KEY = new OrRequestMatcher(
             pathPattern("/webhooks/**"), pathPattern("/sandbox/**"), pathPattern("/error"));
+
+    /** The API's description and Swagger UI: public, as a published spec is; they hold no data, only shapes. */
+    private static final RequestMatcher API_DOCS = new OrRequestMatcher(
+            pathPattern("/v3/api-docs"), pathPattern("/v3/api-docs/**"), pathPattern("/swagger-ui.html"),
+            pathPattern("/swagger-ui/**"));
 
     private static RequestMatcher pathPattern(String pattern) {
         return PathPatternRequestMatcher.withDefaults().matcher(pattern);
@@ -76,6 +82,7 @@ public class AccessConfiguration {
                         .accessDeniedHandler((request, response, e) -> forbidden(response)))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(NO_KEY).permitAll()
+                        .requestMatchers(API_DOCS).permitAll()
                         .requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll()
                         .requestMatchers(EndpointRequest.toAnyEndpoint()).hasRole(OPERATOR)
                         .requestMatchers(pathPattern("/api/v1/ops/**"), pathPattern("/api/v1/event-endpoints/**"),
