@@ -4,6 +4,7 @@ import static com.kychub.access.ApiKeyAuthenticationProvider.INTEGRATION;
 import static com.kychub.access.ApiKeyAuthenticationProvider.OPERATOR;
 
 import java.io.IOException;
+import java.util.Set;
 
 import com.kychub.KycProperties;
 import com.kychub.http.ErrorAnswer;
@@ -25,6 +26,10 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.authentication.AuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.csrf.CsrfException;
+import org.springframework.security.web.csrf.CsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
@@ -35,11 +40,18 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * Who may call what. Two scopes of bearer keys ({@link ApiKeyAuthenticationProvider}): integration (cases, customers,
  * onboardings, data, the event feed) and operator (ops endpoints, raw messages, replay, erasure, event endpoints and
  * their deliveries, the actuator beyond health; an operator key may call the integration endpoints too). The webhooks
- * (each provider authenticated its own way), the sandbox's simulated providers, the error page and the API's
- * description (OpenAPI, Swagger UI) take no key; health
+ * (each provider authenticated its own way), the sandbox's simulated providers, the error page, the API's
+ * description (OpenAPI, Swagger UI) and the console's static files take no key; health
  * and its liveness and readiness groups answer anyone, with details for operators only. Everything else is denied. No
  * key, or an unknown one: 401; a known key of the wrong scope: 403; both in the hub's error shape. On
  * {@code management.server.port}, when set, the actuator rules apply there.
+ * <p>
+ * The console signs in once with an operator key ({@link SessionController}) and then holds a session cookie: a
+ * request with that cookie stands for the operator key. Only that sign-in makes a session; a bearer request never
+ * does, and answers no cookie. A change (any method but GET, HEAD, OPTIONS, TRACE) that relies on the cookie must
+ * carry the session's CSRF token in {@code X-CSRF-TOKEN}, or it is refused with 403: the cookie is sent by the browser
+ * whoever wrote the page, a header only by the console's own script. Bearer requests, webhooks and the sandbox carry no
+ * cookie to abuse and need no token.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
@@ -54,6 +66,17 @@ public class AccessConfiguration {
             pathPattern("/v3/api-docs"), pathPattern("/v3/api-docs/**"), pathPattern("/swagger-ui.html"),
             pathPattern("/swagger-ui/**"));
 
+    /** The console's files: they hold no data, every figure they show comes from the API behind the session. */
+    private static final RequestMatcher CONSOLE = new OrRequestMatcher(
+            pathPattern(HttpMethod.GET, "/"), pathPattern(HttpMethod.GET, "/index.html"),
+            pathPattern(HttpMethod.GET, "/console/**"));
+
+    /** Sign-in, the session's state and sign-out: {@link SessionController} answers each, 401 without a session. */
+    private static final RequestMatcher SESSION = pathPattern("/api/v1/session");
+
+    /** The methods that change nothing, so need no CSRF token. */
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+
     private static RequestMatcher pathPattern(String pattern) {
         return PathPatternRequestMatcher.withDefaults().matcher(pattern);
     }
@@ -67,11 +90,21 @@ public class AccessConfiguration {
         return new ApiKeyAuthenticationProvider(properties.api().keys(), properties.api().operatorKeys());
     }
 
+    /** The session's CSRF token, read from {@code X-CSRF-TOKEN}; {@link SessionController} hands it out. */
     @Bean
-    public SecurityFilterChain access(HttpSecurity http, ApiKeyAuthenticationProvider apiKeys) throws Exception {
-        // Stateless: no session, no cookie, so no CSRF to guard against; each request stands on its own key.
-        http.csrf(AbstractHttpConfigurer::disable)
-                .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+    public CsrfTokenRepository csrfTokens() {
+        return new HttpSessionCsrfTokenRepository();
+    }
+
+    @Bean
+    public SecurityFilterChain access(HttpSecurity http, ApiKeyAuthenticationProvider apiKeys,
+                                      CsrfTokenRepository csrfTokens) throws Exception {
+        // The token as handed out, unmasked: it travels in a header from a JSON answer, never inside a page.
+        http.csrf(csrf -> csrf.csrfTokenRepository(csrfTokens)
+                        .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())
+                        .requireCsrfProtectionMatcher(AccessConfiguration::reliesOnTheSessionCookie))
+                // NEVER: the security filters make no session; SessionController makes one at sign-in.
+                .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.NEVER))
                 .requestCache(AbstractHttpConfigurer::disable)
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .formLogin(AbstractHttpConfigurer::disable)
@@ -79,10 +112,18 @@ public class AccessConfiguration {
                 .addFilterAt(bearerKeys(apiKeys), BasicAuthenticationFilter.class)
                 .exceptionHandling(errors -> errors
                         .authenticationEntryPoint((request, response, e) -> unauthorized(response))
-                        .accessDeniedHandler((request, response, e) -> forbidden(response)))
+                        .accessDeniedHandler((request, response, e) -> {
+                            if (e instanceof CsrfException) {
+                                csrfRefused(response);
+                            } else {
+                                forbidden(response);
+                            }
+                        }))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(NO_KEY).permitAll()
                         .requestMatchers(API_DOCS).permitAll()
+                        .requestMatchers(CONSOLE).permitAll()
+                        .requestMatchers(SESSION).permitAll()
                         .requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll()
                         .requestMatchers(EndpointRequest.toAnyEndpoint()).hasRole(OPERATOR)
                         .requestMatchers(pathPattern("/api/v1/ops/**"), pathPattern("/api/v1/event-endpoints/**"),
@@ -117,6 +158,18 @@ public class AccessConfiguration {
         return filter;
     }
 
+    /**
+     * A change made on the strength of the session cookie: not a safe method, no bearer key of its own, a session
+     * alive, and not the sign-in itself (which presents an operator key, and replaces the session it finds).
+     */
+    private static boolean reliesOnTheSessionCookie(HttpServletRequest request) {
+        return !SAFE_METHODS.contains(request.getMethod())
+                && bearerKey(request) == null
+                && !NO_KEY.matches(request)
+                && !(HttpMethod.POST.matches(request.getMethod()) && SESSION.matches(request))
+                && request.getSession(false) != null;
+    }
+
     /** The key of {@code Authorization: Bearer <key>}; without one (or with another scheme) the caller is anonymous. */
     private static Authentication bearerKey(HttpServletRequest request) {
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
@@ -124,6 +177,12 @@ public class AccessConfiguration {
             return null;
         }
         return ApiKeyAuthentication.presented(authorization.substring(7).trim());
+    }
+
+    private static void csrfRefused(HttpServletResponse response) throws IOException {
+        ErrorAnswer.of(HttpServletResponse.SC_FORBIDDEN, "a change made with the session cookie needs the session's "
+                + "CSRF token in the X-CSRF-TOKEN header (GET /api/v1/session answers it)")
+                .write(response, HttpServletResponse.SC_FORBIDDEN);
     }
 
     private static void unauthorized(HttpServletResponse response) throws IOException {
