@@ -4,7 +4,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -127,10 +126,19 @@ public class Inbox extends DurableQueue {
                 where id = ? and state in ('FAILED', 'DEAD')""", id) == 1;
     }
 
+    /** Makes every FAILED and DEAD message of the provider due again; answers how many. */
     public int replayAll(String provider) {
         return jdbc.update("""
                 update inbound_message set state = 'ACCEPTED', next_attempt_at = now()
                 where provider = ? and state in ('FAILED', 'DEAD')""", provider);
+    }
+
+    /** How many messages {@link #replayAll} would make due again now, changing nothing. */
+    public int countReplayable(String provider) {
+        Integer count = jdbc.queryForObject("""
+                select count(*) from inbound_message where provider = ? and state in ('FAILED', 'DEAD')""",
+                Integer.class, provider);
+        return count == null ? 0 : count;
     }
 
     /** The id of a provider's message, found by its dedup key. */
@@ -186,26 +194,21 @@ public class Inbox extends DurableQueue {
 
     // --- What operators list and count, and what a provider's processing needs of earlier messages.
 
-    /** The newest messages first, optionally of one state and one provider. */
-    public List<Summary> list(String state, String provider, int limit) {
-        StringBuilder sql = new StringBuilder("""
+    /**
+     * The newest messages first, optionally of one state and one provider, older than the message {@code beforeId} if
+     * given (the cursor of the page before), at most {@code limit}.
+     */
+    public List<Summary> list(String state, String provider, Long beforeId, int limit) {
+        return jdbc.query("""
                 select id, provider, channel, state, attempts, last_error, outcome, case_id, received_at, processed_at
-                from inbound_message where true""");
-        List<Object> arguments = new ArrayList<>();
-        if (state != null) {
-            sql.append(" and state = ?");
-            arguments.add(state);
-        }
-        if (provider != null) {
-            sql.append(" and provider = ?");
-            arguments.add(provider);
-        }
-        sql.append(" order by id desc limit ?");
-        arguments.add(limit);
-        return jdbc.query(sql.toString(), (row, n) -> new Summary(row.getLong("id"), row.getString("provider"),
+                from inbound_message
+                where (?::text is null or state = ?) and (?::text is null or provider = ?)
+                  and (?::bigint is null or id < ?)
+                order by id desc
+                limit ?""", (row, n) -> new Summary(row.getLong("id"), row.getString("provider"),
                 row.getString("channel"), row.getString("state"), row.getInt("attempts"), row.getString("last_error"),
                 row.getString("outcome"), row.getObject("case_id", UUID.class), instant(row, "received_at"),
-                instant(row, "processed_at")), arguments.toArray());
+                instant(row, "processed_at")), state, state, provider, provider, beforeId, beforeId, limit);
     }
 
     public List<Count> countsByProviderAndState() {
