@@ -207,7 +207,10 @@ public class ProviderActions extends DurableQueue implements ProviderAction.Plan
                 (row, n) -> new Opened(readSummary(row), row.getString("payload")), id).stream().findFirst();
     }
 
-    /** The actions not DONE, by provider and state (DONE ones only grow, and say nothing an operator acts on). */
+    /**
+     * The actions not DONE, by provider and state (DONE ones only grow, and say nothing an operator acts on); read
+     * from the partial index {@code provider_action_unsettled} (V19).
+     */
     public List<Count> countsNotDone() {
         return jdbc.query("""
                 select provider, state, count(*) as n from provider_action where state <> 'DONE'

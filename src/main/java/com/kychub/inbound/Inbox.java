@@ -315,6 +315,18 @@ public class Inbox extends DurableQueue {
     }
 
     /**
+     * How many messages of each provider wait (ACCEPTED), FAILED or DEAD: {@link #countsByProviderAndState} without
+     * the PROCESSED ones, which are nearly the whole table; read from the partial index
+     * {@code inbound_message_unsettled} (V19).
+     */
+    public List<Count> countsUnsettled() {
+        return jdbc.query("""
+                select provider, state, count(*) as n from inbound_message where state <> 'PROCESSED'
+                group by provider, state""",
+                (row, n) -> new Count(row.getString("provider"), row.getString("state"), row.getLong("n")));
+    }
+
+    /**
      * Each provider's newest FAILED or DEAD message. When: its processed_at for a FAILED one (the attempt that failed
      * it); a DEAD one is not stamped when it dies, so its time of receipt stands in.
      */

@@ -81,7 +81,7 @@ public class ProvidersController {
     @GetMapping
     public Providers providers() {
         Map<String, Map<String, Long>> inboxCounts = new HashMap<>();
-        inbox.countsByProviderAndState().forEach(count -> inboxCounts
+        inbox.countsUnsettled().forEach(count -> inboxCounts
                 .computeIfAbsent(count.provider(), p -> new HashMap<>()).put(count.state(), count.messages()));
         Map<String, Map<String, Long>> actionCounts = new HashMap<>();
         actions.countsNotDone().forEach(count -> actionCounts
