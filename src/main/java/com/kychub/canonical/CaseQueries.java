@@ -2,9 +2,12 @@ package com.kychub.canonical;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +44,10 @@ public class CaseQueries {
         return withChecks(jdbc.query(CASE_COLUMNS + " where id = ?", this::readCase, id)).stream().findFirst();
     }
 
-    /** Cases filtered by provider and/or provider reference, newest first, at most {@code limit}. */
+    /**
+     * The cases of a provider with that reference (one at most: the pair is unique), as the providers' processing
+     * looks them up: a statement of its own, planned for the unique index, not the API's list with its many filters.
+     */
     public List<CaseView> findCases(String provider, String providerRef, int limit) {
         StringBuilder sql = new StringBuilder(CASE_COLUMNS).append(" where true");
         List<Object> arguments = new ArrayList<>();
@@ -58,15 +64,60 @@ public class CaseQueries {
         return withChecks(jdbc.query(sql.toString(), this::readCase, arguments.toArray()));
     }
 
+    /** Where a list of cases ordered by (updated_at, id), newest first, goes on from. */
+    public record CaseKey(Instant updatedAt, UUID id) {
+    }
+
     /**
-     * Cases that have not changed ({@code updated_at}) for at least {@code stalledFor} and are not finished (see
-     * {@link CaseStatus#isFinished}): newest first, at most {@code limit}.
+     * One filter as one statement: each condition holds when its parameter is null, so the filters combine freely and
+     * the query text stays one. The order (updated_at, id) descending is the one the cursor continues.
      */
-    public List<CaseView> stalledCases(Duration stalledFor, int limit) {
-        return withChecks(jdbc.query(CASE_COLUMNS + """
-                 where updated_at <= now() - ? * interval '1 millisecond' and status <> all (?)
-                order by updated_at desc, id limit ?""", this::readCase,
-                stalledFor.toMillis(), FINISHED, limit));
+    private static final String FILTERED = """
+             where (?::text is null or status = ?)
+               and (?::text is null or next_action = ?)
+               and (?::text is null or provider = ?)
+               and (?::text is null or customer_id = ?)
+               and (?::text is null or provider_ref = ?)
+               and (?::text is null or customer_id = ? or provider_ref = ?)
+               and (?::timestamptz is null or updated_at >= ?)
+               and (?::bigint is null or (updated_at <= now() - ? * interval '1 millisecond' and status <> all (?)))""";
+
+    /**
+     * The cases the filter lets through, newest change first ({@code updated_at}, then id, both descending), after
+     * {@code after} if given, at most {@code limit}.
+     */
+    public List<CaseView> findCases(CaseFilter filter, CaseKey after, int limit) {
+        List<Object> arguments = filterArguments(filter);
+        Timestamp afterTime = after == null ? null : Timestamp.from(after.updatedAt());
+        arguments.addAll(Arrays.asList(afterTime, afterTime, after == null ? null : after.id()));
+        arguments.add(limit);
+        return withChecks(jdbc.query(CASE_COLUMNS + "\n" + FILTERED + """
+
+                  and (?::timestamptz is null or (updated_at, id) < (?, ?))
+                order by updated_at desc, id desc
+                limit ?""", this::readCase, arguments.toArray()));
+    }
+
+    /** How many cases the filter lets through, per status; every status is there, 0 when none. */
+    public Map<CaseStatus, Long> countCases(CaseFilter filter) {
+        Map<CaseStatus, Long> counts = new EnumMap<>(CaseStatus.class);
+        Arrays.stream(CaseStatus.values()).forEach(status -> counts.put(status, 0L));
+        jdbc.query("select status, count(*) as n from kyc_case\n" + FILTERED + "\ngroup by status",
+                row -> {
+                    counts.put(CaseStatus.valueOf(row.getString("status")), row.getLong("n"));
+                }, filterArguments(filter).toArray());
+        return counts;
+    }
+
+    private static List<Object> filterArguments(CaseFilter filter) {
+        String status = filter.status() == null ? null : filter.status().name();
+        String nextAction = filter.nextAction() == null ? null : filter.nextAction().name();
+        Timestamp since = filter.updatedSince() == null ? null : Timestamp.from(filter.updatedSince());
+        Long stalledMillis = filter.stalledFor() == null ? null : filter.stalledFor().toMillis();
+        return new ArrayList<>(Arrays.asList(status, status, nextAction, nextAction,
+                filter.provider(), filter.provider(), filter.customerId(), filter.customerId(),
+                filter.providerRef(), filter.providerRef(), filter.search(), filter.search(), filter.search(),
+                since, since, stalledMillis, stalledMillis, FINISHED));
     }
 
     /** How many cases have been stalled for at least {@code stalledFor}, per provider and status (none: absent). */
@@ -116,20 +167,24 @@ public class CaseQueries {
         return !jdbc.queryForList("select 1 from customer where customer_id = ?", Integer.class, customerId).isEmpty();
     }
 
-    public List<EventView> events(UUID caseId) {
+    /** The case's audit trail, oldest first, after the event {@code afterId} if given, at most {@code limit}. */
+    public List<EventView> events(UUID caseId, Long afterId, int limit) {
         return jdbc.query("""
-                select type, from_status, to_status, from_next_action, to_next_action, provider_event,
-                       inbound_message_id, occurred_at
-                from kyc_event where case_id = ? order by id""",
-                (row, n) -> new EventView(row.getString("type"),
+                select id, type, from_status, to_status, from_next_action, to_next_action, provider_event,
+                       inbound_message_id, (detail ->> 'actionId')::bigint as action_id, occurred_at
+                from kyc_event where case_id = ? and (?::bigint is null or id > ?)
+                order by id
+                limit ?""",
+                (row, n) -> new EventView(row.getLong("id"), row.getString("type"),
                         enumOrNull(CaseStatus.class, row.getString("from_status")),
                         enumOrNull(CaseStatus.class, row.getString("to_status")),
                         enumOrNull(NextAction.class, row.getString("from_next_action")),
                         enumOrNull(NextAction.class, row.getString("to_next_action")),
                         row.getString("provider_event"),
                         (Long) row.getObject("inbound_message_id"),
+                        (Long) row.getObject("action_id"),
                         row.getTimestamp("occurred_at").toInstant()),
-                caseId);
+                caseId, afterId, afterId, limit);
     }
 
     /** Adds each case's checks, by name, with one query for all of them. */

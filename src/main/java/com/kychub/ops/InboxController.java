@@ -1,9 +1,11 @@
 package com.kychub.ops;
 
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
+import com.kychub.api.Cursor;
+import com.kychub.api.ListParameters;
+import com.kychub.api.Page;
+import com.kychub.api.Replayed;
 import com.kychub.inbound.Inbox;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -27,30 +29,34 @@ public class InboxController {
         this.inbox = inbox;
     }
 
+    /** The messages, newest first, of that state and provider if given. */
     @GetMapping
-    public List<Inbox.Summary> list(@RequestParam(required = false) String state,
-                                           @RequestParam(required = false) String provider,
-                                           @RequestParam(defaultValue = "100") int limit) {
-        if (state != null && !STATES.contains(state)) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "'state' must be one of " + STATES);
-        }
-        if (limit < 1 || limit > 1000) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "'limit' must be 1 to 1000");
-        }
+    public Page<Inbox.Summary> list(@RequestParam(required = false) String state,
+                                    @RequestParam(required = false) String provider,
+                                    @RequestParam(defaultValue = "100") int limit,
+                                    @RequestParam(required = false) String after) {
+        ListParameters.oneOf("state", state, STATES);
+        ListParameters.provider(provider);
+        ListParameters.limit(limit);
+        Long before = Cursor.id(after);
         // Without bodies: they carry personal data, and are read where operators are allowed to.
-        return inbox.list(state, provider, limit);
+        return Page.of(inbox.list(state, provider, before, limit + 1), limit, message -> Cursor.of(message.id()));
     }
 
     @PostMapping("/{id}/replay")
-    public Map<String, Object> replay(@PathVariable long id) {
+    public Replayed replay(@PathVariable long id) {
         if (!inbox.replay(id)) {
             throw new ResponseStatusException(HttpStatus.CONFLICT, "message " + id + " is not FAILED or DEAD");
         }
-        return Map.of("id", id, "state", "ACCEPTED");
+        return new Replayed(id, "ACCEPTED");
     }
 
+    /** Every FAILED and DEAD message of the provider due again; with {@code dryRun}, only how many would be. */
     @PostMapping("/replay")
-    public Map<String, Object> replayAll(@RequestParam String provider) {
-        return Map.of("provider", provider, "replayed", inbox.replayAll(provider));
+    public ProviderReplay replayAll(@RequestParam String provider,
+                                    @RequestParam(defaultValue = "false") boolean dryRun) {
+        ListParameters.provider(provider);
+        return new ProviderReplay(provider, dryRun,
+                dryRun ? inbox.countReplayable(provider) : inbox.replayAll(provider));
     }
 }

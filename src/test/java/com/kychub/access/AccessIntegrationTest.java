@@ -57,10 +57,11 @@ class AccessIntegrationTest extends HubIntegrationTest {
         postStriga("{\"userId\":\"u-operator\",\"status\":\"APPROVED\"}");
         awaitInboxDrained();
 
-        assertThat(operatorJson("/api/v1/ops/inbox?provider=striga").findValuesAsText("state")).contains("PROCESSED");
+        assertThat(operatorJson("/api/v1/ops/inbox?provider=striga").get("items").findValuesAsText("state"))
+                .contains("PROCESSED");
         assertThat(operatorJson("/api/v1/ops/cases/" + caseId("u-operator") + "/messages").get("messages")).hasSize(1);
         assertThat(operatorSend("POST", "/api/v1/ops/inbox/replay?provider=striga", "").statusCode()).isEqualTo(200);
-        assertThat(operatorJson("/api/v1/cases?provider=striga&providerRef=u-operator")).hasSize(1);
+        assertThat(operatorJson("/api/v1/cases?provider=striga&providerRef=u-operator").get("items")).hasSize(1);
         assertThat(operatorSend("POST", "/api/v1/customers", "{\"customerId\":\"c-operator\"}").statusCode())
                 .isEqualTo(201);
         // Prometheus is an operator's too: ManagementPortIntegrationTest (a test context exports no metrics).
@@ -142,7 +143,8 @@ class AccessIntegrationTest extends HubIntegrationTest {
     }
 
     private String caseId(String strigaUser) {
-        return apiJson("/api/v1/cases?provider=striga&providerRef=" + strigaUser).get(0).get("id").asText();
+        return apiJson("/api/v1/cases?provider=striga&providerRef=" + strigaUser).get("items").get(0).get("id")
+                .asText();
     }
 
     private static void assertErrorShape(HttpResponse<String> answer, String reason) {

@@ -181,7 +181,7 @@ class FailedActionsIntegrationTest extends HubIntegrationTest {
     }
 
     private JsonNode lastEvent(JsonNode kycCase) {
-        JsonNode events = apiJson("/api/v1/cases/" + kycCase.get("id").asText() + "/events");
+        JsonNode events = apiJson("/api/v1/cases/" + kycCase.get("id").asText() + "/events").get("items");
         return events.get(events.size() - 1);
     }
 

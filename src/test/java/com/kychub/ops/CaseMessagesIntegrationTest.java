@@ -22,7 +22,8 @@ class CaseMessagesIntegrationTest extends HubIntegrationTest {
     void aCaseComesWithItsRawMessagesBodiesIncludedBehindTheApiKey() {
         assertThat(postStriga(BODY).statusCode()).isEqualTo(200);
         awaitInboxDrained();
-        String caseId = apiJson("/api/v1/cases?provider=striga&providerRef=u-ops-1").get(0).get("id").asText();
+        String caseId = apiJson("/api/v1/cases?provider=striga&providerRef=u-ops-1").get("items").get(0).get("id")
+                .asText();
 
         JsonNode answer = operatorJson("/api/v1/ops/cases/" + caseId + "/messages");
         assertThat(answer.at("/case/id").asText()).isEqualTo(caseId);

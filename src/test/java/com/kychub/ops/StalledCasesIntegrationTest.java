@@ -28,14 +28,19 @@ class StalledCasesIntegrationTest extends HubIntegrationTest {
         strigaCase("u-fresh", "PENDING_REVIEW", 0);
 
         // Newest first; finished (APPROVED) and recent cases are not stalled.
-        JsonNode day = operatorJson("/api/v1/ops/cases?stalledFor=PT24H");
+        JsonNode day = operatorJson("/api/v1/ops/cases?stalledFor=PT24H").get("items");
         assertThat(day.findValuesAsText("providerRef")).containsExactly("u-stalled-2d", "u-stalled-3d");
         assertThat(day.get(0).get("status").asText()).isEqualTo("IN_REVIEW");
         assertThat(day.get(1).get("status").asText()).isEqualTo("IN_PROGRESS");
         assertThat(operatorJson("/api/v1/ops/cases?stalledFor=P2DT12H").findValuesAsText("providerRef"))
                 .containsExactly("u-stalled-3d");
-        assertThat(operatorJson("/api/v1/ops/cases?stalledFor=PT24H&limit=1").findValuesAsText("providerRef"))
-                .containsExactly("u-stalled-2d");
+        // A page at a time: the next one repeats the filter and the limit.
+        JsonNode first = operatorJson("/api/v1/ops/cases?stalledFor=PT24H&limit=1");
+        assertThat(first.get("items").findValuesAsText("providerRef")).containsExactly("u-stalled-2d");
+        assertThat(first.get("next").asText()).startsWith("/api/v1/ops/cases?stalledFor=PT24H&limit=1&after=");
+        JsonNode second = operatorJson(first.get("next").asText());
+        assertThat(second.get("items").findValuesAsText("providerRef")).containsExactly("u-stalled-3d");
+        assertThat(second.get("next").isNull()).isTrue();
         // Without stalledFor: stalled as the gauge counts it (kyc.ops.stalled-after, a day).
         assertThat(operatorJson("/api/v1/ops/cases").findValuesAsText("providerRef"))
                 .containsExactly("u-stalled-2d", "u-stalled-3d");

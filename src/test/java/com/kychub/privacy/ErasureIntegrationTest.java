@@ -181,7 +181,7 @@ class ErasureIntegrationTest extends HubIntegrationTest {
     }
 
     private JsonNode argosCase() {
-        return apiJson("/api/v1/cases?provider=argos&providerRef=" + SUBMISSION).get(0);
+        return apiJson("/api/v1/cases?provider=argos&providerRef=" + SUBMISSION).get("items").get(0);
     }
 
     /**

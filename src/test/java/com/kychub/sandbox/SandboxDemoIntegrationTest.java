@@ -157,7 +157,7 @@ class SandboxDemoIntegrationTest {
                 if (!rerun(customer) || !status.equals("CANCELLED")) {
                     assertThat(status).as(customer.customerId()).isEqualTo(customer.expected().name());
                 }
-                JsonNode events = api("/api/v1/cases/" + kycCase.get("id").asText() + "/events");
+                JsonNode events = api("/api/v1/cases/" + kycCase.get("id").asText() + "/events").get("items");
                 assertThat(events.get(0).get("type").asText()).as(customer.customerId()).isEqualTo("CASE_OPENED");
                 assertThat(events.get(events.size() - 1).get("toStatus").asText()).as(customer.customerId())
                         .isEqualTo(status);

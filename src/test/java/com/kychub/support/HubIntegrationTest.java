@@ -276,7 +276,7 @@ public abstract class HubIntegrationTest {
     protected JsonNode awaitCase(String provider, String providerRef, Predicate<JsonNode> condition) {
         JsonNode[] found = new JsonNode[1];
         await().atMost(Duration.ofSeconds(20)).until(() -> {
-            JsonNode cases = apiJson("/api/v1/cases?provider=" + provider + "&providerRef=" + providerRef);
+            JsonNode cases = apiJson("/api/v1/cases?provider=" + provider + "&providerRef=" + providerRef).get("items");
             if (cases.size() == 1 && condition.test(cases.get(0))) {
                 found[0] = cases.get(0);
                 return true;

@@ -52,7 +52,7 @@ abstract class ArgosHubTest extends HubIntegrationTest {
 
     JsonNode caseOf(String submission) {
         awaitInboxDrained();
-        JsonNode cases = apiJson("/api/v1/cases?provider=argos&providerRef=" + submission);
+        JsonNode cases = apiJson("/api/v1/cases?provider=argos&providerRef=" + submission).get("items");
         if (cases.size() != 1) {
             throw new AssertionError("expected one case for " + submission + ", found " + cases);
         }
@@ -60,7 +60,7 @@ abstract class ArgosHubTest extends HubIntegrationTest {
     }
 
     JsonNode events(JsonNode kycCase) {
-        return apiJson("/api/v1/cases/" + kycCase.get("id").asText() + "/events");
+        return apiJson("/api/v1/cases/" + kycCase.get("id").asText() + "/events").get("items");
     }
 
     String awaitState(long messageId, String state) {

@@ -55,7 +55,7 @@ class ConnectfiCustomerLinkIntegrationTest extends ConnectfiFlows {
         assertThat(after.get("customerId").asText()).isEqualTo("c-a");
         assertThat(after.at("/providerDetails/sdk/link").asText()).isEqualTo("https://sdk.connect.example/onb-a");
         assertThat(links("cf-a")).containsExactly(Map.of("customer_id", "c-a", "current_ref", "onb-a"));
-        assertThat(apiJson("/api/v1/cases?provider=connectfi")).hasSize(1);
+        assertThat(apiJson("/api/v1/cases?provider=connectfi").get("items")).hasSize(1);
         assertThat(customerExists("cf-a")).isFalse();
         PROVIDERS.verify(1, postRequestedFor(urlEqualTo("/v1/customers")));
         PROVIDERS.verify(1, postRequestedFor(urlEqualTo("/v1/compliance/kyc")));
@@ -213,7 +213,7 @@ class ConnectfiCustomerLinkIntegrationTest extends ConnectfiFlows {
 
     private List<JsonNode> events(JsonNode kycCase) {
         List<JsonNode> events = new java.util.ArrayList<>();
-        apiJson("/api/v1/cases/" + kycCase.get("id").asText() + "/events").forEach(events::add);
+        apiJson("/api/v1/cases/" + kycCase.get("id").asText() + "/events").get("items").forEach(events::add);
         return events;
     }
 

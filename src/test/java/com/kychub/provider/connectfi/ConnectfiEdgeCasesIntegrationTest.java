@@ -116,7 +116,7 @@ class ConnectfiEdgeCasesIntegrationTest extends ConnectfiFlows {
     }
 
     private JsonNode lastEvent(JsonNode kycCase) {
-        JsonNode events = apiJson("/api/v1/cases/" + kycCase.get("id").asText() + "/events");
+        JsonNode events = apiJson("/api/v1/cases/" + kycCase.get("id").asText() + "/events").get("items");
         return events.get(events.size() - 1);
     }
 
@@ -155,7 +155,7 @@ class ConnectfiEdgeCasesIntegrationTest extends ConnectfiFlows {
                 .startsWith("FINISHED_STATUS_DISAGREES:webhook=DENIED_COMPLIANCE,pull=APPROVED");
 
         for (JsonNode kycCase : new JsonNode[] {waiting, approved}) {
-            JsonNode events = apiJson("/api/v1/cases/" + kycCase.get("id").asText() + "/events");
+            JsonNode events = apiJson("/api/v1/cases/" + kycCase.get("id").asText() + "/events").get("items");
             JsonNode last = events.get(events.size() - 1);
             assertThat(last.get("providerEvent").asText()).isEqualTo("CUSTOMER_KYC_FINISHED");
             assertThat(last.get("toStatus").asText()).isEqualTo(kycCase.get("status").asText());

@@ -128,7 +128,7 @@ class ConnectfiStandardFlowIntegrationTest extends ConnectfiFlows {
         assertThat(jdbc.queryForObject("select next_poll_at is null from kyc_case where provider_ref = 'onb-1'",
                 Boolean.class)).isTrue();
 
-        JsonNode events = apiJson("/api/v1/cases/" + approved.get("id").asText() + "/events");
+        JsonNode events = apiJson("/api/v1/cases/" + approved.get("id").asText() + "/events").get("items");
         assertThat(events.get(0).get("type").asText()).isEqualTo("CASE_OPENED");
         assertThat(events.get(0).get("providerEvent").asText()).isEqualTo("ONBOARDING_REQUESTED");
         JsonNode last = events.get(events.size() - 1);

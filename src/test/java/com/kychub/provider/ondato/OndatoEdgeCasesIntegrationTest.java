@@ -37,7 +37,7 @@ class OndatoEdgeCasesIntegrationTest extends OndatoFlows {
         assertThat(jdbc.queryForObject("select count(*) from inbound_message where channel = 'WEBHOOK'", Integer.class))
                 .isEqualTo(1);
         PROVIDERS.verify(1, getRequestedFor(urlEqualTo(VERIFICATION_PATH + "idv-d")));
-        assertThat(apiJson("/api/v1/cases/" + approved.get("id").asText() + "/events")).hasSize(1);
+        assertThat(apiJson("/api/v1/cases/" + approved.get("id").asText() + "/events").get("items")).hasSize(1);
     }
 
     @Test
@@ -72,7 +72,7 @@ class OndatoEdgeCasesIntegrationTest extends OndatoFlows {
                 "select max(state) from inbound_message where message_type = 'identification'", String.class)));
         assertThat(jdbc.queryForObject("select last_error from inbound_message where message_type = 'identification'",
                 String.class)).contains("Suspicious");
-        assertThat(apiJson("/api/v1/cases?provider=ondato&providerRef=idv-s")).isEmpty();
+        assertThat(apiJson("/api/v1/cases?provider=ondato&providerRef=idv-s").get("items")).isEmpty();
     }
 
     @Test
@@ -84,7 +84,7 @@ class OndatoEdgeCasesIntegrationTest extends OndatoFlows {
                 "select max(state) from inbound_message where message_type = 'identification'", String.class)));
         assertThat(jdbc.queryForObject("select last_error from inbound_message where message_type = 'identification'",
                 String.class)).contains("Awaiting").contains("ManualReview");
-        assertThat(apiJson("/api/v1/cases?provider=ondato&providerRef=idv-r")).isEmpty();
+        assertThat(apiJson("/api/v1/cases?provider=ondato&providerRef=idv-r").get("items")).isEmpty();
     }
 
     @Test
@@ -95,7 +95,7 @@ class OndatoEdgeCasesIntegrationTest extends OndatoFlows {
                 "select max(state) from inbound_message where message_type = 'identity-verification'", String.class)));
         assertThat(jdbc.queryForObject("select last_error from inbound_message "
                 + "where message_type = 'identity-verification'", String.class)).contains("'Active'");
-        assertThat(apiJson("/api/v1/cases?provider=ondato&providerRef=idv-v")).isEmpty();
+        assertThat(apiJson("/api/v1/cases?provider=ondato&providerRef=idv-v").get("items")).isEmpty();
     }
 
     @Test

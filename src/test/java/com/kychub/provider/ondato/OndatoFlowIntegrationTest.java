@@ -95,7 +95,7 @@ class OndatoFlowIntegrationTest extends OndatoFlows {
         JsonNode rejected = awaitCase(idv, "REJECTED", "RESTART_KYC");
         assertThat(texts(rejected.get("reasons"))).containsExactly("DocumentExpired", "FaceMismatch");
 
-        JsonNode events = apiJson("/api/v1/cases/" + rejected.get("id").asText() + "/events");
+        JsonNode events = apiJson("/api/v1/cases/" + rejected.get("id").asText() + "/events").get("items");
         assertThat(events.get(0).get("providerEvent").asText()).isEqualTo("ONBOARDING_REQUESTED");
         assertThat(events.get(events.size() - 1).get("providerEvent").asText()).isEqualTo("KycIdentification.Rejected");
         assertThat(statusesOf(rejected)).containsSubsequence("IN_PROGRESS", "ACTION_REQUIRED", "IN_PROGRESS",
@@ -132,7 +132,7 @@ class OndatoFlowIntegrationTest extends OndatoFlows {
         stubIdentification("kyc-p", identification("kyc-p", "Approved", null));
         send(verificationEvent("Idv.StatusChanged", idv));
         JsonNode approved = awaitCase(idv, "APPROVED", "NONE");
-        JsonNode events = apiJson("/api/v1/cases/" + approved.get("id").asText() + "/events");
+        JsonNode events = apiJson("/api/v1/cases/" + approved.get("id").asText() + "/events").get("items");
         assertThat(events.get(events.size() - 1).get("providerEvent").asText()).isEqualTo("Idv.StatusChanged");
         PROVIDERS.verify(3, getRequestedFor(urlEqualTo(VERIFICATION_PATH + idv)));
         PROVIDERS.verify(2, getRequestedFor(urlEqualTo(IDENTIFICATION_PATH + "kyc-p")));
@@ -151,7 +151,7 @@ class OndatoFlowIntegrationTest extends OndatoFlows {
         send(identificationEvent("KycIdentification.Rejected", "idv-first", "kyc-first"));
         JsonNode rejected = awaitCase("idv-first", "REJECTED", "RESTART_KYC");
         awaitInboxDrained();
-        int rejectedEvents = apiJson("/api/v1/cases/" + rejected.get("id").asText() + "/events").size();
+        int rejectedEvents = apiJson("/api/v1/cases/" + rejected.get("id").asText() + "/events").get("items").size();
 
         // Started again: Ondato is asked for a new verification, about the same customer, and a new case opens.
         stubCreated("idv-second");
@@ -174,7 +174,7 @@ class OndatoFlowIntegrationTest extends OndatoFlows {
         // The old case keeps its status, reasons and trail.
         JsonNode old = awaitCase("idv-first", "REJECTED", "RESTART_KYC");
         assertThat(texts(old.get("reasons"))).containsExactly("DocumentExpired");
-        assertThat(apiJson("/api/v1/cases/" + old.get("id").asText() + "/events")).hasSize(rejectedEvents);
+        assertThat(apiJson("/api/v1/cases/" + old.get("id").asText() + "/events").get("items")).hasSize(rejectedEvents);
 
         // Asked again while the new verification is open: that case, and nothing new is asked of Ondato.
         JsonNode thirdAsk = readJson(apiSend("POST", "/api/v1/customers/c-again/onboardings",
@@ -183,7 +183,7 @@ class OndatoFlowIntegrationTest extends OndatoFlows {
         assertThat(jdbc.queryForList("select action from provider_action where provider = 'ondato' "
                 + "and customer_id = 'c-again' order by id", String.class))
                 .containsExactly("CREATE_IDENTITY_VERIFICATION", "CREATE_IDENTITY_VERIFICATION:2");
-        assertThat(apiJson("/api/v1/cases?provider=ondato").findValuesAsText("providerRef"))
+        assertThat(apiJson("/api/v1/cases?provider=ondato").get("items").findValuesAsText("providerRef"))
                 .contains("idv-first", "idv-second").doesNotContain("customer:c-again");
     }
 
@@ -195,7 +195,7 @@ class OndatoFlowIntegrationTest extends OndatoFlows {
 
         JsonNode approved = awaitCase("idv-only", "APPROVED", "NONE");
         assertThat(approved.at("/providerDetails/kycIdentificationId").asText()).isEqualTo("kyc-only");
-        JsonNode events = apiJson("/api/v1/cases/" + approved.get("id").asText() + "/events");
+        JsonNode events = apiJson("/api/v1/cases/" + approved.get("id").asText() + "/events").get("items");
         assertThat(events.get(events.size() - 1).get("providerEvent").asText()).isEqualTo("KycIdentification.Approved");
         awaitInboxDrained();
         PROVIDERS.verify(1, getRequestedFor(urlEqualTo(IDENTIFICATION_PATH + "kyc-only")));

@@ -130,7 +130,7 @@ abstract class OndatoFlows extends HubIntegrationTest {
 
     List<String> statusesOf(JsonNode kycCase) {
         List<String> statuses = new ArrayList<>();
-        apiJson("/api/v1/cases/" + kycCase.get("id").asText() + "/events")
+        apiJson("/api/v1/cases/" + kycCase.get("id").asText() + "/events").get("items")
                 .forEach(event -> statuses.add(event.get("toStatus").asText()));
         return statuses;
     }

@@ -62,7 +62,7 @@ class StrigaStatusApiIntegrationTest extends HubIntegrationTest {
         String time = authorization.substring(5, authorization.indexOf(':'));
         assertThat(authorization.substring(authorization.indexOf(':') + 1)).isEqualTo(hmacHex(SECRET,
                 (time + "GET" + "/user/kyc/u-missed" + MD5_OF_EMPTY_OBJECT).getBytes(StandardCharsets.UTF_8)));
-        JsonNode events = apiJson("/api/v1/cases/" + kycCase.get("id").asText() + "/events");
+        JsonNode events = apiJson("/api/v1/cases/" + kycCase.get("id").asText() + "/events").get("items");
         assertThat(events.get(events.size() - 1).get("toStatus").asText()).isEqualTo("APPROVED");
         assertThat(jdbc.queryForObject("select channel || ':' || message_type from inbound_message "
                 + "where id = ?", String.class, events.get(events.size() - 1).get("inboundMessageId").asLong()))

@@ -39,7 +39,7 @@ class StrigaWebhookIntegrationTest extends HubIntegrationTest {
         assertThat(fin.get("id")).isEqualTo(rejected.get("id"));
         assertThat(texts(fin.get("reasons"))).containsExactly("UNSATISFACTORY_PHOTOS", "SCREENSHOTS", "NOT_DOCUMENT");
 
-        JsonNode events = apiJson("/api/v1/cases/" + fin.get("id").asText() + "/events");
+        JsonNode events = apiJson("/api/v1/cases/" + fin.get("id").asText() + "/events").get("items");
         assertThat(events).hasSize(2);
         assertThat(events.get(0).get("type").asText()).isEqualTo("CASE_OPENED");
         assertThat(events.get(0).path("fromStatus").isMissingNode()).isTrue();
@@ -109,7 +109,7 @@ class StrigaWebhookIntegrationTest extends HubIntegrationTest {
         assertThat(apiJson("/api/v1/cases/" + approved.get("id").asText()).get("status").asText()).isEqualTo("APPROVED");
         assertThat(jdbc.queryForList("select outcome from inbound_message order by id", String.class))
                 .containsExactly("CREATED", "STALE");
-        assertThat(apiJson("/api/v1/cases/" + approved.get("id").asText() + "/events")).hasSize(1);
+        assertThat(apiJson("/api/v1/cases/" + approved.get("id").asText() + "/events").get("items")).hasSize(1);
     }
 
     @Test
@@ -119,7 +119,7 @@ class StrigaWebhookIntegrationTest extends HubIntegrationTest {
         postStriga("{\"userId\":\"u-ts\",\"status\":\"REJECTED\",\"ts\":1763700000000}");
         postStriga("{\"userId\":\"u-ts\",\"status\":\"ON_HOLD\"}");
         awaitInboxDrained();
-        assertThat(apiJson("/api/v1/cases?provider=striga&providerRef=u-ts").get(0).get("status").asText())
+        assertThat(apiJson("/api/v1/cases?provider=striga&providerRef=u-ts").get("items").get(0).get("status").asText())
                 .isEqualTo("REJECTED_FINAL");
         assertThat(jdbc.queryForList("select outcome from inbound_message order by id", String.class))
                 .containsExactly("CREATED", "STALE", "STALE");
@@ -222,7 +222,7 @@ class StrigaWebhookIntegrationTest extends HubIntegrationTest {
                 .contains("unknown Striga status 'SUSPENDED'");
         assertThat(count("select count(*) from kyc_case")).isZero();
 
-        JsonNode failed = operatorJson("/api/v1/ops/inbox?state=FAILED&provider=striga");
+        JsonNode failed = operatorJson("/api/v1/ops/inbox?state=FAILED&provider=striga").get("items");
         assertThat(failed).hasSize(1);
         assertThat(failed.get(0).get("id").asLong()).isEqualTo(id);
         assertThat(failed.get(0).has("body")).isFalse();

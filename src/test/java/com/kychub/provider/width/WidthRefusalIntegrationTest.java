@@ -79,8 +79,8 @@ class WidthRefusalIntegrationTest extends WidthFlows {
                   and last_error = 'WIDTH refused workflow.execution.status (success: false, code 40401)'""",
                 Integer.class) == 1);
         awaitMorePolls(exec, 3);
-        assertThat(apiJson("/api/v1/cases?provider=width&providerRef=" + exec).get(0).get("status").asText())
-                .isEqualTo("IN_PROGRESS");
+        assertThat(apiJson("/api/v1/cases?provider=width&providerRef=" + exec).get("items").get(0).get("status")
+                .asText()).isEqualTo("IN_PROGRESS");
         assertThat(jdbc.queryForObject("select count(*) from inbound_message where provider = 'width' "
                 + "and state = 'FAILED'", Integer.class)).isEqualTo(1);
     }

@@ -73,8 +73,8 @@ class WidthStatusesIntegrationTest extends WidthFlows {
         dueNow(exec);
         awaitMorePolls(exec, 1);
         awaitNextLookInAMinute(exec);
-        assertThat(apiJson("/api/v1/cases?provider=width&providerRef=" + exec).get(0).get("status").asText())
-                .isEqualTo("IN_REVIEW");
+        assertThat(apiJson("/api/v1/cases?provider=width&providerRef=" + exec).get("items").get(0).get("status")
+                .asText()).isEqualTo("IN_REVIEW");
 
         // The decision: the case ends, polling stops.
         stubStatus(exec, completed(exec, "{\"decision\":\"APPROVED\"}"));

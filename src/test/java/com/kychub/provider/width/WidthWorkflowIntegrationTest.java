@@ -121,7 +121,7 @@ class WidthWorkflowIntegrationTest extends WidthFlows {
         assertThat(jdbc.queryForObject("select count(*) from kyc_event e join kyc_case k on k.id = e.case_id "
                 + "where k.provider_ref = ? and (e.detail::text like '%JOHN%' or e.detail::text like '%E123%')",
                 Integer.class, EXEC)).isZero();
-        assertThat(apiJson("/api/v1/cases?provider=width&providerRef=" + EXEC).toString())
+        assertThat(apiJson("/api/v1/cases?provider=width&providerRef=" + EXEC).get("items").toString())
                 .doesNotContain("JOHN").doesNotContain("E123");
 
         JsonNode particular = awaitRequest("workflow.kyc.particular.data");
@@ -217,7 +217,7 @@ class WidthWorkflowIntegrationTest extends WidthFlows {
     }
 
     private JsonNode checks(String providerRef) {
-        JsonNode cases = apiJson("/api/v1/cases?provider=width&providerRef=" + providerRef);
+        JsonNode cases = apiJson("/api/v1/cases?provider=width&providerRef=" + providerRef).get("items");
         com.fasterxml.jackson.databind.node.ObjectNode byName = JSON.createObjectNode();
         if (cases.size() == 1 && cases.get(0).has("checks")) {
             cases.get(0).get("checks").forEach(check -> byName.set(check.get("name").asText(), check));
