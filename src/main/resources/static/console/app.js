@@ -247,7 +247,7 @@ async function casesPage(params) {
       el('td', {}, el('a', { href: `#/case/${kycCase.id}`, 'data-test': 'case-link' }, kycCase.customerId ?? '(none)')),
       el('td', {}, kycCase.provider), el('td', {}, kycCase.providerRef),
       el('td', {}, stateBadge(kycCase.status)), el('td', {}, kycCase.nextAction),
-      el('td', {}, when(kycCase.updatedAt))), 'more-cases');
+      el('td', { class: 'nowrap' }, when(kycCase.updatedAt))), 'more-cases');
   page().append(more);
 }
 
@@ -275,7 +275,7 @@ async function casePage(id) {
         .map((heading) => el('th', { scope: 'col' }, heading)))), tbody));
   const more = await pagedRows(`/api/v1/cases/${encodeURIComponent(id)}/events?limit=100`, tbody, (event) =>
     el('tr', { 'data-test': 'event-row', 'data-id': event.id },
-      el('td', {}, when(event.occurredAt)), el('td', {}, event.type),
+      el('td', { class: 'nowrap' }, when(event.occurredAt)), el('td', {}, event.type),
       el('td', {}, change(event.fromStatus, event.toStatus)), el('td', {}, change(event.fromNextAction, event.toNextAction)),
       el('td', {}, event.providerEvent ?? ''),
       el('td', {},
@@ -393,7 +393,7 @@ async function inboxPage(params) {
       el('td', {}, el('a', { href: `#/message/${item.id}`, 'data-test': 'message-link' }, String(item.id))),
       el('td', {}, item.provider), el('td', {}, item.channel), el('td', {}, stateBadge(item.state)),
       el('td', {}, String(item.attempts)), el('td', { class: 'error-text' }, item.lastError ?? ''),
-      el('td', {}, when(item.receivedAt)),
+      el('td', { class: 'nowrap' }, when(item.receivedAt)),
       el('td', {}, (item.state === 'FAILED' || item.state === 'DEAD') && el('button', {
         type: 'button', 'data-test': 'replay', onclick: async () => {
           if (await replayOne(`/api/v1/ops/inbox/${item.id}/replay`)) {
@@ -429,7 +429,7 @@ async function actionsPage(params) {
       el('td', {}, item.provider), el('td', {}, item.name),
       el('td', {}, item.caseId ? el('a', { href: `#/case/${item.caseId}` }, item.customerId ?? item.caseId) : (item.customerId ?? '')),
       el('td', {}, stateBadge(item.state)), el('td', {}, String(item.attempts)),
-      el('td', { class: 'error-text' }, item.lastError ?? ''), el('td', {}, when(item.createdAt)),
+      el('td', { class: 'error-text' }, item.lastError ?? ''), el('td', { class: 'nowrap' }, when(item.createdAt)),
       el('td', {}, (item.state === 'FAILED' || item.state === 'DEAD') && el('button', {
         type: 'button', 'data-test': 'replay', onclick: async () => {
           if (await replayOne(`/api/v1/ops/actions/${item.id}/replay`)) {
@@ -458,7 +458,7 @@ async function stalledPage(params) {
     el('tr', { 'data-test': 'stalled-row' },
       el('td', {}, el('a', { href: `#/case/${kycCase.id}` }, kycCase.customerId ?? kycCase.id)),
       el('td', {}, kycCase.provider), el('td', {}, stateBadge(kycCase.status)), el('td', {}, kycCase.nextAction),
-      el('td', {}, when(kycCase.updatedAt))), 'more-stalled');
+      el('td', { class: 'nowrap' }, when(kycCase.updatedAt))), 'more-stalled');
   page().append(more);
 }
 
@@ -523,7 +523,7 @@ async function outboundPage() {
         el('td', {}, el('a', { href: `#/outbound/${endpoint.id}`, 'data-test': 'endpoint-link' }, endpoint.url),
           endpoint.description ? el('div', { class: 'muted' }, endpoint.description) : null),
         el('td', {}, endpoint.kind), el('td', {}, endpoint.enabled ? 'yes' : `no: ${endpoint.disabledReason ?? ''}`),
-        el('td', {}, when(endpoint.failingSince)), el('td', {}, (endpoint.eventTypes ?? []).join(', ') || 'all'),
+        el('td', { class: 'nowrap' }, when(endpoint.failingSince)), el('td', {}, (endpoint.eventTypes ?? []).join(', ') || 'all'),
         el('td', {}, (endpoint.providers ?? []).join(', ') || 'all'))), 'endpoints'),
     endpoints.length ? null : message('No event endpoint yet (POST /api/v1/event-endpoints adds one).'));
 }
@@ -549,7 +549,7 @@ async function deliveriesPage(id, params) {
       el('td', {}, delivery.caseId ? el('a', { href: `#/case/${delivery.caseId}` }, String(delivery.sequence)) : ''),
       el('td', {}, stateBadge(delivery.state)), el('td', {}, String(delivery.attempts)),
       el('td', {}, delivery.lastStatus != null ? `${delivery.lastStatus} in ${delivery.lastLatencyMs} ms` : ''),
-      el('td', { class: 'error-text' }, delivery.lastError ?? ''), el('td', {}, when(delivery.deliveredAt)),
+      el('td', { class: 'error-text' }, delivery.lastError ?? ''), el('td', { class: 'nowrap' }, when(delivery.deliveredAt)),
       el('td', {}, (delivery.state === 'DELIVERED' || delivery.state === 'DEAD') && el('button', {
         type: 'button', 'data-test': 'replay', onclick: async () => {
           if (await replayOne(`/api/v1/ops/deliveries/${delivery.id}/replay`)) {
@@ -618,11 +618,14 @@ function failed(e) {
 }
 
 async function render() {
+  // The tests (and a reader of the DOM) know a page is drawn, its first page of data in, by data-ready.
+  delete document.body.dataset.ready;
   showError('');
   const { parts, params } = route();
   const [name, id] = parts;
   if (name === 'sign-in' || csrfToken === null) {
     signInPage(params);
+    document.body.dataset.ready = 'true';
     return;
   }
   document.getElementById('nav').hidden = false;
@@ -647,6 +650,7 @@ async function render() {
   } catch (e) {
     failed(e);
   }
+  document.body.dataset.ready = 'true';
 }
 
 async function signOut() {

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kychub.canonical.CaseStatus;
 import com.kychub.inbound.HmacSignatures;
 import com.kychub.sandbox.SandboxDemo;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -161,10 +163,10 @@ class ConsoleBrowserTest {
         // A wrong key is refused, and the page says why.
         browser.get(hub("/"));
         WebElement key = waitFor(By.id("key"));
-        screenshot("sign-in");
+        drawn("sign-in");
         key.sendKeys("not-a-key");
         click("sign-in-button");
-        assertThat(waitUntil(b -> visibleText(By.id("error")))).contains("operator key");
+        assertThat(waitForText(By.id("error"))).contains("operator key");
         assertThat(browser.findElements(By.cssSelector("[data-test=case-row]"))).isEmpty();
 
         // The operator signs in and finds the demo customer.
@@ -174,7 +176,7 @@ class ConsoleBrowserTest {
         click("sign-in-button");
         waitFor(By.cssSelector("[data-test=case-row]"));
         waitFor(By.cssSelector("[data-test=count-total]"));
-        screenshot("cases");
+        drawn("cases");
         WebElement search = browser.findElement(By.id("search"));
         search.sendKeys(customer.customerId());
         click("apply-filters");
@@ -185,21 +187,21 @@ class ConsoleBrowserTest {
         click("case-link");
         waitFor(By.cssSelector("[data-test=event-row] [data-test=raw-message-link]"));
         assertThat(text("case-status")).isEqualTo("APPROVED");
-        screenshot("case");
+        drawn("case");
         browser.findElement(By.cssSelector("[data-test=event-row] [data-test=raw-message-link]")).click();
         waitFor(By.cssSelector("[data-test=body]"));
         assertThat(text("message-provider")).isEqualTo("striga");
         assertThat(text("redaction")).contains("redacted");
-        screenshot("message");
+        drawn("message");
         click("reveal");
-        waitUntil(b -> visibleText(By.cssSelector("[data-test=redaction]")).contains("shown"));
+        waitUntil(b -> String.valueOf(visibleText(By.cssSelector("[data-test=redaction]"))).contains("shown"));
 
         // The FAILED webhook: counted by a dry run, replayed from the inbox, then PROCESSED.
         browser.get(hub("/#/inbox?state=FAILED&provider=striga"));
         waitFor(By.cssSelector("[data-test=inbox-row][data-id='" + failed + "']"));
         new Select(browser.findElement(By.id("bulk-provider"))).selectByValue("striga");
         click("bulk-dry-run");
-        assertThat(waitUntil(b -> visibleText(By.cssSelector("[data-test=bulk-outcome]"))))
+        assertThat(waitForText(By.cssSelector("[data-test=bulk-outcome]")))
                 .isEqualTo("1 message of striga would be replayed.");
         assertThat(browser.findElement(By.cssSelector("[data-test=bulk-confirm]")).isDisplayed()).isTrue();
         screenshot("inbox");
@@ -220,7 +222,9 @@ class ConsoleBrowserTest {
         page("/#/outbound", By.cssSelector("[data-test=endpoint-link]"), "outbound");
         click("endpoint-link");
         waitFor(By.cssSelector("[data-test=deliveries]"));
-        screenshot("deliveries");
+        drawn("deliveries");
+        assertThat(browser.findElements(By.cssSelector("[data-test=delivery-row]"))).as("the sandbox receiver's deliveries")
+                .isNotEmpty();
 
         // Erasure asks for the customer id, typed, before it erases.
         page("/#/erasure", By.id("erase-customer"), "erasure");
@@ -233,7 +237,7 @@ class ConsoleBrowserTest {
         assertThat(browser.findElement(By.cssSelector("[data-test=erase-confirm]")).isEnabled()).isTrue();
         screenshot("erasure-confirmation");
         click("erase-confirm");
-        assertThat(waitUntil(b -> visibleText(By.cssSelector("[data-test=erased]")))).contains(customer.customerId());
+        assertThat(waitForText(By.cssSelector("[data-test=erased]"))).contains(customer.customerId());
 
         // Signing out ends the session: the console is back at its sign-in.
         click("sign-out");
@@ -255,11 +259,9 @@ class ConsoleBrowserTest {
                         body.getBytes(StandardCharsets.UTF_8)))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
-                "select count(*) from inbound_message where provider = 'striga' and subject = ? and state = 'FAILED'",
-                Integer.class, userId) == 1);
-        long id = jdbc.queryForObject("select id from inbound_message where provider = 'striga' and subject = ? "
-                + "and state = 'FAILED'", Long.class, userId);
+        long id = readId(accepted.body());
+        await().atMost(Duration.ofSeconds(20)).until(() -> "FAILED".equals(jdbc.queryForObject(
+                "select state from inbound_message where id = ?", String.class, id)));
         HttpResponse<String> started = HTTP.send(HttpRequest.newBuilder(
                         URI.create(hub("/sandbox/striga/users/" + userId + "/kyc?outcome=approve")))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
@@ -270,9 +272,21 @@ class ConsoleBrowserTest {
         return id;
     }
 
+    private static long readId(String accepted) throws IOException {
+        return new ObjectMapper().readTree(accepted).get("id").asLong();
+    }
+
+    /** Opens the page, waits until it is drawn with its data, and checks it shows no error. */
     private void page(String path, By ready, String name) throws IOException {
         browser.get(hub(path));
         waitFor(ready);
+        drawn(name);
+    }
+
+    /** Waits until the console has drawn the page and its first data, checks it shows no error, screenshots it. */
+    private static void drawn(String name) throws IOException {
+        waitFor(By.cssSelector("body[data-ready=true]"));
+        assertThat(visibleText(By.id("error"))).as(name + " shows no error").isNull();
         screenshot(name);
     }
 
@@ -297,6 +311,10 @@ class ConsoleBrowserTest {
         return found.get(0).getText();
     }
 
+    private static String waitForText(By locator) {
+        return waitUntil(b -> visibleText(locator));
+    }
+
     private static WebElement waitFor(By locator) {
         return waitUntil(b -> {
             List<WebElement> found = b.findElements(locator);
@@ -305,7 +323,8 @@ class ConsoleBrowserTest {
     }
 
     private static <T> T waitUntil(Function<WebDriver, T> condition) {
-        return new WebDriverWait(browser, Duration.ofSeconds(15)).until(condition::apply);
+        return new WebDriverWait(browser, Duration.ofSeconds(15)).ignoring(StaleElementReferenceException.class)
+                .until(condition::apply);
     }
 
     /** Saves the browser's view as {@code NN-name.png}, numbered in the order the scenario meets the pages. */
