@@ -4,7 +4,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -131,37 +130,44 @@ public class ProviderActions extends DurableQueue implements ProviderAction.Plan
     }
 
     /**
-     * Makes every FAILED and DEAD action of the provider pending again: of several of one name (the same call refused
-     * twice), only the newest, and none whose name is pending already (one pending per name, as {@link #plan} keeps).
+     * The FAILED and DEAD actions of the provider that {@link #replayAll} makes pending: of several of one name (the
+     * same call refused twice), only the newest, and none whose name is pending already (one pending per name, as
+     * {@link #plan} keeps).
      */
+    private static final String REPLAYABLE = """
+            a.id in (select distinct on (customer_id, action) id from provider_action
+                     where provider = ? and state in ('FAILED', 'DEAD')
+                     order by customer_id, action, id desc)
+            and not exists (select 1 from provider_action p where p.provider = a.provider
+                            and p.customer_id = a.customer_id and p.action = a.action and p.state = 'PENDING')""";
+
+    /** Makes every replayable action of the provider (see {@link #REPLAYABLE}) pending again; answers how many. */
     public int replayAll(String provider) {
-        return jdbc.update("""
-                update provider_action a set state = 'PENDING', next_attempt_at = now()
-                where a.id in (select distinct on (customer_id, action) id from provider_action
-                               where provider = ? and state in ('FAILED', 'DEAD')
-                               order by customer_id, action, id desc)
-                  and not exists (select 1 from provider_action p where p.provider = a.provider
-                                  and p.customer_id = a.customer_id and p.action = a.action and p.state = 'PENDING')""",
-                provider);
+        return jdbc.update("update provider_action a set state = 'PENDING', next_attempt_at = now() where "
+                + REPLAYABLE, provider);
+    }
+
+    /** How many actions {@link #replayAll} would make pending now, changing nothing. */
+    public int countReplayable(String provider) {
+        Integer count = jdbc.queryForObject("select count(*) from provider_action a where " + REPLAYABLE,
+                Integer.class, provider);
+        return count == null ? 0 : count;
     }
 
     // --- What operators list.
 
-    /** The newest actions first, optionally of one state and one provider. */
-    public List<Summary> list(String state, String provider, int limit) {
-        StringBuilder sql = new StringBuilder(SUMMARY).append(" where true");
-        List<Object> arguments = new ArrayList<>();
-        if (state != null) {
-            sql.append(" and state = ?");
-            arguments.add(state);
-        }
-        if (provider != null) {
-            sql.append(" and provider = ?");
-            arguments.add(provider);
-        }
-        sql.append(" order by id desc limit ?");
-        arguments.add(limit);
-        return jdbc.query(sql.toString(), (row, n) -> readSummary(row), arguments.toArray());
+    /**
+     * The newest actions first, optionally of one state and one provider, older than the action {@code beforeId} if
+     * given (the cursor of the page before), at most {@code limit}.
+     */
+    public List<Summary> list(String state, String provider, Long beforeId, int limit) {
+        return jdbc.query(SUMMARY + """
+
+                where (?::text is null or state = ?) and (?::text is null or provider = ?)
+                  and (?::bigint is null or id < ?)
+                order by id desc
+                limit ?""", (row, n) -> readSummary(row), state, state, provider, provider, beforeId, beforeId,
+                limit);
     }
 
     public Optional<Summary> find(long id) {

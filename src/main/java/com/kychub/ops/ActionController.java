@@ -1,10 +1,12 @@
 package com.kychub.ops;
 
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import com.kychub.action.ProviderActions;
+import com.kychub.api.Cursor;
+import com.kychub.api.ListParameters;
+import com.kychub.api.Page;
+import com.kychub.api.Replayed;
 import com.kychub.http.ErrorAnswer;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -32,22 +34,22 @@ public class ActionController {
         this.actions = actions;
     }
 
+    /** The actions, newest first, of that state and provider if given. */
     @GetMapping
-    public List<ProviderActions.Summary> list(@RequestParam(required = false) String state,
+    public Page<ProviderActions.Summary> list(@RequestParam(required = false) String state,
                                               @RequestParam(required = false) String provider,
-                                              @RequestParam(defaultValue = "100") int limit) {
-        if (state != null && !STATES.contains(state)) {
-            throw ErrorAnswer.badRequest("'state' must be one of " + STATES);
-        }
-        if (limit < 1 || limit > 1000) {
-            throw ErrorAnswer.badRequest("'limit' must be 1 to 1000");
-        }
+                                              @RequestParam(defaultValue = "100") int limit,
+                                              @RequestParam(required = false) String after) {
+        ListParameters.oneOf("state", state, STATES);
+        ListParameters.provider(provider);
+        ListParameters.limit(limit);
+        Long before = Cursor.id(after);
         // Without payloads: what the call sends is read from the store at the moment of the call, not listed here.
-        return actions.list(state, provider, limit);
+        return Page.of(actions.list(state, provider, before, limit + 1), limit, action -> Cursor.of(action.id()));
     }
 
     @PostMapping("/{id}/replay")
-    public Map<String, Object> replay(@PathVariable long id) {
+    public Replayed replay(@PathVariable long id) {
         if (!actions.replay(id)) {
             ProviderActions.Summary action = actions.find(id)
                     .orElseThrow(() -> ErrorAnswer.notFound("no action " + id));
@@ -56,11 +58,18 @@ public class ActionController {
                     ? "action " + id + " is " + action.state() + " but another " + action.name() + " is pending"
                     : "action " + id + " is " + action.state() + ", not FAILED or DEAD");
         }
-        return Map.of("id", id, "state", "PENDING");
+        return new Replayed(id, "PENDING");
     }
 
+    /**
+     * The FAILED and DEAD actions of the provider pending again (of one name, the newest; none whose name is pending);
+     * with {@code dryRun}, only how many would be.
+     */
     @PostMapping("/replay")
-    public Map<String, Object> replayAll(@RequestParam String provider) {
-        return Map.of("provider", provider, "replayed", actions.replayAll(provider));
+    public ProviderReplay replayAll(@RequestParam String provider,
+                                    @RequestParam(defaultValue = "false") boolean dryRun) {
+        ListParameters.provider(provider);
+        return new ProviderReplay(provider, dryRun,
+                dryRun ? actions.countReplayable(provider) : actions.replayAll(provider));
     }
 }

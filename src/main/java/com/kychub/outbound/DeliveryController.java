@@ -1,12 +1,13 @@
 package com.kychub.outbound;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import com.kychub.api.Cursor;
+import com.kychub.api.ListParameters;
+import com.kychub.api.Page;
+import com.kychub.api.Replayed;
 import com.kychub.http.ErrorAnswer;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -32,49 +33,37 @@ public class DeliveryController {
         this.deliveries = deliveries;
     }
 
-    /**
-     * The endpoint's deliveries, newest first; {@code next}, when there may be more, is the {@code after} of the next
-     * page.
-     */
+    /** The endpoint's deliveries, newest first, of that state if given. */
     @GetMapping("/api/v1/event-endpoints/{id}/deliveries")
-    public Map<String, Object> list(@PathVariable UUID id, @RequestParam(required = false) String state,
-                                    @RequestParam(defaultValue = "100") int limit,
-                                    @RequestParam(required = false) Long after) {
-        if (state != null && !STATES.contains(state)) {
-            throw ErrorAnswer.badRequest("'state' must be one of " + STATES);
-        }
-        if (limit < 1 || limit > 1000) {
-            throw ErrorAnswer.badRequest("'limit' must be 1 to 1000");
-        }
-        if (after != null && after < 1) {
-            throw ErrorAnswer.badRequest("'after' must be a cursor this endpoint answered");
-        }
+    public Page<EventDeliveries.Summary> list(@PathVariable UUID id, @RequestParam(required = false) String state,
+                                              @RequestParam(defaultValue = "100") int limit,
+                                              @RequestParam(required = false) String after) {
+        ListParameters.oneOf("state", state, STATES);
+        ListParameters.limit(limit);
+        Long before = Cursor.id(after);
         requireEndpoint(id);
-        List<EventDeliveries.Summary> page = deliveries.list(id, state, after, limit + 1);
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("deliveries", page.subList(0, Math.min(limit, page.size())));
-        if (page.size() > limit) {
-            answer.put("next", Long.toString(page.get(limit - 1).id()));
-        }
-        return answer;
+        return Page.of(deliveries.list(id, state, before, limit + 1), limit, delivery -> Cursor.of(delivery.id()));
     }
 
     @PostMapping("/api/v1/ops/deliveries/{id}/replay")
-    public Map<String, Object> replay(@PathVariable long id) {
+    public Replayed replay(@PathVariable long id) {
         if (!deliveries.replay(id)) {
             EventDeliveries.Summary delivery = deliveries.find(id)
                     .orElseThrow(() -> ErrorAnswer.notFound("no delivery " + id));
             throw new ResponseStatusException(HttpStatus.CONFLICT,
                     "delivery " + id + " is " + delivery.state() + ", not DELIVERED or DEAD");
         }
-        return Map.of("id", id, "state", "PENDING");
+        return new Replayed(id, "PENDING");
+    }
+
+    public record DeadReplay(UUID endpointId, Instant since, int replayed) {
     }
 
     /** Every DEAD delivery of the endpoint whose event was created at or after {@code since}, pending again. */
     @PostMapping("/api/v1/event-endpoints/{id}/replay")
-    public Map<String, Object> replayDead(@PathVariable UUID id, @RequestParam Instant since) {
+    public DeadReplay replayDead(@PathVariable UUID id, @RequestParam Instant since) {
         requireEndpoint(id);
-        return Map.of("endpointId", id, "since", since.toString(), "replayed", deliveries.replayDead(id, since));
+        return new DeadReplay(id, since, deliveries.replayDead(id, since));
     }
 
     private void requireEndpoint(UUID id) {

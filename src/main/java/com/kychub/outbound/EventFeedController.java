@@ -1,14 +1,14 @@
 package com.kychub.outbound;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.kychub.http.ErrorAnswer;
+import com.kychub.api.Cursor;
+import com.kychub.api.ListParameters;
+import com.kychub.api.Page;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -23,38 +23,22 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class EventFeedController {
 
-    public record Page(List<JsonNode> events, String next) {
-    }
+    /** Where a feed read by (tx, id) is; the cursor a consumer holds is its opaque form ({@link Cursor}). */
+    record FeedKey(long tx, long id) {
 
-    /** Where a feed read by (tx, id) is; the cursor a consumer holds is its opaque form. */
-    record Cursor(long tx, long id) {
+        static final FeedKey START = new FeedKey(0, 0);
 
-        static final Cursor START = new Cursor(0, 0);
-
-        String encoded() {
-            return Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString((tx + ":" + id).getBytes(StandardCharsets.US_ASCII));
+        String cursor() {
+            return Cursor.of(tx, id);
         }
 
-        static Cursor decode(String cursor) {
-            try {
-                String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII)
-                        .split(":", -1);
-                if (parts.length != 2) {
-                    throw new IllegalArgumentException();
-                }
-                Cursor decoded = new Cursor(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
-                if (decoded.tx < 0 || decoded.id < 0) {
-                    throw new IllegalArgumentException();
-                }
-                return decoded;
-            } catch (RuntimeException e) {
-                throw ErrorAnswer.badRequest("'after' is not a cursor this feed answered");
-            }
+        static FeedKey of(String cursor) {
+            return Cursor.read(cursor, 2, key -> {
+                FeedKey read = new FeedKey(Long.parseLong(key[0]), Long.parseLong(key[1]));
+                return read.tx < 0 || read.id < 0 ? null : read;
+            });
         }
     }
-
-    static final int MAX_LIMIT = 1000;
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
@@ -67,25 +51,20 @@ public class EventFeedController {
     /**
      * The events after the cursor (from the first without one), oldest first, of that type and provider if given (an
      * event about a customer as a whole, of no one provider, passes any provider filter, as with endpoints).
-     * {@code next} is always there: the cursor to poll with, the same one when nothing new has come.
+     * {@code next} is always there, unlike other lists' pages: the link to poll, the same one when nothing new has
+     * come.
      */
     @GetMapping("/api/v1/events")
-    public Page feed(@RequestParam(required = false) String after,
-                     @RequestParam(defaultValue = "100") int limit,
-                     @RequestParam(required = false) String type,
-                     @RequestParam(required = false) String provider) {
-        Cursor from = after == null ? Cursor.START : Cursor.decode(after);
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw ErrorAnswer.badRequest("'limit' must be 1 to " + MAX_LIMIT);
-        }
-        if (type != null && !EventTypes.ALL.contains(type)) {
-            throw ErrorAnswer.badRequest("'type' must be one of " + EventTypes.ALL);
-        }
-        if (provider != null && !EventTypes.PROVIDERS.contains(provider)) {
-            throw ErrorAnswer.badRequest("'provider' must be one of " + EventTypes.PROVIDERS);
-        }
+    public Page<JsonNode> feed(@RequestParam(required = false) String after,
+                               @RequestParam(defaultValue = "100") int limit,
+                               @RequestParam(required = false) String type,
+                               @RequestParam(required = false) String provider) {
+        FeedKey from = after == null ? FeedKey.START : FeedKey.of(after);
+        ListParameters.limit(limit);
+        ListParameters.oneOf("type", type, EventTypes.ALL);
+        ListParameters.oneOf("provider", provider, EventTypes.PROVIDERS);
         List<JsonNode> events = new ArrayList<>();
-        Cursor[] last = {from};
+        FeedKey[] last = {from};
         jdbc.query("""
                 select tx::text::bigint as tx, id, payload::text as payload from outbound_event
                 where (tx, id) > (?::text::xid8, ?)
@@ -95,9 +74,9 @@ public class EventFeedController {
                 order by tx, id
                 limit ?""", row -> {
                     events.add(read(row.getString("payload")));
-                    last[0] = new Cursor(row.getLong("tx"), row.getLong("id"));
+                    last[0] = new FeedKey(row.getLong("tx"), row.getLong("id"));
                 }, Long.toString(from.tx()), from.id(), type, type, provider, provider, limit);
-        return new Page(events, last[0].encoded());
+        return new Page<>(events, Page.linkAfter(last[0].cursor()));
     }
 
     private JsonNode read(String payload) {

@@ -48,9 +48,13 @@ class FailedActionsIntegrationTest extends HubIntegrationTest {
         assertThat(event.get("toStatus").asText()).isEqualTo("ACTION_REQUIRED");
         assertThat(event.get("toNextAction").asText()).isEqualTo("CONTACT_SUPPORT");
 
-        JsonNode failed = operatorJson("/api/v1/ops/actions?state=FAILED&provider=connectfi");
+        JsonNode failed = operatorJson("/api/v1/ops/actions?state=FAILED&provider=connectfi").get("items");
         assertThat(failed).hasSize(1);
         JsonNode action = failed.get(0);
+        // The case's timeline names the call behind the event.
+        assertThat(event.get("actionId").asLong()).isEqualTo(action.get("id").asLong());
+        assertThat(event.get("id").asLong()).isPositive();
+        assertThat(event.has("inboundMessageId")).isFalse();
         assertThat(action.get("kind").asText()).isEqualTo("UPLOAD_DOCUMENT");
         assertThat(action.get("name").asText()).startsWith("UPLOAD_DOCUMENT:W9:");
         assertThat(action.get("caseId").asText()).isEqualTo(held.get("id").asText());
@@ -77,10 +81,11 @@ class FailedActionsIntegrationTest extends HubIntegrationTest {
         assertThat(replay.statusCode()).isEqualTo(200);
         assertThat(readJson(replay.body()).get("state").asText()).isEqualTo("PENDING");
         await().atMost(Duration.ofSeconds(20)).until(() ->
-                operatorJson("/api/v1/ops/actions?state=DONE&provider=connectfi").findValuesAsText("kind")
+                operatorJson("/api/v1/ops/actions?state=DONE&provider=connectfi").get("items")
+                        .findValuesAsText("kind")
                         .contains("UPLOAD_DOCUMENT"));
         assertThat(PROVIDERS.findAll(postRequestedFor(urlEqualTo(UPLOADS)))).hasSize(2);
-        assertThat(operatorJson("/api/v1/ops/actions?state=FAILED")).isEmpty();
+        assertThat(operatorJson("/api/v1/ops/actions?state=FAILED").get("items")).isEmpty();
 
         // Connect Financial's next status moves the case on.
         stubStatus("cf-up", status("WAIT", "DOC_FATCA:true:WAIT"));
@@ -110,7 +115,7 @@ class FailedActionsIntegrationTest extends HubIntegrationTest {
         assertThat(event.get("fromStatus").asText()).isEqualTo("IN_PROGRESS");
         assertThat(event.get("toStatus").asText()).isEqualTo("ACTION_REQUIRED");
         assertThat(event.get("toNextAction").asText()).isEqualTo("CONTACT_SUPPORT");
-        JsonNode dead = operatorJson("/api/v1/ops/actions?state=DEAD");
+        JsonNode dead = operatorJson("/api/v1/ops/actions?state=DEAD").get("items");
         assertThat(dead).hasSize(1);
         assertThat(dead.get(0).get("kind").asText()).isEqualTo("START_KYC");
         assertThat(dead.get(0).get("attempts").asInt()).isEqualTo(3);
@@ -121,16 +126,27 @@ class FailedActionsIntegrationTest extends HubIntegrationTest {
         // start (an onboarding with its SDK link) moves the case on.
         PROVIDERS.stubFor(WireMock.post(urlEqualTo(START_KYC)).willReturn(okJson("{\"onboarding\":{\"id\":\"onb-dead\","
                 + "\"status\":\"PROCESSING\"},\"sdk\":{\"link\":\"https://sdk.connect.example/onb-dead\"}}")));
-        assertThat(operatorJson("/api/v1/ops/actions?provider=width")).isEmpty();
+        assertThat(operatorJson("/api/v1/ops/actions?provider=width").get("items")).isEmpty();
+        // A dry run first: it counts what would be replayed, and changes nothing.
+        HttpResponse<String> dryRun = operatorSend("POST", "/api/v1/ops/actions/replay?provider=connectfi&dryRun=true",
+                "");
+        assertThat(dryRun.statusCode()).isEqualTo(200);
+        assertThat(readJson(dryRun.body()).get("provider").asText()).isEqualTo("connectfi");
+        assertThat(readJson(dryRun.body()).get("dryRun").asBoolean()).isTrue();
+        assertThat(readJson(dryRun.body()).get("count").asInt()).isEqualTo(1);
+        assertThat(operatorJson("/api/v1/ops/actions?state=DEAD").get("items")).hasSize(1);
+        assertThat(PROVIDERS.findAll(postRequestedFor(urlEqualTo(START_KYC)))).hasSize(3);
         HttpResponse<String> replayed = operatorSend("POST", "/api/v1/ops/actions/replay?provider=connectfi", "");
         assertThat(replayed.statusCode()).isEqualTo(200);
-        assertThat(readJson(replayed.body()).get("replayed").asInt()).isEqualTo(1);
+        assertThat(readJson(replayed.body()).get("dryRun").asBoolean()).isFalse();
+        assertThat(readJson(replayed.body()).get("count").asInt()).isEqualTo(1);
         JsonNode movedOn = awaitCase("connectfi", "onb-dead", "ACTION_REQUIRED", "COMPLETE_VERIFICATION");
         assertThat(movedOn.get("id").asText()).isEqualTo(held.get("id").asText());
         assertThat(texts(movedOn.get("reasons"))).doesNotContain("ACTION_DEAD:START_KYC");
-        assertThat(operatorJson("/api/v1/ops/actions?state=DONE").findValuesAsText("kind")).contains("START_KYC");
+        assertThat(operatorJson("/api/v1/ops/actions?state=DONE").get("items").findValuesAsText("kind"))
+                .contains("START_KYC");
         assertThat(readJson(operatorSend("POST", "/api/v1/ops/actions/replay?provider=connectfi", "").body())
-                .get("replayed").asInt())
+                .get("count").asInt())
                 .isZero();
     }
 
@@ -144,7 +160,7 @@ class FailedActionsIntegrationTest extends HubIntegrationTest {
         assertThat(operatorSend("POST", "/api/v1/ops/actions/987654/replay", "").statusCode()).isEqualTo(404);
         assertThat(operatorSend("POST", "/api/v1/ops/actions/replay", "").statusCode()).isEqualTo(400);
         assertThat(get("/api/v1/ops/actions", Map.of()).statusCode()).isEqualTo(401);
-        assertThat(operatorJson("/api/v1/ops/actions")).isEmpty();
+        assertThat(operatorJson("/api/v1/ops/actions").get("items")).isEmpty();
     }
 
     /**

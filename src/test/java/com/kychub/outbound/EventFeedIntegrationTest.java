@@ -38,32 +38,33 @@ class EventFeedIntegrationTest extends HubIntegrationTest {
         assertThat(stored).hasSize(6);
 
         List<String> seen = new ArrayList<>();
-        String cursor = null;
-        await().atMost(Duration.ofSeconds(10)).until(() -> page(null, "limit=6").get("events").size() == 6);
+        await().atMost(Duration.ofSeconds(10)).until(() -> page(null, "limit=6").get("items").size() == 6);
+        // Each next link repeats the filters and the limit; at the end of the feed, it is the link just read.
+        String link = "/api/v1/events?limit=4";
         for (int round = 0; round < 10; round++) {
-            JsonNode page = page(cursor, "limit=4");
-            assertThat(page.get("events").size()).isLessThanOrEqualTo(4);
-            page.get("events").forEach(event -> seen.add(event.get("id").asText()));
-            assertThat(page.get("next").asText()).isNotBlank();
-            if (page.get("events").isEmpty()) {
-                assertThat(page.get("next").asText()).isEqualTo(cursor);
+            JsonNode page = apiJson(link);
+            assertThat(page.get("items").size()).isLessThanOrEqualTo(4);
+            page.get("items").forEach(event -> seen.add(event.get("id").asText()));
+            assertThat(page.get("next").asText()).startsWith("/api/v1/events?limit=4&after=");
+            if (page.get("items").isEmpty()) {
+                assertThat(page.get("next").asText()).isEqualTo(link);
                 break;
             }
-            cursor = page.get("next").asText();
+            link = page.get("next").asText();
         }
         assertThat(seen).containsExactlyElementsOf(stored);
 
         // The event is the payload the webhooks carry.
-        JsonNode first = page(null, "limit=1").get("events").get(0);
+        JsonNode first = page(null, "limit=1").get("items").get(0);
         assertThat(first.get("type").asText()).isEqualTo("kyc.case.opened");
         assertThat(first.at("/data/provider").asText()).isEqualTo("striga");
         assertThat(first.at("/data/sequence").asInt()).isEqualTo(1);
 
         // Polled again with the last cursor, the feed gives the next event once it is there.
         postStriga(body("feed-d", "INITIATED"));
-        String last = cursor;
-        await().atMost(Duration.ofSeconds(20)).until(() -> page(last, "").get("events").size() == 1);
-        assertThat(page(last, "").at("/events/0/data/providerRef").asText()).isEqualTo("feed-d");
+        String last = link;
+        await().atMost(Duration.ofSeconds(20)).until(() -> apiJson(last).get("items").size() == 1);
+        assertThat(apiJson(last).at("/items/0/data/providerRef").asText()).isEqualTo("feed-d");
     }
 
     @Test
@@ -73,16 +74,16 @@ class EventFeedIntegrationTest extends HubIntegrationTest {
         postStriga(body("filter-a", "REJECTED"));
         awaitCase("striga", "filter-a", "REJECTED", null);
         awaitInboxDrained();
-        await().atMost(Duration.ofSeconds(10)).until(() -> page(null, "").get("events").size() == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> page(null, "").get("items").size() == 2);
 
-        JsonNode opened = page(null, "type=kyc.case.opened").get("events");
+        JsonNode opened = page(null, "type=kyc.case.opened").get("items");
         assertThat(opened).hasSize(1);
         assertThat(opened.get(0).get("type").asText()).isEqualTo("kyc.case.opened");
-        JsonNode changed = page(null, "type=kyc.case.status_changed&provider=striga").get("events");
+        JsonNode changed = page(null, "type=kyc.case.status_changed&provider=striga").get("items");
         assertThat(changed).hasSize(1);
         assertThat(changed.get(0).at("/data/status").asText()).isEqualTo("REJECTED");
         assertThat(changed.get(0).at("/data/previousStatus").asText()).isEqualTo("IN_PROGRESS");
-        assertThat(page(null, "provider=argos").get("events")).isEmpty();
+        assertThat(page(null, "provider=argos").get("items")).isEmpty();
     }
 
     /**
@@ -94,8 +95,8 @@ class EventFeedIntegrationTest extends HubIntegrationTest {
         postStriga(body("slow-case", "INITIATED"));
         awaitCase("striga", "slow-case", "IN_PROGRESS", null);
         awaitInboxDrained();
-        await().atMost(Duration.ofSeconds(10)).until(() -> page(null, "").get("events").size() == 1);
-        String cursor = page(null, "").get("next").asText();
+        await().atMost(Duration.ofSeconds(10)).until(() -> page(null, "").get("items").size() == 1);
+        String cursor = after(page(null, "").get("next").asText());
 
         try (Connection slow = jdbc.getDataSource().getConnection()) {
             slow.setAutoCommit(false);
@@ -107,8 +108,8 @@ class EventFeedIntegrationTest extends HubIntegrationTest {
             awaitInboxDrained();
             assertThat(jdbc.queryForObject("select count(*) from outbound_event", Integer.class)).isEqualTo(2);
             JsonNode held = page(cursor, "");
-            assertThat(held.get("events")).as("the quick event waits for the slow transaction").isEmpty();
-            assertThat(held.get("next").asText()).isEqualTo(cursor);
+            assertThat(held.get("items")).as("the quick event waits for the slow transaction").isEmpty();
+            assertThat(after(held.get("next").asText())).isEqualTo(cursor);
 
             try (PreparedStatement audit = slow.prepareStatement("""
                     insert into kyc_event (case_id, type, from_status, to_status, from_next_action, to_next_action)
@@ -120,8 +121,8 @@ class EventFeedIntegrationTest extends HubIntegrationTest {
             slow.commit();
         }
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> page(cursor, "").get("events").size() == 2);
-        JsonNode events = page(cursor, "").get("events");
+        await().atMost(Duration.ofSeconds(10)).until(() -> page(cursor, "").get("items").size() == 2);
+        JsonNode events = page(cursor, "").get("items");
         assertThat(events.get(0).at("/data/providerRef").asText()).isEqualTo("slow-case");
         assertThat(events.get(0).get("type").asText()).isEqualTo("kyc.case.updated");
         assertThat(events.get(1).at("/data/providerRef").asText()).isEqualTo("quick-case");
@@ -130,7 +131,7 @@ class EventFeedIntegrationTest extends HubIntegrationTest {
     @Test
     void badRequestsAnswer400AndTheFeedTakesAnIntegrationKey() {
         assertThat(api("/api/v1/events").statusCode()).isEqualTo(200);
-        assertThat(readJson(api("/api/v1/events").body()).get("events")).isEmpty();
+        assertThat(readJson(api("/api/v1/events").body()).get("items")).isEmpty();
         assertThat(readJson(api("/api/v1/events").body()).get("next").asText()).isNotBlank();
         assertThat(get("/api/v1/events", Map.of()).statusCode()).isEqualTo(401);
 
@@ -147,6 +148,11 @@ class EventFeedIntegrationTest extends HubIntegrationTest {
     private JsonNode page(String cursor, String query) {
         String path = "/api/v1/events?" + (cursor == null ? "" : "after=" + cursor + "&") + query;
         return apiJson(path);
+    }
+
+    /** The cursor a next link carries. */
+    private static String after(String next) {
+        return next.substring(next.indexOf("after=") + "after=".length());
     }
 
     private static String encoded(String cursor) {
