@@ -296,10 +296,14 @@ async function rawPage(kind, id, reveal) {
   const path = kind === 'message' ? `/api/v1/ops/inbox/${encodeURIComponent(id)}` : `/api/v1/ops/actions/${encodeURIComponent(id)}`;
   const item = await api(`${path}?reveal=${reveal}`);
   const shown = kind === 'message'
-    ? ['provider', 'channel', 'messageType', 'subject', 'state', 'attempts', 'lastError', 'receivedAt', 'processedAt', 'caseId']
-    : ['provider', 'name', 'state', 'attempts', 'lastError', 'createdAt', 'doneAt', 'customerId', 'caseId'];
+    ? [['provider', 'Provider'], ['channel', 'Channel'], ['messageType', 'Type'], ['subject', 'Subject'],
+      ['state', 'State'], ['attempts', 'Attempts'], ['lastError', 'Last error'], ['receivedAt', 'Received'],
+      ['processedAt', 'Processed'], ['caseId', 'Case']]
+    : [['provider', 'Provider'], ['name', 'Call'], ['state', 'State'], ['attempts', 'Attempts'],
+      ['lastError', 'Last error'], ['createdAt', 'Created'], ['doneAt', 'Done'], ['customerId', 'Customer'],
+      ['caseId', 'Case']];
   const facts = el('dl', { class: 'facts', 'data-test': kind },
-    ...shown.flatMap((name) => [el('dt', {}, name),
+    ...shown.flatMap(([name, label]) => [el('dt', {}, label),
       el('dd', { 'data-test': `${kind}-${name}` },
         name === 'caseId' && item.caseId ? el('a', { href: `#/case/${item.caseId}` }, item.caseId)
           : name.endsWith('At') ? when(item[name]) : String(item[name] ?? ''))]));
