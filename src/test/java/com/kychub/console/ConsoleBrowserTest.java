@@ -16,12 +16,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kychub.canonical.CaseStatus;
 import com.kychub.inbound.HmacSignatures;
 import com.kychub.sandbox.SandboxDemo;
+import com.kychub.sandbox.SandboxPerson;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,10 +53,11 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The console in a real browser (Debian's headless Chromium and its driver, driven by Selenium) against the hub with
  * the sandbox demo running: a wrong key is refused; the operator signs in, finds a demo customer, opens their case's
- * timeline and the raw message behind an event (redacted, then revealed); a Striga webhook that arrived before Striga's
- * API knew its user is FAILED, and once the user is known the operator counts it with a dry run and replays it from
- * the inbox, and sees it PROCESSED; then every other page, an erasure confirmed by typing the customer id, and sign
- * out. Each page's screenshot goes to {@code target/console-screenshots/}.
+ * timeline and the raw message behind an event, and a provider's answer holding personal data, redacted until
+ * revealed; a Striga webhook that arrived before Striga's API knew its user is FAILED, and once the user is known the
+ * operator counts it with a dry run, replays it from the inbox and sees it PROCESSED; then every other page, an
+ * erasure confirmed by typing the customer id, and sign-out. Each page's screenshot goes to
+ * {@code target/console-screenshots/}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT, properties = {
         "kyc.db.local-database=${kyc.test.database:kyc_hub_test}_console",
@@ -195,6 +199,18 @@ class ConsoleBrowserTest {
         drawn("message");
         click("reveal");
         waitUntil(b -> String.valueOf(visibleText(By.cssSelector("[data-test=redaction]"))).contains("shown"));
+
+        // A provider's answer that holds personal data (Ondato's identification: the document's names) shows none
+        // of it until the operator asks.
+        Map<String, Object> identification = await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForList("""
+                select m.id, c.customer_id from inbound_message m join kyc_case c on c.id = m.case_id
+                where m.provider = 'ondato' and m.message_type = 'identification' and m.state = 'PROCESSED'
+                order by m.id limit 1""").stream().findFirst().orElse(null), Objects::nonNull);
+        String lastName = SandboxPerson.of((String) identification.get("customer_id")).lastName();
+        page("/#/message/" + identification.get("id"), By.cssSelector("[data-test=body]"), "message-redacted");
+        assertThat(text("body")).doesNotContain(lastName);
+        click("reveal");
+        waitUntil(b -> text("body").contains(lastName));
 
         // The FAILED webhook: counted by a dry run, replayed from the inbox, then PROCESSED.
         browser.get(hub("/#/inbox?state=FAILED&provider=striga"));
