@@ -60,15 +60,16 @@ public class ActionWorker {
     }
 
     public boolean executeNext(String provider) {
-        AtomicReference<PendingAction> claimed = new AtomicReference<>();
         try {
-            return claimAndExecute(provider, claimed);
+            return claimAndExecute(provider);
         } finally {
+            // The timer thread takes the next one: no line of it may carry this one's ids.
             MessageLogContext.clear();
         }
     }
 
-    private boolean claimAndExecute(String provider, AtomicReference<PendingAction> claimed) {
+    private boolean claimAndExecute(String provider) {
+        AtomicReference<PendingAction> claimed = new AtomicReference<>();
         try {
             return Boolean.TRUE.equals(transaction.execute(status -> {
                 PendingAction action = actions.claimNext(provider);

@@ -67,15 +67,16 @@ public class InboxWorker {
 
     /** Processes the oldest due message, if any; false when there is none. */
     public boolean processNext(String provider) {
-        AtomicReference<InboundMessage> claimed = new AtomicReference<>();
         try {
-            return claimAndProcess(provider, claimed);
+            return claimAndProcess(provider);
         } finally {
+            // The timer thread takes the next one: no line of it may carry this one's ids.
             MessageLogContext.clear();
         }
     }
 
-    private boolean claimAndProcess(String provider, AtomicReference<InboundMessage> claimed) {
+    private boolean claimAndProcess(String provider) {
+        AtomicReference<InboundMessage> claimed = new AtomicReference<>();
         try {
             return Boolean.TRUE.equals(transaction.execute(status -> {
                 InboundMessage message = inbox.claimNext(provider);
