@@ -99,6 +99,7 @@ final class FuzzInputs {
 
     enum Api {
         CASES("GET", "/api/v1/cases"),
+        CASE_COUNTS("GET", "/api/v1/cases/counts"),
         CASE("GET", "/api/v1/cases/{caseId}"),
         CASE_EVENTS("GET", "/api/v1/cases/{caseId}/events"),
         CUSTOMER_KYC("GET", "/api/v1/customers/{customerId}/kyc"),
@@ -710,8 +711,9 @@ final class FuzzInputs {
                 .replace("{actionId}", realVariables ? String.valueOf(1 + random.nextInt(50)) : fuzzedNumber())
                 .replace("{kind}", realVariables ? pick(new String[] {"particulars", "identity-document", "liveness",
                         "documents", "forms"}) : fuzzedId());
-        boolean takesQuery = endpoint == Api.CASES || endpoint == Api.INBOX || endpoint == Api.INBOX_REPLAY_ALL
-                || endpoint == Api.ACTIONS || endpoint == Api.ACTION_REPLAY_ALL || endpoint == Api.STALLED_CASES;
+        boolean takesQuery = endpoint == Api.CASES || endpoint == Api.CASE_COUNTS || endpoint == Api.CASE_EVENTS
+                || endpoint == Api.INBOX || endpoint == Api.INBOX_REPLAY_ALL || endpoint == Api.ACTIONS
+                || endpoint == Api.ACTION_REPLAY_ALL || endpoint == Api.STALLED_CASES;
         if (random.nextInt(takesQuery ? 2 : 4) == 0) {
             path += "?" + fuzzedQuery(endpoint);
             family += "query, ";
@@ -892,14 +894,17 @@ final class FuzzInputs {
 
     private String fuzzedQuery(Api endpoint) {
         String[] names = switch (endpoint) {
-            case CASES -> new String[] {"provider", "providerRef", "providerRef", "x"};
-            case INBOX -> new String[] {"state", "provider", "limit", "x"};
-            case INBOX_REPLAY_ALL, ACTION_REPLAY_ALL -> new String[] {"provider", "provider", "x"};
-            case ACTIONS -> new String[] {"state", "provider", "limit", "x"};
-            case STALLED_CASES -> new String[] {"stalledFor", "stalledFor", "limit", "x"};
+            case CASES, CASE_COUNTS -> new String[] {"provider", "providerRef", "status", "nextAction", "customerId",
+                "search", "updatedSince", "stalledFor", "limit", "after", "x"};
+            case CASE_EVENTS -> new String[] {"limit", "after", "x"};
+            case INBOX -> new String[] {"state", "provider", "limit", "after", "x"};
+            case INBOX_REPLAY_ALL, ACTION_REPLAY_ALL -> new String[] {"provider", "provider", "dryRun", "x"};
+            case ACTIONS -> new String[] {"state", "provider", "limit", "after", "x"};
+            case STALLED_CASES -> new String[] {"stalledFor", "stalledFor", "limit", "after", "x"};
             default -> new String[] {"provider", "providerRef", "state", "limit", "x", ""};
         };
-        String[] values = {"", "striga", "ACCEPTED", "DEAD", "LOST", "-1", "0", "1000", "1001", "abc",
+        String[] values = {"", "striga", "ACCEPTED", "DEAD", "LOST", "-1", "0", "1000", "1001", "abc", "APPROVED",
+                "WAIT", "true", "2026-01-01T00:00:00Z", "MTI", "MTI6eA", "MTo5OTk5OTk5OTk5OTk5OTk5OTk5OTk",
                 "PT24H", "P1D", "-PT1H", "PT0S", "P9999999999D", "PT2562047788015215H", "9999999999999", "%00", "a%00b", "%FF", "DROP%20TABLE", percentEncoded(pick(ODD_TEXT)), "a".repeat(500),
                 "%C0%AF", "%ED%A0%80", "striga%00"};
         StringBuilder query = new StringBuilder();

@@ -100,7 +100,8 @@ public class ProvidersController {
         List<ProviderHealth> items = new ArrayList<>();
         for (String provider : PROVIDERS) {
             items.add(new ProviderHealth(provider, circuits.state(provider), circuits.since(provider),
-                    ofStates(INBOX_STATES, inboxCounts.get(provider)), ofStates(ACTION_STATES, actionCounts.get(provider)),
+                    ofStates(INBOX_STATES, inboxCounts.get(provider)),
+                    ofStates(ACTION_STATES, actionCounts.get(provider)),
                     lastErrors.get(provider), lastHour(first, minutes.getOrDefault(provider, Map.of()))));
         }
         return new Providers(items);
