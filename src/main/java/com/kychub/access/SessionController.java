@@ -4,6 +4,8 @@ import static com.kychub.access.ApiKeyAuthenticationProvider.OPERATOR;
 
 import java.time.Duration;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
@@ -35,6 +37,7 @@ import org.springframework.web.server.ResponseStatusException;
  * is the operator's. A wrong key and an integration key are both 401, so that the answer says nothing of which keys
  * exist. Every session starts new at sign-in (a session id known before it, planted or not, is worth nothing after).
  */
+@Tag(name = "Console session", description = "The operations console's sign-in: an operator key once, then a cookie")
 @RestController
 @RequestMapping("/api/v1/session")
 public class SessionController {
@@ -61,6 +64,7 @@ public class SessionController {
         this.cookie = server.getServlet().getSession().getCookie();
     }
 
+    @Operation(summary = "Sign in with an operator key: the session cookie and its CSRF token")
     @PostMapping
     public SessionView signIn(@RequestBody SignIn signIn, HttpServletRequest request, HttpServletResponse response) {
         Authentication operator = operator(signIn == null ? null : signIn.key());
@@ -82,6 +86,7 @@ public class SessionController {
      * The live session's scope and CSRF token: the token the session holds, so that a second tab of the console does
      * not void the first one's.
      */
+    @Operation(summary = "The live session's scope and CSRF token")
     @GetMapping
     public SessionView current(HttpServletRequest request, HttpServletResponse response) {
         if (!signedIn(request)) {
@@ -97,6 +102,7 @@ public class SessionController {
     }
 
     /** Ends the session, if there is one, and tells the browser to forget its cookie. */
+    @Operation(summary = "Sign out: the session ends, the cookie is cleared")
     @DeleteMapping
     @ResponseStatus(HttpStatus.NO_CONTENT)
     public void signOut(HttpServletRequest request, HttpServletResponse response) {
