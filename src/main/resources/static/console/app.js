@@ -94,8 +94,9 @@ function el(tag, attributes = {}, ...children) {
 
 const page = () => document.getElementById('page');
 
+/** Replaces the page's content; a missing part (null, false: a section this item does not have) is left out. */
 function show(...children) {
-  page().replaceChildren(...children);
+  page().replaceChildren(...children.filter((child) => child !== null && child !== undefined && child !== false));
 }
 
 function showError(message) {
@@ -299,7 +300,7 @@ async function rawPage(kind, id, reveal) {
     ? [['provider', 'Provider'], ['channel', 'Channel'], ['messageType', 'Type'], ['subject', 'Subject'],
       ['state', 'State'], ['attempts', 'Attempts'], ['lastError', 'Last error'], ['receivedAt', 'Received'],
       ['processedAt', 'Processed'], ['caseId', 'Case']]
-    : [['provider', 'Provider'], ['name', 'Call'], ['state', 'State'], ['attempts', 'Attempts'],
+    : [['provider', 'Provider'], ['kind', 'Kind'], ['name', 'Call'], ['state', 'State'], ['attempts', 'Attempts'],
       ['lastError', 'Last error'], ['createdAt', 'Created'], ['doneAt', 'Done'], ['customerId', 'Customer'],
       ['caseId', 'Case']];
   const facts = el('dl', { class: 'facts', 'data-test': kind },

@@ -232,6 +232,9 @@ class ConsoleBrowserTest {
 
         // Every other page.
         page("/#/actions?state=FAILED", By.cssSelector("[data-test=actions]"), "actions");
+        long call = await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+                "select coalesce(min(id), 0) from provider_action", Long.class), id -> id > 0);
+        page("/#/action/" + call, By.cssSelector("[data-test=body]"), "provider-call");
         page("/#/stalled", By.cssSelector("[data-test=stalled]"), "stalled");
         page("/#/providers", By.cssSelector("[data-test=provider][data-provider=striga] [data-test=chart]"),
                 "providers");
