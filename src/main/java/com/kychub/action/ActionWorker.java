@@ -6,6 +6,7 @@ import com.kychub.KycProperties;
 import com.kychub.canonical.CanonicalStore;
 import com.kychub.inbound.Failures;
 import com.kychub.inbound.Inbox;
+import com.kychub.inbound.MessageLogContext;
 import com.kychub.inbound.RetryPolicy;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -59,6 +60,15 @@ public class ActionWorker {
     }
 
     public boolean executeNext(String provider) {
+        try {
+            return claimAndExecute(provider);
+        } finally {
+            // The timer thread takes the next one: no line of it may carry this one's ids.
+            MessageLogContext.clear();
+        }
+    }
+
+    private boolean claimAndExecute(String provider) {
         AtomicReference<PendingAction> claimed = new AtomicReference<>();
         try {
             return Boolean.TRUE.equals(transaction.execute(status -> {
@@ -67,6 +77,8 @@ public class ActionWorker {
                     return false;
                 }
                 claimed.set(action);
+                MessageLogContext.action(action.provider(), action.id());
+                MessageLogContext.caseId(action.caseId());
                 Exchange answer = producer.send("direct:" + action.provider() + "-act?block=false", exchange -> {
                     exchange.getIn().setBody(action.payload());
                     exchange.setVariable("actionKind", action.kind());

@@ -189,4 +189,51 @@ public class ProviderActions extends DurableQueue implements ProviderAction.Plan
             throw new IllegalArgumentException("an action's payload cannot be serialised", e);
         }
     }
+
+    // --- What the console reads of one action and of each provider's actions (ops.ProviderActionController,
+    // ops.ProvidersController).
+
+    /** An action with its payload as stored (JSON text), for an operator who opens it. */
+    public record Opened(Summary summary, String payload) {
+    }
+
+    /** How many actions of a provider are in a state. */
+    public record Count(String provider, String state, long actions) {
+    }
+
+    /** A provider's newest FAILED or DEAD action with its last error. */
+    public record LastError(String provider, long id, String text, Instant at) {
+    }
+
+    public Optional<Opened> open(long id) {
+        return jdbc.query("""
+                select id, provider, case_id, customer_id, kind, action, state, attempts, last_error, created_at,
+                       done_at, payload::text as payload
+                from provider_action where id = ?""",
+                (row, n) -> new Opened(readSummary(row), row.getString("payload")), id).stream().findFirst();
+    }
+
+    /**
+     * The actions not DONE, by provider and state (DONE ones only grow, and say nothing an operator acts on); read
+     * from the partial index {@code provider_action_unsettled} (V19).
+     */
+    public List<Count> countsNotDone() {
+        return jdbc.query("""
+                select provider, state, count(*) as n from provider_action where state <> 'DONE'
+                group by provider, state""",
+                (row, n) -> new Count(row.getString("provider"), row.getString("state"), row.getLong("n")));
+    }
+
+    /**
+     * Each provider's newest FAILED or DEAD action. When: its done_at for a FAILED one (the refused call); a DEAD one
+     * is not stamped when it dies, so its creation stands in.
+     */
+    public List<LastError> lastErrors() {
+        return jdbc.query("""
+                select distinct on (provider) provider, id, last_error, coalesce(done_at, created_at) as at
+                from provider_action where state in ('FAILED', 'DEAD')
+                order by provider, coalesce(done_at, created_at) desc, id desc""",
+                (row, n) -> new LastError(row.getString("provider"), row.getLong("id"), row.getString("last_error"),
+                        row.getTimestamp("at").toInstant()));
+    }
 }

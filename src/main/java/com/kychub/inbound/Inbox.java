@@ -290,4 +290,75 @@ public class Inbox extends DurableQueue {
             throw new IllegalArgumentException("headers cannot be serialised", e);
         }
     }
+
+    // --- What the console reads of one message and of each provider's traffic (ops.InboxMessageController,
+    // ops.ProvidersController).
+
+    /** One message as stored, for an operator who opens it; whether it was redacted (erasure, retention) already. */
+    public record Opened(StoredMessage stored, String channel, String messageType, String subject, String state,
+                         int attempts, Instant receivedAt, Instant processedAt, boolean redacted) {
+    }
+
+    /** A provider's newest FAILED or DEAD message with its last error. */
+    public record LastError(String provider, long id, String text, Instant at) {
+    }
+
+    /** How many webhooks and pulls of a provider the inbox received in one minute. */
+    public record MinuteCount(String provider, Instant minute, long webhooks, long pulls) {
+    }
+
+    public Optional<Opened> open(long id) {
+        return jdbc.query("""
+                select id, provider, case_id, body, headers, last_error, channel, message_type, subject, state,
+                       attempts, received_at, processed_at, redacted_at is not null as redacted
+                from inbound_message where id = ?""", (row, n) -> new Opened(readStored(row),
+                row.getString("channel"), row.getString("message_type"), row.getString("subject"),
+                row.getString("state"), row.getInt("attempts"), instant(row, "received_at"),
+                instant(row, "processed_at"), row.getBoolean("redacted")), id).stream().findFirst();
+    }
+
+    /**
+     * How many messages of each provider wait (ACCEPTED), FAILED or DEAD: {@link #countsByProviderAndState} without
+     * the PROCESSED ones, which are nearly the whole table; read from the partial index
+     * {@code inbound_message_unsettled} (V19).
+     */
+    public List<Count> countsUnsettled() {
+        return jdbc.query("""
+                select provider, state, count(*) as n from inbound_message where state <> 'PROCESSED'
+                group by provider, state""",
+                (row, n) -> new Count(row.getString("provider"), row.getString("state"), row.getLong("n")));
+    }
+
+    /**
+     * Each provider's newest FAILED or DEAD message. When: its processed_at for a FAILED one (the attempt that failed
+     * it); a DEAD one is not stamped when it dies, so its time of receipt stands in.
+     */
+    public List<LastError> lastErrors() {
+        return jdbc.query("""
+                select distinct on (provider) provider, id, last_error, coalesce(processed_at, received_at) as at
+                from inbound_message where state in ('FAILED', 'DEAD')
+                order by provider, coalesce(processed_at, received_at) desc, id desc""",
+                (row, n) -> new LastError(row.getString("provider"), row.getLong("id"), row.getString("last_error"),
+                        instant(row, "at")));
+    }
+
+    /**
+     * Webhooks and pulls received per provider and minute since {@code from} (a whole minute); minutes without any
+     * are absent. One grouped range scan of {@code inbound_message_received} (V19).
+     */
+    public List<MinuteCount> perMinuteSince(Instant from) {
+        return jdbc.query("""
+                select provider, date_trunc('minute', received_at) as minute,
+                       count(*) filter (where channel = 'WEBHOOK') as webhooks,
+                       count(*) filter (where channel = 'POLL') as pulls
+                from inbound_message where received_at >= ?
+                group by provider, date_trunc('minute', received_at)""",
+                (row, n) -> new MinuteCount(row.getString("provider"), instant(row, "minute"), row.getLong("webhooks"),
+                        row.getLong("pulls")), Timestamp.from(from));
+    }
+
+    /** The store's clock, cut to the minute: received_at is written by it, so the minutes are counted on it. */
+    public Instant currentMinute() {
+        return jdbc.queryForObject("select date_trunc('minute', now())", Timestamp.class).toInstant();
+    }
 }

@@ -59,11 +59,23 @@ public class InboxWorker {
         while (taken < settings.batchSize() && processNext(provider)) {
             taken++;
         }
+        if (taken > 0) {
+            log.debug("Inbox of {} took {} messages", provider, taken);
+        }
         return taken;
     }
 
     /** Processes the oldest due message, if any; false when there is none. */
     public boolean processNext(String provider) {
+        try {
+            return claimAndProcess(provider);
+        } finally {
+            // The timer thread takes the next one: no line of it may carry this one's ids.
+            MessageLogContext.clear();
+        }
+    }
+
+    private boolean claimAndProcess(String provider) {
         AtomicReference<InboundMessage> claimed = new AtomicReference<>();
         try {
             return Boolean.TRUE.equals(transaction.execute(status -> {
@@ -72,6 +84,7 @@ public class InboxWorker {
                     return false;
                 }
                 claimed.set(message);
+                MessageLogContext.message(message.provider(), message.id());
                 try {
                     List<String> outcomes = new ArrayList<>();
                     UUID caseId = null;
@@ -79,6 +92,7 @@ public class InboxWorker {
                         CanonicalStore.Applied applied = store.apply(update, message.id());
                         outcomes.add(applied.outcome().name());
                         caseId = applied.caseId();
+                        MessageLogContext.caseId(caseId);
                     }
                     // A message that changes no case (a webhook that only asks for a pull) is RECORDED.
                     inbox.markProcessed(message.id(), outcomes.isEmpty() ? "RECORDED" : String.join(",", outcomes),
@@ -88,6 +102,8 @@ public class InboxWorker {
                         erasure.afterProcessed(caseId);
                     }
                     metrics.count(message.provider(), InboxMetrics.Outcome.PROCESSED);
+                    log.debug("Inbox message {} from {} processed: {}", message.id(), message.provider(),
+                            outcomes.isEmpty() ? "RECORDED" : String.join(",", outcomes));
                 } catch (UnmappableMessageException e) {
                     // Mapping fails before anything is written, so the verdict commits alone; retrying cannot help.
                     // Bounded and cleaned once more: the message quotes provider values (each through Quote).

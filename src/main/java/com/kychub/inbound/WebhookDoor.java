@@ -13,6 +13,8 @@ import com.kychub.http.ErrorAnswer;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,6 +25,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class WebhookDoor {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookDoor.class);
 
     public static final String HTTP_HEADERS = "httpHeaders";
 
@@ -82,13 +86,21 @@ public class WebhookDoor {
         REDACTED.forEach(name -> headers.computeIfPresent(name, (key, value) -> "[redacted]"));
         String body = new String(exchange.getIn().getBody(byte[].class), StandardCharsets.UTF_8);
         Inbox.Stored stored = inbox.store(provider, dedupKey, json.writeValueAsString(headers), body);
-        if (stored.duplicate()) {
-            metrics.count(provider, InboxMetrics.Outcome.DUPLICATE);
-        } else {
-            metrics.count(provider, InboxMetrics.Outcome.ACCEPTED);
+        // Tomcat's threads serve the next request: the ids are the message's only until it is answered.
+        MessageLogContext.message(provider, stored.id());
+        try {
+            if (stored.duplicate()) {
+                metrics.count(provider, InboxMetrics.Outcome.DUPLICATE);
+            } else {
+                metrics.count(provider, InboxMetrics.Outcome.ACCEPTED);
+            }
+            log.debug("Webhook from {} stored as inbox message {}{}", provider, stored.id(),
+                    stored.duplicate() ? " (a duplicate)" : "");
+            reply(exchange, 200, json.writeValueAsString(
+                    new Acknowledgement(stored.duplicate() ? "duplicate" : "accepted", stored.id())));
+        } finally {
+            MessageLogContext.clear();
         }
-        reply(exchange, 200, json.writeValueAsString(
-                new Acknowledgement(stored.duplicate() ? "duplicate" : "accepted", stored.id())));
     }
 
     /** Answers a refused webhook with its status and reason; nothing was stored. */
