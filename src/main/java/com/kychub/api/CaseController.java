@@ -9,6 +9,8 @@ import com.kychub.canonical.CaseView;
 import com.kychub.canonical.EventView;
 import com.kychub.canonical.OverallStatus;
 import com.kychub.http.ErrorAnswer;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -16,6 +18,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Read access to the canonical store: cases, their audit trails, a customer's KYC across providers. */
+@Tag(name = "Cases", description = "The canonical KYC cases and their audit events")
 @RestController
 @RequestMapping("/api/v1")
 public class CaseController {
@@ -29,6 +32,7 @@ public class CaseController {
         this.queries = queries;
     }
 
+    @Operation(summary = "The cases, newest change first")
     @GetMapping("/cases")
     public List<CaseView> cases(@RequestParam(required = false) String provider,
                                 @RequestParam(required = false) String providerRef) {
@@ -41,11 +45,13 @@ public class CaseController {
         return queries.findCases(provider, providerRef, MAX_CASES);
     }
 
+    @Operation(summary = "One case: status, next action, reasons, checks")
     @GetMapping("/cases/{id}")
     public CaseView kycCase(@PathVariable UUID id) {
         return queries.findCase(id).orElseThrow(() -> ErrorAnswer.notFound("no case " + id));
     }
 
+    @Operation(summary = "A case's audit events, oldest first")
     @GetMapping("/cases/{id}/events")
     public List<EventView> events(@PathVariable UUID id) {
         kycCase(id);
@@ -55,6 +61,7 @@ public class CaseController {
     public record CustomerKyc(String customerId, CaseStatus overallStatus, List<CaseView> cases) {
     }
 
+    @Operation(summary = "A customer's overall KYC status and cases")
     @GetMapping("/customers/{customerId}/kyc")
     public CustomerKyc customerKyc(@PathVariable String customerId) {
         if (customerId.isBlank() || customerId.length() > 200) {

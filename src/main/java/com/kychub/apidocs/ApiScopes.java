@@ -19,7 +19,7 @@ public final class ApiScopes {
     /** The key an operation takes. An operator key reaches the integration operations too. */
     public enum Scope {
         OPERATOR("operator", "an operator key"),
-        INTEGRATION("integration", "an integration key (or an operator key)"),
+        INTEGRATION("integration", "an integration or an operator key"),
         NONE("none", "no key: the console's sign-in");
 
         private final String id;

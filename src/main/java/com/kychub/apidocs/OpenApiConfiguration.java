@@ -70,27 +70,32 @@ public class OpenApiConfiguration {
                                         event feed. operator (kyc.api.operator-keys): the ops endpoints, raw \
                                         messages, replay, erasure, event endpoints and their deliveries, and the \
                                         integration operations too. No key or an unknown one: 401; a key of the \
-                                        wrong scope: 403."""))
-                        .addSchemas(PROBLEM, problemSchema())
-                        .addSchemas(WEBHOOK_ACKNOWLEDGEMENT, new ObjectSchema()
-                                .description("A webhook stored in the inbox (or a duplicate of one: nothing changed)")
-                                .addProperty("status", new StringSchema()._enum(List.of("accepted", "duplicate")))
-                                .addProperty("id", new IntegerSchema().format("int64")
-                                        .description("the inbox message's id, the same for a duplicate"))));
+                                        wrong scope: 403.""")));
     }
 
-    /** Every controller operation's scope and error answers. */
+    /**
+     * Every controller operation's scope and error answers. The schemas are added here, once springdoc has written
+     * the ones it found in the controllers (it replaces those of the bean above).
+     */
     @Bean
     public OpenApiCustomizer scopesAndErrors() {
-        return openApi -> openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach(
-                (method, operation) -> ApiScopes.of(HttpMethod.valueOf(method.name()), path)
-                        .ifPresent(scope -> describe(path, operation, scope))));
+        return openApi -> {
+            openApi.getComponents().addSchemas(PROBLEM, problemSchema());
+            openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach(
+                    (method, operation) -> ApiScopes.of(HttpMethod.valueOf(method.name()), path)
+                            .ifPresent(scope -> describe(path, operation, scope))));
+        };
     }
 
     /** A path item for each provider's webhook door: a {@code platform-http} route under /webhooks. */
     @Bean
     public OpenApiCustomizer webhookDoors(CamelContext camel) {
         return openApi -> {
+            openApi.getComponents().addSchemas(WEBHOOK_ACKNOWLEDGEMENT, new ObjectSchema()
+                    .description("A webhook stored in the inbox (or a duplicate of one: nothing changed)")
+                    .addProperty("status", new StringSchema()._enum(List.of("accepted", "duplicate")))
+                    .addProperty("id", new IntegerSchema().format("int64")
+                            .description("the inbox message's id, the same for a duplicate")));
             for (Route route : camel.getRoutes()) {
                 if (route.getEndpoint() instanceof PlatformHttpEndpoint door
                         && door.getPath().startsWith("/webhooks/")) {

@@ -6,6 +6,9 @@ import java.util.Set;
 
 import com.kychub.action.ProviderActions;
 import com.kychub.http.ErrorAnswer;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -20,6 +23,7 @@ import org.springframework.web.server.ResponseStatusException;
  * or out of attempts (DEAD), and replaying it once the cause is fixed. A FAILED or DEAD action also shows on its case
  * (ACTION_REQUIRED / CONTACT_SUPPORT); the replayed action succeeding lets the case move on.
  */
+@Tag(name = "Ops", description = "The inbox, the provider actions, stalled cases and raw messages, with replay")
 @RestController
 @RequestMapping("/api/v1/ops/actions")
 public class ActionController {
@@ -32,6 +36,7 @@ public class ActionController {
         this.actions = actions;
     }
 
+    @Operation(summary = "Provider actions, by state and provider")
     @GetMapping
     public List<ProviderActions.Summary> list(@RequestParam(required = false) String state,
                                               @RequestParam(required = false) String provider,
@@ -46,6 +51,8 @@ public class ActionController {
         return actions.list(state, provider, limit);
     }
 
+    @Operation(summary = "Calls one FAILED or DEAD provider action again")
+    @ApiResponse(responseCode = "409", description = "the action is not FAILED or DEAD, or another like it is pending")
     @PostMapping("/{id}/replay")
     public Map<String, Object> replay(@PathVariable long id) {
         if (!actions.replay(id)) {
@@ -59,6 +66,7 @@ public class ActionController {
         return Map.of("id", id, "state", "PENDING");
     }
 
+    @Operation(summary = "Calls every FAILED and DEAD action of a provider again")
     @PostMapping("/replay")
     public Map<String, Object> replayAll(@RequestParam String provider) {
         return Map.of("provider", provider, "replayed", actions.replayAll(provider));

@@ -5,6 +5,9 @@ import java.util.Map;
 import java.util.Set;
 
 import com.kychub.inbound.Inbox;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -15,6 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 /** Operations on the inbox: what is waiting, failed or dead, and replaying it after a fix. */
+@Tag(name = "Ops", description = "The inbox, the provider actions, stalled cases and raw messages, with replay")
 @RestController
 @RequestMapping("/api/v1/ops/inbox")
 public class InboxController {
@@ -27,6 +31,7 @@ public class InboxController {
         this.inbox = inbox;
     }
 
+    @Operation(summary = "Inbox messages, by state and provider")
     @GetMapping
     public List<Inbox.Summary> list(@RequestParam(required = false) String state,
                                            @RequestParam(required = false) String provider,
@@ -41,6 +46,8 @@ public class InboxController {
         return inbox.list(state, provider, limit);
     }
 
+    @Operation(summary = "Processes one FAILED or DEAD message again")
+    @ApiResponse(responseCode = "409", description = "the message is not FAILED or DEAD")
     @PostMapping("/{id}/replay")
     public Map<String, Object> replay(@PathVariable long id) {
         if (!inbox.replay(id)) {
@@ -49,6 +56,7 @@ public class InboxController {
         return Map.of("id", id, "state", "ACCEPTED");
     }
 
+    @Operation(summary = "Processes every FAILED and DEAD message of a provider again")
     @PostMapping("/replay")
     public Map<String, Object> replayAll(@RequestParam String provider) {
         return Map.of("provider", provider, "replayed", inbox.replayAll(provider));

@@ -7,6 +7,8 @@ import java.util.List;
 import com.kychub.canonical.CaseQueries;
 import com.kychub.canonical.CaseView;
 import com.kychub.http.ErrorAnswer;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -17,6 +19,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code stalledFor} (an ISO-8601 duration, {@code kyc.ops.stalled-after} by default, as the gauge
  * {@code kyc.cases.stalled} counts them). Next to {@link CaseMessagesController}'s {@code /{id}/messages}.
  */
+@Tag(name = "Ops", description = "The inbox, the provider actions, stalled cases and raw messages, with replay")
 @RestController
 @RequestMapping("/api/v1/ops/cases")
 public class StalledCasesController {
@@ -31,6 +34,7 @@ public class StalledCasesController {
         this.stalledAfter = settings.stalledAfter();
     }
 
+    @Operation(summary = "Cases not finished and unchanged for a while")
     @GetMapping
     public List<CaseView> stalled(@RequestParam(required = false) String stalledFor,
                                   @RequestParam(defaultValue = "100") int limit) {

@@ -8,6 +8,9 @@ import java.util.Set;
 import java.util.UUID;
 
 import com.kychub.http.ErrorAnswer;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -21,6 +24,7 @@ import org.springframework.web.server.ResponseStatusException;
  * last status, latency and error code), and replaying one, or all the DEAD ones of an endpoint since a time, once the
  * receiver is fixed.
  */
+@Tag(name = "Event endpoints", description = "Where the outbound events are delivered, and the deliveries")
 @RestController
 public class DeliveryController {
 
@@ -36,6 +40,7 @@ public class DeliveryController {
      * The endpoint's deliveries, newest first; {@code next}, when there may be more, is the {@code after} of the next
      * page.
      */
+    @Operation(summary = "The endpoint's deliveries and their attempts")
     @GetMapping("/api/v1/event-endpoints/{id}/deliveries")
     public Map<String, Object> list(@PathVariable UUID id, @RequestParam(required = false) String state,
                                     @RequestParam(defaultValue = "100") int limit,
@@ -59,6 +64,8 @@ public class DeliveryController {
         return answer;
     }
 
+    @Operation(summary = "Delivers one delivery again")
+    @ApiResponse(responseCode = "409", description = "the delivery is neither DELIVERED nor DEAD")
     @PostMapping("/api/v1/ops/deliveries/{id}/replay")
     public Map<String, Object> replay(@PathVariable long id) {
         if (!deliveries.replay(id)) {
@@ -71,6 +78,7 @@ public class DeliveryController {
     }
 
     /** Every DEAD delivery of the endpoint whose event was created at or after {@code since}, pending again. */
+    @Operation(summary = "Delivers the endpoint's DEAD deliveries since an instant again")
     @PostMapping("/api/v1/event-endpoints/{id}/replay")
     public Map<String, Object> replayDead(@PathVariable UUID id, @RequestParam Instant since) {
         requireEndpoint(id);

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kychub.http.ErrorAnswer;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -20,6 +22,7 @@ import org.springframework.web.bind.annotation.RestController;
  * ({@code tx < pg_snapshot_xmin(pg_current_snapshot())}): ids are taken before commit, so without that a cursor past
  * a quick transaction's event would skip a slower one's, committed later with a smaller id.
  */
+@Tag(name = "Events", description = "The outbound events as a cursor feed")
 @RestController
 public class EventFeedController {
 
@@ -69,6 +72,7 @@ public class EventFeedController {
      * event about a customer as a whole, of no one provider, passes any provider filter, as with endpoints).
      * {@code next} is always there: the cursor to poll with, the same one when nothing new has come.
      */
+    @Operation(summary = "The outbound event feed after a cursor")
     @GetMapping("/api/v1/events")
     public Page feed(@RequestParam(required = false) String after,
                      @RequestParam(defaultValue = "100") int limit,
