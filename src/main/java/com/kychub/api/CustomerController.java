@@ -113,6 +113,7 @@ public class CustomerController {
      * written, so the profile keeps its version and no provider is sent the same data again.
      */
     @Operation(summary = "Merges a change into the customer's profile")
+    @ApiResponse(responseCode = "200", description = "the profile, changed or already holding the change")
     @ApiResponse(responseCode = "409", description = "the customer's personal data was erased")
     @PatchMapping("/{customerId}")
     public Created update(@PathVariable String customerId, @Valid @RequestBody CustomerChange change) {
@@ -134,6 +135,8 @@ public class CustomerController {
      * upload, is no new document: the answer is the held one, 200 instead of 201, and no provider gets it twice.
      */
     @Operation(summary = "Stores a document of the customer")
+    @ApiResponse(responseCode = "201", description = "stored")
+    @ApiResponse(responseCode = "200", description = "the same as the newest of its type: nothing new")
     @ApiResponse(responseCode = "409", description = "the customer's personal data was erased")
     @PostMapping("/{customerId}/documents")
     public ResponseEntity<StoredDocument> addDocument(@PathVariable String customerId,

@@ -52,6 +52,7 @@ public class ActionController {
     }
 
     @Operation(summary = "Calls one FAILED or DEAD provider action again")
+    @ApiResponse(responseCode = "200", description = "PENDING again: the worker calls it")
     @ApiResponse(responseCode = "409", description = "the action is not FAILED or DEAD, or another like it is pending")
     @PostMapping("/{id}/replay")
     public Map<String, Object> replay(@PathVariable long id) {

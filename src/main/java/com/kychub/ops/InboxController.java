@@ -47,6 +47,7 @@ public class InboxController {
     }
 
     @Operation(summary = "Processes one FAILED or DEAD message again")
+    @ApiResponse(responseCode = "200", description = "ACCEPTED again: the worker processes it")
     @ApiResponse(responseCode = "409", description = "the message is not FAILED or DEAD")
     @PostMapping("/{id}/replay")
     public Map<String, Object> replay(@PathVariable long id) {

@@ -65,6 +65,7 @@ public class DeliveryController {
     }
 
     @Operation(summary = "Delivers one delivery again")
+    @ApiResponse(responseCode = "200", description = "PENDING again: delivered at once")
     @ApiResponse(responseCode = "409", description = "the delivery is neither DELIVERED nor DEAD")
     @PostMapping("/api/v1/ops/deliveries/{id}/replay")
     public Map<String, Object> replay(@PathVariable long id) {

@@ -90,6 +90,7 @@ public class EventEndpointController {
     }
 
     /** Changes the fields given; a field left out (or null) stays as it is. */
+    @ApiResponse(responseCode = "200", description = "the endpoint as changed")
     @ApiResponse(responseCode = "409", description = "the RABBITMQ endpoint's URL is the hub's configuration")
     @PatchMapping("/{id}")
     public EventEndpoints.View update(@PathVariable UUID id, @RequestBody JsonNode body) {
@@ -132,6 +133,7 @@ public class EventEndpointController {
      * {@code kyc.events.secret-grace}), while the receiver moves to the new one; 0 retires it at once.
      */
     @Operation(summary = "A new signing secret, the old one signing beside it for a while")
+    @ApiResponse(responseCode = "200", description = "the new secret")
     @ApiResponse(responseCode = "409", description = "the RABBITMQ endpoint signs nothing")
     @PostMapping("/{id}/secret/rotate")
     public Rotated rotate(@PathVariable UUID id, @RequestParam(required = false) Long graceSeconds) {

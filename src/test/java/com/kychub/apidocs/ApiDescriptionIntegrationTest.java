@@ -118,6 +118,8 @@ class ApiDescriptionIntegrationTest extends HubIntegrationTest {
         assertThat(problem.has("type") && problem.has("title") && problem.has("status") && problem.has("detail")
                 && problem.has("instance")).as(problem.toString()).isTrue();
 
+        operations(description).forEach((operation, described) -> assertThat(described.path("responses")
+                .fieldNames()).toIterable().as(operation + " has its success").anyMatch(code -> code.startsWith("2")));
         operations(description).forEach((operation, described) -> described.path("responses").fields()
                 .forEachRemaining(response -> {
                     if (response.getKey().startsWith("4") || response.getKey().startsWith("5")) {

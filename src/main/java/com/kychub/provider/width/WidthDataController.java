@@ -74,6 +74,8 @@ public class WidthDataController {
      * Stores one kind of data: 201 when it is new, 200 when it is what the hub holds already (nothing is sent again).
      */
     @Operation(summary = "Hands over one kind of data for WIDTH's workflow")
+    @ApiResponse(responseCode = "201", description = "stored")
+    @ApiResponse(responseCode = "200", description = "what the hub holds already: nothing new")
     @ApiResponse(responseCode = "409", description = "the customer's personal data was erased")
     @PostMapping("/data/{kind}")
     public ResponseEntity<Stored> handOver(@PathVariable String customerId, @PathVariable String kind,
