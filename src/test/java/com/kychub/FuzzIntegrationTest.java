@@ -132,20 +132,26 @@ class FuzzIntegrationTest extends HubIntegrationTest {
         }
     }
 
-    /** The hub's error shape, for every 4xx (and the two 5xx of malformed HTTP): {"error", "reason"} as JSON. */
+    /**
+     * The hub's error shape, for every 4xx (and the two 5xx of malformed HTTP): a problem (RFC 9457) with its title,
+     * status and detail, as application/problem+json.
+     */
     private static List<String> errorShape(Answer answer) {
         JsonNode body = parse(answer.body());
         if (body == null || !body.isObject()) {
             return List.of("error without a JSON error body");
         }
         List<String> problems = new ArrayList<>();
-        if (!body.path("reason").isTextual() || body.path("reason").asText().isBlank()) {
-            problems.add("error without a reason");
+        if (!body.path("detail").isTextual() || body.path("detail").asText().isBlank()) {
+            problems.add("error without a detail");
         }
-        if (!body.path("error").isTextual() || body.path("error").asText().isBlank()) {
-            problems.add("error without an error");
+        if (!body.path("title").isTextual() || body.path("title").asText().isBlank()) {
+            problems.add("error without a title");
         }
-        if (answer.contentType() == null || !answer.contentType().startsWith("application/json")) {
+        if (body.path("status").asInt() != answer.status()) {
+            problems.add("error whose status is not the answer's");
+        }
+        if (answer.contentType() == null || !answer.contentType().startsWith("application/problem+json")) {
             problems.add("error answered as " + answer.contentType());
         }
         return problems;

@@ -35,6 +35,8 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * Who may call what. Two scopes of bearer keys ({@link ApiKeyAuthenticationProvider}): integration (cases, customers,
@@ -43,7 +45,7 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * (each provider authenticated its own way), the sandbox's simulated providers, the error page, the API's
  * description (OpenAPI, Swagger UI) and the console's static files take no key; health
  * and its liveness and readiness groups answer anyone, with details for operators only. Everything else is denied. No
- * key, or an unknown one: 401; a known key of the wrong scope: 403; both in the hub's error shape. On
+ * key, or an unknown one: 401; a known key of the wrong scope: 403; both as problems ({@link ErrorAnswer}). On
  * {@code management.server.port}, when set, the actuator rules apply there.
  * <p>
  * The console signs in once with an operator key ({@link SessionController}) and then holds a session cookie: a
@@ -136,13 +138,12 @@ public class AccessConfiguration {
 
     /**
      * Spring Security's firewall refuses a path or header that could slip past the rules above (an encoded slash or
-     * dot, a semicolon, a control character): a 400 in the hub's error shape, where its default would be a 500.
+     * dot, a semicolon, a control character): a 400 problem, where its default would be a 500.
      */
     @Bean
     public RequestRejectedHandler requestRejected() {
-        return (request, response, e) -> ErrorAnswer.of(HttpServletResponse.SC_BAD_REQUEST,
-                "the request's path or headers hold characters the hub does not take")
-                .write(response, HttpServletResponse.SC_BAD_REQUEST);
+        return (request, response, e) -> ErrorAnswer.write(request, response, HttpServletResponse.SC_BAD_REQUEST,
+                "the request's path or headers hold characters the hub does not take");
     }
 
     /** Reads the key of every request that needs one; a known key goes on to the rules, an unknown one gets 401. */
@@ -187,12 +188,21 @@ public class AccessConfiguration {
 
     private static void unauthorized(HttpServletResponse response) throws IOException {
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-        ErrorAnswer.of(HttpServletResponse.SC_UNAUTHORIZED, "missing or invalid API key")
-                .write(response, HttpServletResponse.SC_UNAUTHORIZED);
+        ErrorAnswer.write(response, ErrorAnswer.of(HttpServletResponse.SC_UNAUTHORIZED, "missing or invalid API key",
+                requestPath()));
     }
 
     private static void forbidden(HttpServletResponse response) throws IOException {
-        ErrorAnswer.of(HttpServletResponse.SC_FORBIDDEN, "this API key's scope does not include this endpoint")
-                .write(response, HttpServletResponse.SC_FORBIDDEN);
+        ErrorAnswer.write(response, ErrorAnswer.of(HttpServletResponse.SC_FORBIDDEN,
+                "this API key's scope does not include this endpoint", requestPath()));
+    }
+
+    /**
+     * The path of the request being answered, for the problem's {@code instance}: Spring's request context filter,
+     * which runs before the security filters, holds the request.
+     */
+    private static String requestPath() {
+        return RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes current
+                ? current.getRequest().getRequestURI() : null;
     }
 }

@@ -3,6 +3,7 @@ package com.kychub.api;
 import com.kychub.canonical.ProviderNotConfiguredException;
 import com.kychub.http.ErrorAnswer;
 import com.kychub.inbound.Failures;
+import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -10,6 +11,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
@@ -22,20 +24,20 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.server.ResponseStatusException;
 
-/** Every API error as {@link ErrorAnswer}; no stack trace ever reaches the caller. */
+/** Every API error as a problem ({@link ErrorAnswer}, RFC 9457); no stack trace ever reaches the caller. */
 @RestControllerAdvice(basePackages = "com.kychub")
 public class ApiExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
     @ExceptionHandler(ResponseStatusException.class)
-    ResponseEntity<ErrorAnswer> status(ResponseStatusException e) {
-        return answer(e.getStatusCode(), e.getReason());
+    ResponseEntity<ProblemDetail> status(ResponseStatusException e, HttpServletRequest request) {
+        return answer(request, e.getStatusCode(), e.getReason());
     }
 
     @ExceptionHandler(ProviderNotConfiguredException.class)
-    ResponseEntity<ErrorAnswer> notConfigured(ProviderNotConfiguredException e) {
-        return answer(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+    ResponseEntity<ProblemDetail> notConfigured(ProviderNotConfiguredException e, HttpServletRequest request) {
+        return answer(request, HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
     }
 
     /**
@@ -43,62 +45,64 @@ public class ApiExceptionHandler {
      * database failure is unexpected.
      */
     @ExceptionHandler(DataAccessException.class)
-    ResponseEntity<ErrorAnswer> store(DataAccessException e) {
+    ResponseEntity<ProblemDetail> store(DataAccessException e, HttpServletRequest request) {
         if (!Failures.isStoreOutage(e)) {
-            return unexpected(e);
+            return unexpected(e, request);
         }
         log.warn("API request answered 503: the store is unavailable ({})", Failures.describe(e));
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "30")
-                .contentType(MediaType.APPLICATION_JSON)
-                .body(new ErrorAnswer("unavailable", "the store is unavailable, try again later"));
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(ErrorAnswer.of(HttpStatus.SERVICE_UNAVAILABLE, "the store is unavailable, try again later",
+                        request.getRequestURI()));
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
-    ResponseEntity<ErrorAnswer> mismatch(MethodArgumentTypeMismatchException e) {
-        return answer(HttpStatus.BAD_REQUEST, "'" + e.getName() + "' is not valid");
+    ResponseEntity<ProblemDetail> mismatch(MethodArgumentTypeMismatchException e, HttpServletRequest request) {
+        return answer(request, HttpStatus.BAD_REQUEST, "'" + e.getName() + "' is not valid");
     }
 
     @ExceptionHandler(MethodArgumentNotValidException.class)
-    ResponseEntity<ErrorAnswer> invalid(MethodArgumentNotValidException e) {
+    ResponseEntity<ProblemDetail> invalid(MethodArgumentNotValidException e, HttpServletRequest request) {
         String reason = e.getBindingResult().getFieldErrors().stream()
                 .map(error -> "'" + error.getField() + "' " + error.getDefaultMessage())
                 .sorted().findFirst().orElse("the request is not valid");
-        return answer(HttpStatus.BAD_REQUEST, reason);
+        return answer(request, HttpStatus.BAD_REQUEST, reason);
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
-    ResponseEntity<ErrorAnswer> unreadable(HttpMessageNotReadableException e) {
-        return answer(HttpStatus.BAD_REQUEST, "the body is not the JSON this endpoint takes");
+    ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e, HttpServletRequest request) {
+        return answer(request, HttpStatus.BAD_REQUEST, "the body is not the JSON this endpoint takes");
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
-    ResponseEntity<ErrorAnswer> mediaType(HttpMediaTypeNotSupportedException e) {
-        return answer(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
+    ResponseEntity<ProblemDetail> mediaType(HttpMediaTypeNotSupportedException e, HttpServletRequest request) {
+        return answer(request, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
-    ResponseEntity<ErrorAnswer> method(HttpRequestMethodNotSupportedException e) {
-        return answer(HttpStatus.METHOD_NOT_ALLOWED, e.getMethod() + " is not supported here");
+    ResponseEntity<ProblemDetail> method(HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
+        return answer(request, HttpStatus.METHOD_NOT_ALLOWED, e.getMethod() + " is not supported here");
     }
 
     @ExceptionHandler(MissingServletRequestParameterException.class)
-    ResponseEntity<ErrorAnswer> missing(MissingServletRequestParameterException e) {
-        return answer(HttpStatus.BAD_REQUEST, "'" + e.getParameterName() + "' is required");
+    ResponseEntity<ProblemDetail> missing(MissingServletRequestParameterException e, HttpServletRequest request) {
+        return answer(request, HttpStatus.BAD_REQUEST, "'" + e.getParameterName() + "' is required");
     }
 
     @ExceptionHandler(Exception.class)
-    ResponseEntity<ErrorAnswer> unexpected(Exception e) {
+    ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
         if (e instanceof ErrorResponse known && known.getStatusCode().is4xxClientError()) {
             // Spring MVC's own refusals (no such path, ...) keep their status.
-            return answer(known.getStatusCode(), known.getBody().getDetail());
+            return answer(request, known.getStatusCode(), known.getBody().getDetail());
         }
         log.error("API request failed: {}", e.getClass().getSimpleName(), e);
-        return answer(HttpStatus.INTERNAL_SERVER_ERROR, "internal error");
+        return answer(request, HttpStatus.INTERNAL_SERVER_ERROR, "internal error");
     }
 
-    private static ResponseEntity<ErrorAnswer> answer(HttpStatusCode status, String reason) {
-        // Set, not negotiated: an Accept the hub cannot serve (or cannot even parse) still gets the JSON error.
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON)
-                .body(ErrorAnswer.of(status.value(), reason));
+    private static ResponseEntity<ProblemDetail> answer(HttpServletRequest request, HttpStatusCode status,
+            String detail) {
+        // Set, not negotiated: an Accept the hub cannot serve (or cannot even parse) still gets the problem as JSON.
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(ErrorAnswer.of(status, detail, request.getRequestURI()));
     }
 }

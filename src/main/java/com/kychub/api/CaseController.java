@@ -14,6 +14,8 @@ import com.kychub.canonical.EventView;
 import com.kychub.canonical.NextAction;
 import com.kychub.canonical.OverallStatus;
 import com.kychub.http.ErrorAnswer;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -24,6 +26,8 @@ import org.springframework.web.bind.annotation.RestController;
  * Read access to the canonical store: cases (filtered, paged, counted), their audit trails, a customer's KYC across
  * providers.
  */
+/** Read access to the canonical store: cases, their audit trails, a customer's KYC across providers. */
+@Tag(name = "Cases", description = "The canonical KYC cases and their audit events")
 @RestController
 @RequestMapping("/api/v1")
 public class CaseController {
@@ -35,6 +39,7 @@ public class CaseController {
     }
 
     /** The cases the filters let through, the most recently changed first. */
+    @Operation(summary = "The cases, newest change first")
     @GetMapping("/cases")
     public Page<CaseView> cases(@RequestParam(required = false) String status,
                                 @RequestParam(required = false) String nextAction,
@@ -68,12 +73,14 @@ public class CaseController {
         return new CaseCounts(byStatus.values().stream().mapToLong(Long::longValue).sum(), byStatus);
     }
 
+    @Operation(summary = "One case: status, next action, reasons, checks")
     @GetMapping("/cases/{id}")
     public CaseView kycCase(@PathVariable UUID id) {
         return queries.findCase(id).orElseThrow(() -> ErrorAnswer.notFound("no case " + id));
     }
 
     /** The case's audit trail, oldest first. */
+    @Operation(summary = "A case's audit events, oldest first")
     @GetMapping("/cases/{id}/events")
     public Page<EventView> events(@PathVariable UUID id, @RequestParam(defaultValue = "100") int limit,
                                   @RequestParam(required = false) String after) {
@@ -86,6 +93,7 @@ public class CaseController {
     public record CustomerKyc(String customerId, CaseStatus overallStatus, List<CaseView> cases) {
     }
 
+    @Operation(summary = "A customer's overall KYC status and cases")
     @GetMapping("/customers/{customerId}/kyc")
     public CustomerKyc customerKyc(@PathVariable String customerId) {
         if (customerId.isBlank() || customerId.length() > 200) {

@@ -17,6 +17,9 @@ import com.kychub.canonical.CaseView;
 import com.kychub.canonical.Customers;
 import com.kychub.canonical.OnboardingStarter;
 import com.kychub.http.ErrorAnswer;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
@@ -38,6 +41,7 @@ import org.springframework.web.server.ResponseStatusException;
  * nationality, occupation, ...), their documents, and the start of an onboarding at a provider. Personal data is
  * stored, never logged.
  */
+@Tag(name = "Customers", description = "The fintech's customers: profile, documents, data, onboardings, erasure")
 @RestController
 @RequestMapping("/api/v1/customers")
 public class CustomerController {
@@ -92,6 +96,8 @@ public class CustomerController {
     public record StoredDocument(long id, String customerId, String type, int size) {
     }
 
+    @Operation(summary = "Creates a customer with its profile")
+    @ApiResponse(responseCode = "409", description = "the customer exists")
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     public Created create(@Valid @RequestBody NewCustomer customer) {
@@ -106,6 +112,9 @@ public class CustomerController {
      * Merges the change into the profile. A change that says only what the hub holds is no new data: nothing is
      * written, so the profile keeps its version and no provider is sent the same data again.
      */
+    @Operation(summary = "Merges a change into the customer's profile")
+    @ApiResponse(responseCode = "200", description = "the profile, changed or already holding the change")
+    @ApiResponse(responseCode = "409", description = "the customer's personal data was erased")
     @PatchMapping("/{customerId}")
     public Created update(@PathVariable String customerId, @Valid @RequestBody CustomerChange change) {
         validateKyc(change.kyc());
@@ -125,6 +134,10 @@ public class CustomerController {
      * Stores a document. One identical to the newest of its type (same content, file name and media type), a retried
      * upload, is no new document: the answer is the held one, 200 instead of 201, and no provider gets it twice.
      */
+    @Operation(summary = "Stores a document of the customer")
+    @ApiResponse(responseCode = "201", description = "stored")
+    @ApiResponse(responseCode = "200", description = "the same as the newest of its type: nothing new")
+    @ApiResponse(responseCode = "409", description = "the customer's personal data was erased")
     @PostMapping("/{customerId}/documents")
     public ResponseEntity<StoredDocument> addDocument(@PathVariable String customerId,
                                                       @Valid @RequestBody NewDocument document) {
@@ -153,6 +166,8 @@ public class CustomerController {
                 .body(new StoredDocument(id, customerId, document.type(), content.length));
     }
 
+    @Operation(summary = "Starts the customer's verification at a provider")
+    @ApiResponse(responseCode = "409", description = "the customer's personal data was erased")
     @PostMapping("/{customerId}/onboardings")
     @ResponseStatus(HttpStatus.ACCEPTED)
     public CaseView startOnboarding(@PathVariable String customerId, @Valid @RequestBody NewOnboarding onboarding) {

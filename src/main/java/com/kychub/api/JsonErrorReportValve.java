@@ -10,12 +10,13 @@ import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.coyote.ActionCode;
+import org.springframework.http.ProblemDetail;
 
 /**
  * Tomcat refuses some requests before the hub sees them (a malformed request line, header or chunk; a URI it will not
  * decode, such as an encoded slash or an invalid %-escape; TRACE); its own error report is an HTML page, or nothing.
- * This one writes the hub's error shape {@code {"error", "reason"}} instead, with Tomcat's reason. Installed on the
- * host by {@code HttpFilterConfiguration}.
+ * This one writes a problem ({@link ErrorAnswer}, RFC 9457) instead, with Tomcat's reason as its detail. Installed
+ * on the host by {@code HttpFilterConfiguration}.
  */
 public class JsonErrorReportValve extends ErrorReportValve {
 
@@ -45,16 +46,19 @@ public class JsonErrorReportValve extends ErrorReportValve {
         if (!ioAllowed.get()) {
             return;
         }
-        ErrorAnswer named = ErrorAnswer.of(status, null);
-        String reason = response.getMessage() != null && !response.getMessage().isBlank() ? response.getMessage()
+        String detail = response.getMessage() != null && !response.getMessage().isBlank() ? response.getMessage()
                 : status == 400 ? "the request is not valid HTTP (request line, URI, headers or chunking)"
-                : named.error();
+                : null;
+        ProblemDetail problem = ErrorAnswer.of(status, detail, request.getRequestURI());
+        if (detail == null) {
+            problem.setDetail(problem.getTitle());
+        }
         try {
-            response.setContentType("application/json");
+            response.setContentType(ErrorAnswer.CONTENT_TYPE);
             response.setCharacterEncoding("UTF-8");
             PrintWriter writer = response.getReporter();
             if (writer != null) {
-                writer.write(new ErrorAnswer(named.error(), reason).json());
+                writer.write(ErrorAnswer.json(problem));
                 response.finishResponse();
             }
         } catch (IOException | IllegalStateException e) {

@@ -1,48 +1,100 @@
 package com.kychub.http;
 
 import java.io.IOException;
-import java.util.Locale;
+import java.net.URI;
+import java.net.URISyntaxException;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
  * The one shape of every error the hub answers over HTTP, whoever answers it (the webhook door, the servlet filters,
- * Tomcat's error report, the API's controllers): {@code {"error": "...", "reason": "..."}}, as JSON.
- *
- * @param error  what went wrong in a word or two: the status's reason phrase, or the door's own word
- *               ({@code rejected}, {@code unavailable})
- * @param reason what the caller can do about it; never a stack trace, never a body's content
+ * the security layer, Tomcat's error report, the API's controllers): RFC 9457 problem details,
+ * {@code {"type": "about:blank", "title", "status", "detail", "instance"}} as {@code application/problem+json}.
+ * {@code title} is the status's reason phrase, {@code detail} what the caller can do about it (never a stack trace,
+ * never a body's content), {@code instance} the path of the request. Spring MVC writes the {@link ProblemDetail}
+ * itself; the code that runs before it (filters, the valve, the door) writes {@link #json}.
  */
-public record ErrorAnswer(String error, String reason) {
+public final class ErrorAnswer {
 
-    /** The error named after the status's reason phrase ("not found", "payload too large", ...). */
-    public static ErrorAnswer of(int status, String reason) {
-        HttpStatus known = HttpStatus.resolve(status);
-        return new ErrorAnswer(known == null ? "error" : known.getReasonPhrase().toLowerCase(Locale.ROOT), reason);
+    public static final String CONTENT_TYPE = MediaType.APPLICATION_PROBLEM_JSON_VALUE;
+
+    private ErrorAnswer() {
     }
 
-    /** A 404 for a controller to throw; the API's exception handler answers it in this shape. */
-    public static ResponseStatusException notFound(String reason) {
-        return new ResponseStatusException(HttpStatus.NOT_FOUND, reason);
+    /** The problem of this status, with what the caller can do and the request's path (null when unknown). */
+    public static ProblemDetail of(HttpStatusCode status, String detail, String path) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        if (problem.getTitle() == null) {
+            // A status without a reason phrase of its own (Tomcat may answer one).
+            problem.setTitle(status.is4xxClientError() ? "Client Error" : "Error");
+        }
+        problem.setInstance(path == null ? null : uri(path));
+        return problem;
     }
 
-    /** A 400 for a controller to throw; the API's exception handler answers it in this shape. */
-    public static ResponseStatusException badRequest(String reason) {
-        return new ResponseStatusException(HttpStatus.BAD_REQUEST, reason);
+    public static ProblemDetail of(int status, String detail, String path) {
+        return of(HttpStatusCode.valueOf(status), detail, path);
     }
 
-    public String json() {
-        return "{\"error\":\"" + quoted(error) + "\",\"reason\":\"" + quoted(reason) + "\"}";
+    /** A 404 for a controller to throw; the API's exception handler answers it as a problem. */
+    public static ResponseStatusException notFound(String detail) {
+        return new ResponseStatusException(HttpStatus.NOT_FOUND, detail);
     }
 
-    /** Answers the response with this error, for the code that runs before Spring MVC (filters, the valve). */
-    public void write(HttpServletResponse response, int status) throws IOException {
-        response.setStatus(status);
-        response.setContentType("application/json");
-        response.getWriter().write(json());
+    /** A 400 for a controller to throw; the API's exception handler answers it as a problem. */
+    public static ResponseStatusException badRequest(String detail) {
+        return new ResponseStatusException(HttpStatus.BAD_REQUEST, detail);
+    }
+
+    /** The problem as JSON, for the code that has no Spring MVC message converter at hand. */
+    public static String json(ProblemDetail problem) {
+        StringBuilder json = new StringBuilder("{\"type\":\"").append(quoted(String.valueOf(problem.getType())))
+                .append("\",\"title\":\"").append(quoted(problem.getTitle()))
+                .append("\",\"status\":").append(problem.getStatus());
+        if (problem.getDetail() != null) {
+            json.append(",\"detail\":\"").append(quoted(problem.getDetail())).append('"');
+        }
+        if (problem.getInstance() != null) {
+            json.append(",\"instance\":\"").append(quoted(problem.getInstance().toString())).append('"');
+        }
+        return json.append('}').toString();
+    }
+
+    /** Answers the response with the problem, for the code that runs before Spring MVC (filters, security). */
+    public static void write(HttpServletResponse response, ProblemDetail problem) throws IOException {
+        response.setStatus(problem.getStatus());
+        response.setContentType(CONTENT_TYPE);
+        response.setCharacterEncoding("UTF-8");
+        response.getWriter().write(json(problem));
+    }
+
+    /** Answers the request with the problem of this status, for the code that runs before Spring MVC. */
+    public static void write(HttpServletRequest request, HttpServletResponse response, int status, String detail)
+            throws IOException {
+        write(response, of(status, detail, request.getRequestURI()));
+    }
+
+    /**
+     * The path as a relative URI reference. A raw request path is already %-encoded, but Tomcat lets through a few
+     * characters a URI may not hold ({@code |}, {@code {}}, ...): those are quoted rather than the path dropped.
+     */
+    private static URI uri(String path) {
+        try {
+            return new URI(path);
+        } catch (URISyntaxException e) {
+            try {
+                return new URI(null, null, path, null);
+            } catch (URISyntaxException stillNot) {
+                return null;
+            }
+        }
     }
 
     private static String quoted(String text) {

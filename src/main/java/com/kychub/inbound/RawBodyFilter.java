@@ -56,8 +56,8 @@ public class RawBodyFilter extends OncePerRequestFilter {
         if (request.getRequestURI().startsWith("/webhooks/")) {
             metrics.rejectedWebhook(request.getRequestURI());
         }
-        ErrorAnswer.of(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "the body is over the limit of " + maxBytes
-                + " bytes").write(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
+        ErrorAnswer.write(request, response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+                "the body is over the limit of " + maxBytes + " bytes");
         // The rest of an oversized body is not worth reading; closing tells the client to stop sending it.
         response.setHeader("Connection", "close");
     }

@@ -32,7 +32,7 @@ public class WebhookContentTypeFilter extends OncePerRequestFilter {
             return;
         }
         metrics.rejectedWebhook(request.getRequestURI());
-        new ErrorAnswer("rejected", "Content-Type must be application/json")
-                .write(response, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE);
+        ErrorAnswer.write(request, response, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE,
+                "Content-Type must be application/json");
     }
 }

@@ -15,13 +15,16 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.springframework.stereotype.Component;
 
 /**
  * The door of the inbox, called by every provider's webhook route in {@code routes/}: {@link #receive} first,
  * then the provider's own checks, then {@link #accept}. Variables it reads and sets:
  * {@code provider} (set by the provider's route), {@code httpHeaders} (the request's HTTP headers, lowercased; the
- * stored copy has its credentials redacted), {@code dedupKey} (set by the provider's intake bean).
+ * stored copy has its credentials redacted), {@code dedupKey} (set by the provider's intake bean). What it refuses is
+ * answered as a problem ({@link ErrorAnswer}): a 4xx is refused for good, a 503 (with Retry-After) or a 500 is to be
+ * delivered again.
  */
 @Component
 public class WebhookDoor {
@@ -96,40 +99,49 @@ public class WebhookDoor {
             }
             log.debug("Webhook from {} stored as inbox message {}{}", provider, stored.id(),
                     stored.duplicate() ? " (a duplicate)" : "");
-            reply(exchange, 200, json.writeValueAsString(
+            reply(exchange, 200, "application/json", json.writeValueAsString(
                     new Acknowledgement(stored.duplicate() ? "duplicate" : "accepted", stored.id())));
         } finally {
             MessageLogContext.clear();
         }
     }
 
-    /** Answers a refused webhook with its status and reason; nothing was stored. */
+    /**
+     * Answers a refused webhook with its 4xx and the reason as the problem's detail. A 4xx from the door always means
+     * refused: nothing was stored, and the same delivery will be refused again.
+     */
     public void refuse(Exchange exchange) {
         WebhookRejectedException refused = exchange.getProperty(Exchange.EXCEPTION_CAUGHT,
                 WebhookRejectedException.class);
         metrics.count(exchange.getVariable("provider", String.class), InboxMetrics.Outcome.REJECTED);
-        reply(exchange, refused.status(), new ErrorAnswer("rejected", refused.getMessage()).json());
+        problem(exchange, refused.status(), refused.getMessage());
     }
 
     /** The store cannot be reached: 503, so the provider delivers again later. Nothing was acknowledged. */
     public void unavailable(Exchange exchange) {
-        reply(exchange, 503, new ErrorAnswer("unavailable", "the store is unavailable, deliver again later").json());
+        problem(exchange, 503, "the store is unavailable, deliver again later");
         exchange.getMessage().setHeader("Retry-After", "30");
     }
 
     public void failed(Exchange exchange) {
-        reply(exchange, 500, new ErrorAnswer("internal error", "the message was not stored").json());
+        problem(exchange, 500, "the message was not stored, deliver again later");
     }
 
     /** The answer to a stored webhook: {@code id} is the inbox message's, the same for a duplicate. */
     public record Acknowledgement(String status, long id) {
     }
 
-    private static void reply(Exchange exchange, int status, String answer) {
+    private static void problem(Exchange exchange, int status, String detail) {
+        // The route's own path is the request's: platform-http matches it exactly (and the request's headers are gone).
+        String path = exchange.getFromEndpoint() instanceof PlatformHttpEndpoint endpoint ? endpoint.getPath() : null;
+        reply(exchange, status, ErrorAnswer.CONTENT_TYPE, ErrorAnswer.json(ErrorAnswer.of(status, detail, path)));
+    }
+
+    private static void reply(Exchange exchange, int status, String contentType, String answer) {
         Message out = exchange.getMessage();
         out.removeHeaders("*");
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        out.setHeader(Exchange.CONTENT_TYPE, contentType);
         out.setBody(answer);
     }
 

@@ -32,7 +32,7 @@ public class WebhookReadinessFilter extends OncePerRequestFilter {
             return;
         }
         response.setHeader("Retry-After", "10");
-        new ErrorAnswer("unavailable", "the hub is starting, deliver again later")
-                .write(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+        ErrorAnswer.write(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                "the hub is starting, deliver again later");
     }
 }

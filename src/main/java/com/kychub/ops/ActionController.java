@@ -8,6 +8,9 @@ import com.kychub.api.ListParameters;
 import com.kychub.api.Page;
 import com.kychub.api.Replayed;
 import com.kychub.http.ErrorAnswer;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -22,6 +25,7 @@ import org.springframework.web.server.ResponseStatusException;
  * or out of attempts (DEAD), and replaying it once the cause is fixed. A FAILED or DEAD action also shows on its case
  * (ACTION_REQUIRED / CONTACT_SUPPORT); the replayed action succeeding lets the case move on.
  */
+@Tag(name = "Ops", description = "The inbox, the provider actions, stalled cases and raw messages, with replay")
 @RestController
 @RequestMapping("/api/v1/ops/actions")
 public class ActionController {
@@ -35,6 +39,7 @@ public class ActionController {
     }
 
     /** The actions, newest first, of that state and provider if given. */
+    @Operation(summary = "Provider actions, by state and provider")
     @GetMapping
     public Page<ProviderActions.Summary> list(@RequestParam(required = false) String state,
                                               @RequestParam(required = false) String provider,
@@ -48,6 +53,9 @@ public class ActionController {
         return Page.of(actions.list(state, provider, before, limit + 1), limit, action -> Cursor.of(action.id()));
     }
 
+    @Operation(summary = "Calls one FAILED or DEAD provider action again")
+    @ApiResponse(responseCode = "200", description = "PENDING again: the worker calls it")
+    @ApiResponse(responseCode = "409", description = "the action is not FAILED or DEAD, or another like it is pending")
     @PostMapping("/{id}/replay")
     public Replayed replay(@PathVariable long id) {
         if (!actions.replay(id)) {
@@ -65,6 +73,7 @@ public class ActionController {
      * The FAILED and DEAD actions of the provider pending again (of one name, the newest; none whose name is pending);
      * with {@code dryRun}, only how many would be.
      */
+    @Operation(summary = "Calls every FAILED and DEAD action of a provider again")
     @PostMapping("/replay")
     public ProviderReplay replayAll(@RequestParam String provider,
                                     @RequestParam(defaultValue = "false") boolean dryRun) {

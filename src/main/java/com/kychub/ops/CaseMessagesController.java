@@ -7,6 +7,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.kychub.canonical.CaseQueries;
 import com.kychub.canonical.CaseView;
 import com.kychub.inbound.Inbox;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -19,6 +21,7 @@ import org.springframework.web.server.ResponseStatusException;
  * and stored headers included, oldest first: the messages processed into the case and those its audit events name.
  * Bodies hold personal data: this is the one API answer that carries them.
  */
+@Tag(name = "Ops", description = "The inbox, the provider actions, stalled cases and raw messages, with replay")
 @RestController
 @RequestMapping("/api/v1/ops/cases")
 public class CaseMessagesController {
@@ -34,6 +37,7 @@ public class CaseMessagesController {
         this.inbox = inbox;
     }
 
+    @Operation(summary = "The raw messages behind a case")
     @GetMapping("/{id}/messages")
     public CaseMessages messages(@PathVariable UUID id) {
         CaseView kycCase = cases.findCase(id)

@@ -7,6 +7,9 @@ import com.kychub.api.ListParameters;
 import com.kychub.api.Page;
 import com.kychub.api.Replayed;
 import com.kychub.inbound.Inbox;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -17,6 +20,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 /** Operations on the inbox: what is waiting, failed or dead, and replaying it after a fix. */
+@Tag(name = "Ops", description = "The inbox, the provider actions, stalled cases and raw messages, with replay")
 @RestController
 @RequestMapping("/api/v1/ops/inbox")
 public class InboxController {
@@ -30,6 +34,7 @@ public class InboxController {
     }
 
     /** The messages, newest first, of that state and provider if given. */
+    @Operation(summary = "Inbox messages, by state and provider")
     @GetMapping
     public Page<Inbox.Summary> list(@RequestParam(required = false) String state,
                                     @RequestParam(required = false) String provider,
@@ -43,6 +48,9 @@ public class InboxController {
         return Page.of(inbox.list(state, provider, before, limit + 1), limit, message -> Cursor.of(message.id()));
     }
 
+    @Operation(summary = "Processes one FAILED or DEAD message again")
+    @ApiResponse(responseCode = "200", description = "ACCEPTED again: the worker processes it")
+    @ApiResponse(responseCode = "409", description = "the message is not FAILED or DEAD")
     @PostMapping("/{id}/replay")
     public Replayed replay(@PathVariable long id) {
         if (!inbox.replay(id)) {
@@ -52,6 +60,7 @@ public class InboxController {
     }
 
     /** Every FAILED and DEAD message of the provider due again; with {@code dryRun}, only how many would be. */
+    @Operation(summary = "Processes every FAILED and DEAD message of a provider again")
     @PostMapping("/replay")
     public ProviderReplay replayAll(@RequestParam String provider,
                                     @RequestParam(defaultValue = "false") boolean dryRun) {

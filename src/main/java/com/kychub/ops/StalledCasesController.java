@@ -8,6 +8,8 @@ import com.kychub.api.Page;
 import com.kychub.canonical.CaseFilter;
 import com.kychub.canonical.CaseQueries;
 import com.kychub.canonical.CaseView;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -19,6 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code kyc.cases.stalled} counts them), newest change first, paged as {@code /api/v1/cases} is. Next to
  * {@link CaseMessagesController}'s {@code /{id}/messages}.
  */
+@Tag(name = "Ops", description = "The inbox, the provider actions, stalled cases and raw messages, with replay")
 @RestController
 @RequestMapping("/api/v1/ops/cases")
 public class StalledCasesController {
@@ -31,6 +34,7 @@ public class StalledCasesController {
         this.stalledAfter = settings.stalledAfter();
     }
 
+    @Operation(summary = "Cases not finished and unchanged for a while")
     @GetMapping
     public Page<CaseView> stalled(@RequestParam(required = false) String stalledFor,
                                   @RequestParam(defaultValue = "100") int limit,

@@ -9,6 +9,9 @@ import com.kychub.api.ListParameters;
 import com.kychub.api.Page;
 import com.kychub.api.Replayed;
 import com.kychub.http.ErrorAnswer;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -22,6 +25,7 @@ import org.springframework.web.server.ResponseStatusException;
  * last status, latency and error code), and replaying one, or all the DEAD ones of an endpoint since a time, once the
  * receiver is fixed.
  */
+@Tag(name = "Event endpoints", description = "Where the outbound events are delivered, and the deliveries")
 @RestController
 public class DeliveryController {
 
@@ -34,6 +38,7 @@ public class DeliveryController {
     }
 
     /** The endpoint's deliveries, newest first, of that state if given. */
+    @Operation(summary = "The endpoint's deliveries and their attempts")
     @GetMapping("/api/v1/event-endpoints/{id}/deliveries")
     public Page<EventDeliveries.Summary> list(@PathVariable UUID id, @RequestParam(required = false) String state,
                                               @RequestParam(defaultValue = "100") int limit,
@@ -45,6 +50,9 @@ public class DeliveryController {
         return Page.of(deliveries.list(id, state, before, limit + 1), limit, delivery -> Cursor.of(delivery.id()));
     }
 
+    @Operation(summary = "Delivers one delivery again")
+    @ApiResponse(responseCode = "200", description = "PENDING again: delivered at once")
+    @ApiResponse(responseCode = "409", description = "the delivery is neither DELIVERED nor DEAD")
     @PostMapping("/api/v1/ops/deliveries/{id}/replay")
     public Replayed replay(@PathVariable long id) {
         if (!deliveries.replay(id)) {
@@ -60,6 +68,7 @@ public class DeliveryController {
     }
 
     /** Every DEAD delivery of the endpoint whose event was created at or after {@code since}, pending again. */
+    @Operation(summary = "Delivers the endpoint's DEAD deliveries since an instant again")
     @PostMapping("/api/v1/event-endpoints/{id}/replay")
     public DeadReplay replayDead(@PathVariable UUID id, @RequestParam Instant since) {
         requireEndpoint(id);

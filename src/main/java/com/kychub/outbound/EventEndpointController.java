@@ -14,6 +14,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.kychub.http.ErrorAnswer;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,6 +36,7 @@ import org.springframework.web.server.ResponseStatusException;
  * rotated and by {@code GET .../secret}, nowhere else. The hub's own RABBITMQ endpoint is listed and its filters and
  * enabled flag may be changed, but it is created, deleted and pointed elsewhere by the hub's configuration only.
  */
+@Tag(name = "Event endpoints", description = "Where the outbound events are delivered, and the deliveries")
 @RestController
 @RequestMapping("/api/v1/event-endpoints")
 public class EventEndpointController {
@@ -61,6 +65,7 @@ public class EventEndpointController {
         this.strict = json.reader().with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
+    @Operation(summary = "Adds an endpoint the events are delivered to")
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     public EventEndpoints.View create(@RequestBody JsonNode body) {
@@ -85,6 +90,8 @@ public class EventEndpointController {
     }
 
     /** Changes the fields given; a field left out (or null) stays as it is. */
+    @ApiResponse(responseCode = "200", description = "the endpoint as changed")
+    @ApiResponse(responseCode = "409", description = "the RABBITMQ endpoint's URL is the hub's configuration")
     @PatchMapping("/{id}")
     public EventEndpoints.View update(@PathVariable UUID id, @RequestBody JsonNode body) {
         EventEndpoints.Change change = read(body, EventEndpoints.Change.class);
@@ -101,6 +108,7 @@ public class EventEndpointController {
         return endpoints.update(id, valid).orElseThrow(() -> notFound(id));
     }
 
+    @ApiResponse(responseCode = "409", description = "the RABBITMQ endpoint is the hub's configuration")
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     public void delete(@PathVariable UUID id) {
@@ -114,6 +122,7 @@ public class EventEndpointController {
     }
 
     /** The secret, and the previous one while it still signs. */
+    @Operation(summary = "The endpoint's signing secrets")
     @GetMapping("/{id}/secret")
     public EventEndpoints.Secrets secret(@PathVariable UUID id) {
         return endpoints.secrets(id).orElseThrow(() -> notFound(id));
@@ -123,6 +132,9 @@ public class EventEndpointController {
      * A new secret. The current one keeps signing beside it for {@code graceSeconds} (default
      * {@code kyc.events.secret-grace}), while the receiver moves to the new one; 0 retires it at once.
      */
+    @Operation(summary = "A new signing secret, the old one signing beside it for a while")
+    @ApiResponse(responseCode = "200", description = "the new secret")
+    @ApiResponse(responseCode = "409", description = "the RABBITMQ endpoint signs nothing")
     @PostMapping("/{id}/secret/rotate")
     public Rotated rotate(@PathVariable UUID id, @RequestParam(required = false) Long graceSeconds) {
         Duration grace = graceSeconds == null ? settings.secretGrace() : Duration.ofSeconds(graceSeconds);

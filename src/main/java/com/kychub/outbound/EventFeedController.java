@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kychub.api.Cursor;
 import com.kychub.api.ListParameters;
 import com.kychub.api.Page;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -20,6 +22,7 @@ import org.springframework.web.bind.annotation.RestController;
  * ({@code tx < pg_snapshot_xmin(pg_current_snapshot())}): ids are taken before commit, so without that a cursor past
  * a quick transaction's event would skip a slower one's, committed later with a smaller id.
  */
+@Tag(name = "Events", description = "The outbound events as a cursor feed")
 @RestController
 public class EventFeedController {
 
@@ -54,6 +57,7 @@ public class EventFeedController {
      * {@code next} is always there, unlike other lists' pages: the link to poll, the same one when nothing new has
      * come.
      */
+    @Operation(summary = "The outbound event feed after a cursor")
     @GetMapping("/api/v1/events")
     public Page<JsonNode> feed(@RequestParam(required = false) String after,
                                @RequestParam(defaultValue = "100") int limit,

@@ -1,6 +1,8 @@
 package com.kychub.privacy;
 
 import com.kychub.http.ErrorAnswer;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -10,6 +12,7 @@ import org.springframework.web.bind.annotation.RestController;
  * ({@link Erasure}) and answers the receipt, rows touched per table. Idempotent: erasing again answers zeros (or what
  * a message processed since brought). Operator scope.
  */
+@Tag(name = "Customers", description = "The fintech's customers: profile, documents, data, onboardings, erasure")
 @RestController
 public class ErasureController {
 
@@ -21,6 +24,7 @@ public class ErasureController {
         this.erasure = erasure;
     }
 
+    @Operation(summary = "Erases the customer's personal data, the audit chain kept")
     @DeleteMapping("/api/v1/customers/{customerId}/personal-data")
     public Erasure.Receipt erase(@PathVariable String customerId) {
         if (!customerId.matches(CUSTOMER_ID)) {

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Who may call what: an integration key reaches cases and customers, an operator key the ops endpoints, the erasure
  * path and the actuator as well; no key or an unknown one is a 401 with the Bearer challenge, a key of the wrong
- * scope a 403, both in the hub's error shape. Health and its probes answer anyone, without details; webhooks take no
- * API key; what no rule names is denied.
+ * scope a 403, both as problems. Health and its probes answer anyone, without details; webhooks take no API key;
+ * what no rule names is denied.
  */
 class AccessIntegrationTest extends HubIntegrationTest {
 
@@ -149,9 +149,9 @@ class AccessIntegrationTest extends HubIntegrationTest {
 
     private static void assertErrorShape(HttpResponse<String> answer, String reason) {
         assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/json"));
+                type -> assertThat(type).startsWith("application/problem+json"));
         JsonNode body = readJson(answer.body());
-        assertThat(body.path("error").asText()).isNotBlank();
-        assertThat(body.path("reason").asText()).isEqualTo(reason);
+        assertThat(body.path("title").asText()).isNotBlank();
+        assertThat(body.path("detail").asText()).isEqualTo(reason);
     }
 }

@@ -98,8 +98,8 @@ class FailedActionsIntegrationTest extends HubIntegrationTest {
         HttpResponse<String> again = operatorSend("POST", "/api/v1/ops/actions/" + action.get("id").asText() + "/replay",
                 "");
         assertThat(again.statusCode()).isEqualTo(409);
-        assertThat(readJson(again.body()).get("error").asText()).isEqualTo("conflict");
-        assertThat(readJson(again.body()).get("reason").asText()).contains("DONE");
+        assertThat(readJson(again.body()).get("title").asText()).isEqualTo("Conflict");
+        assertThat(readJson(again.body()).get("detail").asText()).contains("DONE");
     }
 
     @Test
@@ -154,8 +154,8 @@ class FailedActionsIntegrationTest extends HubIntegrationTest {
     void theActionsApiRefusesWhatItCannotServe() {
         HttpResponse<String> badState = operatorApi("/api/v1/ops/actions?state=BROKEN");
         assertThat(badState.statusCode()).isEqualTo(400);
-        assertThat(readJson(badState.body()).get("error").asText()).isEqualTo("bad request");
-        assertThat(readJson(badState.body()).get("reason").asText()).contains("'state'");
+        assertThat(readJson(badState.body()).get("title").asText()).isEqualTo("Bad Request");
+        assertThat(readJson(badState.body()).get("detail").asText()).contains("'state'");
         assertThat(operatorApi("/api/v1/ops/actions?limit=0").statusCode()).isEqualTo(400);
         assertThat(operatorSend("POST", "/api/v1/ops/actions/987654/replay", "").statusCode()).isEqualTo(404);
         assertThat(operatorSend("POST", "/api/v1/ops/actions/replay", "").statusCode()).isEqualTo(400);

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Errors answered outside the hub's own handlers, found by {@code FuzzIntegrationTest}: each one used to come back
- * without the hub's error shape {@code {"error", "reason"}} (Spring Boot's JSON without a reason, Tomcat's HTML page,
+ * without the hub's error shape, now a problem (Spring Boot's JSON without a reason, Tomcat's HTML page,
  * or no body at all), and some as 500.
  */
 class HttpErrorsIntegrationTest extends HubIntegrationTest {
@@ -64,12 +64,13 @@ class HttpErrorsIntegrationTest extends HubIntegrationTest {
     private static void assertError(HttpResponse<String> answer, int status, String reason) {
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
         assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/json"));
+                type -> assertThat(type).startsWith("application/problem+json"));
         JsonNode body = readJson(answer.body());
-        assertThat(body.path("error").asText()).isNotBlank();
-        assertThat(body.path("reason").asText()).isNotBlank();
+        assertThat(body.path("status").asInt()).isEqualTo(status);
+        assertThat(body.path("title").asText()).isNotBlank();
+        assertThat(body.path("detail").asText()).isNotBlank();
         if (reason != null) {
-            assertThat(body.path("reason").asText()).isEqualTo(reason);
+            assertThat(body.path("detail").asText()).isEqualTo(reason);
         }
     }
 

@@ -20,7 +20,7 @@ class HubApiIntegrationTest extends HubIntegrationTest {
 
         assertThat(none.statusCode()).isEqualTo(401);
         assertThat(none.headers().firstValue("WWW-Authenticate")).contains("Bearer");
-        assertThat(readJson(none.body()).get("reason").asText()).isEqualTo("missing or invalid API key");
+        assertThat(readJson(none.body()).get("detail").asText()).isEqualTo("missing or invalid API key");
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(basic.statusCode()).isEqualTo(401);
         assertThat(get("/api/v1/customers/c-1/kyc", Map.of()).statusCode()).isEqualTo(401);
@@ -40,14 +40,14 @@ class HubApiIntegrationTest extends HubIntegrationTest {
         HttpResponse<String> badProvider = api("/api/v1/cases?provider=DROP%20TABLE");
 
         assertThat(unknown.statusCode()).isEqualTo(404);
-        assertThat(readJson(unknown.body()).get("reason").asText()).startsWith("no case");
+        assertThat(readJson(unknown.body()).get("detail").asText()).startsWith("no case");
         assertThat(malformed.statusCode()).isEqualTo(400);
         assertThat(badProvider.statusCode()).isEqualTo(400);
         assertThat(api("/api/v1/customers/nobody/kyc").statusCode()).isEqualTo(404);
         assertThat(operatorApi("/api/v1/ops/inbox?state=LOST").statusCode()).isEqualTo(400);
         HttpResponse<String> noCustomer = apiPost("/api/v1/customers/nobody/otp/resend");
         assertThat(noCustomer.statusCode()).isEqualTo(404);
-        assertThat(readJson(noCustomer.body()).get("reason").asText()).isEqualTo("no customer nobody");
+        assertThat(readJson(noCustomer.body()).get("detail").asText()).isEqualTo("no customer nobody");
         assertThat(apiPost("/api/v1/customers/bad%20id/otp/resend").statusCode()).isEqualTo(400);
     }
 

@@ -58,7 +58,7 @@ class StoreOutageIntegrationTest extends HubIntegrationTest {
                 HttpResponse<String> answer = post(hub, during);
                 assertThat(answer.statusCode()).isEqualTo(503);
                 assertThat(answer.headers().firstValue("Retry-After")).isPresent();
-                assertThat(readJson(answer.body()).get("error").asText()).isEqualTo("unavailable");
+                assertThat(readJson(answer.body()).get("status").asInt()).isEqualTo(503);
                 assertThat(Duration.ofNanos(System.nanoTime() - sent)).isLessThan(Duration.ofSeconds(8));
             }
             assertThat(direct.queryForObject("select count(*) from inbound_message where body = ?", Integer.class,
@@ -67,8 +67,8 @@ class StoreOutageIntegrationTest extends HubIntegrationTest {
             HttpResponse<String> cases = hub.api("/api/v1/cases?provider=striga");
             assertThat(cases.statusCode()).as(cases.body()).isEqualTo(503);
             assertThat(cases.headers().firstValue("Retry-After")).isPresent();
-            assertThat(readJson(cases.body()).get("error").asText()).isEqualTo("unavailable");
-            assertThat(readJson(cases.body()).get("reason").asText()).contains("store is unavailable");
+            assertThat(readJson(cases.body()).get("status").asInt()).isEqualTo(503);
+            assertThat(readJson(cases.body()).get("detail").asText()).contains("store is unavailable");
             assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(8));
 
             proxy.restore();

@@ -24,7 +24,7 @@ class WebhookBadInputIntegrationTest extends HubIntegrationTest {
                 "signature", hmacHex(STRIGA_KEY, body.getBytes(StandardCharsets.UTF_8))));
 
         assertThat(answer.statusCode()).isEqualTo(415);
-        assertThat(readJson(answer.body()).get("reason").asText()).isEqualTo("Content-Type must be application/json");
+        assertThat(readJson(answer.body()).get("detail").asText()).isEqualTo("Content-Type must be application/json");
         assertThat(storedWebhooks()).isZero();
     }
 
@@ -36,7 +36,7 @@ class WebhookBadInputIntegrationTest extends HubIntegrationTest {
 
         assertThat(first.statusCode()).isEqualTo(400);
         assertThat(second.statusCode()).isEqualTo(400);
-        assertThat(readJson(second.body()).get("reason").asText()).contains("unpaired surrogate");
+        assertThat(readJson(second.body()).get("detail").asText()).contains("unpaired surrogate");
         assertThat(storedWebhooks()).isZero();
     }
 
@@ -62,7 +62,7 @@ class WebhookBadInputIntegrationTest extends HubIntegrationTest {
                     "application/json", "signature", hmacHex(STRIGA_KEY, body)));
 
             assertThat(answer.statusCode()).isEqualTo(400);
-            assertThat(readJson(answer.body()).get("reason").asText()).isEqualTo("the body is not a JSON object");
+            assertThat(readJson(answer.body()).get("detail").asText()).isEqualTo("the body is not a JSON object");
         }
         assertThat(postStriga("{\"userId\":\"u-tail\",\"status\":\"APPROVED\"}\n").statusCode()).isEqualTo(200);
     }
@@ -77,7 +77,7 @@ class WebhookBadInputIntegrationTest extends HubIntegrationTest {
 
         assertThat(root.statusCode()).isEqualTo(413);
         assertThat(madeUp.statusCode()).isEqualTo(413);
-        assertThat(readJson(madeUp.body()).get("reason").asText()).contains("over the limit");
+        assertThat(readJson(madeUp.body()).get("detail").asText()).contains("over the limit");
         // A path an outsider makes up must not become a metric tag: the registry would grow with every one.
         assertThat(operatorApi("/actuator/metrics/kyc.inbox.messages?tag=provider:made-up-provider").statusCode())
                 .isEqualTo(404);
@@ -91,7 +91,7 @@ class WebhookBadInputIntegrationTest extends HubIntegrationTest {
         HttpResponse<String> answer = postStriga("{\"userId\":{},\"userId\":\"u-twice\",\"status\":\"APPROVED\"}");
 
         assertThat(answer.statusCode()).isEqualTo(400);
-        assertThat(readJson(answer.body()).get("reason").asText()).isEqualTo("the body gives a field name twice");
+        assertThat(readJson(answer.body()).get("detail").asText()).isEqualTo("the body gives a field name twice");
         assertThat(storedWebhooks()).isZero();
     }
 

@@ -63,8 +63,8 @@ class StalledCasesIntegrationTest extends HubIntegrationTest {
         for (String bad : new String[] {"24h", "P1Y", "-PT1H", "PT0S", "P36501D", "P9999999999D", "yesterday"}) {
             HttpResponse<String> answer = operatorApi("/api/v1/ops/cases?stalledFor=" + bad);
             assertThat(answer.statusCode()).as(bad).isEqualTo(400);
-            assertThat(readJson(answer.body()).get("error").asText()).isEqualTo("bad request");
-            assertThat(readJson(answer.body()).get("reason").asText()).as(bad).contains("'stalledFor'");
+            assertThat(readJson(answer.body()).get("title").asText()).isEqualTo("Bad Request");
+            assertThat(readJson(answer.body()).get("detail").asText()).as(bad).contains("'stalledFor'");
         }
         assertThat(operatorApi("/api/v1/ops/cases?limit=0").statusCode()).isEqualTo(400);
         assertThat(get("/api/v1/ops/cases?stalledFor=PT24H", Map.of()).statusCode()).isEqualTo(401);

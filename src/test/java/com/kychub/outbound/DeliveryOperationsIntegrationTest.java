@@ -115,7 +115,7 @@ class DeliveryOperationsIntegrationTest extends DeliveryFixtures {
         long pending = jdbc.queryForObject("select id from event_delivery where state = 'PENDING'", Long.class);
         HttpResponse<String> conflict = operatorSend("POST", "/api/v1/ops/deliveries/" + pending + "/replay", "");
         assertThat(conflict.statusCode()).isEqualTo(409);
-        assertThat(readJson(conflict.body()).get("reason").asText()).contains("PENDING");
+        assertThat(readJson(conflict.body()).get("detail").asText()).contains("PENDING");
     }
 
     @Test
@@ -199,7 +199,7 @@ class DeliveryOperationsIntegrationTest extends DeliveryFixtures {
     private static void assertError(HttpResponse<String> response, int status) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         JsonNode error = readJson(response.body());
-        assertThat(error.get("error").asText()).isNotEmpty();
-        assertThat(error.get("reason").asText()).isNotEmpty();
+        assertThat(error.get("title").asText()).isNotEmpty();
+        assertThat(error.get("detail").asText()).isNotEmpty();
     }
 }

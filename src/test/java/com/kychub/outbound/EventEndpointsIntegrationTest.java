@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * {@code /api/v1/event-endpoints} over HTTP against the real store: the endpoint as the operator sees it, its secret
  * shown only where it should be and usable by the Standard Webhooks library, rotation with its grace period, the
- * hub's own RABBITMQ endpoint protected, and every bad input a 400 in the hub's error shape.
+ * hub's own RABBITMQ endpoint protected, and every bad input a 400 problem.
  */
 class EventEndpointsIntegrationTest extends HubIntegrationTest {
 
@@ -176,8 +176,8 @@ class EventEndpointsIntegrationTest extends HubIntegrationTest {
         HttpResponse<String> answer = operatorSend("POST", PATH, body);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
         JsonNode error = readJson(answer.body());
-        assertThat(error.get("error").asText()).isEqualTo("bad request");
-        assertThat(error.get("reason").asText()).isNotBlank();
+        assertThat(error.get("title").asText()).isEqualTo("Bad Request");
+        assertThat(error.get("detail").asText()).isNotBlank();
         assertThat(jdbc.queryForObject("select count(*) from event_endpoint", Integer.class)).isZero();
     }
 
@@ -212,7 +212,7 @@ class EventEndpointsIntegrationTest extends HubIntegrationTest {
 
     private static void assertError(HttpResponse<String> answer, int status, String reasonPart) {
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
-        assertThat(readJson(answer.body()).get("reason").asText()).contains(reasonPart);
+        assertThat(readJson(answer.body()).get("detail").asText()).contains(reasonPart);
     }
 
     private static java.util.List<String> texts(JsonNode array) {

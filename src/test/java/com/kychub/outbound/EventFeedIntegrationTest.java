@@ -140,7 +140,7 @@ class EventFeedIntegrationTest extends HubIntegrationTest {
                 "type=kyc.case.approved", "provider=sumsub")) {
             HttpResponse<String> answer = api("/api/v1/events?" + query);
             assertThat(answer.statusCode()).as(query + ": " + answer.body()).isEqualTo(400);
-            assertThat(readJson(answer.body()).get("error").asText()).isEqualTo("bad request");
+            assertThat(readJson(answer.body()).get("title").asText()).isEqualTo("Bad Request");
         }
         assertThat(api("/api/v1/events?limit=1000").statusCode()).isEqualTo(200);
     }

@@ -11,6 +11,9 @@ import com.kychub.canonical.CanonicalStore;
 import com.kychub.canonical.CaseQueries;
 import com.kychub.canonical.CaseView;
 import com.kychub.canonical.Customers;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -29,6 +32,7 @@ import org.springframework.web.server.ResponseStatusException;
  * goes out: data handed over again while WIDTH still waits on its node is submitted again, once per new version. And
  * the customer's request for a new OTP ({@code POST /api/v1/customers/{id}/otp/resend}).
  */
+@Tag(name = "Customers", description = "The fintech's customers: profile, documents, data, onboardings, erasure")
 @RestController
 @RequestMapping("/api/v1/customers/{customerId}")
 public class WidthDataController {
@@ -69,6 +73,10 @@ public class WidthDataController {
     /**
      * Stores one kind of data: 201 when it is new, 200 when it is what the hub holds already (nothing is sent again).
      */
+    @Operation(summary = "Hands over one kind of data for WIDTH's workflow")
+    @ApiResponse(responseCode = "201", description = "stored")
+    @ApiResponse(responseCode = "200", description = "what the hub holds already: nothing new")
+    @ApiResponse(responseCode = "409", description = "the customer's personal data was erased")
     @PostMapping("/data/{kind}")
     public ResponseEntity<Stored> handOver(@PathVariable String customerId, @PathVariable String kind,
                                            @RequestBody(required = false) JsonNode body) {
@@ -91,6 +99,8 @@ public class WidthDataController {
         return ResponseEntity.status(HttpStatus.CREATED).body(new Stored(customerId, kind));
     }
 
+    @Operation(summary = "Hands over the OTP the customer received")
+    @ApiResponse(responseCode = "409", description = "the customer's personal data was erased")
     @PostMapping("/otp")
     @ResponseStatus(HttpStatus.ACCEPTED)
     public Stored otp(@PathVariable String customerId, @RequestBody(required = false) OtpCode otp) {
@@ -109,6 +119,9 @@ public class WidthDataController {
      * WIDTH still waits on the OTP node. A code the customer handed over before the new OTP is not verified any more.
      * 404: no such customer; 409: no case of theirs waits on an OTP the hub sends.
      */
+    @Operation(summary = "Asks WIDTH to send a new OTP")
+    @ApiResponse(responseCode = "409",
+            description = "no WIDTH case of the customer waits for an OTP, or its personal data was erased")
     @PostMapping("/otp/resend")
     @ResponseStatus(HttpStatus.ACCEPTED)
     public OtpResend resendOtp(@PathVariable String customerId) {

@@ -62,7 +62,7 @@ class ArgosEncryptedWebhookIntegrationTest extends ArgosHubTest {
 
         answers.forEach((answer, reason) -> {
             assertThat(answer.statusCode()).isEqualTo(400);
-            assertThat(readJson(answer.body()).get("reason").asText()).isEqualTo(reason);
+            assertThat(readJson(answer.body()).get("detail").asText()).isEqualTo(reason);
         });
         assertThat(count("select count(*) from inbound_message")).isZero();
     }

@@ -345,9 +345,9 @@ class ArgosWebhookIntegrationTest extends ArgosHubTest {
                 "X-Signature", hmacHex("not-the-secret", utf8(body))));
 
         assertThat(unsigned.statusCode()).isEqualTo(401);
-        assertThat(readJson(unsigned.body()).get("reason").asText()).isEqualTo("missing x-signature header");
+        assertThat(readJson(unsigned.body()).get("detail").asText()).isEqualTo("missing x-signature header");
         assertThat(forged.statusCode()).isEqualTo(401);
-        assertThat(readJson(forged.body()).get("reason").asText()).isEqualTo("invalid signature");
+        assertThat(readJson(forged.body()).get("detail").asText()).isEqualTo("invalid signature");
         assertThat(count("select count(*) from inbound_message")).isZero();
     }
 
@@ -363,8 +363,8 @@ class ArgosWebhookIntegrationTest extends ArgosHubTest {
             assertThat(answer.statusCode()).isEqualTo(400);
             assertThat(answer.body()).doesNotContain("Exception");
         });
-        assertThat(readJson(answers.get(2).body()).get("reason").asText()).isEqualTo("'submission_id' is required");
-        assertThat(readJson(answers.get(3).body()).get("reason").asText()).contains("encryption is off");
+        assertThat(readJson(answers.get(2).body()).get("detail").asText()).isEqualTo("'submission_id' is required");
+        assertThat(readJson(answers.get(3).body()).get("detail").asText()).contains("encryption is off");
         assertThat(count("select count(*) from inbound_message")).isZero();
     }
 

@@ -171,7 +171,7 @@ class StrigaWebhookIntegrationTest extends HubIntegrationTest {
         HttpResponse<String> unsigned = post("/webhooks/striga/kyc", body, Map.of("Content-Type", "application/json"));
 
         assertThat(forged.statusCode()).isEqualTo(401);
-        assertThat(readJson(forged.body()).get("reason").asText()).isEqualTo("invalid signature");
+        assertThat(readJson(forged.body()).get("detail").asText()).isEqualTo("invalid signature");
         assertThat(unsigned.statusCode()).isEqualTo(401);
         assertThat(count("select count(*) from inbound_message")).isZero();
     }
@@ -189,10 +189,10 @@ class StrigaWebhookIntegrationTest extends HubIntegrationTest {
 
         assertThat(answers).allSatisfy(answer -> {
             assertThat(answer.statusCode()).isEqualTo(400);
-            assertThat(readJson(answer.body()).get("reason").asText()).isNotBlank();
+            assertThat(readJson(answer.body()).get("detail").asText()).isNotBlank();
             assertThat(answer.body()).doesNotContain("Exception").doesNotContain("at com.");
         });
-        assertThat(readJson(answers.get(1).body()).get("reason").asText()).contains("userId");
+        assertThat(readJson(answers.get(1).body()).get("detail").asText()).contains("userId");
 
         HttpResponse<String> text = post("/webhooks/striga/kyc", body("u-1", "APPROVED"),
                 Map.of("Content-Type", "text/plain"));
@@ -206,7 +206,7 @@ class StrigaWebhookIntegrationTest extends HubIntegrationTest {
         HttpResponse<String> answer = postStriga(huge);
 
         assertThat(answer.statusCode()).isEqualTo(413);
-        assertThat(readJson(answer.body()).get("error").asText()).isEqualTo("payload too large");
+        assertThat(readJson(answer.body()).get("title").asText()).isEqualTo("Payload Too Large");
         assertThat(count("select count(*) from inbound_message")).isZero();
     }
 

@@ -133,7 +133,7 @@ class WidthNewDataIntegrationTest extends WidthFlows {
         // 404 for no such customer; 409 while no case of theirs waits for an OTP.
         HttpResponse<String> unknown = apiSend("POST", "/api/v1/customers/c-nobody/otp/resend", "");
         assertThat(unknown.statusCode()).isEqualTo(404);
-        assertThat(readJson(unknown.body()).get("reason").asText()).contains("c-nobody");
+        assertThat(readJson(unknown.body()).get("detail").asText()).contains("c-nobody");
         stubStatus(EXEC, waiting(EXEC, "n-part", WidthMapping.PARTICULAR));
         startOnboarding("c-wn", "john@example.com", EXEC);
         HttpResponse<String> noCase = apiSend("POST", "/api/v1/customers/c-wn/otp/resend", "");
@@ -141,8 +141,8 @@ class WidthNewDataIntegrationTest extends WidthFlows {
         awaitCase(EXEC, "ACTION_REQUIRED", "PROVIDE_PERSONAL_DATA");
         HttpResponse<String> otherNode = apiSend("POST", "/api/v1/customers/c-wn/otp/resend", "");
         assertThat(otherNode.statusCode()).isEqualTo(409);
-        assertThat(readJson(otherNode.body()).get("error").asText()).isEqualTo("conflict");
-        assertThat(readJson(otherNode.body()).get("reason").asText()).contains("waits for an OTP");
+        assertThat(readJson(otherNode.body()).get("title").asText()).isEqualTo("Conflict");
+        assertThat(readJson(otherNode.body()).get("detail").asText()).contains("waits for an OTP");
 
         // The email node: the first OTP goes out and the customer is asked for the code.
         sendsAnswer(List.of("req-1", "req-2", "req-3"));

@@ -208,7 +208,7 @@ class WidthStatusesIntegrationTest extends WidthFlows {
     private void assertBad(String kind, String body, String reason) {
         var response = apiSend("POST", "/api/v1/customers/c-d1/data/" + kind, body);
         assertThat(response.statusCode()).as(kind + " " + body).isEqualTo(400);
-        assertThat(readJson(response.body()).get("reason").asText()).as(kind + " " + body).contains(reason);
+        assertThat(readJson(response.body()).get("detail").asText()).as(kind + " " + body).contains(reason);
     }
 
     /** As if review-poll-every had passed for the execution. */
