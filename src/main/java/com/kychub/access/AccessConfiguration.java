@@ -116,7 +116,7 @@ public class AccessConfiguration {
                         .authenticationEntryPoint((request, response, e) -> unauthorized(response))
                         .accessDeniedHandler((request, response, e) -> {
                             if (e instanceof CsrfException) {
-                                csrfRefused(response);
+                                csrfRefused(request, response);
                             } else {
                                 forbidden(response);
                             }
@@ -180,11 +180,11 @@ public class AccessConfiguration {
         return ApiKeyAuthentication.presented(authorization.substring(7).trim());
     }
 
-    private static void csrfRefused(HttpServletResponse response) throws IOException {
-        ErrorAnswer.of(HttpServletResponse.SC_FORBIDDEN, "a change made with the session cookie needs the session's "
-                + "CSRF token in the X-CSRF-TOKEN header (GET /api/v1/session answers it)")
-                .write(response, HttpServletResponse.SC_FORBIDDEN);
+    private static void csrfRefused(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        ErrorAnswer.write(request, response, HttpServletResponse.SC_FORBIDDEN, "a change made with the session cookie "
+                + "needs the session's CSRF token in the X-CSRF-TOKEN header (GET /api/v1/session answers it)");
     }
+
 
     private static void unauthorized(HttpServletResponse response) throws IOException {
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");

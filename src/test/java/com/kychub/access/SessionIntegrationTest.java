@@ -47,8 +47,7 @@ class SessionIntegrationTest extends HubIntegrationTest {
 
         // A change with the cookie and without the token is refused, and changes nothing.
         HttpResponse<String> noToken = send("POST", "/api/v1/ops/inbox/replay?provider=striga", "", cookie);
-        assertThat(noToken.statusCode()).isEqualTo(403);
-        assertThat(noToken.body()).contains("X-CSRF-TOKEN");
+        assertProblem(noToken, 403, "X-CSRF-TOKEN");
         HttpResponse<String> wrongToken = send("POST", "/api/v1/ops/inbox/replay?provider=striga", "",
                 Map.of("Cookie", cookie.get("Cookie"), "X-CSRF-TOKEN", token + "x"));
         assertThat(wrongToken.statusCode()).isEqualTo(403);
@@ -85,8 +84,7 @@ class SessionIntegrationTest extends HubIntegrationTest {
     void aWrongKeyAndAnIntegrationKeyAreRefusedWith401AndNoSession() {
         for (String key : List.of("not-a-key", API_KEY, "")) {
             HttpResponse<String> refused = send("POST", "/api/v1/session", "{\"key\":\"" + key + "\"}", Map.of());
-            assertThat(refused.statusCode()).as(key).isEqualTo(401);
-            assertThat(refused.body()).contains("operator key");
+            assertProblem(refused, 401, "operator key");
             assertThat(refused.headers().firstValue("Set-Cookie")).as(key).isEmpty();
         }
         assertThat(send("GET", "/api/v1/session", null, Map.of()).statusCode()).isEqualTo(401);
@@ -113,6 +111,14 @@ class SessionIntegrationTest extends HubIntegrationTest {
         assertThat(page.body()).contains("KYC Hub");
         assertThat(page.headers().firstValue("Set-Cookie")).isEmpty();
         assertThat(send("GET", "/console/app.js", null, Map.of()).statusCode()).isEqualTo(200);
+    }
+
+    /** An RFC 9457 problem of that status whose detail says what to do. */
+    private static void assertProblem(HttpResponse<String> answer, int status, String detailMentions) {
+        assertThat(answer.statusCode()).isEqualTo(status);
+        assertThat(answer.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
+        assertThat(readJson(answer.body()).get("status").asInt()).isEqualTo(status);
+        assertThat(readJson(answer.body()).get("detail").asText()).contains(detailMentions);
     }
 
     private static String sessionCookie(HttpResponse<String> signedIn) {
