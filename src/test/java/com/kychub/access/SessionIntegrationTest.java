@@ -87,6 +87,12 @@ class SessionIntegrationTest extends HubIntegrationTest {
             assertProblem(refused, 401, "operator key");
             assertThat(refused.headers().firstValue("Set-Cookie")).as(key).isEmpty();
         }
+        assertThat(send("POST", "/api/v1/session", "{\"key\":\"" + API_KEY + "\"}",
+                Map.of("Authorization", "Bearer " + OPERATOR_API_KEY)).statusCode()).as("the body's key decides")
+                .isEqualTo(401);
+        HttpResponse<String> notJson = send("POST", "/api/v1/session", "key=" + OPERATOR_API_KEY, Map.of());
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(notJson.headers().firstValue("Set-Cookie")).isEmpty();
         assertThat(send("GET", "/api/v1/session", null, Map.of()).statusCode()).isEqualTo(401);
         // A bearer key is no session either.
         assertThat(operatorApi("/api/v1/session").statusCode()).isEqualTo(401);
