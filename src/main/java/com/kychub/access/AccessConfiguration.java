@@ -31,6 +31,8 @@ import org.springframework.security.web.csrf.CsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.header.writers.ContentSecurityPolicyHeaderWriter;
+import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
@@ -73,6 +75,13 @@ public class AccessConfiguration {
             pathPattern(HttpMethod.GET, "/"), pathPattern(HttpMethod.GET, "/index.html"),
             pathPattern(HttpMethod.GET, "/console/**"));
 
+    /**
+     * The console's pages load scripts, styles and data from the hub only, and no other site may frame them: a value
+     * from a provider's payload that slipped into the page as markup still could not run or call out.
+     */
+    private static final String CONSOLE_POLICY = "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+            + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
     /** Sign-in, the session's state and sign-out: {@link SessionController} answers each, 401 without a session. */
     private static final RequestMatcher SESSION = pathPattern("/api/v1/session");
 
@@ -111,6 +120,8 @@ public class AccessConfiguration {
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .formLogin(AbstractHttpConfigurer::disable)
                 .logout(AbstractHttpConfigurer::disable)
+                .headers(headers -> headers.addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(CONSOLE,
+                        new ContentSecurityPolicyHeaderWriter(CONSOLE_POLICY))))
                 .addFilterAt(bearerKeys(apiKeys), BasicAuthenticationFilter.class)
                 .exceptionHandling(errors -> errors
                         .authenticationEntryPoint((request, response, e) -> unauthorized(response))

@@ -116,6 +116,8 @@ class SessionIntegrationTest extends HubIntegrationTest {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("KYC Hub");
         assertThat(page.headers().firstValue("Set-Cookie")).isEmpty();
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("default-src 'self'")
+                .contains("frame-ancestors 'none'");
         assertThat(send("GET", "/console/app.js", null, Map.of()).statusCode()).isEqualTo(200);
     }
 
