@@ -2,10 +2,10 @@ package com.kychub.ops;
 
 import java.util.Set;
 
-import com.kychub.api.Cursor;
-import com.kychub.api.ListParameters;
-import com.kychub.api.Page;
-import com.kychub.api.Replayed;
+import com.kychub.http.Cursor;
+import com.kychub.http.ListParameters;
+import com.kychub.http.Page;
+import com.kychub.http.Replayed;
 import com.kychub.inbound.Inbox;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;

@@ -3,11 +3,11 @@ package com.kychub.ops;
 import java.time.Duration;
 
 import com.kychub.api.CaseController;
-import com.kychub.api.ListParameters;
-import com.kychub.api.Page;
 import com.kychub.canonical.CaseFilter;
 import com.kychub.canonical.CaseQueries;
 import com.kychub.canonical.CaseView;
+import com.kychub.http.ListParameters;
+import com.kychub.http.Page;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.GetMapping;

@@ -4,11 +4,11 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
 
-import com.kychub.api.Cursor;
-import com.kychub.api.ListParameters;
-import com.kychub.api.Page;
-import com.kychub.api.Replayed;
+import com.kychub.http.Cursor;
 import com.kychub.http.ErrorAnswer;
+import com.kychub.http.ListParameters;
+import com.kychub.http.Page;
+import com.kychub.http.Replayed;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;

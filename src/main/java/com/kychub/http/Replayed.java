@@ -1,4 +1,4 @@
-package com.kychub.api;
+package com.kychub.http;
 
 /**
  * The answer to replaying one message, action or delivery: its id and the state it is in now, due again

@@ -1,4 +1,4 @@
-package com.kychub.api;
+package com.kychub.http;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -6,7 +6,6 @@ import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Collection;
 
-import com.kychub.http.ErrorAnswer;
 
 /**
  * The checks every list of the API makes of its query parameters, each a 400 that names the parameter and what it

@@ -1,11 +1,10 @@
-package com.kychub.api;
+package com.kychub.http;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.StringJoiner;
 import java.util.function.Function;
 
-import com.kychub.http.ErrorAnswer;
 
 /**
  * The cursors of the API's pages: the sort key of the last item shown (an id; a time and an id; the feed's transaction

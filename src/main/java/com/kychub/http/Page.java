@@ -1,4 +1,4 @@
-package com.kychub.api;
+package com.kychub.http;
 
 import java.util.List;
 import java.util.function.Function;
