@@ -47,8 +47,8 @@ async function api(path, method = 'GET', body = undefined) {
     json = null;
   }
   if (!response.ok) {
-    // RFC 9457 problem details: the detail says what the operator can do (older answers: reason).
-    const detail = json && (json.detail || json.reason || json.title) || `${method} ${path} answered ${response.status}`;
+    // Every error of the hub is an RFC 9457 problem: its detail says what the operator can do.
+    const detail = json && (json.detail || json.title) || `${method} ${path} answered ${response.status}`;
     throw new ApiError(response.status, detail);
   }
   return json;

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +24,7 @@ import com.kychub.canonical.CaseStatus;
 import com.kychub.inbound.HmacSignatures;
 import com.kychub.sandbox.SandboxDemo;
 import com.kychub.sandbox.SandboxPerson;
+import com.kychub.support.SandboxHubTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,15 +40,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.flyway.FlywayMigrationStrategy;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The console in a real browser (Debian's headless Chromium and its driver, driven by Selenium) against the hub with
@@ -61,7 +54,6 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT, properties = {
         "kyc.db.local-database=${kyc.test.database:kyc_hub_test}_console",
-        "kyc.db.embedded-data-directory=target/embedded-postgres",
         "camel.main.name=kyc-hub-console-test",
         "kyc.demo.enabled=true",
         "kyc.sandbox.step-min-delay=100ms",
@@ -76,33 +68,14 @@ import org.springframework.test.context.DynamicPropertySource;
         "kyc.inbox.poll-period=100ms",
         "kyc.providers.connectfi.poll-tick-millis=200",
         "kyc.providers.width.poll-every=250ms",
-        "kyc.providers.width.poll-tick-millis=100",
-        // A store of its own run, as the simulators forget their users when the hub stops (see emptyStore).
-        "spring.flyway.clean-disabled=false"})
-@ActiveProfiles("sandbox")
-// Closed after the class: a sandbox hub left running would load the machine for the rest of the suite.
-@DirtiesContext
-class ConsoleBrowserTest {
+        "kyc.providers.width.poll-tick-millis=100"})
+class ConsoleBrowserTest extends SandboxHubTest {
 
-    /** Every run starts on an empty store, before the demo starts onboarding. */
-    @TestConfiguration
-    static class EmptyStore {
-        @Bean
-        FlywayMigrationStrategy emptyStore() {
-            return flyway -> {
-                flyway.clean();
-                flyway.migrate();
-            };
-        }
-    }
-
-    /** The sandbox profile's keys (application-sandbox.yml). */
-    private static final String OPERATOR_KEY = "sandbox-operator-key";
+    /** The sandbox profile's Striga key (application-sandbox.yml). */
     private static final String STRIGA_API_KEY = "sandbox-striga-api-key";
     private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private static int port;
     private static Path profile;
     private static WebDriver browser;
     private static int screenshots;
@@ -112,15 +85,6 @@ class ConsoleBrowserTest {
 
     @Autowired
     JdbcTemplate jdbc;
-
-    /** A free port chosen now, so that the sandbox base URLs (built from server.port) name the port the hub gets. */
-    @DynamicPropertySource
-    static void port(DynamicPropertyRegistry registry) throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        registry.add("server.port", () -> port);
-    }
 
     @BeforeAll
     static void startBrowser() throws IOException {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,22 +16,16 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.kychub.support.SandboxHubTest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.flyway.FlywayMigrationStrategy;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The demo end to end: the hub with the sandbox profile and the demo on, on a database and a Camel context of its
@@ -49,7 +42,6 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT, properties = {
         "kyc.db.local-database=${kyc.test.database:kyc_hub_test}_sandbox",
-        "kyc.db.embedded-data-directory=target/embedded-postgres",
         "camel.main.name=kyc-hub-sandbox-test",
         "kyc.demo.enabled=true",
         "kyc.sandbox.step-min-delay=100ms",
@@ -73,43 +65,14 @@ import org.springframework.test.context.DynamicPropertySource;
         "kyc.providers.width.poll-every=250ms",
         "kyc.providers.width.poll-tick-millis=100",
         // The log scanned for personal data holds every line the hub writes.
-        "logging.level.com.kychub=DEBUG",
-        // A store of its own run: the simulators forget their users when the hub stops, so the cases of an earlier
-        // run would be pulled from providers that no longer know them (see emptyStore).
-        "spring.flyway.clean-disabled=false"})
-@ActiveProfiles("sandbox")
+        "logging.level.com.kychub=DEBUG"})
 @ExtendWith(OutputCaptureExtension.class)
-// Closed after the class: a sandbox hub left running (simulators, sweeps, pollers, deliveries) would load the machine
-// for the rest of the suite.
-@DirtiesContext
-class SandboxDemoIntegrationTest {
-
-    /** Every run starts on an empty store, before the demo starts onboarding. */
-    @TestConfiguration
-    static class EmptyStore {
-        @Bean
-        FlywayMigrationStrategy emptyStore() {
-            return flyway -> {
-                flyway.clean();
-                flyway.migrate();
-            };
-        }
-    }
+class SandboxDemoIntegrationTest extends SandboxHubTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static Instant started;
-    private static int port;
-
-    /** A free port chosen now, so that the sandbox base URLs (built from server.port) name the port the hub gets. */
-    @DynamicPropertySource
-    static void port(DynamicPropertyRegistry registry) throws IOException {
-        started = Instant.now();
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        registry.add("server.port", () -> port);
-    }
+    /** When the class started, before its hub: rows older than this are not this run's. */
+    private static final Instant STARTED = Instant.now();
 
     @Autowired
     SandboxDemo demo;
@@ -147,7 +110,7 @@ class SandboxDemoIntegrationTest {
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
                 "select count(*) from inbound_message where state = 'ACCEPTED' and received_at >= ?",
-                Integer.class, Timestamp.from(started)) == 0);
+                Integer.class, Timestamp.from(STARTED)) == 0);
 
         for (SandboxDemo.DemoCustomer customer : customers) {
             JsonNode cases = api("/api/v1/customers/" + customer.customerId() + "/kyc").path("cases");
@@ -182,7 +145,7 @@ class SandboxDemoIntegrationTest {
         }
         assertThat(jdbc.queryForList("select provider || ' ' || state || ' ' || coalesce(last_error, '') "
                 + "from inbound_message where state in ('FAILED', 'DEAD') and received_at >= ?", String.class,
-                Timestamp.from(started))).isEmpty();
+                Timestamp.from(STARTED))).isEmpty();
 
         assertNoPersonalValueIn(log.getAll());
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,18 +15,12 @@ import java.time.Instant;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kychub.outbound.EventSender;
+import com.kychub.support.SandboxHubTest;
 import com.standardwebhooks.Webhook;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.flyway.FlywayMigrationStrategy;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The sandbox receiver in a hub started with the sandbox profile (its own database and Camel context, no demo): the
@@ -37,44 +30,16 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT, properties = {
         "kyc.db.local-database=${kyc.test.database:kyc_hub_test}_receiver",
-        "kyc.db.embedded-data-directory=target/embedded-postgres",
         "camel.main.name=kyc-hub-receiver-test",
         "kyc.sandbox.step-min-delay=100ms",
         "kyc.sandbox.step-max-delay=300ms",
         "kyc.sandbox.duplicate-probability=0",
         "kyc.sandbox.late-probability=0",
-        "kyc.sandbox.drop-probability=0",
-        "spring.flyway.clean-disabled=false"})
-@ActiveProfiles("sandbox")
-// Closed after the class: a sandbox hub left running (simulators, sweeps, pollers, deliveries) would load the machine
-// for the rest of the suite.
-@DirtiesContext
-class SandboxReceiverIntegrationTest {
+        "kyc.sandbox.drop-probability=0"})
+class SandboxReceiverIntegrationTest extends SandboxHubTest {
 
-    private static final String OPERATOR_KEY = "sandbox-operator-key";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static int port;
-
-    /** A store of its own run: the registration at start-up is what the test looks at. */
-    @TestConfiguration
-    static class EmptyStore {
-        @Bean
-        FlywayMigrationStrategy emptyStore() {
-            return flyway -> {
-                flyway.clean();
-                flyway.migrate();
-            };
-        }
-    }
-
-    @DynamicPropertySource
-    static void port(DynamicPropertyRegistry registry) throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        registry.add("server.port", () -> port);
-    }
 
     @Autowired
     SandboxReceiver receiver;
