@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kychub.canonical.ProviderAction;
 import com.kychub.inbound.DurableQueue;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -23,6 +24,7 @@ public class ProviderActions extends DurableQueue implements ProviderAction.Plan
      * An action as operators list it: what it is and how it went, without its payload (ids today, but the place where a
      * provider's call could carry more).
      */
+    @Schema(name = "ProviderActionSummary")
     public record Summary(long id, String provider, UUID caseId, String customerId, String kind, String name,
                           String state, int attempts, String lastError, Instant createdAt, Instant doneAt) {
     }

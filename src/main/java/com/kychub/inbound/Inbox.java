@@ -12,6 +12,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -30,6 +31,7 @@ public class Inbox extends DurableQueue {
     }
 
     /** A message without its body: bodies carry personal data. */
+    @Schema(name = "InboxMessageSummary")
     public record Summary(long id, String provider, String channel, String state, int attempts, String lastError,
                           String outcome, UUID caseId, Instant receivedAt, Instant processedAt) {
     }

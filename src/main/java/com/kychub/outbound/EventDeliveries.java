@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -26,6 +27,7 @@ public class EventDeliveries {
     }
 
     /** A delivery as operators list it: how it went, without the payload. */
+    @Schema(name = "DeliverySummary")
     public record Summary(long id, String eventId, String type, UUID caseId, long sequence, String state, int attempts,
                           Instant nextAttemptAt, Instant lastAttemptAt, Integer lastStatus, Integer lastLatencyMs,
                           String lastError, Instant deliveredAt) {

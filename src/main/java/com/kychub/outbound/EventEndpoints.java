@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -25,6 +26,7 @@ public class EventEndpoints {
     public static final String RABBITMQ = "RABBITMQ";
 
     /** An endpoint as operators see it; {@code secret} is set only in the answer that creates it. */
+    @Schema(name = "EventEndpoint")
     public record View(UUID id, String kind, String url, String description, List<String> eventTypes,
                        List<String> providers, boolean enabled, String disabledReason, Instant disabledAt,
                        Instant failingSince, Instant createdAt, Instant updatedAt, String secret) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.RecordComponent;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,12 +23,18 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.kychub.http.Page;
 import com.kychub.support.HubIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.core.ResolvableType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
@@ -68,6 +76,79 @@ class ApiDescriptionIntegrationTest extends HubIntegrationTest {
         }
         assertThat(endpoints).isGreaterThan(20);
         assertThat(missing).as("controller endpoints missing from /v3/api-docs").isEmpty();
+    }
+
+    /**
+     * The schema documented for each answer is the record the controller returns (a page's items included): springdoc
+     * names schemas by simple class name, so two records of one name (there are three {@code Summary}s) would
+     * otherwise share the first one's schema without a word.
+     */
+    @Test
+    void everyAnsweredRecordIsDescribedByItsOwnSchema() {
+        JsonNode description = description();
+        JsonNode schemas = description.path("components").path("schemas");
+        Map<String, JsonNode> operations = operations(description);
+        List<String> wrong = new ArrayList<>();
+        int checked = 0;
+        for (Map.Entry<RequestMappingInfo, HandlerMethod> handler : controllers.getHandlerMethods().entrySet()) {
+            ResolvableType answer = ResolvableType.forMethodReturnType(handler.getValue().getMethod());
+            if (answer.toClass() == ResponseEntity.class) {
+                answer = answer.getGeneric(0);
+            }
+            boolean paged = answer.toClass() == Page.class;
+            if (paged) {
+                answer = answer.getGeneric(0);
+            }
+            if (!answer.toClass().isRecord()) {
+                continue;
+            }
+            for (String path : handler.getKey().getPatternValues()) {
+                for (RequestMethod method : handler.getKey().getMethodsCondition().getMethods()) {
+                    JsonNode operation = operations.get(method + " " + path);
+                    if (operation == null) {
+                        continue; // everyControllerEndpointIsDescribed's business
+                    }
+                    JsonNode schema = schemas.path(schemaName(success(operation)));
+                    if (paged) {
+                        schema = schemas.path(schemaName(schema.path("properties").path("items").path("items")));
+                    }
+                    Set<String> documented = new TreeSet<>();
+                    schema.path("properties").fieldNames().forEachRemaining(documented::add);
+                    Set<String> answered = new TreeSet<>();
+                    for (RecordComponent component : answer.toClass().getRecordComponents()) {
+                        JsonProperty renamed = component.getAccessor().getAnnotation(JsonProperty.class);
+                        answered.add(renamed == null ? component.getName() : renamed.value());
+                    }
+                    if (!documented.equals(answered)) {
+                        wrong.add(method + " " + path + ": " + answer.toClass().getName() + " " + answered
+                                + " documented as " + documented);
+                    }
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(20);
+        assertThat(wrong).isEmpty();
+    }
+
+    /** The schema of the operation's first success answered as JSON. */
+    private static JsonNode success(JsonNode operation) {
+        Iterator<Map.Entry<String, JsonNode>> responses = operation.path("responses").fields();
+        while (responses.hasNext()) {
+            Map.Entry<String, JsonNode> response = responses.next();
+            if (response.getKey().startsWith("2")) {
+                JsonNode content = response.getValue().path("content");
+                Iterator<JsonNode> types = content.elements();
+                if (types.hasNext()) {
+                    return types.next().path("schema");
+                }
+            }
+        }
+        return MissingNode.getInstance();
+    }
+
+    private static String schemaName(JsonNode schema) {
+        return schema.path("$ref").asText().replace("#/components/schemas/", "");
     }
 
     @Test
