@@ -137,12 +137,17 @@ class SandboxDemoIntegrationTest extends SandboxHubTest {
             }
         }
         assertThat(sandbox.dropped()).isPositive();
-        for (String provider : List.of("striga", "argos", "ondato")) {
+        for (String provider : List.of("striga", "argos")) {
             Counter repaired = meters.find("kyc.reconcile.pulls").tags("provider", provider, "outcome", "repaired")
                     .counter();
             assertThat(repaired).as(provider + " reconciled").isNotNull();
             assertThat(repaired.count()).as(provider + " reconciled").isPositive();
         }
+        // Ondato's verdict comes from a status API either way, but not always the sweep's: a late re-delivery of the
+        // first webhook (late-probability) makes the worker pull the verification, verdict included, before the case
+        // is quiet. So the sweep is only asserted to have pulled Ondato's cases, whatever it found.
+        assertThat(meters.find("kyc.reconcile.pulls").tag("provider", "ondato").counters())
+                .as("ondato reconciled").anyMatch(pulls -> pulls.count() > 0);
         assertThat(jdbc.queryForList("select provider || ' ' || state || ' ' || coalesce(last_error, '') "
                 + "from inbound_message where state in ('FAILED', 'DEAD') and received_at >= ?", String.class,
                 Timestamp.from(STARTED))).isEmpty();
