@@ -81,8 +81,7 @@ log "the hub is up (log: ${HUB_LOG#"$ROOT"/})"
 # --- Warm-up: mixed load, not counted ---------------------------------------------------------------------------
 fresh_store
 log "warm-up: ${WARMUP} s of mixed load"
-wrk -t "$THREADS" -c "$CONCURRENCY" -d "${WARMUP}s" -s "$BENCH_DIR/ingest.lua" "http://127.0.0.1:$PORT" \
-    -- "$RUN_DIR/warmup.requests" "$THREADS" >"$RUN_DIR/warmup.txt" 2>&1 || die "wrk failed: see $RUN_DIR/warmup.txt"
+send_webhooks "$WARMUP" "$RUN_DIR/warmup.requests" "$RUN_DIR/warmup.txt"
 
 # --- The hub, one phase per provider and one mixed ---------------------------------------------------------------
 # The store is not emptied between phases: the workers are still processing the backlog (as they would after a
@@ -94,9 +93,7 @@ for phase in $PHASES; do
     log "hub, $phase: ${DURATION} s"
     ticks_before=$(hub_ticks)
     read -r batches_before stored_before < <(commit_batches)
-    wrk -t "$THREADS" -c "$CONCURRENCY" -d "${DURATION}s" --timeout 30s -s "$BENCH_DIR/ingest.lua" \
-        "http://127.0.0.1:$PORT" -- "$RUN_DIR/$phase.requests" "$THREADS" >"$RUN_DIR/hub-$phase.txt" 2>&1 \
-        || die "wrk failed: see $RUN_DIR/hub-$phase.txt"
+    send_webhooks "$DURATION" "$RUN_DIR/$phase.requests" "$RUN_DIR/hub-$phase.txt"
     ticks_after=$(hub_ticks)
     read -r batches_after stored_after < <(commit_batches)
     result=$(grep '^RESULT wrk ' "$RUN_DIR/hub-$phase.txt") || die "wrk gave no result: see $RUN_DIR/hub-$phase.txt"

@@ -1,5 +1,6 @@
-# Shared by the proof benchmarks (kill-9.sh, db-outage.sh, order-at-scale.sh): the hub, its database, the Ondato
-# stub, loading ProofClient's records into the database, and the summary. Sourced, never run.
+# Shared by the proof benchmarks (kill-9.sh, db-outage.sh, order-at-scale.sh) and by ingest.sh, profile.sh: the hub,
+# its database, the provider stubs, WIDTH executions, the webhook load, the hub's CPU per thread, loading
+# ProofClient's records into the database, and the summary. Sourced, never run.
 #
 # The calling script sets NAME (the summary's name), PORT, and optionally DB_NAME / DB_PORT (a private cluster)
 # before calling proof_setup.
@@ -71,10 +72,7 @@ proof_setup() {
 
 proof_cleanup() {
     stop_hub
-    if [[ -n $STUB_PID ]]; then
-        kill -TERM "$STUB_PID" 2>/dev/null || true
-        wait "$STUB_PID" 2>/dev/null || true
-    fi
+    stop_stub
     [[ $(type -t proof_cleanup_more) == function ]] && proof_cleanup_more
     rm -f "${HUB_JAR:-/nonexistent}"
 }
@@ -197,12 +195,13 @@ wait_drained() {
     echo timeout
 }
 
-# --- The provider stub: what the hub pulls after an Ondato or a Connect Financial webhook -------------------------
+# --- The provider stubs: what the hub pulls after an Ondato or a Connect Financial webhook; WIDTH -----------------
 
-# start_stub PORT [MAPPINGS]: WireMock on the port, answering as MAPPINGS (a WireMock mappings file, response
-# templating on) says, or by default as below.
+# start_stub PORT [MAPPINGS [journal]]: WireMock on the port, answering as MAPPINGS (a WireMock mappings file,
+# response templating on) says, or by default as below; with "journal" it keeps its request journal (for
+# /__admin/requests/count), otherwise not (it would grow without bound under load).
 start_stub() {
-    local port=$1 mappings=${2:-} dir=$RUN_DIR/stub
+    local port=$1 mappings=${2:-} journal=${3:-} dir=$RUN_DIR/stub
     [[ -f $WIREMOCK ]] || die "WireMock standalone not found at $WIREMOCK (run the test suite once, or set WIREMOCK_JAR)"
     ! curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/" || die "something already answers on port $port"
     mkdir -p "$dir/mappings"
@@ -223,7 +222,9 @@ start_stub() {
 ]}
 JSON
     fi
-    java -jar "$WIREMOCK" --port "$port" --bind-address 127.0.0.1 --root-dir "$dir" --no-request-journal \
+    local journal_args=(--no-request-journal)
+    [[ $journal == journal ]] && journal_args=()
+    java -jar "$WIREMOCK" --port "$port" --bind-address 127.0.0.1 --root-dir "$dir" ${journal_args[@]+"${journal_args[@]}"} \
         --global-response-templating --disable-banner >"$RUN_DIR/stub.log" 2>&1 &
     STUB_PID=$!
     STUB_URL=http://127.0.0.1:$port
@@ -233,6 +234,83 @@ JSON
         (( SECONDS < deadline )) || die "the provider stub did not start within 60 s"
         sleep 1
     done
+}
+
+stop_stub() {
+    if [[ -n $STUB_PID ]]; then
+        kill -TERM "$STUB_PID" 2>/dev/null || true
+        wait "$STUB_PID" 2>/dev/null || true
+    fi
+    STUB_PID=
+}
+
+# A WIDTH stand-in's mappings (for start_stub), as width-poller.sh's: every method answers at once, each execution is
+# bench-exec-<customerId> and stays RUNNING, so the hub polls it on and on and stores nothing new.
+width_stub_mappings() {
+    cat >"$1" <<'JSON'
+{"mappings": [
+  {"request": {"method": "POST", "urlPath": "/api/workflow.applicant.register"},
+   "response": {"status": 200, "jsonBody": {"success": true}}},
+  {"request": {"method": "POST", "urlPath": "/api/workflow.apply.submit"},
+   "response": {"status": 200, "headers": {"Content-Type": "application/json"},
+                "body": "{\"executionId\":\"bench-exec-{{jsonPath request.body '$.data.customerId'}}\",\"status\":\"CREATED\"}"}},
+  {"request": {"method": "POST", "urlPath": "/api/workflow.execution.status"},
+   "response": {"status": 200, "headers": {"Content-Type": "application/json"},
+                "body": "{\"executionId\":\"{{jsonPath request.body '$.executionId'}}\",\"status\":\"RUNNING\"}"}}
+]}
+JSON
+}
+
+# start_width_executions COUNT: COUNT customers onboarded at WIDTH through the hub API (register, then the workflow
+# started by the hub's action worker against the stand-in), 8 at a time; returns once every execution is stored.
+start_width_executions() {
+    local count=$1 deadline
+    export PORT KYC_API_KEYS
+    seq -f 'b%06g' 1 "$count" | xargs -P 8 -I{} sh -c '
+        curl -sf -o /dev/null -H "Authorization: Bearer $KYC_API_KEYS" -H "Content-Type: application/json" \
+            "http://127.0.0.1:$PORT/api/v1/customers" -d "{\"customerId\":\"{}\"}" &&
+        curl -sf -o /dev/null -H "Authorization: Bearer $KYC_API_KEYS" -H "Content-Type: application/json" \
+            "http://127.0.0.1:$PORT/api/v1/customers/{}/onboardings" -d "{\"provider\":\"width\"}"' \
+        || die "the hub API refused an onboarding"
+    deadline=$((SECONDS + 300))
+    until [[ $(psql_db -c "select count(*) from kyc_case where provider = 'width' and provider_ref like 'bench-exec-%'") == "$count" ]]; do
+        (( SECONDS < deadline )) || die "not every WIDTH execution started within 300 s"
+        sleep 1
+    done
+}
+
+# --- The webhook load -----------------------------------------------------------------------------------------------
+
+# send_webhooks SECONDS FILE OUTPUT: wrk (bench/ingest.lua) posts FILE's pre-signed webhooks (ProofClient requests),
+# each once, on CONCURRENCY keep-alive connections (THREADS wrk threads) for SECONDS, in a closed loop; its output,
+# with the script's "RESULT wrk" line, goes to OUTPUT.
+send_webhooks() {
+    wrk -t "$THREADS" -c "$CONCURRENCY" -d "${1}s" --timeout 30s -s "$BENCH_DIR/ingest.lua" "http://127.0.0.1:$PORT" \
+        -- "$2" "$THREADS" >"$3" 2>&1 || die "wrk failed: see ${3#"$ROOT"/}"
+}
+
+# --- The hub's CPU ---------------------------------------------------------------------------------------------------
+
+# jvm_cpu_snapshot PID FILE: the process's CPU time and each of its threads' (clock ticks, user and system, from
+# /proc), in the form bench/JfrStages.java reads: "hz H", "process UTIME STIME", then "TID UTIME STIME NAME".
+jvm_cpu_snapshot() {
+    python3 - "$1" >"$2" <<'PY' || die "cannot read the CPU times of process $1"
+import os, sys
+pid = sys.argv[1]
+def times(path):
+    stat = open(path).read()
+    rest = stat[stat.rindex(")") + 2:].split()   # from field 3 (state) on: utime is field 14, stime 15
+    return int(rest[11]), int(rest[12]), stat[stat.index("(") + 1:stat.rindex(")")]
+print("hz", os.sysconf("SC_CLK_TCK"))
+user, system, _ = times("/proc/%s/stat" % pid)
+print("process", user, system)
+for tid in os.listdir("/proc/%s/task" % pid):
+    try:
+        user, system, name = times("/proc/%s/task/%s/stat" % (pid, tid))
+    except OSError:   # the thread ended meanwhile
+        continue
+    print(tid, user, system, name)
+PY
 }
 
 # --- The hub --------------------------------------------------------------------------------------------------------
