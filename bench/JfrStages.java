@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -108,7 +107,7 @@ public class JfrStages {
     static final List<Rule> NATIVE_THREADS = List.of(
             rule(Stage.GC, "GC Thread.*|G1 .*|VM Periodic GC.*"),
             rule(Stage.JIT, "C1 CompilerThre.*|C2 CompilerThre.*|Sweeper thread"),
-            rule(Stage.PROFILER, "JFR Recorder Th.*|Attach Listener"),
+            rule(Stage.PROFILER, "JFR Recorder Th.*|JFR Thread Samp.*|Attach Listener"),
             rule(Stage.JVM, "VM Thread|VM Periodic Tas.*|Service Thread|Monitor Deflati.*|Signal Dispatch.*"));
 
     /** The stage of one execution sample: its stack's class names, top frame first. */
@@ -192,6 +191,8 @@ public class JfrStages {
         expectThread(Stage.GC, "G1 Conc#0");
         expectThread(Stage.JVM, "VM Thread");
         expectThread(Stage.PROFILER, "JFR Recorder Th");
+        expectThread(Stage.PROFILER, "JFR Thread Samp");
+        expectThread(null, "JFR Periodic Ta");
         expectThread(null, "http-nio-18082-");
         expectThread(null, "inbox-writer-1");
         System.out.println("JfrStages self-test: every rule gave the expected stage");
@@ -370,13 +371,11 @@ public class JfrStages {
                             e.getKey());
                 });
 
-        System.out.println("  threads by CPU (/proc names, digits as #), ms per request:");
-        Map<String, Double> groups = new LinkedHashMap<>();
-        threadGroupMs.entrySet().stream().sorted(Map.Entry.comparingByValue(Comparator.reverseOrder())).limit(10)
-                .forEach(e -> groups.put(e.getKey(), e.getValue()));
-        StringBuilder line = new StringBuilder("   ");
-        groups.forEach((name, ms) -> line.append(String.format(Locale.ROOT, " %s %.4f;", name, ms / requests)));
-        System.out.println(line);
+        System.out.println("  threads by CPU, top 8 (names as /proc keeps them, 15 characters, digits as #):");
+        System.out.printf(Locale.ROOT, "  %-24s %7s %15s%n", "threads", "share", "CPU ms/request");
+        threadGroupMs.entrySet().stream().sorted(Map.Entry.comparingByValue(Comparator.reverseOrder())).limit(8)
+                .forEach(e -> System.out.printf(Locale.ROOT, "  %-24s %6.1f%% %15.4f%n", e.getKey(),
+                        processMs == 0 ? 0 : 100 * e.getValue() / processMs, e.getValue() / requests));
         System.out.println(machine);
     }
 
