@@ -272,9 +272,10 @@ start_width_executions() {
         curl -sf -o /dev/null -H "Authorization: Bearer $KYC_API_KEYS" -H "Content-Type: application/json" \
             "http://127.0.0.1:$PORT/api/v1/customers/{}/onboardings" -d "{\"provider\":\"width\"}"' \
         || die "the hub API refused an onboarding"
-    deadline=$((SECONDS + 300))
+    # A saturated poller (profile.sh) slows the action worker that starts them: minutes on a busy machine.
+    deadline=$((SECONDS + 600))
     until [[ $(psql_db -c "select count(*) from kyc_case where provider = 'width' and provider_ref like 'bench-exec-%'") == "$count" ]]; do
-        (( SECONDS < deadline )) || die "not every WIDTH execution started within 300 s"
+        (( SECONDS < deadline )) || die "not every WIDTH execution started within 600 s"
         sleep 1
     done
 }
