@@ -86,7 +86,6 @@ HUB_JAVA_OPTS="-XX:FlightRecorderOptions:stackdepth=$STACK_DEPTH -XX:+UnlockDiag
 
 # busy and all jiffies of the whole machine (all CPUs), from /proc/stat
 machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
-TICKS_PER_SECOND=$(getconf CLK_TCK)
 
 # JFR's first recording in a JVM loads and compiles its own code: one thrown away before the warm-up keeps that out
 # of the measured window.
