@@ -69,17 +69,23 @@ done
 for path in $PATHS; do
     [[ $path =~ ^(webhook|poll)$ ]] || die "unknown path '$path' (webhook, poll)"
 done
-for tool in wrk jcmd jfr python3; do
-    command -v "$tool" >/dev/null || die "$tool is not installed (wrk: apt-get install wrk; jcmd, jfr: the JDK)"
+for tool in wrk jcmd python3; do
+    command -v "$tool" >/dev/null || die "$tool is not installed (wrk: apt-get install wrk; jcmd: the JDK)"
 done
 
 proof_setup
 # JfrStages' rules are checked before they are used; compiled once, like ProofClient.
 javac -d "$RUN_DIR/jfrstages-classes" "$BENCH_DIR/JfrStages.java" || die "JfrStages.java does not compile"
 java -cp "$RUN_DIR/jfrstages-classes" JfrStages --self-test >&2 || die "JfrStages' self-test failed"
-# JFR's default settings (low overhead), the execution sampler every SAMPLE_MS.
-jfr configure --input default "jdk.ExecutionSample#period=${SAMPLE_MS}ms" --output "$RUN_DIR/profile.jfc" >/dev/null \
-    || die "jfr configure failed"
+# The execution sampler every SAMPLE_MS and the GC events, nothing else: JFR's own settings files also turn on events
+# (socket and file I/O, ...) whose start instruments JDK classes, and the JIT then recompiles them in the window.
+cat >"$RUN_DIR/profile.jfc" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<configuration version="2.0" label="profile.sh" description="Execution samples and garbage collections">
+  <event name="jdk.ExecutionSample"><setting name="enabled">true</setting><setting name="period">$SAMPLE_MS ms</setting></event>
+  <event name="jdk.GarbageCollection"><setting name="enabled">true</setting><setting name="threshold">0 ms</setting></event>
+</configuration>
+EOF
 # Without DebugNonSafepoints compiled code maps a sample only to the nearest safepoint's method, often not the one
 # that ran (inlined code); with it JFR names the inlined method itself.
 HUB_JAVA_OPTS="-XX:FlightRecorderOptions:stackdepth=$STACK_DEPTH -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints $HUB_JAVA_OPTS"
@@ -118,6 +124,13 @@ stages() {
         >"$RUN_DIR/$1-stages.txt" || die "JfrStages failed on $1.jfr"
 }
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
+# The series in the hub's Micrometer registry (Prometheus' view of it): a registry that grows makes every search of
+# it slower.
+# meter_series FILE: the scrape is kept in FILE (which meters grow, and with what tags).
+meter_series() {
+    operator_curl -s --max-time 30 "http://127.0.0.1:$PORT/actuator/prometheus" >"$1" || true
+    grep -vc '^#' "$1" || true
+}
 
 ensure_database
 reset_store
@@ -136,12 +149,15 @@ if [[ " $PATHS " == *" webhook "* ]]; then
     wait_healthy
     log "the hub is up (log: ${HUB_LOG#"$ROOT"/})"
     jfr_initialise
+    series_start=$(meter_series "$RUN_DIR/webhook-prometheus-0.txt")
     log "webhook path: warm-up ${WARMUP} s of mixed load"
     send_webhooks "$WARMUP" "$RUN_DIR/warmup.requests" "$RUN_DIR/warmup.txt"
     psql_db -c 'checkpoint'
     first_id=$(psql_db -c "select coalesce(max(id), 0) + 1 from inbound_message")
+    series_before=$(meter_series "$RUN_DIR/webhook-prometheus-1.txt")
     log "webhook path: recording ${DURATION} s"
     record webhook send_webhooks "$DURATION" "$RUN_DIR/webhook.requests" "$RUN_DIR/webhook-wrk.txt"
+    series_after=$(meter_series "$RUN_DIR/webhook-prometheus-2.txt")
     result=$(grep '^RESULT wrk ' "$RUN_DIR/webhook-wrk.txt") || die "wrk gave no result: see $RUN_DIR/webhook-wrk.txt"
     acks=$(( $(field "$result" requests) - $(field "$result" non2xx) ))
     rows=$(psql_db -c "select count(*) from inbound_message where channel = 'WEBHOOK' and id >= $first_id")
@@ -154,6 +170,7 @@ if [[ " $PATHS " == *" webhook "* ]]; then
                    && rows <= acks + CONCURRENCY )) && echo t)" \
             "every answer 2xx and every acknowledged webhook stored: $acks acks, $(field "$result" non2xx) non-2xx, $(field "$result" wraps) re-sent, $rows rows"
         sed 's/^/  /' "$RUN_DIR/webhook-stages.txt"
+        echo "  the hub's metrics registry: $series_start series before the warm-up, $series_before at the window's start, $series_after at its end (/actuator/prometheus)"
         echo "${result/RESULT wrk/RESULT profile-webhook-load}"
     } >"$RUN_DIR/webhook-summary.txt"
     stop_hub
@@ -212,7 +229,7 @@ fi
 {
     echo "=== Where the hub's CPU goes: JFR profile per stage ($TS) ==="
     header_lines
-    echo "settings   : JFR's default settings with jdk.ExecutionSample every ${SAMPLE_MS} ms, stack depth $STACK_DEPTH, -XX:+DebugNonSafepoints; jcmd JFR.start / JFR.stop around each measured window"
+    echo "settings   : JFR recording jdk.ExecutionSample every ${SAMPLE_MS} ms and jdk.GarbageCollection only, stack depth $STACK_DEPTH, -XX:+DebugNonSafepoints; jcmd JFR.start / JFR.stop around each measured window"
     echo "how        : the process's CPU in the window (/proc, user + system) = the JVM's native threads' (GC, JIT, VM thread, JFR recorder: per thread from /proc)"
     echo "             + the Java threads' (the rest), shared among the stages by their execution samples (JfrStages' rules); divided by the requests in the window"
     for path in $PATHS; do
