@@ -77,8 +77,8 @@ proof_setup
 # JfrStages' rules are checked before they are used; compiled once, like ProofClient.
 javac -d "$RUN_DIR/jfrstages-classes" "$BENCH_DIR/JfrStages.java" || die "JfrStages.java does not compile"
 java -cp "$RUN_DIR/jfrstages-classes" JfrStages --self-test >&2 || die "JfrStages' self-test failed"
-# The execution sampler every SAMPLE_MS and the GC events, nothing else: JFR's own settings files also turn on events
-# (socket and file I/O, ...) whose start instruments JDK classes, and the JIT then recompiles them in the window.
+# The execution sampler every SAMPLE_MS and the GC events, nothing else: JFR's own settings files add socket, file,
+# lock and allocation events, which the stages do not need and whose start re-instruments JDK classes.
 cat >"$RUN_DIR/profile.jfc" <<EOF
 <?xml version="1.0" encoding="UTF-8"?>
 <configuration version="2.0" label="profile.sh" description="Execution samples and garbage collections">
