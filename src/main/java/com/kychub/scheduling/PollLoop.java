@@ -108,6 +108,11 @@ public class PollLoop {
         exchange.setProperty(POLLED, true);
     }
 
+    /** Poll threads not reserved nor polling now. */
+    int freeThreads() {
+        return threads.availablePermits();
+    }
+
     /** Made once Camel runs (the loop is built before the context starts); only the route's one thread calls it. */
     private ProducerTemplate producer() {
         if (producer == null) {
