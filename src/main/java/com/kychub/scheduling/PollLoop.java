@@ -16,11 +16,15 @@ import org.apache.camel.support.SynchronizationAdapter;
 
 /**
  * The steps of a continuous poller ({@code width-poll-executions}, a greedy {@code scheduler} route): each run of the
- * route {@link #reserve reserves} what may be polled now (free poll threads, the rate limit), claims that many due
- * cases ({@code canonical-claim-due}), and {@link #handOut hands} each to the per-case route on the provider's pool
- * without waiting for it, so the next claim starts as soon as one poll thread is free; when nothing was due, it
- * {@link #idle waits} for the earliest next look (at most the idle wait). Bound in Camel's registry as
- * {@code <provider>PollLoop} by {@link PollExecutors}.
+ * route {@link #reserve reserves} what may be polled now (room among the cases handed out, the rate limit), claims
+ * that many due cases ({@code canonical-claim-due}), and {@link #handOut hands} each to the per-case route on the
+ * provider's pool without waiting for it; when nothing was due, it {@link #idle waits} for the earliest next look (at
+ * most the idle wait). Bound in Camel's registry as {@code <provider>PollLoop} by {@link PollExecutors}.
+ * <p>
+ * Up to twice poll-threads cases are out at once: as many polling as there are threads, and as many again waiting in
+ * the pool's queue for the next free thread. A claim is made once a pool's worth of room is free, so the threads never
+ * wait for a claim, and a claim takes several cases (one claim per freed thread would be one UPDATE and commit per
+ * poll); a case waits in the queue for about one poll of each thread, milliseconds.
  */
 public class PollLoop {
 
@@ -33,7 +37,8 @@ public class PollLoop {
     private final String pollCase;
     private final int batch;
     private final long idleMillis;
-    private final Semaphore threads;
+    private final int poolSize;
+    private final Semaphore room;
     private final Pace pace;
     private ProducerTemplate producer;
 
@@ -52,41 +57,43 @@ public class PollLoop {
         this.pollCase = pollCase;
         this.batch = batch;
         this.idleMillis = idleMillis;
-        this.threads = new Semaphore(threads);
+        this.poolSize = threads;
+        this.room = new Semaphore(2 * threads);
         this.pace = new Pace(perSecond);
     }
 
     /**
-     * Waits until a poll thread is free and the rate limit lets one more case through, then sets the variable
-     * {@code pollBatch} to how many cases may be claimed now (free threads, rate, poll-batch). What is reserved and
-     * not handed out is given back when the exchange completes, a failed claim included.
+     * Waits until a pool's worth of room is free (no more than poll-threads cases out) and the rate limit lets one more
+     * case through, then sets the variable {@code pollBatch} to how many cases may be claimed now (room, rate,
+     * poll-batch). What is reserved and not handed out is given back when the exchange completes, a failed claim
+     * included.
      */
     public void reserve(Exchange exchange) throws InterruptedException {
         exchange.setProperty(POLLED, false);
         int reserved = 0;
         while (reserved == 0 && !exchange.getContext().isStopping()) {
-            if (threads.tryAcquire(idleMillis, TimeUnit.MILLISECONDS)) {
-                reserved = 1 + threads.drainPermits();
+            if (room.tryAcquire(poolSize, idleMillis, TimeUnit.MILLISECONDS)) {
+                reserved = poolSize + room.drainPermits();
             }
         }
         if (reserved > batch) {
-            threads.release(reserved - batch);
+            room.release(reserved - batch);
             reserved = batch;
         }
         int allowed = reserved == 0 ? 0 : pace.take(reserved);
-        threads.release(reserved - allowed);
+        room.release(reserved - allowed);
         AtomicInteger unused = new AtomicInteger(allowed);
         exchange.setVariable(RESERVED, unused);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                threads.release(unused.getAndSet(0));
+                room.release(unused.getAndSet(0));
             }
         });
         exchange.setVariable("pollBatch", allowed);
     }
 
-    /** Hands each claimed case to the per-case route on the pool; each frees its thread once looked at. */
+    /** Hands each claimed case to the per-case route on the pool; each gives its room back once looked at. */
     public void handOut(@Body List<Map<String, Object>> claimed, Exchange exchange) {
         AtomicInteger unused = exchange.getVariable(RESERVED, AtomicInteger.class);
         ProducerTemplate producer = producer();
@@ -97,20 +104,20 @@ public class PollLoop {
                     try {
                         producer.send(pollCase, poll -> poll.getMessage().setBody(dueCase));
                     } finally {
-                        threads.release();
+                        room.release();
                     }
                 });
             } catch (RejectedExecutionException stopping) {
                 // The pool is shut down with Camel: this case was claimed one period on and is due again then.
-                threads.release();
+                room.release();
             }
         }
         exchange.setProperty(POLLED, true);
     }
 
-    /** Poll threads not reserved nor polling now. */
-    int freeThreads() {
-        return threads.availablePermits();
+    /** Room for cases: twice poll-threads, less those reserved, polling or queued. */
+    int freeRoom() {
+        return room.availablePermits();
     }
 
     /** Made once Camel runs (the loop is built before the context starts); only the route's one thread calls it. */

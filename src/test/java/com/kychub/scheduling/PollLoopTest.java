@@ -31,26 +31,27 @@ class PollLoopTest {
     }
 
     @Test
-    void reservesTheFreeThreadsUpToTheBatchAndGivesThemBackWhenTheClaimFails() throws Exception {
+    void reservesTheFreeRoomUpToTheBatchAndGivesItBackWhenTheClaimFails() throws Exception {
         PollLoop loop = start(new PollLoop(camel, pool, "direct:poll-case", 4, 3, 1000, 100));
         Exchange claim = camel.createProducerTemplate().send("direct:claim", e -> e.setVariable("fail", true));
 
         assertThat(claim.getException()).hasMessage("claim failed");
         assertThat(claim.getVariable("pollBatch", Integer.class)).isEqualTo(3);
         assertThat(claim.getProperty(PollLoop.POLLED, Boolean.class)).as("the scheduler waits its delay").isFalse();
-        assertThat(loop.freeThreads()).isEqualTo(4);
+        assertThat(loop.freeRoom()).isEqualTo(8);
     }
 
     @Test
-    void handsEachClaimedCaseOutAndFreesItsThreadOnceLookedAt() throws Exception {
+    void handsEachClaimedCaseOutAndGivesItsRoomBackOnceLookedAt() throws Exception {
         PollLoop loop = start(new PollLoop(camel, pool, "direct:poll-case", 4, 200, 1000, 100));
         Exchange claim = camel.createProducerTemplate().send("direct:claim",
                 e -> e.setVariable("claimed", List.of(Map.of("id", 1), Map.of("id", 2))));
 
         assertThat(claim.getException()).isNull();
-        assertThat(claim.getVariable("pollBatch", Integer.class)).isEqualTo(4);
+        // Four polling and four waiting for a thread.
+        assertThat(claim.getVariable("pollBatch", Integer.class)).isEqualTo(8);
         assertThat(claim.getProperty(PollLoop.POLLED, Boolean.class)).as("the scheduler runs again at once").isTrue();
-        await().atMost(Duration.ofSeconds(5)).until(() -> polled.size() == 2 && loop.freeThreads() == 4);
+        await().atMost(Duration.ofSeconds(5)).until(() -> polled.size() == 2 && loop.freeRoom() == 8);
         assertThat(polled).containsExactlyInAnyOrder(Map.of("id", 1), Map.of("id", 2));
     }
 
