@@ -106,7 +106,8 @@ class QuartzClusterIntegrationTest {
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> requests("workflow.kyc.particular.data").size() == EXECUTIONS
                 && everyExecutionPolledAfter(Instant.EPOCH, 3));
-        assertThat(firings).extracting(Firing::hub).as("both hubs run firings").contains("a", "b");
+        // Which member takes Connect Financial's one trigger is Quartz's race, not a balance: either may fire them all.
+        assertThat(firings).as("the cluster fires").isNotEmpty();
         // Both hubs poll WIDTH: each claims what is due when it has a free poll thread.
         Instant bothSince = Instant.now();
         await().atMost(Duration.ofSeconds(20)).until(() -> everyExecutionPolledAfter(bothSince, 3));
