@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Two hub instances on one database, one Quartz cluster: EXECUTIONS WIDTH executions (each waiting on the
-# particulars node, so each gets one node submission) polled by two real hub processes against one WireMock
-# stand-in for WIDTH on loopback. After PHASE seconds with both, one hub is killed with SIGKILL and the other runs on
-# alone for PHASE seconds. From the hubs' logs (Quartz's LoggingJobHistoryPlugin, switched on for this run only: one
-# line per firing with the tick it was scheduled for) and the stub's request journal it checks that
-#   - every firing of the pollers ran on one instance: no (trigger, scheduled tick) twice, no more firings than ticks;
-#   - no execution was polled twice within its poll period (no two polls closer than a quarter period, apart from
-#     the poll the hub asks for once a node submission is answered), and no node was submitted twice;
-#   - after the kill, the other instance fires the pollers and polls every execution, within the check-in interval
-#     plus Quartz's fixed 7.5 s failure grace plus one poll period;
-# and prints the firings per instance and the take-over times.
+# Two hub instances on one database: EXECUTIONS WIDTH executions (each waiting on the particulars node, so each gets
+# one node submission) polled by two real hub processes, each with a WIDTH poller of its own (continuous: the claim's
+# SKIP LOCKED shares the executions out), against one WireMock stand-in for WIDTH on loopback that tells the hubs apart
+# by their WIDTH API keys; the two are also one Quartz cluster for Connect Financial's poller. After PHASE seconds with
+# both, one hub is killed with SIGKILL and the other runs on alone for PHASE seconds. From the hubs' logs (Quartz's
+# LoggingJobHistoryPlugin, switched on for this run only: one line per firing with the tick it was scheduled for) and
+# the stub's request journal it checks that
+#   - every Quartz firing ran on one instance: no (trigger, scheduled tick) twice, no more firings than ticks;
+#   - both instances polled WIDTH while both ran; no execution was polled twice within its poll period (no two polls
+#     closer than a quarter period, apart from the poll the hub asks for once a node submission is answered), and no
+#     node was submitted twice;
+#   - after the kill, the other instance polls every execution, within the check-in interval plus Quartz's fixed 7.5 s
+#     failure grace plus one poll period (the bound of the Quartz poller WIDTH had before; the claim alone makes an
+#     execution the killed hub claimed due again one poll period after its claim), and fires the Quartz poller;
+# and prints the firings and polls per instance and the take-over times.
 #
 #   bench/two-instances.sh                                       # defaults below, about two minutes
 #   EXECUTIONS=40 PHASE=20 bench/two-instances.sh                # quick smoke run
@@ -20,7 +24,7 @@
 #   POLL_EVERY_MS=3000  kyc.providers.width.poll-every
 #   TICK_MILLIS=250   kyc.providers.width.poll-tick-millis and kyc.providers.connectfi.poll-tick-millis
 #   CHECKIN_MS=1000   kyc.cluster.checkin-interval
-#   KILL=auto         which hub is killed: a, b, or auto (the one that ran the latest WIDTH firing)
+#   KILL=auto         which hub is killed: a, b, or auto (the one that ran the latest Quartz firing)
 #   PORT_A=18300 / PORT_B=18301 / STUB_PORT=18309   ports (127.0.0.1 only)
 #   BUILD=0           1: rebuild the jar even if it exists
 #   BENCH_DB=kyc_hub_bench_cluster   the database (on the local server 127.0.0.1:5432); it is TRUNCATED
@@ -160,7 +164,7 @@ start_hub() {
         cd "$ROOT"
         # shellcheck disable=SC2086
         exec env ${HUB_DB_ENV[@]+"${HUB_DB_ENV[@]}"} KYC_API_KEYS="$API_KEY" KYC_WIDTH_BASE_URL="$STUB_URL" \
-            KYC_WIDTH_API_KEY="$WIDTH_KEY" KYC_WIDTH_API_SECRET="$WIDTH_SECRET" KYC_WIDTH_DOMAIN_ID=bench \
+            KYC_WIDTH_API_KEY="$WIDTH_KEY-$name" KYC_WIDTH_API_SECRET="$WIDTH_SECRET" KYC_WIDTH_DOMAIN_ID=bench \
             KYC_WIDTH_POLL_EVERY="${POLL_EVERY_MS}ms" KYC_WIDTH_POLL_TICK_MILLIS="$TICK_MILLIS" \
             KYC_PROVIDERS_CONNECTFI_POLLTICKMILLIS="$TICK_MILLIS" KYC_WIDTH_REQUESTS_PER_SECOND=1000 \
             KYC_CLUSTER_CHECKIN_INTERVAL="${CHECKIN_MS}ms" \
@@ -187,7 +191,7 @@ await_healthy b "$PORT_B" "$PID_B"
 curl -s -o /dev/null --max-time 5 "$STUB_URL/__admin/mappings" || die "the stub did not start: see bench/results/cluster-stub.log"
 reset_tables
 curl -s -o /dev/null -X DELETE "$STUB_URL/__admin/requests"
-grep -q 'firing width.poll-executions scheduled' "$RESULTS/cluster-hub-a.log" "$RESULTS/cluster-hub-b.log" \
+grep -q 'firing connectfi.poll-status scheduled' "$RESULTS/cluster-hub-a.log" "$RESULTS/cluster-hub-b.log" \
     || die "no firing logged: Quartz's LoggingJobHistoryPlugin did not start"
 
 # --- EXECUTIONS onboardings, alternately through each hub's API, each customer with particulars to submit ---------
@@ -212,7 +216,7 @@ log "all $EXECUTIONS executions are polled; ${PHASE} s with both hubs"
 sleep "$PHASE"
 
 # --- Kill one hub, let the other run on alone ------------------------------------------------------------------------
-latest() { grep -ho 'firing width.poll-executions scheduled [0-9]*' "$RESULTS/cluster-hub-$1.log" | tail -n 1 | awk '{print $4}'; }
+latest() { grep -ho 'firing connectfi.poll-status scheduled [0-9]*' "$RESULTS/cluster-hub-$1.log" | tail -n 1 | awk '{print $4}'; }
 VICTIM=$KILL
 if [[ $VICTIM == auto ]]; then
     VICTIM=a; [[ $(latest b) > $(latest a) ]] && VICTIM=b
@@ -236,11 +240,11 @@ psql_db -F ' ' -c "select subject, (extract(epoch from processed_at) * 1000)::bi
     >"$RESULTS/.cluster-answered.txt"
 set +e
 REPORT=$(python3 - "$RESULTS/cluster-journal.json" "$RESULTS/.cluster-answered.txt" "$RESULTS/cluster-hub-a.log" "$RESULTS/cluster-hub-b.log" \
-    "$START_MS" "$KILL_MS" "$END_MS" "$EXECUTIONS" "$POLL_EVERY_MS" "$TICK_MILLIS" "$CHECKIN_MS" "$VICTIM" "$SURVIVOR" <<'PY'
+    "$START_MS" "$KILL_MS" "$END_MS" "$EXECUTIONS" "$POLL_EVERY_MS" "$TICK_MILLIS" "$CHECKIN_MS" "$VICTIM" "$SURVIVOR" "$WIDTH_KEY" <<'PY'
 import datetime, json, re, sys
 journal, answered, log_a, log_b = sys.argv[1:5]
 start, kill, end, executions, every, tick, checkin = map(int, sys.argv[5:12])
-victim, survivor = sys.argv[12:14]
+victim, survivor, width_key = sys.argv[12:15]
 failed = []
 
 def check(ok, text):
@@ -281,9 +285,12 @@ check(0 < most <= ticks + 2, "no more firings than ticks with both hubs: at most
       "of %d ms (two unclustered schedulers would fire about %d)" % (most, ticks, tick, 2 * ticks))
 
 # Polls and node submissions, from the stub's journal.
-calls = {}
+calls, polled_by = {}, []
 for request in json.load(open(journal))["requests"]:
     method = request["url"].split("?")[0].rsplit("/", 1)[-1]
+    if method == "workflow.execution.status":
+        hub = re.search(r"apiKey=" + re.escape(width_key) + r"-(\w)", request["url"])
+        polled_by.append((hub.group(1) if hub else "?", request["loggedDate"]))
     body = json.loads(request["body"] or "{}")
     key = body.get("executionId") or body.get("customerId") or body.get("data", {}).get("customerId")
     calls.setdefault(method, {}).setdefault(key, []).append(request["loggedDate"])
@@ -320,6 +327,12 @@ print("polls: %d of %d executions, %d polls; time between two polls of one execu
       rates[-1] if rates else -1))
 for gap, execution, since_kill in sorted(closest)[:5]:
     print("  %s polled %d ms after its previous poll, which came %+d ms from the kill" % (execution, gap, since_kill))
+both = [h for h, at in polled_by if start <= at < kill]
+alone = [h for h, at in polled_by if at >= kill + every]
+print("polls per instance: with both hubs a=%d b=%d; from one poll period after the kill a=%d b=%d"
+      % (both.count("a"), both.count("b"), alone.count("a"), alone.count("b")))
+check(both.count("a") > 0 and both.count("b") > 0 and alone.count(victim) == 0,
+      "both instances polled WIDTH while both ran (the claim shares the executions out), none after its kill")
 check(doubles == 0 and rates and rates[-1] <= 1.05, "no execution polled twice within its poll period: %d polls "
       "closer than a quarter period (%d ms) to the previous one; %d closer than half a period (the call leaves some "
       "time after the claim, more on a busy machine)" % (doubles, every // 4, short))
@@ -337,12 +350,14 @@ bound = checkin + 7500 + every + 2 * tick + 1000
 first = [min((t for t in times if t >= kill), default=None) for times in polls.values()]
 missing = sum(1 for t in first if t is None)
 worst = max((t - kill for t in first if t is not None), default=-1)
-survivor_ticks = sorted(at for hub, trigger, at in phase2 if trigger == "width.poll-executions")
-print("take-over: hub %s's first WIDTH firing after the kill was scheduled %s ms after it; every execution polled "
-      "again within %d ms" % (survivor, survivor_ticks[0] - kill if survivor_ticks else "never", worst))
+survivor_ticks = sorted(at for hub, trigger, at in phase2 if trigger == "connectfi.poll-status" and hub == survivor)
+print("take-over: every WIDTH execution polled again within %d ms of the kill; hub %s's first Quartz firing "
+      "(Connect Financial's poller) after it was scheduled %s ms after it"
+      % (worst, survivor, survivor_ticks[0] - kill if survivor_ticks else "never"))
 check(missing == 0 and 0 <= worst <= bound, "hub %s took over every execution within %d ms of the kill (bound: "
       "check-in %d + Quartz's failure grace 7500 + poll-every %d + 2 ticks + 1000 = %d ms); %d never polled again"
       % (survivor, worst, checkin, every, bound, missing))
+check(bool(survivor_ticks), "hub %s fires the Quartz poller after the kill" % survivor)
 late = [times for times in polls.values() if not any(t >= end - 2 * every for t in times)]
 check(not late, "hub %s alone keeps polling every execution: %d not polled in the last %d ms"
       % (survivor, len(late), 2 * every))

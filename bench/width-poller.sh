@@ -19,7 +19,7 @@
 #   DURATION=60       measured seconds
 #   WARMUP=10         seconds after every execution is polled, not counted
 #   POLL_EVERY_MS=3000  kyc.providers.width.poll-every
-#   TICK_MILLIS=250   kyc.providers.width.poll-tick-millis (how often the Quartz poller claims due executions)
+#   TICK_MILLIS=250   kyc.providers.width.poll-tick-millis (the continuous poller's longest wait when nothing is due)
 #   POLL_THREADS=8    kyc.providers.width.poll-threads (the bounded parallel split)
 #   RPS=1000          kyc.providers.width.requests-per-second (the hub's own rate limit; WIDTH's is not public)
 #   SATURATION=1      0: skip the saturation phase
@@ -342,15 +342,14 @@ def quantile(q, buckets, count):
         lower, below = le, cumulative
     return float("nan")
 polls, poll_sum, poll_buckets = delta("width-poll-execution")
-ticks, tick_sum, _ = delta("width-poll-executions")
+claims, claim_sum, _ = delta("width-poll-executions")
 seconds = window_ms / 1000
 print("RESULT width-saturation-hub polls=%d polls_per_s=%.1f timer_polls=%d p50_ms=%.3f p99_ms=%.3f mean_ms=%.3f "
-      "ticks=%d polls_per_tick=%.1f tick_mean_ms=%.1f tick_busy_share=%.2f gap_mean_ms=%.1f hub_cpu_ms_per_poll=%.3f hub_cpu_cores=%.2f stub_cpu_cores=%.2f "
+      "claims=%d polls_per_claim=%.1f claim_mean_ms=%.2f hub_cpu_ms_per_poll=%.3f hub_cpu_cores=%.2f stub_cpu_cores=%.2f "
       "machine_busy_cores=%.2f inbox_rows_added=%d window_s=%.1f"
       % (stub_polls, stub_polls / seconds, polls, quantile(0.50, poll_buckets, polls),
          quantile(0.99, poll_buckets, polls), poll_sum / polls * 1000 if polls else float("nan"),
-         ticks, polls / ticks if ticks else float("nan"), tick_sum / ticks * 1000 if ticks else float("nan"),
-         tick_sum / seconds, (seconds - tick_sum) / ticks * 1000 if ticks else float("nan"),
+         claims, polls / claims if claims else float("nan"), claim_sum / claims * 1000 if claims else float("nan"),
          hub_cpu_ms / stub_polls if stub_polls else float("nan"), hub_cpu_ms / 1000 / seconds,
          stub_cpu_ms / 1000 / seconds, busy_ms / 1000 / seconds, inbox_added, seconds))
 PY
@@ -362,15 +361,15 @@ PY
     # pgbench: the hub's per-poll SQL, copied from the code at run time (so it cannot drift from it), every parameter
     # bound by -M prepared as the JDBC driver binds it. Two scripts, picked at random in the proportion the hub ran
     # them in the window: the claim (DueCases.CLAIM, which canonical-claim-due runs through camel-jdbc, its own
-    # autocommit statement, limit = poll-batch) once per POLLS_PER_TICK checks. A check is what
+    # autocommit statement, limit = the hub's polls per claim) once per POLLS_PER_CLAIM checks. A check is what
     # WidthPoller.storePolledStatus reads when the status is the same as the last one stored (the stub answers the same
     # RUNNING): the last status stored (Inbox.last), then whether anything changed since (Customers.updatedAt,
     # WidthData.changedAt, ProviderActions.lastDoneAt), each its own autocommit statement. The check reads the case
     # its client claimed last (\aset keeps the last row). Polls = check transactions. The INSERT of storePolledStatus
     # runs only when a status changed; it ran in the window as often as inbox_rows_added says, and pgbench does not
     # run it.
-    POLLS_PER_TICK=$(python3 -c "import sys; v = float(sys.argv[1]); print(max(1, min(int(sys.argv[2]), round(v))) if v == v else int(sys.argv[2]))" \
-        "$(field "$HUB_RESULT" polls_per_tick)" "$SAT_POLL_BATCH")
+    POLLS_PER_CLAIM=$(python3 -c "import sys; v = float(sys.argv[1]); print(max(1, min(int(sys.argv[2]), round(v))) if v == v else int(sys.argv[2]))" \
+        "$(field "$HUB_RESULT" polls_per_claim)" "$SAT_POLL_BATCH")
     python3 - "$ROOT/src/main/java/com/kychub" "$PGB_DIR" <<'PY' || die "cannot take the poll SQL from the code"
 import re, sys, textwrap
 code, out = sys.argv[1:]
@@ -404,8 +403,8 @@ PY
     # One extra second, so that the measured window is under full load to its end; the window is cut from the log.
     PGB_SECONDS=$((SAT_WARMUP + SAT_DURATION + 1))
     PGB_ARGS=(-n -M prepared -c "$SAT_POLL_THREADS" -j "$PGB_JOBS" -T "$PGB_SECONDS"
-              -f "$PGB_DIR/claim.sql@1" -f "$PGB_DIR/check.sql@$POLLS_PER_TICK"
-              -D every="$SAT_POLL_EVERY_MS" -D batch="$SAT_POLL_BATCH" -D provider=width -D provider_ref="$FIRST_REF"
+              -f "$PGB_DIR/claim.sql@1" -f "$PGB_DIR/check.sql@$POLLS_PER_CLAIM"
+              -D every="$SAT_POLL_EVERY_MS" -D batch="$POLLS_PER_CLAIM" -D provider=width -D provider_ref="$FIRST_REF"
               -D message_type=execution-status -D customer_id="$FIRST_CUSTOMER" -D id="$FIRST_CASE")
     PGB_SHOWN="pgbench ${PGB_ARGS[*]}"
     PGB_SHOWN=${PGB_SHOWN//"$ROOT"\//}
@@ -459,12 +458,12 @@ print("RESULT width-saturation-pgbench polls=%d polls_per_s=%.1f p50_ms=%.3f p99
         ""
         "saturation: EXECUTIONS=$EXECUTIONS SAT_POLL_EVERY_MS=$SAT_POLL_EVERY_MS SAT_TICK_MILLIS=$SAT_TICK_MILLIS SAT_POLL_BATCH=$SAT_POLL_BATCH SAT_POLL_THREADS=$SAT_POLL_THREADS SAT_RPS=$SAT_RPS SAT_WARMUP=$SAT_WARMUP SAT_DURATION=$SAT_DURATION"
         "  hub     : restarted with the settings above, stub answering RUNNING; polls = the stub's workflow.execution.status requests; poll time = the hub's timer of route width-poll-execution (request, signature, rate limit, circuit breaker, HTTP call to the stub, inbox check), p50/p99 interpolated in its histogram (buckets 50 us apart below 2 ms, <= 5% apart above)"
-        "  pgbench : hub and stub stopped; $PGB_SHOWN; one transaction = one script: the claim (DueCases.CLAIM, limit ${SAT_POLL_BATCH}) with weight 1, or the check (WidthPoller.storePolledStatus when the status is unchanged: the last status stored, then three changed-since reads, each autocommitted) with weight $POLLS_PER_TICK (the hub's polls per tick); polls = check transactions; p50/p99 = check transactions, nearest rank; SQL in bench/results/width-pgbench/"
+        "  pgbench : hub and stub stopped; $PGB_SHOWN; one transaction = one script: the claim (DueCases.CLAIM, limit $POLLS_PER_CLAIM: the hub's polls per claim) with weight 1, or the check (WidthPoller.storePolledStatus when the status is unchanged: the last status stored, then three changed-since reads, each autocommitted) with weight $POLLS_PER_CLAIM; polls = check transactions; p50/p99 = check transactions, nearest rank; SQL in bench/results/width-pgbench/"
         "$(printf '  %-8s %10s %9s %9s %9s' '' 'polls/s' 'p50 ms' 'p99 ms' 'mean ms')"
         "$(printf '  %-8s %10s %9s %9s %9s' hub "$(field "$HUB_RESULT" polls_per_s)" "$(field "$HUB_RESULT" p50_ms)" "$(field "$HUB_RESULT" p99_ms)" "$(field "$HUB_RESULT" mean_ms)")"
         "$(printf '  %-8s %10s %9s %9s %9s' pgbench "$(field "$PGB_RESULT" polls_per_s)" "$(field "$PGB_RESULT" p50_ms)" "$(field "$PGB_RESULT" p99_ms)" "$(field "$PGB_RESULT" mean_ms)")"
         "  hub/pgbench: throughput $TPUT_RATIO, p50 $P50_RATIO, p99 $P99_RATIO"
-        "  hub rounds: $(field "$HUB_RESULT" ticks) Quartz ticks of $(field "$HUB_RESULT" polls_per_tick) polls, $(field "$HUB_RESULT" tick_mean_ms) ms each (claim + parallel split), busy $(field "$HUB_RESULT" tick_busy_share) of the window; $(field "$HUB_RESULT" gap_mean_ms) ms between rounds on average, when no poll runs"
+        "  hub claims: $(field "$HUB_RESULT" claims) runs of the continuous poller (route width-poll-executions: wait for a free poll thread, claim, hand out), $(field "$HUB_RESULT" polls_per_claim) polls per claim, $(field "$HUB_RESULT" claim_mean_ms) ms each on average (the wait for a free thread included)"
         "  hub CPU: $(field "$HUB_RESULT" hub_cpu_ms_per_poll) ms per poll, $(field "$HUB_RESULT" hub_cpu_cores) cores; stub $(field "$HUB_RESULT" stub_cpu_cores) cores; whole machine busy: $(field "$HUB_RESULT" machine_busy_cores) cores (hub phase), $(field "$PGB_RESULT" machine_busy_cores) cores (pgbench phase)"
         "  valid: $VALID"
         "$HUB_RESULT"

@@ -82,8 +82,9 @@ public record KycProperties(
      * ({@code KYC_WIDTH_DOMAIN_ID}) in {@code x-domain}, every request signed with the API secret
      * ({@code KYC_WIDTH_API_SECRET}) by {@code signature-scheme} ({@code hmac-sha256}, an assumption: the algorithm is
      * not public; or {@code none}). Each execution is polled every {@code poll-every}, one COMPLETED for manual review
-     * (or without a result yet) every {@code review-poll-every} until WIDTH decides; the poller ticks every
-     * {@code poll-tick-millis} and polls up to {@code poll-batch} due executions, {@code poll-threads} at a time.
+     * (or without a result yet) every {@code review-poll-every} until WIDTH decides; the poller claims due executions
+     * as fast as {@code poll-threads} (at once) and {@code requests-per-second} let it, up to {@code poll-batch} per
+     * claim, and when none is due waits for the earliest, at most {@code poll-tick-millis}.
      */
     public record Width(
             @DefaultValue("http://127.0.0.1:9998") String baseUrl,

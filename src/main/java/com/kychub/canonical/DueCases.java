@@ -11,7 +11,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code canonical-claim-due}: the cases of one provider that are due for a look at the provider's status API, for
- * the pollers ({@code poll-due-cases} in {@code routes/templates.camel.yaml}); {@code canonical-claim-quiet}: the
+ * the pollers ({@code poll-due-cases} in {@code routes/templates.camel.yaml}, {@code width-poll-executions}), and
+ * {@code canonical-next-due}: how long until the next is ({@link #NEXT_DUE}); {@code canonical-claim-quiet}: the
  * ones due for reconciliation ({@code reconcile-sweep}, {@link #CLAIM_QUIET}). One statement, run through camel-jdbc:
  * it moves each due case's next look one period on and answers the cases it moved, so a case is looked at once a
  * period however many hub instances poll (a case another instance is claiming is skipped: SKIP LOCKED).
@@ -29,6 +30,14 @@ public class DueCases extends RouteBuilder {
                          where provider = :?provider and next_poll_at <= now()
                          order by next_poll_at limit :?batch for update skip locked)
             returning id, customer_id, provider_ref, provider_details::text as provider_details""";
+
+    /**
+     * How long until the provider's earliest next look, in milliseconds (0 or less when one is due already; null when
+     * it has no case to look at): what a continuous poller that found nothing due waits for.
+     */
+    static final String NEXT_DUE = """
+            select ceil(extract(epoch from min(next_poll_at) - clock_timestamp()) * 1000)::bigint
+            from kyc_case where provider = :?provider and next_poll_at is not null""";
 
     /**
      * The provider's quiet cases: not heard of (no webhook, no pulled answer) and not pulled for {@code after}, and
@@ -62,6 +71,16 @@ public class DueCases extends RouteBuilder {
                 .process(DueCases::bindPollParameters)
                 .setBody(constant(CLAIM))
                 .to("jdbc:dataSource?useHeadersAsParameters=true");
+
+        // In: the variable provider. Out: the milliseconds until its earliest next look (NEXT_DUE), or null.
+        from("direct:canonical-next-due").routeId("canonical-next-due")
+                .process(exchange -> {
+                    exchange.getIn().removeHeaders("*");
+                    exchange.getIn().setHeader(JdbcConstants.JDBC_PARAMETERS,
+                            Map.of("provider", required(exchange, "provider", String.class)));
+                })
+                .setBody(constant(NEXT_DUE))
+                .to("jdbc:dataSource?useHeadersAsParameters=true&outputType=SelectOne");
 
         // In: the variables provider, reconcileAfter, reconcileRecent (durations) and reconcileBatch.
         from("direct:canonical-claim-quiet").routeId("canonical-claim-quiet")

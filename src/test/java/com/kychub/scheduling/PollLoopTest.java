@@ -1,0 +1,89 @@
+package com.kychub.scheduling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link PollLoop} on its own: what it reserves, gives back and hands out, and its rate limit. */
+class PollLoopTest {
+
+    private final CamelContext camel = new DefaultCamelContext();
+    private final ExecutorService pool = Executors.newFixedThreadPool(4);
+    private final List<Object> polled = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stop() {
+        camel.stop();
+        pool.shutdownNow();
+    }
+
+    @Test
+    void reservesTheFreeRoomUpToTheBatchAndGivesItBackWhenTheClaimFails() throws Exception {
+        PollLoop loop = start(new PollLoop(camel, pool, "direct:poll-case", 4, 3, 1000, 100));
+        Exchange claim = camel.createProducerTemplate().send("direct:claim", e -> e.setVariable("fail", true));
+
+        assertThat(claim.getException()).hasMessage("claim failed");
+        assertThat(claim.getVariable("pollBatch", Integer.class)).isEqualTo(3);
+        assertThat(claim.getProperty(PollLoop.POLLED, Boolean.class)).as("the scheduler waits its delay").isFalse();
+        assertThat(loop.freeRoom()).isEqualTo(8);
+    }
+
+    @Test
+    void handsEachClaimedCaseOutAndGivesItsRoomBackOnceLookedAt() throws Exception {
+        PollLoop loop = start(new PollLoop(camel, pool, "direct:poll-case", 4, 200, 1000, 100));
+        Exchange claim = camel.createProducerTemplate().send("direct:claim",
+                e -> e.setVariable("claimed", List.of(Map.of("id", 1), Map.of("id", 2))));
+
+        assertThat(claim.getException()).isNull();
+        // Four polling and four waiting for a thread.
+        assertThat(claim.getVariable("pollBatch", Integer.class)).isEqualTo(8);
+        assertThat(claim.getProperty(PollLoop.POLLED, Boolean.class)).as("the scheduler runs again at once").isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> polled.size() == 2 && loop.freeRoom() == 8);
+        assertThat(polled).containsExactlyInAnyOrder(Map.of("id", 1), Map.of("id", 2));
+    }
+
+    @Test
+    void paceLetsNoMoreThanTheRateThrough() throws Exception {
+        PollLoop.Pace pace = new PollLoop.Pace(200);
+        long start = System.nanoTime();
+        int taken = 0;
+        while (System.nanoTime() - start < 500_000_000L) {
+            taken += pace.take(7);
+        }
+        // Half a second at 200 a second, plus the bucket's tenth of a second it starts with.
+        assertThat(taken).isBetween(90, 100 + 20 + 7);
+    }
+
+    private PollLoop start(PollLoop loop) throws Exception {
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:claim")
+                        .bean(loop, "reserve")
+                        .process(e -> {
+                            if (e.getVariable("fail") != null) {
+                                throw new IllegalStateException("claim failed");
+                            }
+                            e.getMessage().setBody(e.getVariable("claimed"));
+                        })
+                        .bean(loop, "handOut");
+                from("direct:poll-case").process(e -> polled.add(e.getMessage().getBody()));
+            }
+        });
+        camel.start();
+        return loop;
+    }
+}
