@@ -138,6 +138,29 @@ class OndatoFlowIntegrationTest extends OndatoFlows {
         PROVIDERS.verify(2, getRequestedFor(urlEqualTo(IDENTIFICATION_PATH + "kyc-p")));
     }
 
+    /**
+     * Each pull calls a URL that names the verification: the hub's meters must not grow with them (one meter per URL
+     * made the registry grow without bound, and Camel searched all of it after every exchange).
+     */
+    @Test
+    void pullingNewVerificationsAddsNoMeters() {
+        pullOneVerification("idv-meters-1");
+        int before = meters.getMeters().size();
+
+        for (int i = 2; i <= 4; i++) {
+            pullOneVerification("idv-meters-" + i);
+        }
+
+        assertThat(meters.getMeters()).hasSize(before);
+    }
+
+    private void pullOneVerification(String idv) {
+        stubVerification(idv, verification(idv, null));
+        send(verificationEvent("Idv.Consented", idv));
+        awaitCase(idv, "IN_PROGRESS", "COMPLETE_VERIFICATION");
+        PROVIDERS.verify(1, getRequestedFor(urlEqualTo(VERIFICATION_PATH + idv)));
+    }
+
     @Test
     void aRejectedCustomerStartedAgainGetsANewVerificationAndACaseOfItsOwn() {
         stubCreated("idv-first");
