@@ -3,6 +3,7 @@ package com.kychub.inbound;
 import java.util.Locale;
 import java.util.Set;
 
+import com.kychub.canonical.KnownProviders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
@@ -16,7 +17,7 @@ import org.springframework.stereotype.Component;
 public class InboxMetrics {
 
     /** Tag values are bounded: a path an outsider made up must not add meters to the registry. */
-    private static final Set<String> PROVIDERS = Set.of("striga", "connectfi", "argos", "ondato", "width");
+    private static final Set<String> PROVIDERS = Set.copyOf(KnownProviders.IDS);
 
     private final MeterRegistry registry;
 

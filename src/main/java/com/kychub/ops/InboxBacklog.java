@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import com.kychub.canonical.KnownProviders;
 import com.kychub.inbound.Inbox;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,7 +28,6 @@ import org.springframework.stereotype.Component;
 public class InboxBacklog {
 
     private static final Logger LOG = LoggerFactory.getLogger(InboxBacklog.class);
-    private static final List<String> PROVIDERS = List.of("striga", "connectfi", "argos", "ondato", "width");
     private static final List<String> STATES = List.of("ACCEPTED", "PROCESSED", "FAILED", "DEAD");
 
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
@@ -43,7 +43,7 @@ public class InboxBacklog {
                         @Value("${kyc.inbox.backlog-refresh:15s}") Duration refresh) {
         this.inbox = inbox;
         this.registry = registry;
-        PROVIDERS.forEach(provider -> STATES.forEach(state -> gauge(provider, state)));
+        KnownProviders.IDS.forEach(provider -> STATES.forEach(state -> gauge(provider, state)));
         timer.scheduleWithFixedDelay(this::refresh, 0, refresh.toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -10,13 +10,9 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.kychub.action.ProviderActions;
+import com.kychub.canonical.KnownProviders;
 import com.kychub.inbound.Inbox;
 import com.kychub.inbound.ProviderCircuits;
-import com.kychub.provider.argos.ArgosMapping;
-import com.kychub.provider.connectfi.ConnectfiMapping;
-import com.kychub.provider.ondato.OndatoMapping;
-import com.kychub.provider.striga.StrigaMapping;
-import com.kychub.provider.width.WidthMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -30,9 +26,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/ops/providers")
 public class ProvidersController {
 
-    /** The providers the hub knows (KycProperties.Providers), in the order the console lists them. */
-    static final List<String> PROVIDERS = List.of(ArgosMapping.PROVIDER, ConnectfiMapping.PROVIDER,
-            OndatoMapping.PROVIDER, StrigaMapping.PROVIDER, WidthMapping.PROVIDER);
     private static final List<String> INBOX_STATES = List.of("ACCEPTED", "FAILED", "DEAD");
     private static final List<String> ACTION_STATES = List.of("PENDING", "FAILED", "DEAD");
     private static final int MINUTES = 60;
@@ -98,7 +91,7 @@ public class ProvidersController {
                 .computeIfAbsent(count.provider(), p -> new HashMap<>()).put(count.minute(), count));
 
         List<ProviderHealth> items = new ArrayList<>();
-        for (String provider : PROVIDERS) {
+        for (String provider : KnownProviders.IDS) {
             items.add(new ProviderHealth(provider, circuits.state(provider), circuits.since(provider),
                     ofStates(INBOX_STATES, inboxCounts.get(provider)),
                     ofStates(ACTION_STATES, actionCounts.get(provider)),

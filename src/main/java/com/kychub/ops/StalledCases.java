@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import com.kychub.canonical.CaseQueries;
 import com.kychub.canonical.CaseStatus;
+import com.kychub.canonical.KnownProviders;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
@@ -29,7 +30,6 @@ import org.springframework.stereotype.Component;
 public class StalledCases {
 
     private static final Logger LOG = LoggerFactory.getLogger(StalledCases.class);
-    private static final List<String> PROVIDERS = List.of("striga", "connectfi", "argos", "ondato", "width");
     private static final List<CaseStatus> UNFINISHED = Arrays.stream(CaseStatus.values())
             .filter(status -> !status.isFinished()).toList();
 
@@ -48,7 +48,7 @@ public class StalledCases {
         this.registry = registry;
         this.stalledAfter = settings.stalledAfter();
         // Every pair reads 0 from the start, so that an alert on the gauge sees a value, not an absent series.
-        PROVIDERS.forEach(provider -> UNFINISHED.forEach(status -> gauge(provider, status.name())));
+        KnownProviders.IDS.forEach(provider -> UNFINISHED.forEach(status -> gauge(provider, status.name())));
         long every = settings.stalledRefresh().toMillis();
         timer.scheduleWithFixedDelay(this::refresh, 0, every, TimeUnit.MILLISECONDS);
     }
