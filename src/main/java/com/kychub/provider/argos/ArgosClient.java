@@ -5,6 +5,7 @@ import java.util.regex.Pattern;
 import com.kychub.KycProperties;
 import com.kychub.canonical.UnmappableMessageException;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.http.HttpMethods;
 import org.springframework.stereotype.Component;
 
 /**
@@ -36,8 +37,9 @@ public class ArgosClient {
     public void submission(Exchange exchange) {
         String submissionId = id(exchange.getVariable("subject", String.class));
         exchange.getIn().setBody(null);
-        exchange.setVariable("httpMethod", "GET");
-        exchange.setVariable("path", "/submission?submission_id=" + submissionId);
+        exchange.setVariable("httpMethod", HttpMethods.GET);
+        exchange.setVariable("path", "/submission");
+        exchange.setVariable("query", "submission_id=" + submissionId);
     }
 
     static String id(String value) {

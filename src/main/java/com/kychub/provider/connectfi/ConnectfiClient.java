@@ -14,6 +14,7 @@ import com.kychub.canonical.Customers;
 import com.kychub.canonical.Quote;
 import com.kychub.canonical.UnmappableMessageException;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.http.HttpMethods;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -56,14 +57,15 @@ public class ConnectfiClient {
         if (!kyc.isEmpty()) {
             body.set("kyc", kyc);
         }
-        request(exchange, "POST", "/v1/customers", body, ConnectfiMapping.CUSTOMER_CREATED, customerId);
+        request(exchange, HttpMethods.POST, "/v1/customers", body, ConnectfiMapping.CUSTOMER_CREATED, customerId);
     }
 
     /** {@code POST /v1/compliance/kyc}. */
     public void startKyc(Exchange exchange) throws IOException {
         String connectfiCustomerId = id(payload(exchange), "connectfiCustomerId");
         ObjectNode body = json.createObjectNode().put("customerId", connectfiCustomerId);
-        request(exchange, "POST", "/v1/compliance/kyc", body, ConnectfiMapping.KYC_STARTED, connectfiCustomerId);
+        request(exchange, HttpMethods.POST, "/v1/compliance/kyc", body, ConnectfiMapping.KYC_STARTED,
+                connectfiCustomerId);
     }
 
     /**
@@ -76,7 +78,7 @@ public class ConnectfiClient {
         String connectfiCustomerId = payload.hasNonNull("connectfiCustomerId") ? id(payload, "connectfiCustomerId")
                 : customers.linkByCustomer(ConnectfiMapping.PROVIDER, exchange.getVariable("customerId", String.class))
                         .map(Customers.ProviderLink::providerCustomerId).orElse(null);
-        request(exchange, "POST", "/v1/compliance/kyc/" + onboardingId + "/rerun", json.createObjectNode(),
+        request(exchange, HttpMethods.POST, "/v1/compliance/kyc/" + onboardingId + "/rerun", json.createObjectNode(),
                 ConnectfiMapping.KYC_RERUN, connectfiCustomerId);
     }
 
@@ -102,8 +104,8 @@ public class ConnectfiClient {
                 kyc.set(field.asText(), held.get(field.asText()));
             }
         }
-        request(exchange, "PATCH", "/v1/customers/" + connectfiCustomerId, json.createObjectNode().set("kyc", kyc),
-                ConnectfiMapping.PROFILE_UPDATED, connectfiCustomerId);
+        request(exchange, HttpMethods.PATCH, "/v1/customers/" + connectfiCustomerId,
+                json.createObjectNode().set("kyc", kyc), ConnectfiMapping.PROFILE_UPDATED, connectfiCustomerId);
     }
 
     /**
@@ -127,7 +129,8 @@ public class ConnectfiClient {
                 .put("fileName", document.fileName())
                 .put("contentType", document.contentType())
                 .put("content", Base64.getEncoder().encodeToString(document.content()));
-        request(exchange, "POST", "/compliance/upload-doc", body, ConnectfiMapping.DOCUMENT_UPLOADED, connectfiCustomerId);
+        request(exchange, HttpMethods.POST, "/compliance/upload-doc", body, ConnectfiMapping.DOCUMENT_UPLOADED,
+                connectfiCustomerId);
     }
 
     /** {@code GET /v1/compliance/status/:customerId} for the customer in the variable {@code subject}. */
@@ -137,7 +140,7 @@ public class ConnectfiClient {
             throw new UnmappableMessageException("not a Connect Financial customer id");
         }
         exchange.getIn().setBody(null);
-        exchange.setVariable("httpMethod", "GET");
+        exchange.setVariable("httpMethod", HttpMethods.GET);
         exchange.setVariable("path", "/v1/compliance/status/" + connectfiCustomerId);
     }
 
@@ -157,7 +160,7 @@ public class ConnectfiClient {
                 + Quote.of(exchange.getVariable("action", String.class)));
     }
 
-    private void request(Exchange exchange, String method, String path, JsonNode body, String answerType,
+    private void request(Exchange exchange, HttpMethods method, String path, JsonNode body, String answerType,
                          String subject) throws IOException {
         exchange.getIn().setBody(json.writeValueAsString(body));
         exchange.setVariable("httpMethod", method);

@@ -8,6 +8,7 @@ import com.kychub.KycProperties;
 import com.kychub.canonical.Quote;
 import com.kychub.canonical.UnmappableMessageException;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.http.HttpMethods;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
 
@@ -47,7 +48,7 @@ public class OndatoClient {
         exchange.getIn().setBody(json.writeValueAsString(json.createObjectNode().put("setupId", settings.setupId())
                 .put("externalReferenceId", customerId)));
         exchange.setVariable("baseUrl", settings.idvBaseUrl());
-        exchange.setVariable("httpMethod", "POST");
+        exchange.setVariable("httpMethod", HttpMethods.POST);
         exchange.setVariable("path", "/v1/identity-verifications");
         exchange.setVariable("answerType", OndatoMapping.IDENTITY_VERIFICATION_CREATED);
         exchange.setVariable("subject", customerId);
@@ -73,7 +74,7 @@ public class OndatoClient {
     private static void get(Exchange exchange, String baseUrl, String path) {
         exchange.getIn().setBody(null);
         exchange.setVariable("baseUrl", baseUrl);
-        exchange.setVariable("httpMethod", "GET");
+        exchange.setVariable("httpMethod", HttpMethods.GET);
         exchange.setVariable("path", path);
     }
 

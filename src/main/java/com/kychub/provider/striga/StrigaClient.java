@@ -11,6 +11,7 @@ import com.kychub.KycProperties;
 import com.kychub.canonical.UnmappableMessageException;
 import com.kychub.inbound.HmacSignatures;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.http.HttpMethods;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -54,7 +55,8 @@ public class StrigaClient {
         String time = Long.toString(clock.millis());
         exchange.getIn().setHeader("api-key", settings.apiKey());
         exchange.getIn().setHeader("Authorization", "HMAC " + time + ":" + signature(settings.apiSecret(), time,
-                exchange.getVariable("httpMethod", String.class), exchange.getVariable("path", String.class),
+                exchange.getVariable("httpMethod", HttpMethods.class).name(),
+                exchange.getVariable("path", String.class),
                 body == null || body.isEmpty() ? EMPTY_BODY : body));
     }
 
@@ -62,7 +64,7 @@ public class StrigaClient {
     public void kycStatus(Exchange exchange) {
         String userId = id(exchange.getVariable("subject", String.class));
         exchange.getIn().setBody(null);
-        exchange.setVariable("httpMethod", "GET");
+        exchange.setVariable("httpMethod", HttpMethods.GET);
         exchange.setVariable("path", "/user/kyc/" + userId);
     }
 

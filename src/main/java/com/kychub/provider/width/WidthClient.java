@@ -18,6 +18,7 @@ import com.kychub.canonical.UnmappableMessageException;
 import com.kychub.inbound.ProviderRefusedException;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.http.HttpMethods;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -310,7 +311,7 @@ public class WidthClient {
             throws IOException {
         exchange.getIn().setBody(json.writeValueAsString(body));
         // Every WIDTH method is an RPC-style POST.
-        exchange.setVariable("httpMethod", "POST");
+        exchange.setVariable("httpMethod", HttpMethods.POST);
         exchange.setVariable("path", settings.pathTemplate().replace("{method}", method));
         exchange.setVariable("widthMethod", method);
         exchange.setVariable("answerType", answerType);

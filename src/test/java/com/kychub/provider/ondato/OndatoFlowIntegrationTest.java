@@ -140,18 +140,21 @@ class OndatoFlowIntegrationTest extends OndatoFlows {
 
     /**
      * Each pull calls a URL that names the verification: the hub's meters must not grow with them (one meter per URL
-     * made the registry grow without bound, and Camel searched all of it after every exchange).
+     * made the registry grow without bound, and Camel searched all of it after every exchange), nor its endpoints (an
+     * endpoint per URL built an HTTP client, a connection pool and a connection for every call).
      */
     @Test
-    void pullingNewVerificationsAddsNoMeters() {
+    void pullingNewVerificationsAddsNoMetersNorEndpoints() {
         pullOneVerification("idv-meters-1");
-        int before = meters.getMeters().size();
+        int metersBefore = meters.getMeters().size();
+        int endpointsBefore = camel.getEndpoints().size();
 
         for (int i = 2; i <= 4; i++) {
             pullOneVerification("idv-meters-" + i);
         }
 
-        assertThat(meters.getMeters()).hasSize(before);
+        assertThat(meters.getMeters()).hasSize(metersBefore);
+        assertThat(camel.getEndpoints()).hasSize(endpointsBefore);
     }
 
     private void pullOneVerification(String idv) {
