@@ -5,6 +5,8 @@
 #
 #   bench/ingest.sh                                              # defaults below
 #   WARMUP=20 DURATION=10 REQUESTS=60000 LAST=0 bench/ingest.sh  # quick smoke run
+#   PHASES=mixed WORKERS=0 CANDIDATES="shipped= security-observed=--management.observations.enable.spring.security=true" \
+#       bench/ingest.sh                                          # candidates side by side, the door's CPU alone
 #
 # Settings (environment):
 #   CONCURRENCY=32   open connections of the load generator (wrk -c), and pgbench clients (-c)
@@ -15,6 +17,9 @@
 #   REQUESTS=300000  distinct signed webhooks written per phase (more than DURATION x the hub's rate)
 #   PORT=18080 STUB_PORT=18090   the hub's and the provider stub's ports (127.0.0.1)
 #   BENCH_DB=kyc_hub_bench       the database on 127.0.0.1:5432; it is EMPTIED (its name must contain "bench")
+#   CANDIDATES="shipped="        hubs to measure one after the other in this run, each NAME=ARGS: the hub's extra
+#                                arguments, comma-separated (a candidate setting against the shipped one)
+#   WORKERS=1                    0: the inbox workers stopped (kyc.inbox.processing-enabled=false), the door's CPU alone
 #   BUILD, HUB_JAVA_OPTS, LAST (1: also save bench/last/ingest.txt), NOTE: as in proof-lib.sh
 set -euo pipefail
 
@@ -25,6 +30,8 @@ WARMUP=${WARMUP:-180}
 DURATION=${DURATION:-20}
 PHASES=${PHASES:-striga connectfi argos ondato mixed}
 REQUESTS=${REQUESTS:-300000}
+CANDIDATES=${CANDIDATES:-shipped=}
+WORKERS=${WORKERS:-1}
 PORT=${PORT:-18080}
 STUB_PORT=${STUB_PORT:-18090}
 DB_NAME=${BENCH_DB:-kyc_hub_bench}
@@ -39,6 +46,16 @@ done
 for phase in $PHASES; do
     [[ $phase =~ ^(striga|connectfi|argos|ondato|mixed)$ ]] || die "unknown phase '$phase'"
 done
+CANDIDATE_NAMES=()
+declare -A CANDIDATE_ARGS
+for candidate in $CANDIDATES; do
+    [[ $candidate =~ ^([a-z0-9-]+)=(--[^ ]*)?$ ]] || die "a candidate is NAME=ARGS (--name=value,...), got '$candidate'"
+    CANDIDATE_NAMES+=("${BASH_REMATCH[1]}")
+    CANDIDATE_ARGS[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
+done
+[[ $WORKERS =~ ^[01]$ ]] || die "WORKERS is 0 or 1, got '$WORKERS'"
+# A run of candidates, or of the door alone, is kept apart from the shipped hub's (bench/last/ingest-candidates.txt).
+[[ $CANDIDATES == shipped= && $WORKERS == 1 ]] || NAME=ingest-candidates
 for tool in wrk pgbench; do
     command -v "$tool" >/dev/null || die "$tool is not installed (Debian: apt-get install wrk postgresql-client)"
 done
@@ -74,47 +91,52 @@ fresh_store() {
 ensure_database
 reset_store
 start_stub "$STUB_PORT"
-start_hub
-wait_healthy
-log "the hub is up (log: ${HUB_LOG#"$ROOT"/})"
 
-# --- Warm-up: mixed load, not counted ---------------------------------------------------------------------------
-fresh_store
-log "warm-up: ${WARMUP} s of mixed load"
-send_webhooks "$WARMUP" "$RUN_DIR/warmup.requests" "$RUN_DIR/warmup.txt"
-
-# --- The hub, one phase per provider and one mixed ---------------------------------------------------------------
+# --- The hub, per candidate: a warm-up, then one phase per provider and one mixed ------------------------------------
 # The store is not emptied between phases: the workers are still processing the backlog (as they would after a
 # burst in production), and that is CPU the next phase shares. Each phase's rows are those after its first id.
-declare -A HUB_RESULT HUB_ROWS HUB_CPU HUB_BATCH
-for phase in $PHASES; do
-    psql_db -c 'checkpoint'
-    first_id=$(psql_db -c "select coalesce(max(id), 0) + 1 from inbound_message")
-    log "hub, $phase: ${DURATION} s"
-    ticks_before=$(hub_ticks)
-    read -r batches_before stored_before < <(commit_batches)
-    send_webhooks "$DURATION" "$RUN_DIR/$phase.requests" "$RUN_DIR/hub-$phase.txt"
-    ticks_after=$(hub_ticks)
-    read -r batches_after stored_after < <(commit_batches)
-    result=$(grep '^RESULT wrk ' "$RUN_DIR/hub-$phase.txt") || die "wrk gave no result: see $RUN_DIR/hub-$phase.txt"
-    HUB_RESULT[$phase]=$result
-    HUB_ROWS[$phase]=$(psql_db -c "select count(*) from inbound_message where channel = 'WEBHOOK' and id >= $first_id")
-    acks=$(( $(field "$result" requests) - $(field "$result" non2xx) ))
-    HUB_CPU[$phase]=$(awk -v t=$((ticks_after - ticks_before)) -v hz="$TICKS_PER_SECOND" -v n="$acks" \
-        -v d="$DURATION" 'BEGIN { printf "%.3f ms/ack, %.2f cores", n ? t * 1000 / hz / n : 0, t / hz / d }')
-    HUB_BATCH[$phase]=$(awk -v n=$((batches_after - batches_before)) -v s=$((stored_after - stored_before)) \
-        'BEGIN { printf "%.1f", n ? s / n : 0 }')
-    # One stored webhook of each provider: pgbench's template.
-    for provider in ${phase/mixed/striga connectfi argos ondato}; do
-        psql_db -c "select headers::text from inbound_message where provider = '$provider' and channel = 'WEBHOOK'
-                    order by id desc limit 1" >"$RUN_DIR/template-$provider.headers"
-        psql_db -c "select body from inbound_message where provider = '$provider' and channel = 'WEBHOOK'
-                    order by id desc limit 1" >"$RUN_DIR/template-$provider.body"
+declare -A HUB_RESULT HUB_ROWS HUB_CPU HUB_BATCH HUB_STATES
+for candidate in "${CANDIDATE_NAMES[@]}"; do
+    HUB_ARGS=()
+    IFS=, read -r -a HUB_ARGS <<<"${CANDIDATE_ARGS[$candidate]}"
+    (( WORKERS == 1 )) || HUB_ARGS+=(--kyc.inbox.processing-enabled=false)
+    fresh_store
+    start_hub
+    wait_healthy
+    log "hub $candidate is up (${HUB_ARGS[*]:-shipped settings}; log: ${HUB_LOG#"$ROOT"/})"
+    log "hub $candidate, warm-up: ${WARMUP} s of mixed load"
+    send_webhooks "$WARMUP" "$RUN_DIR/warmup.requests" "$RUN_DIR/warmup-$candidate.txt"
+    for phase in $PHASES; do
+        key=$candidate/$phase
+        psql_db -c 'checkpoint'
+        first_id=$(psql_db -c "select coalesce(max(id), 0) + 1 from inbound_message")
+        log "hub $candidate, $phase: ${DURATION} s"
+        ticks_before=$(hub_ticks)
+        read -r batches_before stored_before < <(commit_batches)
+        send_webhooks "$DURATION" "$RUN_DIR/$phase.requests" "$RUN_DIR/hub-$candidate-$phase.txt"
+        ticks_after=$(hub_ticks)
+        read -r batches_after stored_after < <(commit_batches)
+        result=$(grep '^RESULT wrk ' "$RUN_DIR/hub-$candidate-$phase.txt") \
+            || die "wrk gave no result: see $RUN_DIR/hub-$candidate-$phase.txt"
+        HUB_RESULT[$key]=$result
+        HUB_ROWS[$key]=$(psql_db -c "select count(*) from inbound_message where channel = 'WEBHOOK' and id >= $first_id")
+        acks=$(( $(field "$result" requests) - $(field "$result" non2xx) ))
+        HUB_CPU[$key]=$(awk -v t=$((ticks_after - ticks_before)) -v hz="$TICKS_PER_SECOND" -v n="$acks" \
+            -v d="$DURATION" 'BEGIN { printf "%.3f ms/ack, %.2f cores", n ? t * 1000 / hz / n : 0, t / hz / d }')
+        HUB_BATCH[$key]=$(awk -v n=$((batches_after - batches_before)) -v s=$((stored_after - stored_before)) \
+            'BEGIN { printf "%.1f", n ? s / n : 0 }')
+        # One stored webhook of each provider: pgbench's template.
+        for provider in ${phase/mixed/striga connectfi argos ondato}; do
+            psql_db -c "select headers::text from inbound_message where provider = '$provider' and channel = 'WEBHOOK'
+                        order by id desc limit 1" >"$RUN_DIR/template-$provider.headers"
+            psql_db -c "select body from inbound_message where provider = '$provider' and channel = 'WEBHOOK'
+                        order by id desc limit 1" >"$RUN_DIR/template-$provider.body"
+        done
     done
+    HUB_STATES[$candidate]=$(psql_db -F ' ' -c "select coalesce(string_agg(state || '=' || n, ' ' order by state), 'none')
+                                      from (select state, count(*) n from inbound_message group by state) s")
+    stop_hub
 done
-HUB_STATES=$(psql_db -F ' ' -c "select coalesce(string_agg(state || '=' || n, ' ' order by state), 'none')
-                                  from (select state, count(*) n from inbound_message group by state) s")
-stop_hub
 fresh_store
 
 # --- pgbench: the hub's per-webhook INSERT, one autocommit transaction each ------------------------------------
@@ -161,35 +183,52 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 {
     echo "=== Webhook ingest: hub vs pgbench ($TS) ==="
     header_lines
-    echo "load       : $CONCURRENCY connections (wrk -t $THREADS) and $CONCURRENCY pgbench clients (-j $THREADS); warm-up ${WARMUP} s mixed; ${DURATION} s measured per phase"
+    echo "load       : $CONCURRENCY connections (wrk -t $THREADS) and $CONCURRENCY pgbench clients (-j $THREADS); warm-up ${WARMUP} s mixed per hub; ${DURATION} s measured per phase"
+    echo "workers    : $( (( WORKERS == 1 )) && echo "running, as in production" || echo "stopped: the door's CPU alone")"
+    for candidate in "${CANDIDATE_NAMES[@]}"; do
+        echo "candidate  : $candidate: ${CANDIDATE_ARGS[$candidate]:-the shipped settings}"
+    done
     echo
-    printf '%-10s %10s %9s %9s   %10s %9s %9s   %10s %10s   %s\n' phase "hub acks/s" "p50 ms" "p99 ms" \
+    printf '%-28s %10s %9s %9s   %10s %9s %9s   %10s %10s   %s\n' "hub/phase" "hub acks/s" "p50 ms" "p99 ms" \
         "pgbench/s" "p50 ms" "p99 ms" "rate ratio" "p99 ratio" "hub: CPU, webhooks per commit"
-    for phase in $PHASES; do
-        hub=${HUB_RESULT[$phase]} pgb=${PGB_RESULT[$phase]}
-        acks=$(( $(field "$hub" requests) - $(field "$hub" non2xx) ))
-        hub_rate=$(awk -v n="$acks" -v us="$(field "$hub" duration_us)" 'BEGIN { printf "%.1f", n * 1e6 / us }')
-        printf '%-10s %10s %9s %9s   %10s %9s %9s   %10s %10s   %s\n' "$phase" "$hub_rate" \
-            "$(field "$hub" p50_ms)" "$(field "$hub" p99_ms)" "$(field "$pgb" per_s)" "$(field "$pgb" p50_ms)" \
-            "$(field "$pgb" p99_ms)" "$(ratio "$hub_rate" "$(field "$pgb" per_s)")" \
-            "$(ratio "$(field "$hub" p99_ms)" "$(field "$pgb" p99_ms)")" "${HUB_CPU[$phase]}, ${HUB_BATCH[$phase]}"
+    for candidate in "${CANDIDATE_NAMES[@]}"; do
+        for phase in $PHASES; do
+            key=$candidate/$phase hub=${HUB_RESULT[$candidate/$phase]} pgb=${PGB_RESULT[$phase]}
+            acks=$(( $(field "$hub" requests) - $(field "$hub" non2xx) ))
+            hub_rate=$(awk -v n="$acks" -v us="$(field "$hub" duration_us)" 'BEGIN { printf "%.1f", n * 1e6 / us }')
+            printf '%-28s %10s %9s %9s   %10s %9s %9s   %10s %10s   %s\n' "$key" "$hub_rate" \
+                "$(field "$hub" p50_ms)" "$(field "$hub" p99_ms)" "$(field "$pgb" per_s)" "$(field "$pgb" p50_ms)" \
+                "$(field "$pgb" p99_ms)" "$(ratio "$hub_rate" "$(field "$pgb" per_s)")" \
+                "$(ratio "$(field "$hub" p99_ms)" "$(field "$pgb" p99_ms)")" "${HUB_CPU[$key]}, ${HUB_BATCH[$key]}"
+        done
     done
     echo
     echo "rate ratio: hub acks/s / pgbench transactions/s (above 1: the hub acknowledges more webhooks per second than"
     echo "            PostgreSQL commits one-INSERT transactions); p99 ratio: hub p99 / pgbench p99 (HTTP included)"
+    for candidate in "${CANDIDATE_NAMES[@]}"; do
+        for phase in $PHASES; do
+            key=$candidate/$phase hub=${HUB_RESULT[$candidate/$phase]}
+            acks=$(( $(field "$hub" requests) - $(field "$hub" non2xx) ))
+            rows=${HUB_ROWS[$key]}
+            check "$( (( $(field "$hub" non2xx) == 0 && $(field "$hub" wraps) == 0 && rows >= acks
+                       && rows <= acks + CONCURRENCY )) && echo t)" \
+                "$key: every answer 2xx and every acknowledged webhook stored: $acks acks, $(field "$hub" non2xx) non-2xx, $(field "$hub" wraps) re-sent (duplicates), $rows rows (at most $CONCURRENCY more: answered after the window)"
+        done
+    done
     for phase in $PHASES; do
-        hub=${HUB_RESULT[$phase]} pgb=${PGB_RESULT[$phase]}
-        acks=$(( $(field "$hub" requests) - $(field "$hub" non2xx) ))
-        rows=${HUB_ROWS[$phase]}
-        check "$( (( $(field "$hub" non2xx) == 0 && $(field "$hub" wraps) == 0 && rows >= acks
-                   && rows <= acks + CONCURRENCY )) && echo t)" \
-            "$phase: every answer 2xx and every acknowledged webhook stored: $acks acks, $(field "$hub" non2xx) non-2xx, $(field "$hub" wraps) re-sent (duplicates), $rows rows (at most $CONCURRENCY more: answered after the window)"
+        pgb=${PGB_RESULT[$phase]}
         check "$([[ $(field "$pgb" transactions) == "$(field "$pgb" rows)" ]] && echo t)" \
             "$phase: pgbench inserted one row per transaction: $(field "$pgb" transactions) transactions, $(field "$pgb" rows) rows"
     done
-    echo "hub inbox after the last phase (its workers run alongside, as in production): $HUB_STATES"
+    for candidate in "${CANDIDATE_NAMES[@]}"; do
+        echo "hub $candidate's inbox after its last phase: ${HUB_STATES[$candidate]}"
+    done
+    for candidate in "${CANDIDATE_NAMES[@]}"; do
+        for phase in $PHASES; do
+            echo "${HUB_RESULT[$candidate/$phase]/RESULT wrk/RESULT hub $candidate $phase}"
+        done
+    done
     for phase in $PHASES; do
-        echo "${HUB_RESULT[$phase]/RESULT wrk/RESULT hub $phase}"
         echo "${PGB_RESULT[$phase]/RESULT pgbench/RESULT pgbench $phase}"
     done
     if (( FAILED_CHECKS == 0 )); then echo "RESULT PASS"; else echo "RESULT FAIL ($FAILED_CHECKS checks failed)"; fi
