@@ -100,6 +100,9 @@ for candidate in "${CANDIDATE_NAMES[@]}"; do
     HUB_ARGS=()
     IFS=, read -r -a HUB_ARGS <<<"${CANDIDATE_ARGS[$candidate]}"
     (( WORKERS == 1 )) || HUB_ARGS+=(--kyc.inbox.processing-enabled=false)
+    # A candidate that serves the webhooks on a port of their own (kyc.webhooks.engine=vertx) gets them there.
+    WEBHOOK_PORT=$PORT
+    [[ ! ${CANDIDATE_ARGS[$candidate]} =~ --kyc.webhooks.vertx-port=([0-9]+) ]] || WEBHOOK_PORT=${BASH_REMATCH[1]}
     fresh_store
     start_hub
     wait_healthy

@@ -284,9 +284,10 @@ start_width_executions() {
 
 # send_webhooks SECONDS FILE OUTPUT: wrk (bench/ingest.lua) posts FILE's pre-signed webhooks (ProofClient requests),
 # each once, on CONCURRENCY keep-alive connections (THREADS wrk threads) for SECONDS, in a closed loop; its output,
-# with the script's "RESULT wrk" line, goes to OUTPUT.
+# with the script's "RESULT wrk" line, goes to OUTPUT. To WEBHOOK_PORT when set (the webhook doors on a port of their
+# own), else to the hub's PORT.
 send_webhooks() {
-    wrk -t "$THREADS" -c "$CONCURRENCY" -d "${1}s" --timeout 30s -s "$BENCH_DIR/ingest.lua" "http://127.0.0.1:$PORT" \
+    wrk -t "$THREADS" -c "$CONCURRENCY" -d "${1}s" --timeout 30s -s "$BENCH_DIR/ingest.lua" "http://127.0.0.1:${WEBHOOK_PORT:-$PORT}" \
         -- "$2" "$THREADS" >"$3" 2>&1 || die "wrk failed: see ${3#"$ROOT"/}"
 }
 

@@ -58,7 +58,9 @@ public class WebhookDoor {
         }
         HttpServletRequest request = in.getHeader("CamelHttpServletRequest", HttpServletRequest.class);
 
-        byte[] body = request == null ? null : (byte[]) request.getAttribute(RawBodyFilter.RAW_BODY);
+        // Through Tomcat, RawBodyFilter kept the bytes as read; through Vert.x (VertxWebhookDoors) they are the body.
+        byte[] body = request == null ? in.getBody(byte[].class)
+                : (byte[]) request.getAttribute(RawBodyFilter.RAW_BODY);
         if (body == null || body.length == 0) {
             throw WebhookRejectedException.badRequest("the body is empty");
         }
