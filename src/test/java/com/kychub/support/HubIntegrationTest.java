@@ -326,7 +326,12 @@ public abstract class HubIntegrationTest {
     }
 
     private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+        return URI.create("http://127.0.0.1:" + (path.startsWith("/webhooks/") ? webhookPort() : port) + path);
+    }
+
+    /** Where the webhook doors listen: the hub's port, unless a test serves them on a port of their own. */
+    protected int webhookPort() {
+        return port;
     }
 
     private static HttpResponse<String> send(HttpRequest request) {
