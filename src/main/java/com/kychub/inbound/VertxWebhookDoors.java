@@ -20,7 +20,7 @@ import org.springframework.context.annotation.Configuration;
 /**
  * With {@code kyc.webhooks.engine=vertx}, the webhook doors (every platform-http route) are served by Camel's Vert.x
  * engine for platform-http on a port of their own ({@code kyc.webhooks.vertx-port}), instead of Tomcat, Spring MVC's
- * asynchronous dispatch and the servlet filters: about a seventh of the CPU per webhook ({@code bench/ingest.sh}
+ * asynchronous dispatch and the servlet filters: about a third of the CPU per webhook ({@code bench/ingest.sh}
  * CANDIDATES, see bench/README.md). The door is the same route, so the same promises hold: authentication on the raw
  * bytes, 2xx only after the commit, 4xx for what is refused. What the servlet filters answer on the API's port is
  * answered here by the router's error handlers, as problems too: 503 with Retry-After while the routes start, 404
