@@ -54,8 +54,13 @@ for candidate in $CANDIDATES; do
     CANDIDATE_ARGS[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
 done
 [[ $WORKERS =~ ^[01]$ ]] || die "WORKERS is 0 or 1, got '$WORKERS'"
-# A run of candidates, or of the door alone, is kept apart from the shipped hub's (bench/last/ingest-candidates.txt).
-[[ $CANDIDATES == shipped= && $WORKERS == 1 ]] || NAME=ingest-candidates
+# A run of the door alone (bench/last/ingest-candidates.txt), or of candidates with their workers
+# (ingest-candidates-workers.txt), is kept apart from the shipped hub's.
+if (( WORKERS == 0 )); then
+    NAME=ingest-candidates
+elif [[ $CANDIDATES != shipped= ]]; then
+    NAME=ingest-candidates-workers
+fi
 for tool in wrk pgbench; do
     command -v "$tool" >/dev/null || die "$tool is not installed (Debian: apt-get install wrk postgresql-client)"
 done
