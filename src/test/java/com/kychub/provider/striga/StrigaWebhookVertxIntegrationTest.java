@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.util.TestSocketUtils;
@@ -17,6 +18,9 @@ import org.springframework.test.util.TestSocketUtils;
  * a port of their own ({@code kyc.webhooks.engine=vertx}): the same answers, the same rows, the same metrics, and
  * the refusals that the servlet filters make on the API's port (413, 415) answered as problems there too.
  */
+// A hub of its own (other properties): closed after the class, or its workers and dispatchers would go on taking the
+// messages and deliveries of the tests that run after it on the same database.
+@DirtiesContext
 class StrigaWebhookVertxIntegrationTest extends StrigaWebhookIntegrationTest {
 
     private static final int WEBHOOK_PORT = TestSocketUtils.findAvailableTcpPort();
