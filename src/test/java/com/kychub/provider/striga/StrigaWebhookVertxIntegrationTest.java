@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.test.annotation.DirtiesContext;
@@ -34,6 +35,16 @@ class StrigaWebhookVertxIntegrationTest extends StrigaWebhookIntegrationTest {
     @Override
     protected int webhookPort() {
         return WEBHOOK_PORT;
+    }
+
+    /**
+     * The door's outcomes only. This hub runs beside the cached hub of the other tests on the same database, and
+     * whichever one's worker claims a message first counts it as processed (as two instances would); the worker's
+     * count is the servlet variant's to check.
+     */
+    @Override
+    protected List<String> outcomesCountedHere() {
+        return List.of("accepted", "duplicate", "rejected");
     }
 
     @Test
