@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -90,17 +91,28 @@ public class Inbox extends DurableQueue {
         return new Stored(existing, true);
     }
 
-    /** Locks the provider's oldest due message for the caller's transaction; other workers skip it. */
-    public InboundMessage claimNext(String provider) {
+    /**
+     * Locks the provider's oldest due message after {@code after} (in the order the worker takes them: due time, then
+     * id) for the caller's transaction; other workers skip it. A worker taking a batch passes the last message it
+     * took: the index still holds the entries of the messages processed since the last vacuum, and a search from
+     * the start would step over all of them for every claim (a cost that grows with the backlog drained). Each batch
+     * starts at {@link InboxPosition#START}, so a message committed late with an earlier due time, or released by
+     * another instance, waits at most one batch.
+     */
+    public InboundMessage claimNext(String provider, InboxPosition after) {
         List<InboundMessage> due = jdbc.query("""
-                select id, provider, channel, message_type, subject, body, attempts from inbound_message
+                select id, provider, channel, message_type, subject, body, attempts, next_attempt_at
+                from inbound_message
                 where state = 'ACCEPTED' and next_attempt_at <= now() and provider = ?
+                  and (next_attempt_at, id) > (?, ?)
                 order by next_attempt_at, id
                 limit 1
                 for update skip locked""",
                 (row, n) -> new InboundMessage(row.getLong("id"), row.getString("provider"),
                         row.getString("channel"), row.getString("message_type"), row.getString("subject"),
-                        row.getString("body"), row.getInt("attempts")), provider);
+                        row.getString("body"), row.getInt("attempts"),
+                        new InboxPosition(row.getObject("next_attempt_at", OffsetDateTime.class), row.getLong("id"))),
+                provider, after.dueAt(), after.id());
         return due.isEmpty() ? null : due.get(0);
     }
 

@@ -56,7 +56,13 @@ public class InboxWorker {
     /** Processes due messages until none is left or a batch is done; returns how many it took. */
     public int drain(String provider) {
         int taken = 0;
-        while (taken < settings.batchSize() && processNext(provider)) {
+        InboxPosition after = InboxPosition.START;
+        while (taken < settings.batchSize()) {
+            InboundMessage message = processNext(provider, after);
+            if (message == null) {
+                break;
+            }
+            after = message.position();
             taken++;
         }
         if (taken > 0) {
@@ -65,23 +71,23 @@ public class InboxWorker {
         return taken;
     }
 
-    /** Processes the oldest due message, if any; false when there is none. */
-    public boolean processNext(String provider) {
+    /** Processes the oldest due message after {@code after}, if any; returns it, or null when there is none. */
+    private InboundMessage processNext(String provider, InboxPosition after) {
         try {
-            return claimAndProcess(provider);
+            return claimAndProcess(provider, after);
         } finally {
             // The timer thread takes the next one: no line of it may carry this one's ids.
             MessageLogContext.clear();
         }
     }
 
-    private boolean claimAndProcess(String provider) {
+    private InboundMessage claimAndProcess(String provider, InboxPosition after) {
         AtomicReference<InboundMessage> claimed = new AtomicReference<>();
         try {
-            return Boolean.TRUE.equals(transaction.execute(status -> {
-                InboundMessage message = inbox.claimNext(provider);
+            transaction.executeWithoutResult(status -> {
+                InboundMessage message = inbox.claimNext(provider, after);
                 if (message == null) {
-                    return false;
+                    return;
                 }
                 claimed.set(message);
                 MessageLogContext.message(message.provider(), message.id());
@@ -113,8 +119,8 @@ public class InboxWorker {
                     log.warn("Inbox message {} from {} cannot be mapped and is kept as FAILED: {}",
                             message.id(), message.provider(), reason);
                 }
-                return true;
-            }));
+            });
+            return claimed.get();
         } catch (RuntimeException e) {
             InboundMessage message = claimed.get();
             if (message == null) {
@@ -125,7 +131,7 @@ public class InboxWorker {
             if (outcome == RetryPolicy.Outcome.DEAD) {
                 metrics.count(message.provider(), InboxMetrics.Outcome.DEAD);
             }
-            return true;
+            return message;
         }
     }
 
