@@ -22,6 +22,7 @@ import jdk.jfr.consumer.RecordingFile;
  * <pre>
  *   java bench/JfrStages.java --self-test
  *   java bench/JfrStages.java --path webhook --requests 120000 --cpu before.txt after.txt [--top 15] recording.jfr
+ *   java bench/JfrStages.java --path drain --by-code ...    # the workers' own CPU split by code (step 1 skipped)
  * </pre>
  *
  * The process's CPU over the window (user + system, from /proc, in the two snapshot files profile.sh writes) is split
@@ -42,7 +43,7 @@ public class JfrStages {
         JSON("JSON"),
         DATABASE("inbox write / JDBC"),
         WORKER("worker processing"),
-        POLLER("poller"),
+        POLLER("poller, provider calls"),
         LOGGING("logging"),
         METRICS("metrics"),
         OTHER("other Java"),
@@ -112,7 +113,15 @@ public class JfrStages {
 
     /** The stage of one execution sample: its stack's class names, top frame first. */
     static Stage classify(List<String> classesTopFirst) {
-        for (Rule owner : OWNERS) {
+        return classify(classesTopFirst, true);
+    }
+
+    /**
+     * @param byOwner false when the workers are what is measured (the drain path): their samples are then split by
+     *                the code they run (step 2) instead of all going to "worker processing"
+     */
+    static Stage classify(List<String> classesTopFirst, boolean byOwner) {
+        for (Rule owner : byOwner ? OWNERS : List.<Rule>of()) {
             for (String type : classesTopFirst) {
                 if (owner.classes().matcher(outerName(type)).matches()) {
                     return owner.stage();
@@ -174,6 +183,10 @@ public class JfrStages {
                 "org.apache.camel.impl.engine.DefaultProducerTemplate", "com.kychub.inbound.InboxWorker", route);
         expect(Stage.WORKER, "com.fasterxml.jackson.databind.ObjectMapper", "org.apache.camel.component.jackson.JacksonDataFormat",
                 "com.kychub.action.ActionWorker", route);
+        if (classify(List.of("org.postgresql.core.v3.QueryExecutorImpl", "com.kychub.canonical.CanonicalStore",
+                "com.kychub.inbound.InboxWorker"), false) != Stage.DATABASE) {
+            throw new AssertionError("by code, a worker's SQL is the database's");
+        }
         expect(Stage.LOGGING, "ch.qos.logback.core.OutputStreamAppender", "org.slf4j.Logger", "com.kychub.inbound.WebhookDoor",
                 route, tomcat);
         expect(Stage.POLLER, "org.apache.hc.core5.http.impl.io.SessionInputBufferImpl",
@@ -252,12 +265,14 @@ public class JfrStages {
         String path = "profile";
         long requests = 0;
         int top = 15;
+        boolean byOwner = true;
         Path before = null, after = null, recording = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--path" -> path = args[++i];
                 case "--requests" -> requests = Long.parseLong(args[++i]);
                 case "--top" -> top = Integer.parseInt(args[++i]);
+                case "--by-code" -> byOwner = false;
                 case "--cpu" -> {
                     before = Path.of(args[++i]);
                     after = Path.of(args[++i]);
@@ -266,14 +281,14 @@ public class JfrStages {
             }
         }
         if (recording == null || before == null || requests <= 0) {
-            System.err.println("usage: java bench/JfrStages.java --path NAME --requests N --cpu BEFORE AFTER [--top N] FILE.jfr");
+            System.err.println("usage: java bench/JfrStages.java --path NAME --requests N --cpu BEFORE AFTER [--top N] [--by-code] FILE.jfr");
             System.err.println("       java bench/JfrStages.java --self-test");
             System.exit(2);
         }
-        report(path, requests, top, CpuSnapshot.read(before), CpuSnapshot.read(after), recording);
+        report(path, requests, top, byOwner, CpuSnapshot.read(before), CpuSnapshot.read(after), recording);
     }
 
-    static void report(String path, long requests, int top, CpuSnapshot before, CpuSnapshot after, Path recording)
+    static void report(String path, long requests, int top, boolean byOwner, CpuSnapshot before, CpuSnapshot after, Path recording)
             throws IOException {
         // The samples, by stage and by top frame (self time).
         Map<Stage, Long> samples = new EnumMap<>(Stage.class);
@@ -297,7 +312,7 @@ public class JfrStages {
                 }
                 List<String> classes = new ArrayList<>(frames.size());
                 frames.forEach(frame -> classes.add(frame.getMethod().getType().getName()));
-                Stage stage = classify(classes);
+                Stage stage = classify(classes, byOwner);
                 samples.merge(stage, 1L, Long::sum);
                 RecordedFrame leaf = frames.get(0);
                 self.computeIfAbsent(leaf.getMethod().getType().getName() + "." + leaf.getMethod().getName(),

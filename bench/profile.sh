@@ -11,16 +11,23 @@
 # 2. Poll path: the hub restarted polling EXECUTIONS WIDTH executions as fast as it can (width-poller.sh's saturation
 #    settings) against a WireMock stand-in answering RUNNING; POLL_WARMUP seconds, then a recording around
 #    POLL_DURATION seconds; requests = the stand-in's workflow.execution.status count in the window.
+# 3. Drain path: the inbox workers alone. The hub with its workers stopped takes DRAIN_FILL seconds of mixed webhooks,
+#    then restarts with them running and no more load; DRAIN_WARMUP seconds, then a recording around DRAIN_DURATION
+#    seconds; requests = the messages the workers processed in the window. The workers' samples are split by the code
+#    they run (JfrStages --by-code): Camel, JSON, JDBC, the provider calls (the pulls Ondato's and Connect
+#    Financial's webhooks ask for, from the WireMock stand-in), the mapping and the canonical store.
 # Each recording goes through JfrStages: a table stage | samples | share | CPU ms/request, and the hot methods.
 #
 # Settings (environment):
-#   PATHS="webhook poll"      the paths to profile
+#   PATHS="webhook poll drain"  the paths to profile
 #   CONCURRENCY=32 THREADS=1  wrk's connections and threads (as ingest.sh)
 #   WARMUP=180 DURATION=60    webhook path: seconds of load before the recording (the JVM compiles meanwhile), and recorded
 #   REQUESTS=300000           distinct signed webhooks written for the recorded window (and as many for the warm-up)
 #   WORKERS=1                 0: the inbox workers stopped (kyc.inbox.processing-enabled=false), the webhook path alone
 #   EXECUTIONS=500            poll path: WIDTH executions polled
 #   POLL_WARMUP=30 POLL_DURATION=60   poll path: seconds before the recording, and recorded
+#   DRAIN_FILL=60 DRAIN_WARMUP=60 DRAIN_DURATION=60   drain path: seconds of webhooks into the stopped inbox, then
+#                             seconds of draining before the recording, and recorded (the inbox must not run dry)
 #   SAT_POLL_EVERY_MS=1 SAT_TICK_MILLIS=20 SAT_POLL_BATCH=200 SAT_POLL_THREADS=8 SAT_RPS=1000000
 #                             the poller's settings (as width-poller.sh's saturation phase)
 #   SAMPLE_MS=10              JFR's execution sampling period (jdk.ExecutionSample#period)
@@ -35,7 +42,7 @@
 set -euo pipefail
 
 NAME=profile
-PATHS=${PATHS:-webhook poll}
+PATHS=${PATHS:-webhook poll drain}
 CONCURRENCY=${CONCURRENCY:-32}
 THREADS=${THREADS:-1}
 WARMUP=${WARMUP:-180}
@@ -45,6 +52,9 @@ WORKERS=${WORKERS:-1}
 EXECUTIONS=${EXECUTIONS:-500}
 POLL_WARMUP=${POLL_WARMUP:-30}
 POLL_DURATION=${POLL_DURATION:-60}
+DRAIN_FILL=${DRAIN_FILL:-60}
+DRAIN_WARMUP=${DRAIN_WARMUP:-60}
+DRAIN_DURATION=${DRAIN_DURATION:-60}
 SAT_POLL_EVERY_MS=${SAT_POLL_EVERY_MS:-1}
 SAT_TICK_MILLIS=${SAT_TICK_MILLIS:-20}
 SAT_POLL_BATCH=${SAT_POLL_BATCH:-200}
@@ -60,14 +70,16 @@ DB_NAME=${BENCH_DB:-kyc_hub_bench_profile}
 # shellcheck source=bench/proof-lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/proof-lib.sh"
 
-for n in CONCURRENCY THREADS WARMUP DURATION REQUESTS WORKERS EXECUTIONS POLL_WARMUP POLL_DURATION SAT_POLL_EVERY_MS \
+for n in CONCURRENCY THREADS WARMUP DURATION REQUESTS WORKERS EXECUTIONS POLL_WARMUP POLL_DURATION DRAIN_FILL \
+         DRAIN_WARMUP DRAIN_DURATION SAT_POLL_EVERY_MS \
          SAT_TICK_MILLIS SAT_POLL_BATCH SAT_POLL_THREADS SAT_RPS SAMPLE_MS STACK_DEPTH TOP PORT STUB_PORT; do
     [[ ${!n} =~ ^[0-9]+$ ]] || die "$n must be a whole number, got '${!n}'"
 done
-(( CONCURRENCY >= THREADS && THREADS >= 1 && DURATION >= 1 && POLL_DURATION >= 1 && EXECUTIONS >= 1 )) \
-    || die "need CONCURRENCY >= THREADS >= 1, DURATION, POLL_DURATION, EXECUTIONS >= 1"
+(( CONCURRENCY >= THREADS && THREADS >= 1 && DURATION >= 1 && POLL_DURATION >= 1 && EXECUTIONS >= 1
+   && DRAIN_FILL >= 1 && DRAIN_DURATION >= 1 )) \
+    || die "need CONCURRENCY >= THREADS >= 1, DURATION, POLL_DURATION, EXECUTIONS, DRAIN_FILL, DRAIN_DURATION >= 1"
 for path in $PATHS; do
-    [[ $path =~ ^(webhook|poll)$ ]] || die "unknown path '$path' (webhook, poll)"
+    [[ $path =~ ^(webhook|poll|drain)$ ]] || die "unknown path '$path' (webhook, poll, drain)"
 done
 for tool in wrk jcmd python3; do
     command -v "$tool" >/dev/null || die "$tool is not installed (wrk: apt-get install wrk; jcmd: the JDK)"
@@ -101,6 +113,41 @@ jfr_initialise() {
     jcmd "$HUB_PID" JFR.stop name=initialise >/dev/null || die "jcmd JFR.stop failed"
 }
 
+# The CPU clock ticks so far of PostgreSQL (every server process, and through the postmaster's cutime/cstime those
+# that ended) and of the provider stub: "PG STUB". The hub's CPU is not all a request costs on this machine.
+others_ticks() {
+    python3 - "${STUB_PID:-0}" <<'PY'
+import os, sys
+stub = sys.argv[1]
+procs = {}
+for pid in os.listdir("/proc"):
+    if not pid.isdigit():
+        continue
+    try:
+        stat = open("/proc/%s/stat" % pid).read()
+    except OSError:
+        continue
+    rest = stat[stat.rindex(")") + 2:].split()   # from field 3 (state) on: ppid is field 4, utime 14 ... cstime 17
+    procs[pid] = (stat[stat.index("(") + 1:stat.rindex(")")], rest[1], [int(n) for n in rest[11:15]])
+pg = stub_ticks = 0
+for pid, (name, ppid, (utime, stime, cutime, cstime)) in procs.items():
+    if name == "postgres":
+        pg += utime + stime
+        if procs.get(ppid, ("",))[0] != "postgres":   # the postmaster: its children that ended
+            pg += cutime + cstime
+    if pid == stub:
+        stub_ticks = utime + stime
+print(pg, stub_ticks)
+PY
+}
+
+# others_line REQUESTS: PostgreSQL's and the stub's CPU per request over the last recorded window.
+others_line() {
+    awk -v a="$OTHERS0" -v b="$OTHERS1" -v n="$1" -v hz="$(getconf CLK_TCK)" 'BEGIN { split(a, x, " "); split(b, y, " ");
+        printf "  beside the hub, in the window: PostgreSQL %.3f ms of CPU per request, the provider stub (WireMock) %.3f ms\n",
+            (y[1] - x[1]) * 1000 / hz / n, (y[2] - x[2]) * 1000 / hz / n }'
+}
+
 # record PATH COMMAND...: a JFR recording and the hub's CPU per thread around COMMAND (the measured window).
 record() {
     local path=$1 m0 m1
@@ -108,18 +155,20 @@ record() {
     jcmd "$HUB_PID" JFR.start name="$path" settings="$RUN_DIR/profile.jfc" >/dev/null || die "jcmd JFR.start failed"
     jvm_cpu_snapshot "$HUB_PID" "$RUN_DIR/$path-cpu-before.txt"
     m0=$(machine_ticks)
+    OTHERS0=$(others_ticks)
     LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
     "$@"
     jvm_cpu_snapshot "$HUB_PID" "$RUN_DIR/$path-cpu-after.txt"
     m1=$(machine_ticks)
+    OTHERS1=$(others_ticks)
     jcmd "$HUB_PID" JFR.stop name="$path" filename="$RUN_DIR/$path.jfr" >/dev/null || die "jcmd JFR.stop failed"
     MACHINE_BUSY=$(awk -v a="$m0" -v b="$m1" -v ncpu="$(nproc)" 'BEGIN { split(a, x, " "); split(b, y, " ");
         printf "%.2f of %d cores busy", (y[1] - x[1]) / (y[2] - x[2]) * ncpu, ncpu }')
 }
 
-# stages PATH REQUESTS: JfrStages' table for the path's recording.
+# stages PATH REQUESTS [--by-code]: JfrStages' table for the path's recording.
 stages() {
-    java -cp "$RUN_DIR/jfrstages-classes" JfrStages --path "$1" --requests "$2" --top "$TOP" \
+    java -cp "$RUN_DIR/jfrstages-classes" JfrStages --path "$1" --requests "$2" --top "$TOP" ${3:-} \
         --cpu "$RUN_DIR/$1-cpu-before.txt" "$RUN_DIR/$1-cpu-after.txt" "$RUN_DIR/$1.jfr" \
         >"$RUN_DIR/$1-stages.txt" || die "JfrStages failed on $1.jfr"
 }
@@ -169,6 +218,7 @@ if [[ " $PATHS " == *" webhook "* ]]; then
         check "$( (( $(field "$result" non2xx) == 0 && $(field "$result" wraps) == 0 && rows >= acks
                    && rows <= acks + CONCURRENCY )) && echo t)" \
             "every answer 2xx and every acknowledged webhook stored: $acks acks, $(field "$result" non2xx) non-2xx, $(field "$result" wraps) re-sent, $rows rows"
+        others_line "$acks"
         sed 's/^/  /' "$RUN_DIR/webhook-stages.txt"
         echo "  the hub's metrics registry: $series_start series before the warm-up, $series_before at the window's start, $series_after at its end (/actuator/prometheus)"
         echo "${result/RESULT wrk/RESULT profile-webhook-load}"
@@ -220,9 +270,59 @@ if [[ " $PATHS " == *" poll "* ]]; then
         echo "  load: $polls polls (the stand-in's workflow.execution.status count) in the window, $(awk -v n="$polls" -v ms=$((WINDOW1 - WINDOW0)) 'BEGIN { printf "%.1f", n * 1000 / ms }')/s; machine: $MACHINE_BUSY, load average $LOAD_BEFORE at the start"
         check "$( (( INBOX1 == INBOX0 )) && echo t)" \
             "every poll found the status unchanged (nothing stored in the window): $((INBOX1 - INBOX0)) inbox rows added"
+        others_line "$polls"
         sed 's/^/  /' "$RUN_DIR/poll-stages.txt"
     } >"$RUN_DIR/poll-summary.txt"
     stop_hub
+fi
+
+# --- The drain path --------------------------------------------------------------------------------------------
+if [[ " $PATHS " == *" drain "* ]]; then
+    reset_store
+    log "writing $REQUESTS signed webhooks (mixed providers) for the inbox to drain"
+    java -cp "$RUN_DIR/client-classes" ProofClient requests --providers striga,connectfi,argos,ondato \
+        --count "$REQUESTS" --out "$RUN_DIR/drain.requests" >/dev/null
+    start_stub "$STUB_PORT"
+    HUB_ARGS=(--kyc.inbox.processing-enabled=false)
+    start_hub
+    wait_healthy
+    log "drain path: ${DRAIN_FILL} s of mixed webhooks into the inbox, workers stopped"
+    send_webhooks "$DRAIN_FILL" "$RUN_DIR/drain.requests" "$RUN_DIR/drain-fill.txt"
+    stop_hub
+    filled=$(psql_db -c "select count(*) from inbound_message where state = 'ACCEPTED'")
+    HUB_ARGS=()
+    start_hub
+    wait_healthy
+    log "the hub is up with its workers, $filled messages to process (log: ${HUB_LOG#"$ROOT"/})"
+    jfr_initialise
+    processed_count() { psql_db -c "select count(*) from inbound_message where state <> 'ACCEPTED'"; }
+    drain_window() {
+        DONE0=$(processed_count)
+        WINDOW0=$(now_ms)
+        sleep "$DRAIN_DURATION"
+        DONE1=$(processed_count)
+        WINDOW1=$(now_ms)
+        LEFT1=$(psql_db -c "select count(*) from inbound_message where state = 'ACCEPTED'")
+    }
+    log "drain path: warm-up ${DRAIN_WARMUP} s"
+    sleep "$DRAIN_WARMUP"
+    log "drain path: recording ${DRAIN_DURATION} s"
+    record drain drain_window
+    drained=$((DONE1 - DONE0))
+    (( drained > 0 )) || die "the workers processed nothing in the window: see ${HUB_LOG#"$ROOT"/}"
+    stages drain "$drained" --by-code
+    states=$(psql_db -c "select string_agg(state || '=' || n, ' ' order by state) from
+                         (select state, count(*) as n from inbound_message group by state) s")
+    {
+        echo "drain path: $filled mixed webhooks stored with the workers stopped, then processed by the hub's inbox workers with no more load (pulls from a WireMock stand-in); warm-up ${DRAIN_WARMUP} s, recorded ${DRAIN_DURATION} s; the workers' samples split by the code they run"
+        echo "  load: $drained messages processed in the window, $(awk -v n="$drained" -v ms=$((WINDOW1 - WINDOW0)) 'BEGIN { printf "%.1f", n * 1000 / ms }')/s; machine: $MACHINE_BUSY, load average $LOAD_BEFORE at the start"
+        check "$( (( LEFT1 > 0 )) && echo t)" \
+            "the inbox did not run dry in the window (the workers were never idle): $LEFT1 left to process at its end; $states after the run"
+        others_line "$drained"
+        sed 's/^/  /' "$RUN_DIR/drain-stages.txt"
+    } >"$RUN_DIR/drain-summary.txt"
+    stop_hub
+    stop_stub
 fi
 
 # --- Summary -----------------------------------------------------------------------------------------------------
