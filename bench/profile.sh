@@ -274,6 +274,7 @@ if [[ " $PATHS " == *" poll "* ]]; then
         sed 's/^/  /' "$RUN_DIR/poll-stages.txt"
     } >"$RUN_DIR/poll-summary.txt"
     stop_hub
+    stop_stub
 fi
 
 # --- The drain path --------------------------------------------------------------------------------------------
