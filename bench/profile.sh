@@ -166,6 +166,18 @@ record() {
         printf "%.2f of %d cores busy", (y[1] - x[1]) / (y[2] - x[2]) * ncpu, ncpu }')
 }
 
+# counted_window SECONDS COUNTER: a measured window of SECONDS; COUNTER (a function printing one number) at its start
+# and end (COUNT0, COUNT1), and the count's rate in it (WINDOW_RATE, per second).
+counted_window() {
+    local started ended
+    COUNT0=$("$2") || die "$2 failed"
+    started=$(now_ms)
+    sleep "$1"
+    COUNT1=$("$2") || die "$2 failed"
+    ended=$(now_ms)
+    WINDOW_RATE=$(awk -v n=$((COUNT1 - COUNT0)) -v ms=$((ended - started)) 'BEGIN { printf "%.1f", n * 1000 / ms }')
+}
+
 # stages PATH REQUESTS [--by-code]: JfrStages' table for the path's recording.
 stages() {
     java -cp "$RUN_DIR/jfrstages-classes" JfrStages --path "$1" --requests "$2" --top "$TOP" ${3:-} \
@@ -249,25 +261,18 @@ if [[ " $PATHS " == *" poll "* ]]; then
             -d '{"method": "POST", "urlPath": "/api/workflow.execution.status"}' \
             | python3 -c 'import json, sys; print(json.load(sys.stdin)["count"])'
     }
-    poll_window() {
-        POLLS0=$(status_count) || die "cannot count the stub's requests"
-        INBOX0=$(psql_db -c 'select count(*) from inbound_message')
-        WINDOW0=$(now_ms)
-        sleep "$POLL_DURATION"
-        POLLS1=$(status_count) || die "cannot count the stub's requests"
-        WINDOW1=$(now_ms)
-        INBOX1=$(psql_db -c 'select count(*) from inbound_message')
-    }
     log "poll path: warm-up ${POLL_WARMUP} s"
     sleep "$POLL_WARMUP"
     log "poll path: recording ${POLL_DURATION} s"
-    record poll poll_window
-    polls=$((POLLS1 - POLLS0))
+    INBOX0=$(psql_db -c 'select count(*) from inbound_message')
+    record poll counted_window "$POLL_DURATION" status_count
+    INBOX1=$(psql_db -c 'select count(*) from inbound_message')
+    polls=$((COUNT1 - COUNT0))
     (( polls > 0 )) || die "the hub made no poll in the window: see ${HUB_LOG#"$ROOT"/}"
     stages poll "$polls"
     {
         echo "poll path: $EXECUTIONS WIDTH executions always due (poll-every ${SAT_POLL_EVERY_MS} ms, tick ${SAT_TICK_MILLIS} ms, batch $SAT_POLL_BATCH, $SAT_POLL_THREADS poll threads, rate limit $SAT_RPS/s), stand-in answering RUNNING; warm-up ${POLL_WARMUP} s, recorded ${POLL_DURATION} s"
-        echo "  load: $polls polls (the stand-in's workflow.execution.status count) in the window, $(awk -v n="$polls" -v ms=$((WINDOW1 - WINDOW0)) 'BEGIN { printf "%.1f", n * 1000 / ms }')/s; machine: $MACHINE_BUSY, load average $LOAD_BEFORE at the start"
+        echo "  load: $polls polls (the stand-in's workflow.execution.status count) in the window, $WINDOW_RATE/s; machine: $MACHINE_BUSY, load average $LOAD_BEFORE at the start"
         check "$( (( INBOX1 == INBOX0 )) && echo t)" \
             "every poll found the status unchanged (nothing stored in the window): $((INBOX1 - INBOX0)) inbox rows added"
         others_line "$polls"
@@ -297,26 +302,19 @@ if [[ " $PATHS " == *" drain "* ]]; then
     log "the hub is up with its workers, $filled messages to process (log: ${HUB_LOG#"$ROOT"/})"
     jfr_initialise
     processed_count() { psql_db -c "select count(*) from inbound_message where state <> 'ACCEPTED'"; }
-    drain_window() {
-        DONE0=$(processed_count)
-        WINDOW0=$(now_ms)
-        sleep "$DRAIN_DURATION"
-        DONE1=$(processed_count)
-        WINDOW1=$(now_ms)
-        LEFT1=$(psql_db -c "select count(*) from inbound_message where state = 'ACCEPTED'")
-    }
     log "drain path: warm-up ${DRAIN_WARMUP} s"
     sleep "$DRAIN_WARMUP"
     log "drain path: recording ${DRAIN_DURATION} s"
-    record drain drain_window
-    drained=$((DONE1 - DONE0))
+    record drain counted_window "$DRAIN_DURATION" processed_count
+    LEFT1=$(psql_db -c "select count(*) from inbound_message where state = 'ACCEPTED'")
+    drained=$((COUNT1 - COUNT0))
     (( drained > 0 )) || die "the workers processed nothing in the window: see ${HUB_LOG#"$ROOT"/}"
     stages drain "$drained" --by-code
     states=$(psql_db -c "select string_agg(state || '=' || n, ' ' order by state) from
                          (select state, count(*) as n from inbound_message group by state) s")
     {
         echo "drain path: $filled mixed webhooks stored with the workers stopped, then processed by the hub's inbox workers with no more load (pulls from a WireMock stand-in); warm-up ${DRAIN_WARMUP} s, recorded ${DRAIN_DURATION} s; the workers' samples split by the code they run"
-        echo "  load: $drained messages processed in the window, $(awk -v n="$drained" -v ms=$((WINDOW1 - WINDOW0)) 'BEGIN { printf "%.1f", n * 1000 / ms }')/s; machine: $MACHINE_BUSY, load average $LOAD_BEFORE at the start"
+        echo "  load: $drained messages processed in the window, $WINDOW_RATE/s; machine: $MACHINE_BUSY, load average $LOAD_BEFORE at the start"
         check "$( (( LEFT1 > 0 )) && echo t)" \
             "the inbox did not run dry in the window (the workers were never idle): $LEFT1 left to process at its end; $states after the run"
         others_line "$drained"
