@@ -14,6 +14,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerCon
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.task.TaskExecutionProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -38,8 +39,8 @@ public class VertxWebhookDoors {
 
     /** As many blocking workers as Spring's task pool has threads: each webhook waits in one for its commit. */
     @Bean(destroyMethod = "close")
-    public Vertx webhookVertx(@Value("${spring.task.execution.pool.core-size:64}") int workers) {
-        return Vertx.vertx(new VertxOptions().setWorkerPoolSize(workers));
+    public Vertx webhookVertx(TaskExecutionProperties taskExecution) {
+        return Vertx.vertx(new VertxOptions().setWorkerPoolSize(taskExecution.getPool().getCoreSize()));
     }
 
     /** A bean, so that the engine finds in Camel's registry which port's router its consumers are on. */
@@ -107,9 +108,9 @@ public class VertxWebhookDoors {
                                        long maxBytes) {
         // Routes start one by one after the server: until then a provider would get a 404, which it may take as final.
         router.errorHandler(404, request -> {
-            if (!camel.isStarted() || camel.getRouteController().isStartingRoutes()) {
-                request.response().putHeader("Retry-After", "10");
-                problem(request, 503, "the hub is starting, deliver again later");
+            if (!WebhookReadinessFilter.webhooksReady(camel)) {
+                request.response().putHeader("Retry-After", WebhookReadinessFilter.RETRY_AFTER_SECONDS);
+                problem(request, 503, WebhookReadinessFilter.STARTING);
             } else {
                 problem(request, 404, "no webhook is received at this path");
             }
@@ -117,7 +118,7 @@ public class VertxWebhookDoors {
         router.errorHandler(405, request -> problem(request, 405, "a webhook is delivered with POST"));
         router.errorHandler(413, request -> {
             metrics.rejectedWebhook(request.normalizedPath());
-            problem(request, 413, "the body is over the limit of " + maxBytes + " bytes");
+            problem(request, 413, RawBodyFilter.overTheLimit(maxBytes));
         });
         router.errorHandler(500, request -> problem(request, 500, "the message was not stored, deliver again later"));
     }

@@ -18,6 +18,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 public class WebhookReadinessFilter extends OncePerRequestFilter {
 
+    /** Seconds a provider is asked to wait before delivering again while the routes start. */
+    static final String RETRY_AFTER_SECONDS = "10";
+    static final String STARTING = "the hub is starting, deliver again later";
+
     private final CamelContext camel;
 
     public WebhookReadinessFilter(CamelContext camel) {
@@ -27,12 +31,16 @@ public class WebhookReadinessFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (camel.isStarted() && !camel.getRouteController().isStartingRoutes()) {
+        if (webhooksReady(camel)) {
             chain.doFilter(request, response);
             return;
         }
-        response.setHeader("Retry-After", "10");
-        ErrorAnswer.write(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
-                "the hub is starting, deliver again later");
+        response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+        ErrorAnswer.write(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, STARTING);
+    }
+
+    /** Whether Camel has started and every webhook route with it (the Vert.x doors ask the same). */
+    static boolean webhooksReady(CamelContext camel) {
+        return camel.isStarted() && !camel.getRouteController().isStartingRoutes();
     }
 }
