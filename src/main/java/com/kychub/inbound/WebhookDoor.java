@@ -13,7 +13,6 @@ import com.kychub.http.ErrorAnswer;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
@@ -136,10 +135,7 @@ public class WebhookDoor {
 
     private static void problem(Exchange exchange, int status, String detail) {
         // The route's own path is the request's: platform-http matches it exactly (and the request's headers are gone).
-        // The route's endpoint, not the exchange's: on Tomcat, Camel's servlet consumer made the exchange.
-        Route route = exchange.getContext().getRoute(exchange.getFromRouteId());
-        String path = route != null && route.getEndpoint() instanceof PlatformHttpEndpoint endpoint
-                ? endpoint.getPath() : null;
+        String path = exchange.getFromEndpoint() instanceof PlatformHttpEndpoint endpoint ? endpoint.getPath() : null;
         reply(exchange, status, ErrorAnswer.CONTENT_TYPE, ErrorAnswer.json(ErrorAnswer.of(status, detail, path)));
     }
 
