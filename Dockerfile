@@ -13,5 +13,6 @@ RUN useradd --system --uid 10001 kychub
 COPY --from=build /src/target/kyc-hub-*.jar /app/kyc-hub.jar
 COPY config /app/config
 USER kychub
-EXPOSE 8080
+# The API, console and actuator; the webhook doors' own port.
+EXPOSE 8080 8081
 ENTRYPOINT ["java", "-jar", "/app/kyc-hub.jar"]

@@ -1,5 +1,7 @@
 package com.kychub.inbound;
 
+import java.util.concurrent.Executor;
+
 import com.kychub.KycProperties;
 import com.kychub.http.ErrorAnswer;
 import io.vertx.core.Vertx;
@@ -7,34 +9,59 @@ import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
 import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
+import org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpConsumer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.apache.camel.support.service.ServiceHelper;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.task.TaskExecutionProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 /**
- * With {@code kyc.webhooks.engine=vertx}, the webhook doors (every platform-http route) are served by Camel's Vert.x
- * engine for platform-http on a port of their own ({@code kyc.webhooks.vertx-port}), instead of Tomcat, Spring MVC's
- * asynchronous dispatch and the servlet filters: about a third of the CPU per webhook ({@code bench/ingest.sh}
- * CANDIDATES, see bench/README.md). The door is the same route, so the same promises hold: authentication on the raw
- * bytes, 2xx only after the commit, 4xx for what is refused. What the servlet filters answer on the API's port is
- * answered here by the router's error handlers, as problems too: 503 with Retry-After while the routes start, 404
- * for a path that is no door, 405 for another method than POST, 413 over {@code kyc.inbox.max-body-size}.
- * Off by default: it moves the webhook URLs the providers were given to another port.
+ * The webhook doors (every platform-http route) on a port of their own ({@code kyc.webhooks.vertx-port}), served by
+ * Camel's Vert.x engine for platform-http instead of Tomcat, Spring MVC's asynchronous dispatch and the servlet
+ * filters: about a third of the CPU per webhook ({@code bench/ingest.sh} CANDIDATES, see bench/README.md). With
+ * {@code kyc.webhooks.engine=both}, the default, each door is also on the hub's port as before
+ * ({@link BothDoors}), so that the URLs the providers were given there still work; with {@code vertx} it is on its
+ * own port only. The door is the same route, so the same promises hold: authentication on the raw bytes, 2xx only
+ * after the commit, 4xx for what is refused. What the servlet filters answer on the hub's port is answered here by
+ * the router's error handlers, as problems too: 503 with Retry-After while the routes start, 404 for a path that is
+ * no door, 405 for another method than POST, 413 over {@code kyc.inbox.max-body-size}.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty(name = "kyc.webhooks.engine", havingValue = "vertx")
+@ConditionalOnExpression("!'${kyc.webhooks.engine:both}'.equalsIgnoreCase('servlet')")
 public class VertxWebhookDoors {
 
     @Bean("platform-http-engine")
-    public PlatformHttpEngine vertxPlatformHttpEngine() {
-        return new VertxPlatformHttpEngine();
+    public PlatformHttpEngine webhookDoorsEngine(WebhookDoorsProperties doors, CamelContext camel,
+                                                 @Qualifier("applicationTaskExecutor") ThreadPoolTaskExecutor tasks,
+                                                 @Value("${server.port:8080}") int hubPort) {
+        VertxPlatformHttpEngine vertx = new VertxPlatformHttpEngine();
+        if (doors.engine() == WebhookDoorsProperties.Engine.VERTX) {
+            return vertx;
+        }
+        vertx.setCamelContext(camel);
+        return new PlatformHttpEngine() {
+            @Override
+            public PlatformHttpConsumer createConsumer(PlatformHttpEndpoint endpoint, Processor processor) {
+                return new BothDoors(endpoint, processor, tasks, vertx.createConsumer(endpoint, processor));
+            }
+
+            @Override
+            public int getServerPort() {
+                return hubPort;
+            }
+        };
     }
 
     /** As many blocking workers as Spring's task pool has threads: each webhook waits in one for its commit. */
@@ -46,11 +73,10 @@ public class VertxWebhookDoors {
     /** A bean, so that the engine finds in Camel's registry which port's router its consumers are on. */
     @Bean
     public VertxPlatformHttpServerConfiguration vertxWebhookServerConfiguration(
-            KycProperties properties, @Value("${kyc.webhooks.vertx-port}") int port,
-            @Value("${server.address:0.0.0.0}") String host) {
+            KycProperties properties, WebhookDoorsProperties doors, @Value("${server.address:0.0.0.0}") String host) {
         VertxPlatformHttpServerConfiguration configuration = new VertxPlatformHttpServerConfiguration();
         configuration.setBindHost(host);
-        configuration.setBindPort(port);
+        configuration.setBindPort(doors.vertxPort());
         configuration.setMaxBodySize(properties.inbox().maxBodySize().toBytes());
         return configuration;
     }
@@ -101,6 +127,45 @@ public class VertxWebhookDoors {
             if (getServer().requestHandler() instanceof Router main) {
                 answerProblems(main, camel, metrics, configuration.getMaxBodySize());
             }
+        }
+    }
+
+    /**
+     * A door on both ports: platform-http's Spring MVC consumer on the hub's port (Camel's Spring Boot starter maps it
+     * in Spring MVC, which takes only its own consumer class), starting and stopping the Vert.x consumer of the same
+     * route with it. Both hand the request to the route's processor.
+     */
+    static final class BothDoors extends SpringBootPlatformHttpConsumer {
+
+        private final PlatformHttpConsumer vertx;
+
+        BothDoors(PlatformHttpEndpoint endpoint, Processor processor, Executor tasks, PlatformHttpConsumer vertx) {
+            super(endpoint, processor, tasks);
+            this.vertx = vertx;
+        }
+
+        @Override
+        protected void doStart() throws Exception {
+            super.doStart();
+            ServiceHelper.startService(vertx);
+        }
+
+        @Override
+        protected void doStop() throws Exception {
+            ServiceHelper.stopService(vertx);
+            super.doStop();
+        }
+
+        @Override
+        protected void doSuspend() throws Exception {
+            ServiceHelper.suspendService(vertx);
+            super.doSuspend();
+        }
+
+        @Override
+        protected void doResume() throws Exception {
+            super.doResume();
+            ServiceHelper.resumeService(vertx);
         }
     }
 
