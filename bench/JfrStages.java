@@ -102,7 +102,7 @@ public class JfrStages {
                     + "|org\\.springframework\\.(web|http|boot\\.web)\\..*|org\\.apache\\.catalina\\.core\\.AsyncContextImpl"
                     + "|com\\.kychub\\.(api|http)\\..*"),
             rule(Stage.CAMEL, "org\\.apache\\.camel\\..*"),
-            rule(Stage.HTTP_SERVER, "org\\.apache\\.(tomcat|coyote|catalina)\\..*"));
+            rule(Stage.HTTP_SERVER, "org\\.apache\\.(tomcat|coyote|catalina)\\..*|io\\.vertx\\..*|io\\.netty\\..*"));
 
     /** The JVM's native threads by the name /proc gives them (15 characters at most); any other thread is Java's. */
     static final List<Rule> NATIVE_THREADS = List.of(
@@ -170,6 +170,10 @@ public class JfrStages {
         expect(Stage.DISPATCH, "java.util.concurrent.ConcurrentHashMap", "org.springframework.web.servlet.DispatcherServlet",
                 "org.apache.catalina.core.ApplicationFilterChain", tomcat);
         expect(Stage.DISPATCH, "org.apache.catalina.core.AsyncContextImpl", tomcat);
+        // The doors' own port: Vert.x's event loop (Netty) reads the request, a Vert.x worker runs the route.
+        expect(Stage.HTTP_SERVER, "io.netty.buffer.PooledByteBufAllocator", "io.netty.channel.nio.NioEventLoop");
+        expect(Stage.CAMEL, "org.apache.camel.impl.engine.CamelInternalProcessor",
+                "org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConsumer", "io.vertx.core.impl.TaskQueue");
         expect(Stage.SECURITY, "java.util.HashMap", "org.springframework.security.web.csrf.CsrfFilter",
                 "org.springframework.web.filter.OncePerRequestFilter", "org.apache.catalina.core.ApplicationFilterChain", tomcat);
         expect(Stage.METRICS, "io.micrometer.observation.SimpleObservation",

@@ -105,9 +105,11 @@ for candidate in "${CANDIDATE_NAMES[@]}"; do
     HUB_ARGS=()
     IFS=, read -r -a HUB_ARGS <<<"${CANDIDATE_ARGS[$candidate]}"
     (( WORKERS == 1 )) || HUB_ARGS+=(--kyc.inbox.processing-enabled=false)
-    # A candidate that serves the webhooks on a port of their own (kyc.webhooks.engine=vertx) gets them there.
-    WEBHOOK_PORT=$PORT
+    # The webhooks go where the providers are sent: the doors' own port (kyc.webhooks.engine both, the default, or
+    # vertx), or the hub's port for a candidate that serves them there only (kyc.webhooks.engine=servlet).
+    WEBHOOK_PORT=$(doors_port)
     [[ ! ${CANDIDATE_ARGS[$candidate]} =~ --kyc.webhooks.vertx-port=([0-9]+) ]] || WEBHOOK_PORT=${BASH_REMATCH[1]}
+    [[ ! ${CANDIDATE_ARGS[$candidate]} =~ --kyc.webhooks.engine=servlet ]] || WEBHOOK_PORT=$PORT
     fresh_store
     start_hub
     wait_healthy

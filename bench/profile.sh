@@ -69,6 +69,8 @@ DB_NAME=${BENCH_DB:-kyc_hub_bench_profile}
 
 # shellcheck source=bench/proof-lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/proof-lib.sh"
+# The webhooks go where the providers are sent: the doors' own port (start_hub gives it to the hub).
+WEBHOOK_PORT=$(doors_port)
 
 for n in CONCURRENCY THREADS WARMUP DURATION REQUESTS WORKERS EXECUTIONS POLL_WARMUP POLL_DURATION DRAIN_FILL \
          DRAIN_WARMUP DRAIN_DURATION SAT_POLL_EVERY_MS \

@@ -282,10 +282,13 @@ start_width_executions() {
 
 # --- The webhook load -----------------------------------------------------------------------------------------------
 
+# The port start_hub gives the webhook doors of their own (kyc.webhooks.vertx-port): PORT + 1000.
+doors_port() { echo $((PORT + 1000)); }
+
 # send_webhooks SECONDS FILE OUTPUT: wrk (bench/ingest.lua) posts FILE's pre-signed webhooks (ProofClient requests),
 # each once, on CONCURRENCY keep-alive connections (THREADS wrk threads) for SECONDS, in a closed loop; its output,
-# with the script's "RESULT wrk" line, goes to OUTPUT. To WEBHOOK_PORT when set (the webhook doors on a port of their
-# own), else to the hub's PORT.
+# with the script's "RESULT wrk" line, goes to OUTPUT. To WEBHOOK_PORT when set (the doors' own port, where the
+# providers are sent: ingest.sh, profile.sh), else to the hub's PORT (the doors there serve the same routes).
 send_webhooks() {
     wrk -t "$THREADS" -c "$CONCURRENCY" -d "${1}s" --timeout 30s -s "$BENCH_DIR/ingest.lua" "http://127.0.0.1:${WEBHOOK_PORT:-$PORT}" \
         -- "$2" "$THREADS" >"$3" 2>&1 || die "wrk failed: see ${3#"$ROOT"/}"
@@ -338,6 +341,10 @@ start_hub() {
         rps_args=("--kyc.providers.ondato.requests-per-second=$PROVIDER_RPS"
             "--kyc.providers.connectfi.requests-per-second=$PROVIDER_RPS")
     fi
+    # The webhook doors' own port (kyc.webhooks.vertx-port), beside the hub's, unless the script's arguments set it:
+    # PORT + 1000, so that no two of the scripts' hubs (or a hub and a test's) take the default 8081.
+    local doors_args=("--kyc.webhooks.vertx-port=$(doors_port)")
+    [[ " ${HUB_ARGS[*]:-} " != *" --kyc.webhooks.vertx-port="* ]] || doors_args=()
     HUB_STARTS=$((HUB_STARTS + 1))
     echo "=== hub start $HUB_STARTS at $(date -u +%H:%M:%S) ===" >>"$HUB_LOG"
     (
@@ -346,7 +353,8 @@ start_hub() {
         exec env ${db_env[@]+"${db_env[@]}"} java $HUB_JAVA_OPTS -jar "$HUB_JAR" \
             --server.port="$PORT" --server.address=127.0.0.1 --kyc.db.local-database="$DB_NAME" \
             --kyc.providers.argos.webhook-auth.scheme=hmac-sha256 \
-            ${rps_args[@]+"${rps_args[@]}"} ${stub_args[@]+"${stub_args[@]}"} ${HUB_ARGS[@]+"${HUB_ARGS[@]}"}
+            ${doors_args[@]+"${doors_args[@]}"} ${rps_args[@]+"${rps_args[@]}"} ${stub_args[@]+"${stub_args[@]}"} \
+            ${HUB_ARGS[@]+"${HUB_ARGS[@]}"}
     ) >>"$HUB_LOG" 2>&1 &
     HUB_PID=$!
 }

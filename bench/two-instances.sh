@@ -170,6 +170,7 @@ start_hub() {
             KYC_CLUSTER_CHECKIN_INTERVAL="${CHECKIN_MS}ms" \
             java -Duser.timezone=UTC $HUB_JAVA_OPTS -jar "$BENCH_JAR" \
             --server.port="$port" --server.address=127.0.0.1 --kyc.db.local-database="$BENCH_DB" \
+            --kyc.webhooks.vertx-port=$((port + 1000)) \
             --spring.quartz.properties.org.quartz.plugin.firings.class=org.quartz.plugins.history.LoggingJobHistoryPlugin \
             '--spring.quartz.properties.org.quartz.plugin.firings.jobToBeFiredMessage=firing {4}.{3} scheduled {5,date,yyyyMMddHHmmssSSS}'
     ) >"$RESULTS/cluster-hub-$name.log" 2>&1 &

@@ -26,7 +26,9 @@
 #   SAT_POLL_EVERY_MS=1  SAT_TICK_MILLIS=20  SAT_POLL_BATCH=200  SAT_POLL_THREADS=8  SAT_RPS=1000000
 #                     the hub's settings in the saturation phase (poll-every, poll-tick-millis, poll-batch,
 #                     poll-threads = pgbench's clients, requests-per-second); the same EXECUTIONS are polled
-#   SAT_WARMUP=10 / SAT_DURATION=30   seconds not counted / measured, for the hub and for pgbench alike
+#   SAT_WARMUP=60 / SAT_DURATION=30   seconds not counted / measured, for the hub and for pgbench alike; the hub has
+#                     just restarted, and until its JIT has compiled the poll path its compiler threads take a fifth
+#                     of its CPU or more (bench/profile.sh: 17% after 30 s), which a hub that runs for days does not pay
 #   PORT=18081 / STUB_PORT=18089   the hub's and the stub's ports (127.0.0.1 only)
 #   BUILD=0           1: rebuild the jar even if it exists
 #   BENCH_DB=kyc_hub_bench_width   the database (on the local server 127.0.0.1:5432); it is TRUNCATED
@@ -57,7 +59,7 @@ SAT_TICK_MILLIS=${SAT_TICK_MILLIS:-20}
 SAT_POLL_BATCH=${SAT_POLL_BATCH:-200}
 SAT_POLL_THREADS=${SAT_POLL_THREADS:-8}
 SAT_RPS=${SAT_RPS:-1000000}
-SAT_WARMUP=${SAT_WARMUP:-10}
+SAT_WARMUP=${SAT_WARMUP:-60}
 SAT_DURATION=${SAT_DURATION:-30}
 LAST=${LAST:-1}
 NOTE=${NOTE:-}
@@ -182,7 +184,8 @@ start_hub() {
             KYC_WIDTH_DOMAIN_ID=bench KYC_WIDTH_POLL_EVERY="${every}ms" KYC_WIDTH_POLL_TICK_MILLIS="$tick" \
             KYC_WIDTH_POLL_THREADS="$threads" KYC_WIDTH_REQUESTS_PER_SECOND="$rps" KYC_WIDTH_POLL_BATCH="$batch" \
             java $HUB_JAVA_OPTS -jar "$RESULTS/.kyc-hub-width-bench.jar" \
-            --server.port="$PORT" --server.address=127.0.0.1 --kyc.db.local-database="$BENCH_DB" "$@"
+            --server.port="$PORT" --server.address=127.0.0.1 --kyc.db.local-database="$BENCH_DB" \
+            --kyc.webhooks.vertx-port=$((PORT + 1000)) "$@"
     ) >"$logfile" 2>&1 &
     HUB_PID=$!
     deadline=$((SECONDS + 120))
