@@ -166,7 +166,9 @@ public class OpenApiConfiguration {
                 .summary(provider + "'s webhooks")
                 .description("Where " + provider + " posts its events. No API key: the provider authenticates its "
                         + "own way (signature, bearer token or Basic, as configured under kyc.providers." + provider
-                        + "). Answered 200 only once the raw message is stored; a 4xx is refused for good.")
+                        + "). Answered 200 only once the raw message is stored; a 4xx is refused for good. Served "
+                        + "on the webhook doors' own port (kyc.webhooks.vertx-port, 8081), the one to give the "
+                        + "provider, and, with kyc.webhooks.engine both (the default) or servlet, on this one.")
                 .security(List.of())
                 .requestBody(new RequestBody().required(true).content(json))
                 .responses(responses);

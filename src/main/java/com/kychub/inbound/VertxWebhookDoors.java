@@ -21,10 +21,14 @@ import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.camel.support.service.ServiceHelper;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.task.TaskExecutionProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 /**
@@ -39,8 +43,19 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
  * no door, 405 for another method than POST, 413 over {@code kyc.inbox.max-body-size}.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnExpression("!'${kyc.webhooks.engine:both}'.equalsIgnoreCase('servlet')")
+@Conditional(VertxWebhookDoors.OwnPort.class)
 public class VertxWebhookDoors {
+
+    /** Unless the doors are on the hub's port only; the setting read as {@link WebhookDoorsProperties} binds it. */
+    static final class OwnPort implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return Binder.get(context.getEnvironment())
+                    .bind("kyc.webhooks.engine", WebhookDoorsProperties.Engine.class)
+                    .map(engine -> engine != WebhookDoorsProperties.Engine.SERVLET)
+                    .orElse(true);
+        }
+    }
 
     @Bean("platform-http-engine")
     public PlatformHttpEngine webhookDoorsEngine(WebhookDoorsProperties doors, CamelContext camel,
