@@ -28,7 +28,7 @@
 #                     poll-threads = pgbench's clients, requests-per-second); the same EXECUTIONS are polled
 #   SAT_WARMUP=60 / SAT_DURATION=30   seconds not counted / measured, for the hub and for pgbench alike; the hub has
 #                     just restarted, and until its JIT has compiled the poll path its compiler threads take a fifth
-#                     of its CPU or more (bench/profile.sh: 17% after 30 s), which a hub that runs for days does not pay
+#                     of its CPU or more (bench/profile.sh: 17 to 21% after 30 s), which a hub that runs for days does not pay
 #   PORT=18081 / STUB_PORT=18089   the hub's and the stub's ports (127.0.0.1 only)
 #   BUILD=0           1: rebuild the jar even if it exists
 #   BENCH_DB=kyc_hub_bench_width   the database (on the local server 127.0.0.1:5432); it is TRUNCATED

@@ -1,5 +1,8 @@
 package com.kychub.inbound;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.concurrent.Executor;
 
 import com.kychub.KycProperties;
@@ -102,6 +105,9 @@ public class VertxWebhookDoors {
         return new CamelContextConfiguration() {
             @Override
             public void beforeApplicationStart(CamelContext camel) {
+                // Camel's server only logs a failed bind, and goes on: the hub would run without the doors the
+                // providers are sent to. A port another process holds stops the start here instead.
+                refuseATakenPort(configuration.getBindHost(), configuration.getBindPort());
                 WebhookServer server = new WebhookServer(configuration, camel, metrics);
                 server.setVertx(vertx);
                 try {
@@ -181,6 +187,19 @@ public class VertxWebhookDoors {
         protected void doResume() throws Exception {
             super.doResume();
             ServiceHelper.resumeService(vertx);
+        }
+    }
+
+    /** Stops the start when the doors' port cannot be bound (a probe bound and closed at once, before Vert.x binds). */
+    static void refuseATakenPort(String host, int port) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw new IllegalStateException("the webhook doors' port " + host + ":" + port + " cannot be opened ("
+                    + e.getMessage() + "): set KYC_WEBHOOKS_VERTX_PORT to a free port", e);
         }
     }
 
