@@ -52,13 +52,14 @@ import javax.crypto.spec.SecretKeySpec;
  * <li>{@code expected.tsv} (order mode): per case, the canonical state the provider rules say it must end in.</li>
  * </ul>
  * All files are in PostgreSQL's COPY text format, ready for {@code \copy}. The file {@code started} appears when the
- * load begins.
+ * load begins. The proofs give it the webhook doors' own port ({@code kyc.webhooks.vertx-port}, the scripts' hub port
+ * + 1000), where the providers are sent.
  *
  * <pre>
- * java bench/ProofClient.java stream --url http://127.0.0.1:18201 --out DIR [--providers striga,argos,ondato]
+ * java bench/ProofClient.java stream --url http://127.0.0.1:19201 --out DIR [--providers striga,argos,ondato]
  *     [--concurrency 8] [--duration 60] [--until-file PATH] [--rate 0] [--drain 600] [--timeout 60]
  *     [--retry-delay-ms 200] [--max-retry-delay-ms 2000]
- * java bench/ProofClient.java order --url http://127.0.0.1:18221 --out DIR [--webhooks 100000]
+ * java bench/ProofClient.java order --url http://127.0.0.1:19221 --out DIR [--webhooks 100000]
  *     [--duplicates 0.30] [--concurrency 16] [--seed 7] [--drain 600] [--timeout 60]
  * java bench/ProofClient.java requests --out FILE [--providers striga,connectfi,argos,ondato] [--count 100000]
  * </pre>

@@ -77,15 +77,16 @@ proof_cleanup() {
     rm -f "${HUB_JAR:-/nonexistent}"
 }
 
-# ProofClient (see its Javadoc), with the run's directory for its records; its summary goes to client.txt.
+# ProofClient (see its Javadoc), with the run's directory for its records; its summary goes to client.txt. It posts
+# to the doors' own port (start_hub's doors_port), where the providers are sent by default.
 proof_client() {
-    java -cp "$RUN_DIR/client-classes" ProofClient "$@" --url "http://127.0.0.1:$PORT" --out "$RUN_DIR" \
+    java -cp "$RUN_DIR/client-classes" ProofClient "$@" --url "http://127.0.0.1:$(doors_port)" --out "$RUN_DIR" \
         >"$RUN_DIR/client.txt"
 }
 
 # The same in the background: CLIENT_PID is the client's own process.
 proof_client_background() {
-    (exec java -cp "$RUN_DIR/client-classes" ProofClient "$@" --url "http://127.0.0.1:$PORT" --out "$RUN_DIR") \
+    (exec java -cp "$RUN_DIR/client-classes" ProofClient "$@" --url "http://127.0.0.1:$(doors_port)" --out "$RUN_DIR") \
         >"$RUN_DIR/client.txt" &
     CLIENT_PID=$!
 }
