@@ -92,7 +92,9 @@ class RetentionIntegrationTest extends HubIntegrationTest {
         awaitInboxDrained();
         String endpoint = jdbc.queryForObject("insert into event_endpoint (url, secret, enabled) "
                 + "values ('http://127.0.0.1:9/off', 'whsec_x', false) returning id::text", String.class);
-        List<Long> events = jdbc.queryForList("select id from outbound_event order by id", Long.class);
+        List<Long> events = jdbc.queryForList("select e.id from outbound_event e join kyc_case k on k.id = e.case_id "
+                + "where k.provider = 'striga' and k.provider_ref in (?, ?) order by e.id", Long.class,
+                "9541f4cf-b71b-4fc9-8cc1-e1d9f6076c5e", "0d9a1b4e-other-4fc9-8cc1-e1d9f6076c5e");
         assertThat(events).hasSize(3);
         Long[] ours = events.toArray(Long[]::new);
         List<Long> audit = jdbc.queryForList("select kyc_event_id from outbound_event where id = any (?)", Long.class,
