@@ -18,6 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kychub.support.ExtraHub;
+import com.kychub.support.Store;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.util.TestSocketUtils;
 
@@ -43,7 +44,7 @@ class WebhookDoorsServletOnlyIntegrationTest {
                 .property("kyc.webhooks.engine", "servlet")
                 .property("kyc.webhooks.vertx-port", doorsPort)
                 .start()) {
-            hub.jdbc().execute("truncate inbound_message, kyc_case, customer restart identity cascade");
+            Store.reset(hub.jdbc());
             String body = "{\"userId\":\"u-servlet-doors\",\"status\":\"APPROVED\"}";
 
             HttpResponse<String> answer = hub.post("/webhooks/striga/kyc", body, Map.of(
