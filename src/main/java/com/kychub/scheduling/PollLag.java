@@ -55,20 +55,19 @@ public class PollLag {
         if (last != null && Duration.between(last.at(), now).compareTo(REFRESH) < 0) {
             return last.seconds();
         }
+        double seconds;
         try {
             Double overdue = jdbc.queryForObject("""
                     select extract(epoch from clock_timestamp() - min(next_poll_at))::float8
                     from kyc_case where provider = ? and next_poll_at <= clock_timestamp()""", Double.class, provider);
-            double seconds = overdue == null ? 0 : Math.max(0, overdue);
-            readings.put(provider, new Reading(now, seconds));
-            return seconds;
+            seconds = overdue == null ? 0 : Math.max(0, overdue);
         } catch (DataAccessException e) {
             // The last value stands, and is not asked for again within the second; the store's outage is told by the
             // workers.
             log.debug("kyc.polls.lag of {} not read: {}", provider, Failures.describe(e));
-            double seconds = last == null ? 0 : last.seconds();
-            readings.put(provider, new Reading(now, seconds));
-            return seconds;
+            seconds = last == null ? 0 : last.seconds();
         }
+        readings.put(provider, new Reading(now, seconds));
+        return seconds;
     }
 }
