@@ -114,6 +114,12 @@ class WidthStatusesIntegrationTest extends WidthFlows {
         stubStatus(exec, completed(exec, "{\"decision\":null}"));
         dueNow(exec);
         awaitMorePolls(exec, 1);
+        // A new answer: stored, then processed, which puts the next look a minute on again. The claim did so already,
+        // so the wait below is met before that; the next dueNow must come after the processing, or it is undone.
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject("""
+                select count(*) from inbound_message
+                where provider = 'width' and state = 'PROCESSED' and body like '%"decision":null%'""",
+                Integer.class) == 1);
         awaitNextLookInAMinute(exec);
 
         stubStatus(exec, completed(exec, "\"FAIL\""));
