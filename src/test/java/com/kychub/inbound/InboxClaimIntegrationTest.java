@@ -7,7 +7,6 @@ import java.util.List;
 import com.kychub.support.HubIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The order in which a worker claims the inbox: oldest due first, each claim of a batch after the last one, and a
@@ -20,9 +19,6 @@ class InboxClaimIntegrationTest extends HubIntegrationTest {
 
     @Autowired
     private Inbox inbox;
-
-    @Autowired
-    private TransactionTemplate transaction;
 
     @Test
     void aBatchClaimsOnwardFromItsLastMessageAndTheNextStartsAgainFromTheOldest() {
@@ -65,6 +61,6 @@ class InboxClaimIntegrationTest extends HubIntegrationTest {
 
     /** Claims as a worker does, in a transaction of its own (the row lock ends with it). */
     private InboundMessage claim(InboxPosition after) {
-        return transaction.execute(status -> inbox.claimNext(PROVIDER, after));
+        return transactions.execute(status -> inbox.claimNext(PROVIDER, after));
     }
 }

@@ -73,9 +73,7 @@ class InboxRetryIntegrationTest extends HubIntegrationTest {
     void aFaultThatClearsBeforeTheLastAttemptNeedsNoReplay() {
         long id = readJson(postStriga("{\"userId\":\"" + FAULTY_USER + "\",\"status\":\"ON_HOLD\"}").body())
                 .get("id").asLong();
-        await().atMost(Duration.ofSeconds(20)).until(() ->
-                jdbc.queryForObject("select attempts from inbound_message where id = ?", Integer.class, id) >= 1);
-        FAULT.set(false);
+        afterFirstAttempt(id, () -> FAULT.set(false));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> "PROCESSED".equals(state(id)));
     }

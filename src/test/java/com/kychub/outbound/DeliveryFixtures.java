@@ -18,8 +18,6 @@ import com.kychub.support.HubIntegrationTest;
 import com.standardwebhooks.Webhook;
 import io.micrometer.core.instrument.Counter;
 import org.junit.jupiter.api.BeforeEach;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * What the delivery tests share: a receiver on loopback (WireMock), endpoints and events made in the store the way the
@@ -36,9 +34,6 @@ abstract class DeliveryFixtures extends HubIntegrationTest {
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();
-
-    @Autowired
-    protected TransactionTemplate transaction;
 
     @BeforeEach
     void emptyTheReceiver() {
@@ -88,7 +83,7 @@ abstract class DeliveryFixtures extends HubIntegrationTest {
 
     /** Runs the writes in one transaction: the dispatcher sees none of them before all of them. */
     protected void inOneTransaction(Runnable writes) {
-        transaction.executeWithoutResult(status -> writes.run());
+        transactions.executeWithoutResult(status -> writes.run());
     }
 
     protected Map<String, Object> delivery(String eventId) {

@@ -11,8 +11,6 @@ import com.kychub.support.HubIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The transactional outbox (V16's trigger on {@code kyc_event}) through the hub's real paths: provider webhooks, ARGOS's
@@ -37,9 +35,6 @@ class OutboxIntegrationTest extends HubIntegrationTest {
             "minji.kim@example.com", "KIM MINJI", "1990-07-15", "203.0.113.45", "900715-2345678", "M70123456",
             "loyalty-tier-gold", "ref-77120", "campaign-spring", "compliance-lead@fintech.example",
             "Erased at the applicant's request");
-
-    @Autowired
-    TransactionTemplate transactions;
 
     @Test
     void eachAuditEventOfACaseYieldsOneOutboundEventInItsTransactionNumberedInOrder() {

@@ -33,6 +33,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The whole hub on a random port against a real PostgreSQL (database {@code kyc_hub_test}), one Spring context
@@ -149,6 +150,9 @@ public abstract class HubIntegrationTest {
 
     @Autowired
     protected MeterRegistry meters;
+
+    @Autowired
+    protected TransactionTemplate transactions;
 
     @BeforeEach
     void emptyTheStore() {
@@ -290,6 +294,21 @@ public abstract class HubIntegrationTest {
     protected JsonNode awaitCase(String provider, String providerRef, String status, String nextAction) {
         return awaitCase(provider, providerRef, c -> status.equals(c.get("status").asText())
                 && (nextAction == null || nextAction.equals(c.get("nextAction").asText())));
+    }
+
+    /**
+     * Waits for the message's first failed attempt, then runs {@code change} (the test clears the fault) with the
+     * message locked, so that no attempt runs meanwhile: the worker skips a locked message, and the lock waits for an
+     * attempt under way. The tests' back-off (50 ms, then 100 ms, three attempts) leaves a failing message DEAD within
+     * a few hundred milliseconds, which a change made without the lock would race on a slow machine.
+     */
+    protected void afterFirstAttempt(long messageId, Runnable change) {
+        await().pollInterval(Duration.ofMillis(10)).atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+                "select attempts from inbound_message where id = ?", Integer.class, messageId) >= 1);
+        transactions.executeWithoutResult(held -> {
+            jdbc.queryForObject("select id from inbound_message where id = ? for update", Long.class, messageId);
+            change.run();
+        });
     }
 
     /** Waits until the inbox has no message left to process. */

@@ -128,12 +128,14 @@ class OndatoEdgeCasesIntegrationTest extends OndatoFlows {
         stubIdentificationFailing("kyc-5", 500);
         send(identificationEvent("KycIdentification.Processed", "idv-5", "kyc-5"));
         await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
-                "select coalesce(max(attempts), 0) from inbound_message where message_type = 'identity-verification'",
-                Integer.class) >= 1);
-        assertThat(jdbc.queryForObject("select state from inbound_message where message_type = 'identity-verification'",
-                String.class)).isEqualTo("ACCEPTED");
-
-        stubIdentification("kyc-5", identification("kyc-5", "idv-5", "Awaiting", "Processing", null));
+                "select count(*) from inbound_message where message_type = 'identity-verification'", Integer.class) == 1);
+        long pull = jdbc.queryForObject("select id from inbound_message where message_type = 'identity-verification'",
+                Long.class);
+        afterFirstAttempt(pull, () -> {
+            assertThat(jdbc.queryForObject("select state from inbound_message where id = ?", String.class, pull))
+                    .isEqualTo("ACCEPTED");
+            stubIdentification("kyc-5", identification("kyc-5", "idv-5", "Awaiting", "Processing", null));
+        });
         awaitCase("idv-5", "IN_REVIEW", "WAIT");
         awaitInboxDrained();
         assertThat(jdbc.queryForObject("select count(*) from inbound_message where state <> 'PROCESSED'",
