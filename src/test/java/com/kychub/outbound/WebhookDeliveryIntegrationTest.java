@@ -68,7 +68,8 @@ class WebhookDeliveryIntegrationTest extends DeliveryFixtures {
         auditEvent(caseId, "IN_PROGRESS", "IN_REVIEW");
         await().atMost(Duration.ofSeconds(20)).until(() -> received("/hooks").size() == 2);
         assertThat(received("/hooks").get(1).getHeader("Cookie")).isNull();
-        assertThat(deliveries(endpoint, "delivered")).isGreaterThanOrEqualTo(2);
+        // Counted once the result is committed, after the receiver has answered.
+        await().atMost(Duration.ofSeconds(20)).until(() -> deliveries(endpoint, "delivered") >= 2);
     }
 
     @Test
@@ -110,8 +111,10 @@ class WebhookDeliveryIntegrationTest extends DeliveryFixtures {
         assertThat(row.get("attempts")).isEqualTo(3);
         assertThat(row.get("last_status")).isEqualTo(503);
         assertThat(row.get("last_error")).isEqualTo("HTTP_503");
-        assertThat(deliveries(endpoint, "failed")).isEqualTo(2);
-        assertThat(deliveries(endpoint, "dead")).isEqualTo(deadBefore + 1);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(deliveries(endpoint, "failed")).isEqualTo(2);
+            assertThat(deliveries(endpoint, "dead")).isEqualTo(deadBefore + 1);
+        });
         // The endpoint is failing, but not for long enough to be disabled.
         assertThat(endpointRow(endpoint).get("failing_since")).isNotNull();
         assertThat(endpointRow(endpoint).get("enabled")).isEqualTo(true);
@@ -194,7 +197,8 @@ class WebhookDeliveryIntegrationTest extends DeliveryFixtures {
         assertThat(row.get("state")).isEqualTo("PENDING");
         assertThat(row.get("last_status")).isEqualTo(410);
         assertThat(row.get("last_error")).isEqualTo("HTTP_410");
-        assertThat(deliveries(endpoint, "gone")).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(deliveries(endpoint, "gone")).isEqualTo(1));
         afterAFewRounds(() -> assertThat(received("/gone")).hasSize(1));
 
         // The operator finds the receiver back and enables the endpoint: the waiting delivery goes out.
@@ -219,7 +223,8 @@ class WebhookDeliveryIntegrationTest extends DeliveryFixtures {
         await().atMost(Duration.ofSeconds(20)).until(() -> endpointRow(longFailing).get("enabled").equals(false));
 
         assertThat(endpointRow(longFailing).get("disabled_reason")).isEqualTo("FAILING");
-        assertThat(deliveries(longFailing, "disabled")).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(deliveries(longFailing, "disabled")).isEqualTo(1));
         await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
                 "select state from event_delivery where endpoint_id = ?", String.class, recentlyFailing)
                 .equals("DEAD"));

@@ -118,6 +118,8 @@ class ConnectfiCustomerLinkIntegrationTest extends ConnectfiFlows {
                 .withRequestBody(matchingJsonPath("$.externalId", equalTo("c-w"))));
         PROVIDERS.verify(1, postRequestedFor(urlEqualTo("/v1/compliance/kyc")));
         PROVIDERS.verify(0, getRequestedFor(urlPathMatching("/v1/compliance/status/c-.*")));
+        // The case may have read COMPLETE_VERIFICATION already (the start's answer) before the webhook's pull is done.
+        awaitInboxDrained();
         assertThat(jdbc.queryForObject("select count(*) from inbound_message where state <> 'PROCESSED'",
                 Integer.class)).isZero();
     }
