@@ -5,9 +5,9 @@
 #    workflow.execution.status requests of one execution (the later one inside the measured window), lateness = the
 #    time between them - POLL_EVERY. Reports p50 / p99 / max lateness and polls per second.
 # 2. Saturation (SATURATION=1): the hub restarted with a poll period of SAT_POLL_EVERY_MS, so that every execution is
-#    always due, and a rate limit far above what it can do: it polls as fast as it can. Measures polls per second
-#    (the stub's request count), the poll time p50 / p99 (the hub's Micrometer timer of route width-poll-execution)
-#    and the hub's CPU per poll. Then, with the hub stopped, pgbench runs the SQL the hub runs per poll, taken from
+#    always due, and a rate limit far above what it can do: it polls as fast as it can (the stub restarted without
+#    its request journal). Measures polls per second and the poll time p50 / p99 (the hub's Micrometer timer of route
+#    width-poll-execution) and the hub's CPU per poll. Then, with the hub stopped, pgbench runs the SQL the hub runs per poll, taken from
 #    the code (DueCases.CLAIM, WidthPoller.storePolledStatus), -M prepared, with SAT_POLL_THREADS clients for
 #    the same warm-up and measured window, and the summary gives the ratios hub/pgbench.
 #
@@ -150,10 +150,16 @@ cat >"$STUB_DIR/mappings/width.json" <<'JSON'
                 "body": "{\"executionId\":\"{{jsonPath request.body '$.executionId'}}\",\"status\":\"RUNNING\"}"}}
 ]}
 JSON
-log "starting the WIDTH stub on $STUB_URL"
-java -jar "$WIREMOCK" --port "$STUB_PORT" --bind-address 127.0.0.1 --root-dir "$STUB_DIR" \
-    --global-response-templating --disable-banner >"$RESULTS/width-stub.log" 2>&1 &
-STUB_PID=$!
+# start_stub LOG [extra WireMock arguments]: STUB_PID is its java process.
+start_stub() {
+    local logfile=$1
+    shift
+    log "starting the WIDTH stub on $STUB_URL${*:+ ($*)}"
+    java -jar "$WIREMOCK" --port "$STUB_PORT" --bind-address 127.0.0.1 --root-dir "$STUB_DIR" \
+        --global-response-templating --disable-banner "$@" >"$logfile" 2>&1 &
+    STUB_PID=$!
+}
+start_stub "$RESULTS/width-stub.log"
 
 # --- The hub ----------------------------------------------------------------------------------------------------
 if ! psql -X -A -t "${PG_CONN[@]}" -d "$BENCH_DB" -c 'select 1' >/dev/null 2>&1; then
@@ -267,7 +273,11 @@ if [[ $SATURATION == 1 ]]; then
     PGB_DIR=$RESULTS/width-pgbench
     rm -rf "$PGB_DIR"; mkdir -p "$PGB_DIR"
     stop "$HUB_PID" hub; HUB_PID=
-    curl -s -o /dev/null -X DELETE "$STUB_URL/__admin/requests"
+    # The stub again, without its request journal: the lateness phase reads the journal, this one counts the polls
+    # with the hub's own timer. A journal that keeps every poll costs the stub CPU (the summary's stub cores) taken
+    # from the two cores the hub and PostgreSQL share, while pgbench runs with no stub at all.
+    stop "$STUB_PID" stub; STUB_PID=
+    start_stub "$RESULTS/width-stub-saturation.log" --no-request-journal
     # Bounds (Micrometer SLO buckets) of the hub's route timers, so that /actuator/prometheus gives a histogram that
     # the window's start and end can be subtracted from: 50 us apart up to 2 ms, then at most about 5% apart.
     SLO=$(python3 -c '
@@ -280,11 +290,6 @@ print(",".join("%dus" % v for v in b))')
     log "saturation: the hub polls $EXECUTIONS executions as fast as it can; warm-up ${SAT_WARMUP} s, measuring ${SAT_DURATION} s"
     # busy and total jiffies of the whole machine (all CPUs), from /proc/stat
     machine_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
-    status_count() {
-        curl -sf -X POST "$STUB_URL/__admin/requests/count" -H 'Content-Type: application/json' \
-            -d '{"method": "POST", "urlPath": "/api/workflow.execution.status"}' \
-            | python3 -c 'import json, sys; print(json.load(sys.stdin)["count"])'
-    }
     # snapshot N: the window's start (0) or end (1), every figure taken as close together as possible
     snapshot() {
         local n=$1
@@ -292,12 +297,11 @@ print(",".join("%dus" % v for v in b))')
         SNAP_HUB_CPU[n]=$(cpu_ticks "$HUB_PID")
         SNAP_STUB_CPU[n]=$(cpu_ticks "$STUB_PID")
         SNAP_MACHINE[n]=$(machine_ticks)
-        SNAP_STUB[n]=$(status_count) || die "cannot count the stub's requests"
         curl -sf --max-time 10 -H "Authorization: Bearer $OPERATOR_KEY" "$HUB_URL/actuator/prometheus" | grep '^camel_route_policy_seconds' \
             | grep 'routeId="width-poll-execution' >"$PGB_DIR/hub-metrics-$n.txt" || die "cannot read the hub's metrics"
         SNAP_INBOX[n]=$(psql_db -c 'select count(*) from inbound_message')
     }
-    declare -a SNAP_MS SNAP_HUB_CPU SNAP_STUB_CPU SNAP_MACHINE SNAP_STUB SNAP_INBOX
+    declare -a SNAP_MS SNAP_HUB_CPU SNAP_STUB_CPU SNAP_MACHINE SNAP_INBOX
     [[ $(awk '{print $2}' "/proc/$HUB_PID/stat") == '(java)' ]] || die "pid $HUB_PID is not the hub's java process"
     sleep "$SAT_WARMUP"
     snapshot 0
@@ -307,12 +311,12 @@ print(",".join("%dus" % v for v in b))')
     read -r M0_BUSY M0_ALL <<<"${SNAP_MACHINE[0]}"
     read -r M1_BUSY M1_ALL <<<"${SNAP_MACHINE[1]}"
     HUB_RESULT=$(python3 - "$PGB_DIR/hub-metrics-0.txt" "$PGB_DIR/hub-metrics-1.txt" \
-        $(( SNAP_MS[1] - SNAP_MS[0] )) $(( SNAP_STUB[1] - SNAP_STUB[0] )) \
+        $(( SNAP_MS[1] - SNAP_MS[0] )) \
         $(( (SNAP_HUB_CPU[1] - SNAP_HUB_CPU[0]) * 1000 / CLK )) $(( (SNAP_STUB_CPU[1] - SNAP_STUB_CPU[0]) * 1000 / CLK )) \
         $(( (M1_BUSY - M0_BUSY) * 1000 / CLK )) $(( SNAP_INBOX[1] - SNAP_INBOX[0] )) <<'PY'
 import re, sys
 start, end = sys.argv[1:3]
-window_ms, stub_polls, hub_cpu_ms, stub_cpu_ms, busy_ms, inbox_added = map(int, sys.argv[3:])
+window_ms, hub_cpu_ms, stub_cpu_ms, busy_ms, inbox_added = map(int, sys.argv[3:])
 line = re.compile(r'^(camel_route_policy_seconds_(bucket|count|sum))\{(.*)\} (\S+)$')
 def read(path):
     """route -> {"count": n, "sum": s, "buckets": {le: cumulative}}, summed over the series (failed or not)."""
@@ -347,13 +351,13 @@ def quantile(q, buckets, count):
 polls, poll_sum, poll_buckets = delta("width-poll-execution")
 claims, claim_sum, _ = delta("width-poll-executions")
 seconds = window_ms / 1000
-print("RESULT width-saturation-hub polls=%d polls_per_s=%.1f timer_polls=%d p50_ms=%.3f p99_ms=%.3f mean_ms=%.3f "
+print("RESULT width-saturation-hub polls=%d polls_per_s=%.1f p50_ms=%.3f p99_ms=%.3f mean_ms=%.3f "
       "claims=%d polls_per_claim=%.1f claim_mean_ms=%.2f hub_cpu_ms_per_poll=%.3f hub_cpu_cores=%.2f stub_cpu_cores=%.2f "
       "machine_busy_cores=%.2f inbox_rows_added=%d window_s=%.1f"
-      % (stub_polls, stub_polls / seconds, polls, quantile(0.50, poll_buckets, polls),
+      % (polls, polls / seconds, quantile(0.50, poll_buckets, polls),
          quantile(0.99, poll_buckets, polls), poll_sum / polls * 1000 if polls else float("nan"),
          claims, polls / claims if claims else float("nan"), claim_sum / claims * 1000 if claims else float("nan"),
-         hub_cpu_ms / stub_polls if stub_polls else float("nan"), hub_cpu_ms / 1000 / seconds,
+         hub_cpu_ms / polls if polls else float("nan"), hub_cpu_ms / 1000 / seconds,
          stub_cpu_ms / 1000 / seconds, busy_ms / 1000 / seconds, inbox_added, seconds))
 PY
     )
@@ -460,7 +464,7 @@ print("RESULT width-saturation-pgbench polls=%d polls_per_s=%.1f p50_ms=%.3f p99
     SAT_LINES=(
         ""
         "saturation: EXECUTIONS=$EXECUTIONS SAT_POLL_EVERY_MS=$SAT_POLL_EVERY_MS SAT_TICK_MILLIS=$SAT_TICK_MILLIS SAT_POLL_BATCH=$SAT_POLL_BATCH SAT_POLL_THREADS=$SAT_POLL_THREADS SAT_RPS=$SAT_RPS SAT_WARMUP=$SAT_WARMUP SAT_DURATION=$SAT_DURATION"
-        "  hub     : restarted with the settings above, stub answering RUNNING; polls = the stub's workflow.execution.status requests; poll time = the hub's timer of route width-poll-execution (request, signature, rate limit, circuit breaker, HTTP call to the stub, inbox check), p50/p99 interpolated in its histogram (buckets 50 us apart below 2 ms, <= 5% apart above)"
+        "  hub     : restarted with the settings above, stub answering RUNNING (restarted with no request journal); polls = the hub's timer of route width-poll-execution (one per workflow.execution.status request); poll time = the hub's timer of route width-poll-execution (request, signature, rate limit, circuit breaker, HTTP call to the stub, inbox check), p50/p99 interpolated in its histogram (buckets 50 us apart below 2 ms, <= 5% apart above)"
         "  pgbench : hub and stub stopped; $PGB_SHOWN; one transaction = one script: the claim (DueCases.CLAIM, limit $POLLS_PER_CLAIM: the hub's polls per claim) with weight 1, or the check (WidthPoller.storePolledStatus when the status is unchanged: the last status stored, then three changed-since reads, each autocommitted) with weight $POLLS_PER_CLAIM; polls = check transactions; p50/p99 = check transactions, nearest rank; SQL in bench/results/width-pgbench/"
         "$(printf '  %-8s %10s %9s %9s %9s' '' 'polls/s' 'p50 ms' 'p99 ms' 'mean ms')"
         "$(printf '  %-8s %10s %9s %9s %9s' hub "$(field "$HUB_RESULT" polls_per_s)" "$(field "$HUB_RESULT" p50_ms)" "$(field "$HUB_RESULT" p99_ms)" "$(field "$HUB_RESULT" mean_ms)")"
