@@ -2,6 +2,8 @@ package com.kychub.scheduling;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
@@ -25,6 +27,9 @@ import org.apache.camel.support.SynchronizationAdapter;
  * the pool's queue for the next free thread. A claim is made once a pool's worth of room is free, so the threads never
  * wait for a claim, and a claim takes several cases (one claim per freed thread would be one UPDATE and commit per
  * poll); a case waits in the queue for about one poll of each thread, milliseconds.
+ * <p>
+ * A case is looked at by one thread at a time: claimed again while its last look is still under way (a provider
+ * answering slower than poll-every), it is not handed out; the claim has moved its next look one period on.
  */
 public class PollLoop {
 
@@ -40,6 +45,8 @@ public class PollLoop {
     private final int poolSize;
     private final Semaphore room;
     private final Pace pace;
+    /** The ids of the cases handed out and not yet looked at. */
+    private final Set<Object> underWay = ConcurrentHashMap.newKeySet();
     private ProducerTemplate producer;
 
     /**
@@ -93,22 +100,32 @@ public class PollLoop {
         exchange.setVariable("pollBatch", allowed);
     }
 
-    /** Hands each claimed case to the per-case route on the pool; each gives its room back once looked at. */
+    /**
+     * Hands each claimed case to the per-case route on the pool, unless its last look is still under way; each gives
+     * its room back once looked at.
+     */
     public void handOut(@Body List<Map<String, Object>> claimed, Exchange exchange) {
         AtomicInteger unused = exchange.getVariable(RESERVED, AtomicInteger.class);
         ProducerTemplate producer = producer();
         for (Map<String, Object> dueCase : claimed) {
             unused.decrementAndGet();
+            Object id = dueCase.get("id");
+            if (!underWay.add(id)) {
+                room.release();
+                continue;
+            }
             try {
                 pool.execute(() -> {
                     try {
                         producer.send(pollCase, poll -> poll.getMessage().setBody(dueCase));
                     } finally {
+                        underWay.remove(id);
                         room.release();
                     }
                 });
             } catch (RejectedExecutionException stopping) {
                 // The pool is shut down with Camel: this case was claimed one period on and is due again then.
+                underWay.remove(id);
                 room.release();
             }
         }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -23,9 +24,13 @@ class PollLoopTest {
     private final CamelContext camel = new DefaultCamelContext();
     private final ExecutorService pool = Executors.newFixedThreadPool(4);
     private final List<Object> polled = new CopyOnWriteArrayList<>();
+    /** A case whose look waits for {@link #slowCaseAnswers}: a provider answering slowly. */
+    private static final Map<String, Object> SLOW = Map.of("id", "slow");
+    private final CountDownLatch slowCaseAnswers = new CountDownLatch(1);
 
     @AfterEach
     void stop() {
+        slowCaseAnswers.countDown();
         camel.stop();
         pool.shutdownNow();
     }
@@ -56,6 +61,26 @@ class PollLoopTest {
     }
 
     @Test
+    void aCaseClaimedAgainWhileStillLookedAtIsNotHandedOutTwice() throws Exception {
+        PollLoop loop = start(new PollLoop(camel, pool, "direct:poll-case", 4, 200, 1000, 100));
+        claim(List.of(SLOW));
+        await().atMost(Duration.ofSeconds(5)).until(() -> polled.size() == 1);
+
+        // Its look outlasts poll-every: claimed again, with another case.
+        claim(List.of(SLOW, Map.of("id", 2)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> polled.contains(Map.of("id", 2)));
+        assertThat(polled).containsExactly(SLOW, Map.of("id", 2));
+        await().atMost(Duration.ofSeconds(5)).until(() -> loop.freeRoom() == 7);
+
+        // Once answered, the next claim hands it out again.
+        slowCaseAnswers.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> loop.freeRoom() == 8);
+        claim(List.of(SLOW));
+        await().atMost(Duration.ofSeconds(5)).until(() -> polled.size() == 3 && loop.freeRoom() == 8);
+        assertThat(polled).containsExactly(SLOW, Map.of("id", 2), SLOW);
+    }
+
+    @Test
     void paceLetsNoMoreThanTheRateThrough() throws Exception {
         PollLoop.Pace pace = new PollLoop.Pace(200);
         long start = System.nanoTime();
@@ -65,6 +90,11 @@ class PollLoopTest {
         }
         // Half a second at 200 a second, plus the bucket's tenth of a second it starts with.
         assertThat(taken).isBetween(90, 100 + 20 + 7);
+    }
+
+    private void claim(List<Map<String, Object>> cases) {
+        assertThat(camel.createProducerTemplate().send("direct:claim", e -> e.setVariable("claimed", cases))
+                .getException()).isNull();
     }
 
     private PollLoop start(PollLoop loop) throws Exception {
@@ -80,7 +110,12 @@ class PollLoopTest {
                             e.getMessage().setBody(e.getVariable("claimed"));
                         })
                         .bean(loop, "handOut");
-                from("direct:poll-case").process(e -> polled.add(e.getMessage().getBody()));
+                from("direct:poll-case").process(e -> {
+                    polled.add(e.getMessage().getBody());
+                    if (SLOW.equals(e.getMessage().getBody())) {
+                        slowCaseAnswers.await();
+                    }
+                });
             }
         });
         camel.start();
