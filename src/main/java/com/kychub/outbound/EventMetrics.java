@@ -5,13 +5,10 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.UUID;
 
-import com.kychub.inbound.Failures;
+import com.kychub.database.StoreReading;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,7 +20,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class EventMetrics {
 
-    private static final Logger log = LoggerFactory.getLogger(EventMetrics.class);
     private static final Duration LAG_REFRESH = Duration.ofSeconds(1);
 
     /**
@@ -33,14 +29,14 @@ public class EventMetrics {
     public enum Outcome { DELIVERED, FAILED, DEAD, GONE, DISABLED }
 
     private final MeterRegistry registry;
-    private final EventDeliveries deliveries;
-    private Instant lagReadAt = Instant.EPOCH;
-    private double lagSeconds;
+    private final StoreReading lag;
 
     public EventMetrics(MeterRegistry registry, EventDeliveries deliveries) {
         this.registry = registry;
-        this.deliveries = deliveries;
-        Gauge.builder("kyc.events.lag", this, EventMetrics::lagSeconds)
+        this.lag = new StoreReading("kyc.events.lag", LAG_REFRESH, () -> deliveries.oldestPending()
+                .map(created -> Math.max(0, Duration.between(created, Instant.now()).toMillis() / 1000.0))
+                .orElse(0.0));
+        Gauge.builder("kyc.events.lag", lag::value)
                 .description("Age of the oldest outbound event still pending for an enabled endpoint")
                 .baseUnit("seconds")
                 .register(registry);
@@ -54,21 +50,5 @@ public class EventMetrics {
                 .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
                 .register(registry)
                 .increment();
-    }
-
-    synchronized double lagSeconds() {
-        Instant now = Instant.now();
-        if (Duration.between(lagReadAt, now).compareTo(LAG_REFRESH) >= 0) {
-            lagReadAt = now;
-            try {
-                lagSeconds = deliveries.oldestPending()
-                        .map(created -> Math.max(0, Duration.between(created, now).toMillis() / 1000.0))
-                        .orElse(0.0);
-            } catch (DataAccessException e) {
-                // The last value stands; the store's outage is told by the workers.
-                log.debug("kyc.events.lag not read: {}", Failures.describe(e));
-            }
-        }
-        return lagSeconds;
     }
 }

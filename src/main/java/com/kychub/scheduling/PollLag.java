@@ -1,17 +1,11 @@
 package com.kychub.scheduling;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
-import com.kychub.inbound.Failures;
+import com.kychub.database.StoreReading;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -29,45 +23,22 @@ public class PollLag {
     /** The providers whose cases are polled on a schedule ({@code next_poll_at}). */
     static final List<String> POLLED = List.of("connectfi", "width");
 
-    private static final Logger log = LoggerFactory.getLogger(PollLag.class);
     private static final Duration REFRESH = Duration.ofSeconds(1);
 
-    private final JdbcTemplate jdbc;
-    private final Map<String, Reading> readings = new ConcurrentHashMap<>();
-
-    private record Reading(Instant at, double seconds) {
-    }
-
     public PollLag(JdbcTemplate jdbc, MeterRegistry registry) {
-        this.jdbc = jdbc;
         for (String provider : POLLED) {
-            Gauge.builder("kyc.polls.lag", () -> seconds(provider))
+            StoreReading lag = new StoreReading("kyc.polls.lag of " + provider, REFRESH, () -> {
+                Double overdue = jdbc.queryForObject("""
+                        select extract(epoch from clock_timestamp() - min(next_poll_at))::float8
+                        from kyc_case where provider = ? and next_poll_at <= clock_timestamp()""", Double.class,
+                        provider);
+                return overdue == null ? 0 : Math.max(0, overdue);
+            });
+            Gauge.builder("kyc.polls.lag", lag::value)
                     .description("How long the most overdue case of the provider has been due for its status poll")
                     .tag("provider", provider)
                     .baseUnit("seconds")
                     .register(registry);
         }
-    }
-
-    double seconds(String provider) {
-        Instant now = Instant.now();
-        Reading last = readings.get(provider);
-        if (last != null && Duration.between(last.at(), now).compareTo(REFRESH) < 0) {
-            return last.seconds();
-        }
-        double seconds;
-        try {
-            Double overdue = jdbc.queryForObject("""
-                    select extract(epoch from clock_timestamp() - min(next_poll_at))::float8
-                    from kyc_case where provider = ? and next_poll_at <= clock_timestamp()""", Double.class, provider);
-            seconds = overdue == null ? 0 : Math.max(0, overdue);
-        } catch (DataAccessException e) {
-            // The last value stands, and is not asked for again within the second; the store's outage is told by the
-            // workers.
-            log.debug("kyc.polls.lag of {} not read: {}", provider, Failures.describe(e));
-            seconds = last == null ? 0 : last.seconds();
-        }
-        readings.put(provider, new Reading(now, seconds));
-        return seconds;
     }
 }
