@@ -6,13 +6,10 @@ import static org.awaitility.Awaitility.await;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
 import com.kychub.support.ExtraHub;
+import com.kychub.support.HubIntegrationTest;
 import com.kychub.support.Store;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -61,10 +58,7 @@ class InboxRestartIntegrationTest {
     }
 
     private static HttpResponse<String> postSigned(ExtraHub hub, String body) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(STRIGA_KEY.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        String signature = HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-        return hub.post("/webhooks/striga/kyc", body,
-                Map.of("Content-Type", "application/json", "signature", signature));
+        return hub.post("/webhooks/striga/kyc", body, Map.of("Content-Type", "application/json",
+                "signature", HubIntegrationTest.hmacHex(STRIGA_KEY, body.getBytes(StandardCharsets.UTF_8))));
     }
 }

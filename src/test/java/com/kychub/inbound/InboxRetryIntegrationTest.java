@@ -8,12 +8,10 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.kychub.support.HubIntegrationTest;
-import org.apache.camel.CamelContext;
 import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * A transient fault while processing (advised into {@code striga-process}) is retried with back-off, the message
@@ -25,9 +23,6 @@ class InboxRetryIntegrationTest extends HubIntegrationTest {
     private static final String FAULTY_USER = "u-provider-outage";
     private static final AtomicBoolean FAULT = new AtomicBoolean();
     private static boolean advised;
-
-    @Autowired
-    CamelContext camel;
 
     @BeforeEach
     void injectFault() throws Exception {

@@ -10,14 +10,11 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kychub.support.ExtraHub;
+import com.kychub.support.HubIntegrationTest;
 import com.kychub.support.Store;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.util.TestSocketUtils;
@@ -49,7 +46,7 @@ class WebhookDoorsServletOnlyIntegrationTest {
 
             HttpResponse<String> answer = hub.post("/webhooks/striga/kyc", body, Map.of(
                     "Content-Type", "application/json",
-                    "signature", signature(body)));
+                    "signature", HubIntegrationTest.hmacHex(STRIGA_KEY, body.getBytes(StandardCharsets.UTF_8))));
 
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
             assertThat(new ObjectMapper().readTree(answer.body()).get("status").asText()).isEqualTo("accepted");
@@ -62,12 +59,5 @@ class WebhookDoorsServletOnlyIntegrationTest {
                 }
             }).as("nothing listens on the doors' port").isInstanceOf(ConnectException.class);
         }
-    }
-
-    /** Striga's signature, computed apart from the hub's own code. */
-    private static String signature(String body) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(STRIGA_KEY.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
     }
 }

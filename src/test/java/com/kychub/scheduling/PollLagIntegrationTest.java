@@ -7,9 +7,7 @@ import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.kychub.support.HubIntegrationTest;
-import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * {@code kyc.polls.lag{provider}}: a poller that falls behind shows how far. Connect Financial's poller is stopped,
@@ -17,9 +15,6 @@ import org.springframework.beans.factory.annotation.Autowired;
  * has nothing due; once the case is moved on (as a poll moves it), 0 again.
  */
 class PollLagIntegrationTest extends HubIntegrationTest {
-
-    @Autowired
-    private CamelContext camel;
 
     @Test
     void theMostOverdueCaseOfAProviderIsTheLag() throws Exception {

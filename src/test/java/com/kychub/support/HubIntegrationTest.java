@@ -334,7 +334,7 @@ public abstract class HubIntegrationTest {
     }
 
     /** The HMAC computed independently of the hub's own code. */
-    protected static String hmacHex(String key, byte[] data) {
+    public static String hmacHex(String key, byte[] data) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
