@@ -225,11 +225,6 @@ public class Inbox extends DurableQueue {
                 instant(row, "processed_at")), state, state, provider, provider, beforeId, beforeId, limit);
     }
 
-    public List<Count> countsByProviderAndState() {
-        return jdbc.query("select provider, state, count(*) as n from inbound_message group by provider, state",
-                (row, n) -> new Count(row.getString("provider"), row.getString("state"), row.getLong("n")));
-    }
-
     /** The messages processed into a case and the ones named by its audit events, oldest first. */
     public List<RawMessage> behindCase(UUID caseId, List<Long> namedByEvents) {
         return jdbc.query("""
@@ -332,9 +327,9 @@ public class Inbox extends DurableQueue {
     }
 
     /**
-     * How many messages of each provider wait (ACCEPTED), FAILED or DEAD: {@link #countsByProviderAndState} without
-     * the PROCESSED ones, which are nearly the whole table; read from the partial index
-     * {@code inbound_message_unsettled} (V19).
+     * How many messages of each provider wait (ACCEPTED), FAILED or DEAD, by provider and state; the PROCESSED ones,
+     * nearly the whole table, are left out, so the count reads only the partial index {@code inbound_message_unsettled}
+     * (V19).
      */
     public List<Count> countsUnsettled() {
         return jdbc.query("""

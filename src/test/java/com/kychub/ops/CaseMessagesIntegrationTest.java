@@ -40,15 +40,27 @@ class CaseMessagesIntegrationTest extends HubIntegrationTest {
     }
 
     @Test
-    void theBacklogGaugesCountMessagesPerProviderAndState() {
+    void theBacklogGaugesCountWaitingAndStoppedMessagesPerProviderAndStateNotProcessedOnes() {
         assertThat(postStriga(BODY).statusCode()).isEqualTo(200);
         awaitInboxDrained();
+        // Settled as the workers leave them (they claim only ACCEPTED messages, so these stay as written).
+        jdbc.update("""
+                insert into inbound_message (provider, channel, dedup_key, body, state, attempts, last_error)
+                values ('width', 'WEBHOOK', 'backlog-dead-1', '{}', 'DEAD', 3, 'test'),
+                       ('width', 'WEBHOOK', 'backlog-dead-2', '{}', 'DEAD', 3, 'test'),
+                       ('striga', 'WEBHOOK', 'backlog-failed', '{}', 'FAILED', 1, 'test')""");
         backlog.refresh();
 
-        JsonNode processed = operatorJson(
-                "/actuator/metrics/kyc.inbox.backlog?tag=provider:striga&tag=state:PROCESSED");
-        assertThat(processed.at("/measurements/0/value").asDouble()).isEqualTo(1.0);
-        JsonNode dead = operatorJson("/actuator/metrics/kyc.inbox.backlog?tag=provider:width&tag=state:DEAD");
-        assertThat(dead.at("/measurements/0/value").asDouble()).isZero();
+        assertThat(backlogGauge("width", "DEAD")).isEqualTo(2.0);
+        assertThat(backlogGauge("striga", "FAILED")).isEqualTo(1.0);
+        assertThat(backlogGauge("striga", "ACCEPTED")).isZero();
+        // The processed Striga message is not counted: no such gauge at all.
+        assertThat(operatorApi("/actuator/metrics/kyc.inbox.backlog?tag=provider:striga&tag=state:PROCESSED")
+                .statusCode()).isEqualTo(404);
+    }
+
+    private double backlogGauge(String provider, String state) {
+        return operatorJson("/actuator/metrics/kyc.inbox.backlog?tag=provider:" + provider + "&tag=state:" + state)
+                .at("/measurements/0/value").asDouble();
     }
 }
