@@ -86,6 +86,54 @@ m = {s["statistic"]: s["value"] for s in json.load(sys.stdin)["measurements"]}
 print(int(m.get("COUNT", 0)), int(m.get("TOTAL", 0)))'
 }
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
+# Messages the workers processed so far (kyc.inbox.messages{outcome=processed}, every provider).
+processed_count() {
+    operator_curl -s "http://127.0.0.1:$PORT/actuator/metrics/kyc.inbox.messages?tag=outcome:processed" | python3 -c '
+import json, sys
+print(int(sum(s["value"] for s in json.load(sys.stdin).get("measurements", []) if s["statistic"] == "COUNT")))' \
+        2>/dev/null || echo 0
+}
+# What the whole machine does meanwhile. cpu_now: the clock (ms), the machine's busy CPU time so far in ticks (every
+# CPU; not idle, iowait or steal), and the ticks of the processes that share it: the hub, PostgreSQL (its processes,
+# and those its postmaster has reaped: autovacuum workers come and go), the load generator (wrk or pgbench: children
+# of this script, counted once it has waited for them, with the few psql and curl readings around them) and the
+# providers' stand-in.
+# wal_now: PostgreSQL's WAL so far (bytes, flushes, flush time in ms: 0 unless the server has track_wal_io_timing on).
+cpu_now() {
+    local machine
+    machine=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat)
+    cat /proc/[0-9]*/stat 2>/dev/null | awk -v now="$(date +%s%3N)" -v machine="$machine" -v hub="${HUB_PID:-0}" \
+        -v stub="${STUB_PID:-0}" -v self="$$" '{
+            # pid (comm) state ppid ... utime stime cutime cstime: the name may hold spaces and parentheses.
+            lp = index($0, "("); rp = last_paren($0)
+            split(substr($0, rp + 2), f, " ")
+            name[$1] = substr($0, lp + 1, rp - lp - 1)
+            parent[$1] = f[2]; own[$1] = f[12] + f[13]; reaped[$1] = f[14] + f[15] }
+        function last_paren(s,   i) { for (i = length(s); i > 0; i--) if (substr(s, i, 1) == ")") return i; return 0 }
+        END {
+            for (p in own) {
+                if (p == hub) h += own[p]
+                else if (p == stub) st += own[p]
+                else if (p == self) w += reaped[p]
+                else if (name[p] == "postgres") {
+                    pg += own[p]
+                    if (name[parent[p]] != "postgres") pg += reaped[p]
+                }
+            }
+            printf "%d %d %d %d %d %d\n", now, machine, h, pg, w, st }'
+}
+wal_now() { psql_db -F ' ' -c 'select wal_bytes, wal_sync, wal_sync_time from pg_stat_wal'; }
+# "busy cores (hub, PostgreSQL, load generator, stand-in), WAL flushes/s, ms/flush, WAL kB per webhook" over a phase that
+# stored $1 webhooks, from cpu_now ($2 $3) and wal_now ($4 $5) before and after.
+machine_summary() {
+    awk -v n="$1" -v hz="$TICKS_PER_SECOND" -v c0="$2" -v c1="$3" -v before="$4" -v after="$5" 'BEGIN {
+        split(c0, x, " "); split(c1, y, " "); d = (y[1] - x[1]) / 1000
+        for (i = 2; i <= 6; i++) cores[i] = (y[i] - x[i]) / hz / d
+        split(before, b, " "); split(after, a, " "); syncs = a[2] - b[2]
+        printf "%.2f cores (hub %.2f, PostgreSQL %.2f, load %.2f, stand-in %.2f), %d WAL flushes/s, %s ms/flush, %.2f kB WAL/webhook",
+            cores[2], cores[3], cores[4], cores[5], cores[6], syncs / d,
+            (a[3] - b[3] > 0 ? sprintf("%.2f", (a[3] - b[3]) / syncs) : "n/a"), n ? (a[1] - b[1]) / 1024 / n : 0 }'
+}
 # An empty store and clean buffers, so that the warm-up and every pgbench phase start equal. Only with the hub's
 # workers idle or the hub stopped: busy, they keep a table locked most of the time.
 fresh_store() {
@@ -100,7 +148,7 @@ start_stub "$STUB_PORT"
 # --- The hub, per candidate: a warm-up, then one phase per provider and one mixed ------------------------------------
 # The store is not emptied between phases: the workers are still processing the backlog (as they would after a
 # burst in production), and that is CPU the next phase shares. Each phase's rows are those after its first id.
-declare -A HUB_RESULT HUB_ROWS HUB_CPU HUB_BATCH HUB_STATES
+declare -A HUB_RESULT HUB_ROWS HUB_CPU HUB_BATCH HUB_STATES HUB_MACHINE HUB_PROCESSED
 for candidate in "${CANDIDATE_NAMES[@]}"; do
     HUB_ARGS=()
     IFS=, read -r -a HUB_ARGS <<<"${CANDIDATE_ARGS[$candidate]}"
@@ -121,10 +169,12 @@ for candidate in "${CANDIDATE_NAMES[@]}"; do
         psql_db -c 'checkpoint'
         first_id=$(psql_db -c "select coalesce(max(id), 0) + 1 from inbound_message")
         log "hub $candidate, $phase: ${DURATION} s"
-        ticks_before=$(hub_ticks)
+        ticks_before=$(hub_ticks) processed_before=$(processed_count)
         read -r batches_before stored_before < <(commit_batches)
+        machine_before=$(cpu_now) wal_before=$(wal_now)
         send_webhooks "$DURATION" "$RUN_DIR/$phase.requests" "$RUN_DIR/hub-$candidate-$phase.txt"
-        ticks_after=$(hub_ticks)
+        machine_after=$(cpu_now) wal_after=$(wal_now)
+        ticks_after=$(hub_ticks) processed_after=$(processed_count)
         read -r batches_after stored_after < <(commit_batches)
         result=$(grep '^RESULT wrk ' "$RUN_DIR/hub-$candidate-$phase.txt") \
             || die "wrk gave no result: see $RUN_DIR/hub-$candidate-$phase.txt"
@@ -133,6 +183,8 @@ for candidate in "${CANDIDATE_NAMES[@]}"; do
         acks=$(( $(field "$result" requests) - $(field "$result" non2xx) ))
         HUB_CPU[$key]=$(awk -v t=$((ticks_after - ticks_before)) -v hz="$TICKS_PER_SECOND" -v n="$acks" \
             -v d="$DURATION" 'BEGIN { printf "%.3f ms/ack, %.2f cores", n ? t * 1000 / hz / n : 0, t / hz / d }')
+        HUB_MACHINE[$key]=$(machine_summary "$acks" "$machine_before" "$machine_after" "$wal_before" "$wal_after")
+        HUB_PROCESSED[$key]=$(( (processed_after - processed_before) / DURATION ))
         HUB_BATCH[$key]=$(awk -v n=$((batches_after - batches_before)) -v s=$((stored_after - stored_before)) \
             'BEGIN { printf "%.1f", n ? s / n : 0 }')
         # One stored webhook of each provider: pgbench's template.
@@ -163,7 +215,7 @@ on conflict (provider, dedup_key) do nothing
 returning id;
 EOF
 done
-declare -A PGB_RESULT
+declare -A PGB_RESULT PGB_MACHINE
 for phase in $PHASES; do
     fresh_store
     scripts=() variables=()
@@ -174,10 +226,13 @@ for phase in $PHASES; do
     done
     log "pgbench, $phase: ${DURATION} s"
     rm -rf "$RUN_DIR/pgbench-$phase-log" && mkdir -p "$RUN_DIR/pgbench-$phase-log"
+    machine_before=$(cpu_now) wal_before=$(wal_now)
     pgbench -n -M prepared -c "$CONCURRENCY" -j "$THREADS" -T "$DURATION" "${scripts[@]}" "${variables[@]}" \
         --log --log-prefix="$RUN_DIR/pgbench-$phase-log/log" -h "$DB_HOST" -p "$DB_PORT" -U postgres "$DB_NAME" \
         >"$RUN_DIR/pgbench-$phase.txt" 2>&1 || die "pgbench failed: see $RUN_DIR/pgbench-$phase.txt"
+    machine_after=$(cpu_now) wal_after=$(wal_now)
     rows=$(psql_db -c "select count(*) from inbound_message")
+    PGB_MACHINE[$phase]=$(machine_summary "$rows" "$machine_before" "$machine_after" "$wal_before" "$wal_after")
     # Per-transaction log: client_id transaction_no time_us script_no epoch_s epoch_us.
     PGB_RESULT[$phase]=$(cat "$RUN_DIR/pgbench-$phase-log"/log* | awk '$3 ~ /^[0-9]+$/ { print $3; next } { failed++ }
         END { if (failed) print "failed " failed > "/dev/stderr" }' | sort -n | awk -v d="$DURATION" -v rows="$rows" '
@@ -215,6 +270,21 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
     echo
     echo "rate ratio: hub acks/s / pgbench transactions/s (above 1: the hub acknowledges more webhooks per second than"
     echo "            PostgreSQL commits one-INSERT transactions); p99 ratio: hub p99 / pgbench p99 (HTTP included)"
+    echo
+    printf '%-28s %-130s %s\n' "phase" "the machine: busy CPU, PostgreSQL's WAL flushes" "processed by the workers"
+    for candidate in "${CANDIDATE_NAMES[@]}"; do
+        for phase in $PHASES; do
+            printf '%-28s %-130s %s\n' "$candidate/$phase" "${HUB_MACHINE[$candidate/$phase]}" \
+                "$( (( WORKERS == 1 )) && echo "${HUB_PROCESSED[$candidate/$phase]} messages/s" || echo "stopped")"
+        done
+    done
+    for phase in $PHASES; do
+        printf '%-28s %-130s %s\n' "pgbench/$phase" "${PGB_MACHINE[$phase]}" "-"
+    done
+    echo "the machine: busy CPU over the phase in cores of $(nproc), all processes and the kernel, and the part of it of the"
+    echo "             hub, PostgreSQL (every process of the server), the load generator (wrk or pgbench) and the"
+    echo "             providers' stand-in; PostgreSQL's WAL flushes and their time (which needs the server's"
+    echo "             track_wal_io_timing), and WAL per webhook"
     for candidate in "${CANDIDATE_NAMES[@]}"; do
         for phase in $PHASES; do
             key=$candidate/$phase hub=${HUB_RESULT[$candidate/$phase]}
