@@ -184,7 +184,9 @@ for candidate in "${CANDIDATE_NAMES[@]}"; do
         HUB_CPU[$key]=$(awk -v t=$((ticks_after - ticks_before)) -v hz="$TICKS_PER_SECOND" -v n="$acks" \
             -v d="$DURATION" 'BEGIN { printf "%.3f ms/ack, %.2f cores", n ? t * 1000 / hz / n : 0, t / hz / d }')
         HUB_MACHINE[$key]=$(machine_summary "$acks" "$machine_before" "$machine_after" "$wal_before" "$wal_after")
-        HUB_PROCESSED[$key]=$(( (processed_after - processed_before) / DURATION ))
+        # Over the same clock as the machine's readings (a little longer than DURATION: wrk's start and end).
+        HUB_PROCESSED[$key]=$(( (processed_after - processed_before) * 1000
+                                / (${machine_after%% *} - ${machine_before%% *}) ))
         HUB_BATCH[$key]=$(awk -v n=$((batches_after - batches_before)) -v s=$((stored_after - stored_before)) \
             'BEGIN { printf "%.1f", n ? s / n : 0 }')
         # One stored webhook of each provider: pgbench's template.
