@@ -75,8 +75,6 @@ for phase in $PHASES warmup; do
         --count "$REQUESTS" --out "$RUN_DIR/$phase.requests" >/dev/null
 done
 
-# The hub's CPU time so far, in clock ticks (user + system, from /proc).
-hub_ticks() { awk '{ print $14 + $15 }' "/proc/$HUB_PID/stat"; }
 TICKS_PER_SECOND=$(getconf CLK_TCK)
 # The commit-batch summary's count and total, from the hub's metrics endpoint.
 commit_batches() {
@@ -169,12 +167,15 @@ for candidate in "${CANDIDATE_NAMES[@]}"; do
         psql_db -c 'checkpoint'
         first_id=$(psql_db -c "select coalesce(max(id), 0) + 1 from inbound_message")
         log "hub $candidate, $phase: ${DURATION} s"
-        ticks_before=$(hub_ticks) processed_before=$(processed_count)
+        processed_before=$(processed_count)
         read -r batches_before stored_before < <(commit_batches)
         machine_before=$(cpu_now) wal_before=$(wal_now)
         send_webhooks "$DURATION" "$RUN_DIR/$phase.requests" "$RUN_DIR/hub-$candidate-$phase.txt"
         machine_after=$(cpu_now) wal_after=$(wal_now)
-        ticks_after=$(hub_ticks) processed_after=$(processed_count)
+        processed_after=$(processed_count)
+        # The hub's CPU time over the phase, in clock ticks: cpu_now's third field.
+        read -r _ _ ticks_before _ <<<"$machine_before"
+        read -r _ _ ticks_after _ <<<"$machine_after"
         read -r batches_after stored_after < <(commit_batches)
         result=$(grep '^RESULT wrk ' "$RUN_DIR/hub-$candidate-$phase.txt") \
             || die "wrk gave no result: see $RUN_DIR/hub-$candidate-$phase.txt"
