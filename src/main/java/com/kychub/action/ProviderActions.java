@@ -76,7 +76,7 @@ public class ProviderActions extends DurableQueue implements ProviderAction.Plan
 
     /** Locks the provider's oldest due action for the caller's transaction; other workers skip it. */
     public PendingAction claimNext(String provider) {
-        List<PendingAction> due = jdbc.query("""
+        List<PendingAction> due = claim("""
                 select id, provider, case_id, customer_id, kind, action, payload, attempts from provider_action
                 where state = 'PENDING' and next_attempt_at <= now() and provider = ?
                 order by next_attempt_at, id

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
 
 /**
  * A durable queue of the hub's, the owner of its table: the inbox ({@link Inbox}) and the provider actions
@@ -33,6 +34,22 @@ public abstract class DurableQueue {
                 where id = ?
                 returning state""".formatted(table, waiting);
         this.postpone = "update %s set last_error = ?, next_attempt_at = ? where id = ?".formatted(table);
+    }
+
+    /**
+     * Runs a claim, the oldest due entry ({@code ORDER BY} its due index's columns, {@code LIMIT}, {@code FOR UPDATE
+     * SKIP LOCKED}), in the caller's transaction, with sorting off for this statement alone, so that PostgreSQL reads
+     * the due index in order and stops at the first entry it can lock. Statistics taken while the queue was settled
+     * (nothing waiting: the usual state) make the planner expect one due entry; it would then rather sort the
+     * provider's whole backlog, bodies included, at every claim, until the next ANALYZE, which on a table of 90 days
+     * waits for a tenth of it to change (41 ms a claim at 25,000 due messages, growing with the burst). The claim's
+     * result is the same either way; only its cost is not.
+     */
+    protected <T> List<T> claim(String claim, RowMapper<T> row, Object... arguments) {
+        jdbc.execute("set local enable_sort = off");
+        List<T> claimed = jdbc.query(claim, row, arguments);
+        jdbc.execute("set local enable_sort to default");
+        return claimed;
     }
 
     /** A transient failure: due again after the back-off, or DEAD once attempts reach the limit; true when DEAD. */

@@ -100,7 +100,7 @@ public class Inbox extends DurableQueue {
      * another instance, waits at most one batch.
      */
     public InboundMessage claimNext(String provider, InboxPosition after) {
-        List<InboundMessage> due = jdbc.query("""
+        List<InboundMessage> due = claim("""
                 select id, provider, channel, message_type, subject, body, attempts, next_attempt_at
                 from inbound_message
                 where state = 'ACCEPTED' and next_attempt_at <= now() and provider = ?
