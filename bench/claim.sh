@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Inbox claim benchmark: what one claim of the inbox worker costs PostgreSQL during a burst when the statistics were
+# taken while the inbox was settled (nothing ACCEPTED: its usual state), as the hub runs it (sorting off for the
+# claim, DurableQueue.claim) against the same statement left to the planner (as the hub ran it before), in the same
+# run, for a growing backlog. pgbench runs both; the statement is copied from Inbox.java at run time, so it cannot
+# drift from the code. See bench/README.md.
+#
+#   bench/claim.sh                         # defaults below
+#   BACKLOGS="1000 5000" DURATION=5 LAST=0 bench/claim.sh   # quick smoke run
+#
+# Settings (environment):
+#   SETTLED=300000            processed messages in the inbox when ANALYZE takes the statistics
+#   BACKLOGS="1000 5000 25000"  due (ACCEPTED) messages per provider (four providers) at each step, added after ANALYZE
+#   DURATION=10               seconds pgbench runs each form at each step
+#   CLIENTS=4                 pgbench clients (-c): the four providers' workers of one hub
+#   BENCH_DB=kyc_hub_bench    the database on 127.0.0.1:5432 (a schema claim_bench of its own, dropped at the end)
+#   LAST (1: also save bench/last/claim.txt), NOTE
+set -euo pipefail
+
+NAME=claim
+SETTLED=${SETTLED:-300000}
+BACKLOGS=${BACKLOGS:-1000 5000 25000}
+DURATION=${DURATION:-10}
+CLIENTS=${CLIENTS:-4}
+DB_NAME=${BENCH_DB:-kyc_hub_bench}
+LAST=${LAST:-1}
+NOTE=${NOTE:-}
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$BENCH_DIR")
+TS=$(date -u +%Y%m%dT%H%M%SZ)
+RUN_DIR=$BENCH_DIR/results/$NAME-$TS
+
+die() { echo "$NAME: $*" >&2; exit 1; }
+log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
+for n in SETTLED DURATION CLIENTS; do
+    [[ ${!n} =~ ^[1-9][0-9]*$ ]] || die "$n must be a whole number above 0, got '${!n}'"
+done
+for b in $BACKLOGS; do
+    [[ $b =~ ^[1-9][0-9]*$ ]] || die "BACKLOGS holds whole numbers above 0, got '$b'"
+done
+[[ $DB_NAME =~ ^[a-z_][a-z0-9_]*$ ]] || die "the database name must be a plain lowercase identifier"
+for tool in psql pgbench python3; do
+    command -v "$tool" >/dev/null || die "$tool is not installed"
+done
+mkdir -p "$RUN_DIR"
+PG=(-X -q -A -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -U postgres)
+psql "${PG[@]}" -d postgres -c "select 1 from pg_database where datname = '$DB_NAME'" | grep -q 1 \
+    || psql "${PG[@]}" -d postgres -c "create database \"$DB_NAME\"" >/dev/null
+psql_db() { psql "${PG[@]}" -d "$DB_NAME" "$@"; }
+cleanup() { psql_db -c 'set client_min_messages = warning; drop schema if exists claim_bench cascade' || true; }
+trap cleanup EXIT
+
+# The inbox's table as the hub's migrations make it, in a schema of this script's: the hub's own migrations, applied
+# in order to an empty schema (plain SQL files; the Quartz tables and the rest come along and stay empty).
+# Autovacuum is off on it, so that no ANALYZE changes the statistics under measure.
+log "the hub's schema in claim_bench (its migrations), $SETTLED settled messages, ANALYZE"
+cleanup
+{
+    echo 'set client_min_messages = warning; create schema claim_bench; set search_path = claim_bench;'
+    for f in $(ls "$ROOT"/src/main/resources/db/migration/V*.sql | sort -V); do cat "$f"; echo; done
+    echo 'alter table inbound_message set (autovacuum_enabled = false);'
+    echo "insert into inbound_message (provider, channel, dedup_key, body, state, outcome, processed_at)
+          select (array['striga', 'connectfi', 'argos', 'ondato'])[1 + n % 4], 'WEBHOOK', 'settled-' || n,
+                 '{\"settled\": \"' || repeat('x', 400) || '\"}', 'PROCESSED', 'RECORDED', now()
+          from generate_series(1, $SETTLED) n;"
+    echo 'analyze inbound_message;'
+} | psql_db >/dev/null
+
+# The claim as Inbox.java has it (the text block passed to claim(...)), for a worker's first claim of a batch (the
+# oldest due message of its provider: after InboxPosition.START); pgbench draws the provider.
+python3 - "$ROOT/src/main/java/com/kychub/inbound/Inbox.java" "$RUN_DIR" <<'PY' || die "cannot find the claim in Inbox.java"
+import re, sys
+source, out = open(sys.argv[1]).read(), sys.argv[2]
+block = re.search(r'claim\("""\n(.*?)"""', source, re.S).group(1)
+sql = " ".join(line.strip() for line in block.splitlines() if line.strip())
+assert sql.count("?") == 3, sql
+for name in ("provider = ?", "(?, ?)"):
+    assert name in sql, name
+sql = sql.replace("provider = ?", "provider = (array['striga', 'connectfi', 'argos', 'ondato'])[:p]")
+sql = sql.replace("(?, ?)", "('-infinity'::timestamptz, 0)")
+head = "\\set p random(1, 4)\nbegin;\n"
+open(out + "/planner.sql", "w").write(head + sql + ";\ncommit;\n")
+open(out + "/sorting-off.sql", "w").write(head + "set local enable_sort = off;\n" + sql
+                                          + ";\nset local enable_sort to default;\ncommit;\n")
+PY
+
+# pgbench FORM: "claims/s mean_ms" of one form over DURATION.
+run_form() {
+    PGOPTIONS='-c search_path=claim_bench' pgbench -n -M prepared -c "$CLIENTS" -j 1 -T "$DURATION" \
+        -f "$RUN_DIR/$1.sql" -h 127.0.0.1 -U postgres "$DB_NAME" >"$RUN_DIR/pgbench-$1-$2.txt" 2>&1 \
+        || { cat "$RUN_DIR/pgbench-$1-$2.txt" >&2; die "pgbench failed"; }
+    awk '/^tps = / { tps = $3 } /^latency average = / { ms = $4 } END { printf "%.1f %.3f\n", tps, ms }' \
+        "$RUN_DIR/pgbench-$1-$2.txt"
+}
+
+declare -A PLANNER SORTING_OFF SORTS
+due=0
+for backlog in $BACKLOGS; do
+    (( backlog > due )) || die "BACKLOGS must grow, got $backlog after $due"
+    log "backlog of $backlog due messages per provider"
+    psql_db -c "set search_path = claim_bench;
+        insert into inbound_message (provider, channel, dedup_key, body, next_attempt_at)
+        select (array['striga', 'connectfi', 'argos', 'ondato'])[1 + n % 4], 'WEBHOOK', 'due-' || n,
+               '{\"burst\": \"' || repeat('x', 1000) || '\"}', now() - interval '1 hour'
+        from generate_series($(( due * 4 + 1 )), $(( backlog * 4 ))) n" >/dev/null
+    due=$backlog
+    PLANNER[$backlog]=$(run_form planner "$backlog")
+    SORTING_OFF[$backlog]=$(run_form sorting-off "$backlog")
+    # Which plan each form gets, for the record.
+    SORTS[$backlog]=$(psql_db -c "set search_path = claim_bench; prepare c as $(sed -n '3p' "$RUN_DIR/planner.sql" | sed "s/:p/1/");
+        explain execute c;" | grep -c 'Sort' || true)
+done
+ANALYZED=$(psql_db -c "select analyze_count + autoanalyze_count from pg_stat_user_tables
+                       where schemaname = 'claim_bench' and relname = 'inbound_message'")
+
+{
+    echo "claim: one inbox claim during a burst, with statistics taken on a settled inbox"
+    echo "machine    : $(nproc) CPUs, $(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo), load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "postgresql : $(psql_db -c 'show server_version'), work_mem=$(psql_db -c 'show work_mem'), 127.0.0.1:5432/$DB_NAME (schema claim_bench)"
+    echo "code       : the claim of src/main/java/com/kychub/inbound/Inbox.java at $(git -C "$ROOT" rev-parse --short HEAD)"
+    [[ -z $NOTE ]] || echo "note       : $NOTE"
+    echo "inbox      : $SETTLED processed messages when ANALYZE ran; then the due messages below, 1 kB bodies"
+    echo "load       : pgbench -M prepared, $CLIENTS clients, $DURATION s per form and backlog; each transaction one claim"
+    echo "             (the oldest due message of one of four providers, FOR UPDATE SKIP LOCKED), nothing settled"
+    echo
+    printf '%-22s %16s %10s %16s %10s %8s\n' "due per provider" "planner claims/s" "ms each" \
+        "sorting off /s" "ms each" ratio
+    for backlog in $BACKLOGS; do
+        read -r p_tps p_ms <<<"${PLANNER[$backlog]}"
+        read -r s_tps s_ms <<<"${SORTING_OFF[$backlog]}"
+        printf '%-22s %16s %10s %16s %10s %8s\n' "$backlog$( (( SORTS[$backlog] > 0 )) && echo ' (planner sorts)')" \
+            "$p_tps" "$p_ms" "$s_tps" "$s_ms" "$(awk -v a="$s_tps" -v b="$p_tps" 'BEGIN { printf "%.1f", a / b }')"
+    done
+    echo
+    echo "planner: the claim left to the planner (the hub before b66b62d); sorting off: as the hub runs it now"
+    echo "         (DurableQueue.claim). ratio: sorting off / planner. (planner sorts): EXPLAIN of the planner's form"
+    echo "         shows a Sort. ANALYZE runs of the table after the first: $((ANALYZED - 1)) (must be 0)"
+    (( ANALYZED == 1 )) && echo "RESULT PASS" || echo "RESULT FAIL: the statistics changed during the run"
+} | tee "$BENCH_DIR/results/$NAME-$TS.txt"
+echo "saved: bench/results/$NAME-$TS.txt" >&2
+if [[ $LAST == 1 ]]; then
+    mkdir -p "$BENCH_DIR/last"
+    cp "$BENCH_DIR/results/$NAME-$TS.txt" "$BENCH_DIR/last/$NAME.txt"
+    echo "saved: bench/last/$NAME.txt" >&2
+fi
