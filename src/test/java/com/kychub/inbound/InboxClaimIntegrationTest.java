@@ -56,7 +56,7 @@ class InboxClaimIntegrationTest extends HubIntegrationTest {
     /**
      * Statistics taken while the inbox was settled (nothing ACCEPTED: the usual state) and then a burst: the planner
      * expects one due message and, left to choose, sorts the provider's whole backlog at every claim instead of reading
-     * the due index in order (41 ms a claim at 25,000 due messages, growing with the burst, until the next ANALYZE).
+     * the due index in order, until the next ANALYZE ({@code bench/claim.sh}).
      * A sort of the backlog's bodies spills past a small {@code work_mem}, so a temporary file tells one happened.
      */
     @Test
