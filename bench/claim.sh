@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Inbox claim benchmark: what one claim of the inbox worker costs PostgreSQL during a burst when the statistics were
+# Claim benchmark: what one claim of the inbox worker costs PostgreSQL during a burst when the statistics were
 # taken while the inbox was settled (nothing ACCEPTED: its usual state), as the hub runs it (sorting off for the
 # claim, DurableQueue.claim) against the same statement left to the planner (as the hub ran it before), in the same
 # run, for a growing backlog. pgbench runs both; the statement is copied from Inbox.java at run time, so it cannot
-# drift from the code. See bench/README.md.
+# drift from the code. Then the outbound dispatcher's claim, timed before and after an ANALYZE. See bench/README.md.
 #
 #   bench/claim.sh                         # defaults below
 #   BACKLOGS="1000 5000" DURATION=5 LAST=0 bench/claim.sh   # quick smoke run
@@ -13,6 +13,7 @@
 #   BACKLOGS="1000 5000 25000"  due (ACCEPTED) messages per provider (four providers) at each step, added after ANALYZE
 #   DURATION=10               seconds pgbench runs each form at each step
 #   CLIENTS=4                 pgbench clients (-c): the four providers' workers of one hub
+#   DELIVERIES=10000          pending outbound deliveries of one endpoint for the dispatcher's claim (0: skip it)
 #   BENCH_DB=kyc_hub_bench    the database on 127.0.0.1:5432 (a schema claim_bench of its own, dropped at the end)
 #   LAST (1: also save bench/last/claim.txt), NOTE
 set -euo pipefail
@@ -22,6 +23,7 @@ SETTLED=${SETTLED:-300000}
 BACKLOGS=${BACKLOGS:-1000 5000 25000}
 DURATION=${DURATION:-10}
 CLIENTS=${CLIENTS:-4}
+DELIVERIES=${DELIVERIES:-10000}
 DB_NAME=${BENCH_DB:-kyc_hub_bench}
 LAST=${LAST:-1}
 NOTE=${NOTE:-}
@@ -32,6 +34,7 @@ RUN_DIR=$BENCH_DIR/results/$NAME-$TS
 
 die() { echo "$NAME: $*" >&2; exit 1; }
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
+[[ $DELIVERIES =~ ^[0-9]+$ ]] || die "DELIVERIES must be a whole number, got '$DELIVERIES'"
 for n in SETTLED DURATION CLIENTS; do
     [[ ${!n} =~ ^[1-9][0-9]*$ ]] || die "$n must be a whole number above 0, got '${!n}'"
 done
@@ -110,6 +113,52 @@ for backlog in $BACKLOGS; do
     SORTS[$backlog]=$(psql_db -c "set search_path = claim_bench; prepare c as $(sed -n '3p' "$RUN_DIR/planner.sql" | sed "s/:p/1/");
         explain execute c;" | grep -c 'Sort' || true)
 done
+# The outbound dispatcher's claim (EventDeliveries.CLAIM: each endpoint's first pending delivery of each order key),
+# timed once (EXPLAIN ANALYZE, in a transaction rolled back) with the statistics of a settled table (SETTLED / 10
+# delivered), and again after an ANALYZE of it: one endpoint, DELIVERIES pending, 5,000 order keys (cases).
+# outbound_event's reference to the audit trail is dropped in this schema: the rows are written here, not by the
+# audit trail's trigger.
+if (( DELIVERIES > 0 )); then
+    log "the dispatcher's claim at $DELIVERIES pending deliveries"
+    python3 - "$ROOT/src/main/java/com/kychub/outbound/EventDeliveries.java" "$RUN_DIR" <<'PY' \
+        || die "cannot find the claim in EventDeliveries.java"
+import re, sys
+source, out = open(sys.argv[1]).read(), sys.argv[2]
+sql = re.search(r'String CLAIM = """\n(.*?)"""', source, re.S).group(1)
+values = ["'{WEBHOOK}'", "'{}'", "'{}'", "8", "200"]   # kinds, busy endpoints, their counts, slots, limit
+assert sql.count("?") == len(values), sql
+for value in values:
+    sql = sql.replace("?", value, 1)
+open(out + "/delivery-claim.sql", "w").write(sql)
+PY
+    psql_db >/dev/null <<SQL
+set client_min_messages = warning; set search_path = claim_bench;
+alter table event_delivery set (autovacuum_enabled = false);
+alter table outbound_event set (autovacuum_enabled = false);
+alter table outbound_event drop constraint outbound_event_kyc_event_id_fkey;
+insert into event_endpoint (id, url, secret) values ('00000000-0000-0000-0000-000000000001', 'http://127.0.0.1/', 's');
+insert into outbound_event (event_id, kyc_event_id, type, order_key, sequence, payload)
+select 'settled-' || n, n, 'kyc.case.updated', 'case-' || (n % 5000), 1, '{}' from generate_series(1, $((SETTLED / 10))) n;
+insert into event_delivery (event_id, endpoint_id, order_key, state, delivered_at)
+select id, '00000000-0000-0000-0000-000000000001', order_key, 'DELIVERED', now() from outbound_event;
+analyze event_delivery; analyze outbound_event;
+insert into outbound_event (event_id, kyc_event_id, type, order_key, sequence, payload)
+select 'pending-' || n, $SETTLED + n, 'kyc.case.updated', 'case-' || (n % 5000), 1, '{}'
+from generate_series(1, $DELIVERIES) n;
+insert into event_delivery (event_id, endpoint_id, order_key)
+select id, '00000000-0000-0000-0000-000000000001', order_key from outbound_event where event_id like 'pending-%';
+SQL
+    # Milliseconds of one claim: the execution time EXPLAIN ANALYZE reports.
+    time_delivery_claim() {
+        psql_db -c "set search_path = claim_bench; begin;
+                    explain (analyze, format json) $(cat "$RUN_DIR/delivery-claim.sql"); rollback;" \
+            | python3 -c 'import json, sys; print("%.1f" % json.loads(sys.stdin.read())[0]["Execution Time"])'
+    }
+    DELIVERY_STALE=$(time_delivery_claim)
+    psql_db -c 'set search_path = claim_bench; analyze event_delivery' >/dev/null
+    DELIVERY_ANALYZED=$(time_delivery_claim)
+fi
+
 ANALYZED=$(psql_db -c "select analyze_count + autoanalyze_count from pg_stat_user_tables
                        where schemaname = 'claim_bench' and relname = 'inbound_message'")
 
@@ -135,6 +184,12 @@ ANALYZED=$(psql_db -c "select analyze_count + autoanalyze_count from pg_stat_use
     echo "planner: the claim left to the planner (the hub before b66b62d); sorting off: as the hub runs it now"
     echo "         (DurableQueue.claim). ratio: sorting off / planner. (planner sorts): EXPLAIN of the planner's form"
     echo "         shows a Sort. ANALYZE runs of the table after the first: $((ANALYZED - 1)) (must be 0)"
+    if (( DELIVERIES > 0 )); then
+        echo
+        echo "The outbound dispatcher's claim (EventDeliveries.CLAIM), one endpoint, $DELIVERIES pending deliveries of 5,000"
+        echo "cases, $((SETTLED / 10)) delivered when ANALYZE ran: one claim (EXPLAIN ANALYZE) took ${DELIVERY_STALE} ms with those"
+        echo "statistics, ${DELIVERY_ANALYZED} ms after an ANALYZE of event_delivery (V21: every 1,000 rows changed)"
+    fi
     (( ANALYZED == 1 )) && echo "RESULT PASS" || echo "RESULT FAIL: the statistics changed during the run"
 } | tee "$BENCH_DIR/results/$NAME-$TS.txt"
 echo "saved: bench/results/$NAME-$TS.txt" >&2

@@ -42,8 +42,8 @@ public abstract class DurableQueue {
      * the due index in order and stops at the first entry it can lock. Statistics taken while the queue was settled
      * (nothing waiting: the usual state) make the planner expect one due entry; it would then rather sort the
      * provider's whole backlog, bodies included, at every claim, until the next ANALYZE, which on a table of 90 days
-     * waits for a tenth of it to change ({@code bench/claim.sh}: 22 claims a second instead of 2,986 at 25,000 due
-     * messages per provider). The claim's result is the same either way; only its cost is not.
+     * waits for a tenth of it to change (V21 now analyses the queues every 1,000 rows changed, at most once a minute;
+     * {@code bench/claim.sh} measures both forms). The claim's result is the same either way; only its cost is not.
      */
     protected <T> List<T> claim(String claim, RowMapper<T> row, Object... arguments) {
         jdbc.execute("set local enable_sort = off");
