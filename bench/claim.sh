@@ -109,7 +109,7 @@ for backlog in $BACKLOGS; do
     due=$backlog
     PLANNER[$backlog]=$(run_form planner "$backlog")
     SORTING_OFF[$backlog]=$(run_form sorting-off "$backlog")
-    # Which plan each form gets, for the record.
+    # Whether the planner's form sorts (EXPLAIN), for the record.
     SORTS[$backlog]=$(psql_db -c "set search_path = claim_bench; prepare c as $(sed -n '3p' "$RUN_DIR/planner.sql" | sed "s/:p/1/");
         explain execute c;" | grep -c 'Sort' || true)
 done
