@@ -20,6 +20,8 @@
 #   CANDIDATES="shipped="        hubs to measure one after the other in this run, each NAME=ARGS: the hub's extra
 #                                arguments, comma-separated (a candidate setting against the shipped one)
 #   WORKERS=1                    0: the inbox workers stopped (kyc.inbox.processing-enabled=false), the door's CPU alone
+#   STATEMENTS=0                 1: PostgreSQL's time per statement in each hub phase (pg_stat_statements, which the
+#                                server must preload: shared_preload_libraries; this script changes no server setting)
 #   BUILD, HUB_JAVA_OPTS, LAST (1: also save bench/last/ingest.txt), NOTE: as in proof-lib.sh
 set -euo pipefail
 
@@ -32,6 +34,7 @@ PHASES=${PHASES:-striga connectfi argos ondato mixed}
 REQUESTS=${REQUESTS:-300000}
 CANDIDATES=${CANDIDATES:-shipped=}
 WORKERS=${WORKERS:-1}
+STATEMENTS=${STATEMENTS:-0}
 PORT=${PORT:-18080}
 STUB_PORT=${STUB_PORT:-18090}
 DB_NAME=${BENCH_DB:-kyc_hub_bench}
@@ -54,6 +57,7 @@ for candidate in $CANDIDATES; do
     CANDIDATE_ARGS[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
 done
 [[ $WORKERS =~ ^[01]$ ]] || die "WORKERS is 0 or 1, got '$WORKERS'"
+[[ $STATEMENTS =~ ^[01]$ ]] || die "STATEMENTS is 0 or 1, got '$STATEMENTS'"
 # A run of the door alone (bench/last/ingest-candidates.txt), or of candidates with their workers
 # (ingest-candidates-workers.txt), is kept apart from the shipped hub's.
 if (( WORKERS == 0 )); then
@@ -142,11 +146,24 @@ fresh_store() {
 ensure_database
 reset_store
 start_stub "$STUB_PORT"
+if (( STATEMENTS == 1 )); then
+    psql_db -c 'set client_min_messages = warning; create extension if not exists pg_stat_statements' >/dev/null \
+        && psql_db -c 'select count(*) from pg_stat_statements' >/dev/null 2>&1 \
+        || die "STATEMENTS=1 needs pg_stat_statements preloaded by the server (shared_preload_libraries), then a restart"
+fi
+# statements KEY PROCESSED: the statements of the hub's phase KEY by their time in PostgreSQL, per processed message.
+statements() {
+    psql_db -F $'\t' -c "
+        select calls, round(total_exec_time::numeric, 1), regexp_replace(query, '\s+', ' ', 'g')
+        from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
+        order by total_exec_time desc limit 15" | awk -F'\t' -v key="$1" -v n="$2" '
+        { printf "%-28s %10.3f %10.2f   %s\n", key, n ? $2 / n : 0, n ? $1 / n : 0, substr($3, 1, 100) }'
+}
 
 # --- The hub, per candidate: a warm-up, then one phase per provider and one mixed ------------------------------------
 # The store is not emptied between phases: the workers are still processing the backlog (as they would after a
 # burst in production), and that is CPU the next phase shares. Each phase's rows are those after its first id.
-declare -A HUB_RESULT HUB_ROWS HUB_CPU HUB_BATCH HUB_STATES HUB_MACHINE HUB_PROCESSED
+declare -A HUB_RESULT HUB_ROWS HUB_CPU HUB_BATCH HUB_STATES HUB_MACHINE HUB_PROCESSED HUB_STATEMENTS
 for candidate in "${CANDIDATE_NAMES[@]}"; do
     HUB_ARGS=()
     IFS=, read -r -a HUB_ARGS <<<"${CANDIDATE_ARGS[$candidate]}"
@@ -169,10 +186,12 @@ for candidate in "${CANDIDATE_NAMES[@]}"; do
         log "hub $candidate, $phase: ${DURATION} s"
         processed_before=$(processed_count)
         read -r batches_before stored_before < <(commit_batches)
+        (( STATEMENTS == 0 )) || psql_db -c 'select pg_stat_statements_reset()' >/dev/null
         machine_before=$(cpu_now) wal_before=$(wal_now)
         send_webhooks "$DURATION" "$RUN_DIR/$phase.requests" "$RUN_DIR/hub-$candidate-$phase.txt"
         machine_after=$(cpu_now) wal_after=$(wal_now)
         processed_after=$(processed_count)
+        (( STATEMENTS == 0 )) || HUB_STATEMENTS[$key]=$(statements "$key" $((processed_after - processed_before)))
         # The hub's CPU time over the phase, in clock ticks: cpu_now's third field.
         read -r _ _ ticks_before _ <<<"$machine_before"
         read -r _ _ ticks_after _ <<<"$machine_after"
@@ -259,6 +278,16 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
     echo
     printf '%-28s %10s %9s %9s   %10s %9s %9s   %10s %10s   %s\n' "hub/phase" "hub acks/s" "p50 ms" "p99 ms" \
         "pgbench/s" "p50 ms" "p99 ms" "rate ratio" "p99 ratio" "hub: CPU, webhooks per commit"
+    if (( STATEMENTS == 1 )); then
+        printf '%-28s %10s %10s   %s\n' phase "ms each" "calls each" "statement (pg_stat_statements), by its time in the phase"
+        for candidate in "${CANDIDATE_NAMES[@]}"; do
+            for phase in $PHASES; do
+                echo "${HUB_STATEMENTS[$candidate/$phase]}"
+            done
+        done
+        echo "ms each, calls each: PostgreSQL's execution time and calls over the phase, divided by the messages the"
+        echo "             workers processed in it (the door's statements too: the INSERT of webhooks, its COMMIT)"
+    fi
     for candidate in "${CANDIDATE_NAMES[@]}"; do
         for phase in $PHASES; do
             key=$candidate/$phase hub=${HUB_RESULT[$candidate/$phase]} pgb=${PGB_RESULT[$phase]}
@@ -288,6 +317,16 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
     echo "             hub, PostgreSQL (every process of the server), the load generator (wrk or pgbench) and the"
     echo "             providers' stand-in; PostgreSQL's WAL flushes and their time (which needs the server's"
     echo "             track_wal_io_timing), and WAL per webhook"
+    if (( STATEMENTS == 1 )); then
+        printf '%-28s %10s %10s   %s\n' phase "ms each" "calls each" "statement (pg_stat_statements), by its time in the phase"
+        for candidate in "${CANDIDATE_NAMES[@]}"; do
+            for phase in $PHASES; do
+                echo "${HUB_STATEMENTS[$candidate/$phase]}"
+            done
+        done
+        echo "ms each, calls each: PostgreSQL's execution time and calls over the phase, divided by the messages the"
+        echo "             workers processed in it (the door's statements too: the INSERT of webhooks, its COMMIT)"
+    fi
     for candidate in "${CANDIDATE_NAMES[@]}"; do
         for phase in $PHASES; do
             key=$candidate/$phase hub=${HUB_RESULT[$candidate/$phase]}
