@@ -27,6 +27,11 @@ import org.springframework.stereotype.Component;
  * PROCESSED messages are not counted: they are nearly the whole table (90 days of raw bodies are kept by default), so
  * their count grew with it on every instance (329 ms at 500,000 rows), while the others are read from the partial
  * index {@code inbound_message_unsettled}. {@code kyc.inbox.messages{outcome=processed}} counts processing.
+ * <p>
+ * The count still reads the whole backlog: during a burst of hundreds of thousands of messages it takes a second or
+ * more of the database's time, on every instance, while the database is busiest ({@code bench/ingest.sh
+ * STATEMENTS=1}). So the next count waits at least a hundred times as long as the last one took: the counting stays
+ * under a hundredth of one of the database's cores, and the gauges read older meanwhile.
  */
 @Component
 public class InboxBacklog {
@@ -35,6 +40,7 @@ public class InboxBacklog {
     private static final List<String> STATES = List.of("ACCEPTED", "FAILED", "DEAD");
 
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+    private final Duration period;
     private final Inbox inbox;
     private final MeterRegistry registry;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -47,8 +53,24 @@ public class InboxBacklog {
                         @Value("${kyc.inbox.backlog-refresh:15s}") Duration refresh) {
         this.inbox = inbox;
         this.registry = registry;
+        this.period = refresh;
         KnownProviders.IDS.forEach(provider -> STATES.forEach(state -> gauge(provider, state)));
-        timer.scheduleWithFixedDelay(this::refresh, 0, refresh.toMillis(), TimeUnit.MILLISECONDS);
+        timer.execute(this::refreshAndWait);
+    }
+
+    private void refreshAndWait() {
+        long started = System.nanoTime();
+        refresh();
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        if (!timer.isShutdown()) {
+            timer.schedule(this::refreshAndWait, nextRefresh(period, took).toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** How long after a count the next one comes: the period, or a hundred times what the count took if longer. */
+    static Duration nextRefresh(Duration period, Duration took) {
+        Duration spaced = took.multipliedBy(100);
+        return spaced.compareTo(period) > 0 ? spaced : period;
     }
 
     /** Counts every provider's unsettled messages per state now; a pair with no message reads 0. */
