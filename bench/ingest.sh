@@ -278,16 +278,6 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
     echo
     printf '%-28s %10s %9s %9s   %10s %9s %9s   %10s %10s   %s\n' "hub/phase" "hub acks/s" "p50 ms" "p99 ms" \
         "pgbench/s" "p50 ms" "p99 ms" "rate ratio" "p99 ratio" "hub: CPU, webhooks per commit"
-    if (( STATEMENTS == 1 )); then
-        printf '%-28s %10s %10s   %s\n' phase "ms each" "calls each" "statement (pg_stat_statements), by its time in the phase"
-        for candidate in "${CANDIDATE_NAMES[@]}"; do
-            for phase in $PHASES; do
-                echo "${HUB_STATEMENTS[$candidate/$phase]}"
-            done
-        done
-        echo "ms each, calls each: PostgreSQL's execution time and calls over the phase, divided by the messages the"
-        echo "             workers processed in it (the door's statements too: the INSERT of webhooks, its COMMIT)"
-    fi
     for candidate in "${CANDIDATE_NAMES[@]}"; do
         for phase in $PHASES; do
             key=$candidate/$phase hub=${HUB_RESULT[$candidate/$phase]} pgb=${PGB_RESULT[$phase]}
