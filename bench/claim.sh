@@ -15,7 +15,7 @@
 #   CLIENTS=4                 pgbench clients (-c): the four providers' workers of one hub
 #   DELIVERIES=10000          pending outbound deliveries of one endpoint for the dispatcher's claim (0: skip it)
 #   BENCH_DB=kyc_hub_bench    the database on 127.0.0.1:5432 (a schema claim_bench of its own, dropped at the end)
-#   LAST (1: also save bench/last/claim.txt), NOTE
+#   LAST (1: also save bench/last/claim.txt), NOTE: as in proof-lib.sh
 set -euo pipefail
 
 NAME=claim
@@ -25,15 +25,12 @@ DURATION=${DURATION:-10}
 CLIENTS=${CLIENTS:-4}
 DELIVERIES=${DELIVERIES:-10000}
 DB_NAME=${BENCH_DB:-kyc_hub_bench}
-LAST=${LAST:-1}
-NOTE=${NOTE:-}
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(dirname "$BENCH_DIR")
-TS=$(date -u +%Y%m%dT%H%M%SZ)
-RUN_DIR=$BENCH_DIR/results/$NAME-$TS
 
-die() { echo "$NAME: $*" >&2; exit 1; }
-log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
+# shellcheck source=bench/proof-lib.sh
+# die, log, psql_db, ensure_database, machine_line, save_summary (no hub is started here).
+source "$(dirname "${BASH_SOURCE[0]}")/proof-lib.sh"
+RUN_DIR=$RESULTS/$NAME-$TS
+
 [[ $DELIVERIES =~ ^[0-9]+$ ]] || die "DELIVERIES must be a whole number, got '$DELIVERIES'"
 for n in SETTLED DURATION CLIENTS; do
     [[ ${!n} =~ ^[1-9][0-9]*$ ]] || die "$n must be a whole number above 0, got '${!n}'"
@@ -46,10 +43,7 @@ for tool in psql pgbench python3; do
     command -v "$tool" >/dev/null || die "$tool is not installed"
 done
 mkdir -p "$RUN_DIR"
-PG=(-X -q -A -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -U postgres)
-psql "${PG[@]}" -d postgres -c "select 1 from pg_database where datname = '$DB_NAME'" | grep -q 1 \
-    || psql "${PG[@]}" -d postgres -c "create database \"$DB_NAME\"" >/dev/null
-psql_db() { psql "${PG[@]}" -d "$DB_NAME" "$@"; }
+ensure_database
 cleanup() { psql_db -c 'set client_min_messages = warning; drop schema if exists claim_bench cascade' || true; }
 trap cleanup EXIT
 
@@ -90,7 +84,7 @@ PY
 # pgbench FORM: "claims/s mean_ms" of one form over DURATION.
 run_form() {
     PGOPTIONS='-c search_path=claim_bench' pgbench -n -M prepared -c "$CLIENTS" -j 1 -T "$DURATION" \
-        -f "$RUN_DIR/$1.sql" -h 127.0.0.1 -U postgres "$DB_NAME" >"$RUN_DIR/pgbench-$1-$2.txt" 2>&1 \
+        -f "$RUN_DIR/$1.sql" -h "$DB_HOST" -p "$DB_PORT" -U postgres "$DB_NAME" >"$RUN_DIR/pgbench-$1-$2.txt" 2>&1 \
         || { cat "$RUN_DIR/pgbench-$1-$2.txt" >&2; die "pgbench failed"; }
     awk '/^tps = / { tps = $3 } /^latency average = / { ms = $4 } END { printf "%.1f %.3f\n", tps, ms }' \
         "$RUN_DIR/pgbench-$1-$2.txt"
@@ -164,8 +158,8 @@ ANALYZED=$(psql_db -c "select analyze_count + autoanalyze_count from pg_stat_use
 
 {
     echo "claim: one inbox claim during a burst, with statistics taken on a settled inbox"
-    echo "machine    : $(nproc) CPUs, $(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo), load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "postgresql : $(psql_db -c 'show server_version'), work_mem=$(psql_db -c 'show work_mem'), 127.0.0.1:5432/$DB_NAME (schema claim_bench)"
+    machine_line
+    echo "postgresql : $(psql_db -c 'show server_version'), work_mem=$(psql_db -c 'show work_mem'), $DB_HOST:$DB_PORT/$DB_NAME (schema claim_bench)"
     echo "code       : the claim of src/main/java/com/kychub/inbound/Inbox.java at $(git -C "$ROOT" rev-parse --short HEAD)"
     [[ -z $NOTE ]] || echo "note       : $NOTE"
     echo "inbox      : $SETTLED processed messages when ANALYZE ran; then the due messages below, 1 kB bodies"
@@ -191,10 +185,4 @@ ANALYZED=$(psql_db -c "select analyze_count + autoanalyze_count from pg_stat_use
         echo "statistics, ${DELIVERY_ANALYZED} ms after an ANALYZE of event_delivery (V21: every 1,000 rows changed)"
     fi
     (( ANALYZED == 1 )) && echo "RESULT PASS" || echo "RESULT FAIL: the statistics changed during the run"
-} | tee "$BENCH_DIR/results/$NAME-$TS.txt"
-echo "saved: bench/results/$NAME-$TS.txt" >&2
-if [[ $LAST == 1 ]]; then
-    mkdir -p "$BENCH_DIR/last"
-    cp "$BENCH_DIR/results/$NAME-$TS.txt" "$BENCH_DIR/last/$NAME.txt"
-    echo "saved: bench/last/$NAME.txt" >&2
-fi
+} | save_summary
