@@ -1,8 +1,10 @@
 package com.kychub.inbound;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -31,6 +33,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class InboxWorker {
 
     private static final Logger log = LoggerFactory.getLogger(InboxWorker.class);
+    /** A message that waited for its provider (a pull) took long without using the CPU: the wait is capped. */
+    private static final long MAX_GIVE_WAY_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final Inbox inbox;
     private final CanonicalStore store;
@@ -40,10 +44,13 @@ public class InboxWorker {
     private final RetryPolicy retries;
     private final KycProperties.Inbox settings;
     private final Erasure erasure;
+    private final InboxWriter writer;
 
     public InboxWorker(Inbox inbox, CanonicalStore store, ProducerTemplate producer, TransactionTemplate transaction,
-                       InboxMetrics metrics, RetryPolicy retries, KycProperties properties, Erasure erasure) {
+                       InboxMetrics metrics, RetryPolicy retries, KycProperties properties, Erasure erasure,
+                       InboxWriter writer) {
         this.inbox = inbox;
+        this.writer = writer;
         this.erasure = erasure;
         this.retries = retries;
         this.store = store;
@@ -58,17 +65,41 @@ public class InboxWorker {
         int taken = 0;
         InboxPosition after = InboxPosition.START;
         while (taken < settings.batchSize()) {
+            long started = System.nanoTime();
             InboundMessage message = processNext(provider, after);
             if (message == null) {
                 break;
             }
             after = message.position();
             taken++;
+            if (!giveWayToTheDoor(provider, System.nanoTime() - started)) {
+                break;
+            }
         }
         if (taken > 0) {
             log.debug("Inbox of {} took {} messages", provider, taken);
         }
         return taken;
+    }
+
+    /**
+     * With {@code kyc.inbox.workers-give-way}, while webhooks queue at the door ({@link InboxWriter#crowded}), waits as
+     * long as the message took (at most {@link #MAX_GIVE_WAY_NANOS}): the workers then use at most about half of the
+     * time they would, and the door gets the CPU, but they never stop. Answers false when interrupted (shutdown).
+     */
+    private boolean giveWayToTheDoor(String provider, long tookNanos) {
+        if (!settings.workersGiveWay() || !writer.crowded()) {
+            return true;
+        }
+        long wait = Math.min(tookNanos, MAX_GIVE_WAY_NANOS);
+        try {
+            TimeUnit.NANOSECONDS.sleep(wait);
+            metrics.gaveWay(provider, Duration.ofNanos(wait));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Processes the oldest due message after {@code after}, if any; returns it, or null when there is none. */

@@ -48,6 +48,8 @@ public class InboxWriter implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(InboxWriter.class);
 
+    private static final long CROWDED_FOR_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
     // unnest keeps the batch one statement with four parameters, whatever its size; ON CONFLICT DO NOTHING makes a
     // redelivery (or a message stored by a concurrent batch) insert nothing, and RETURNING names what was new.
     private static final String INSERT = """
@@ -75,6 +77,8 @@ public class InboxWriter implements DisposableBean {
     private final List<Thread> writers = new ArrayList<>();
     private final DistributionSummary batchSizes;
     private volatile boolean running = true;
+    /** Until when the door counts as crowded ({@link #crowded}), in {@link System#nanoTime} terms. */
+    private volatile long crowdedUntil = System.nanoTime();
 
     public InboxWriter(JdbcTemplate jdbc, KycProperties properties, MeterRegistry registry) {
         this.jdbc = jdbc;
@@ -144,8 +148,19 @@ public class InboxWriter implements DisposableBean {
         }
     }
 
+    /**
+     * Whether webhooks queued at the door within the last {@link #CROWDED_FOR_NANOS}: a commit took more than one. A
+     * door that takes webhooks one at a time, however many a second, is not crowded.
+     */
+    public boolean crowded() {
+        return System.nanoTime() - crowdedUntil < 0;
+    }
+
     /** Stores a batch and answers each of its callers; never throws. */
     private void write(List<Pending> batch) {
+        if (batch.size() > 1) {
+            crowdedUntil = System.nanoTime() + CROWDED_FOR_NANOS;
+        }
         // Two deliveries of one message in one batch: the first is written, the second is its duplicate.
         Map<Key, List<Pending>> byKey = new LinkedHashMap<>();
         for (Pending pending : batch) {

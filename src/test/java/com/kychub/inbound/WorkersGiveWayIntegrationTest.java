@@ -1,0 +1,96 @@
+package com.kychub.inbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.kychub.support.HubIntegrationTest;
+import io.micrometer.core.instrument.Timer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The inbox workers give way to a crowded door (kyc.inbox.workers-give-way, on by default): while webhooks keep
+ * queueing at the door, the workers wait after each message (kyc.inbox.give.way counts the waits), yet a webhook is
+ * still processed, not held back until the burst ends; a door that takes webhooks one at a time is not waited for.
+ * How many more webhooks the door acknowledges is measured by bench/ingest.sh, not here.
+ */
+class WorkersGiveWayIntegrationTest extends HubIntegrationTest {
+
+    private static final int SENDERS = 16;
+
+    @Autowired
+    private InboxWriter writer;
+
+    private final ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
+    private final AtomicBoolean flooding = new AtomicBoolean(true);
+
+    @AfterEach
+    void stopTheFlood() throws InterruptedException {
+        flooding.set(false);
+        senders.shutdown();
+        senders.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void theWorkersWaitWhileTheDoorIsCrowdedButNeverStop() {
+        long waitsBefore = waitsForTheDoor();
+        AtomicInteger sent = new AtomicInteger();
+        for (int s = 0; s < SENDERS; s++) {
+            int sender = s;
+            senders.submit(() -> {
+                for (int n = 0; flooding.get(); n++) {
+                    postStriga("{\"userId\":\"u-flood-" + sender + "-" + n + "\",\"status\":\"ON_HOLD\"}");
+                    sent.incrementAndGet();
+                }
+            });
+        }
+        await().atMost(Duration.ofSeconds(10)).until(writer::crowded);
+
+        assertThat(postStriga("{\"userId\":\"u-amid-the-flood\",\"status\":\"APPROVED\"}").statusCode())
+                .isEqualTo(200);
+        // Behind about a second of the flood, at half speed at worst: seconds, while the flood goes on.
+        await().atMost(Duration.ofSeconds(15)).until(() -> "APPROVED".equals(statusOf("u-amid-the-flood")));
+        int sentWhileProcessed = sent.get();
+        long waitsDuringTheFlood = waitsForTheDoor() - waitsBefore;
+
+        flooding.set(false);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !writer.crowded());
+        assertThat(sentWhileProcessed).as("webhooks sent during the test").isGreaterThan(SENDERS);
+        assertThat(waitsDuringTheFlood).as("the striga worker's waits for the crowded door").isPositive();
+    }
+
+    @Test
+    void aDoorTakingOneWebhookAtATimeIsNotWaitedFor() {
+        await().atMost(Duration.ofSeconds(5)).until(() -> !writer.crowded());
+        long waitsBefore = waitsForTheDoor();
+
+        // Each webhook waits for its answer before the next is sent: every commit stores one.
+        for (int n = 0; n < 5; n++) {
+            String userId = "u-one-at-a-time-" + n;
+            assertThat(postStriga("{\"userId\":\"" + userId + "\",\"status\":\"APPROVED\"}").statusCode())
+                    .isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> "APPROVED".equals(statusOf(userId)));
+        }
+
+        assertThat(writer.crowded()).isFalse();
+        assertThat(waitsForTheDoor() - waitsBefore).as("the striga worker's waits for the door").isZero();
+    }
+
+    private String statusOf(String userId) {
+        return jdbc.query("select status from kyc_case where provider = 'striga' and provider_ref = ?",
+                rows -> rows.next() ? rows.getString(1) : null, userId);
+    }
+
+    private long waitsForTheDoor() {
+        Timer waits = meters.find("kyc.inbox.give.way").tag("provider", "striga").timer();
+        return waits == null ? 0 : waits.count();
+    }
+}
