@@ -83,7 +83,7 @@ public class InboxWorker {
     }
 
     /**
-     * With {@code kyc.inbox.workers-give-way}, while webhooks queue at the door ({@link InboxWriter#crowded}), waits as
+     * With {@code kyc.inbox.workers-give-way}, while the door is crowded ({@link InboxWriter#crowded}), waits as
      * long as the message took (at most {@link #MAX_GIVE_WAY_NANOS}): the workers then use at most about half of the
      * time they would, and the door gets the CPU, but they never stop. Answers false when interrupted (shutdown).
      */

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import com.kychub.KycProperties;
@@ -48,7 +49,8 @@ public class InboxWriter implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(InboxWriter.class);
 
-    private static final long CROWDED_FOR_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** How long the writers' load is measured over: {@link #crowded} answers for the last such window. */
+    private static final long LOAD_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     // unnest keeps the batch one statement with four parameters, whatever its size; ON CONFLICT DO NOTHING makes a
     // redelivery (or a message stored by a concurrent batch) insert nothing, and RETURNING names what was new.
@@ -77,6 +79,11 @@ public class InboxWriter implements DisposableBean {
     private final List<Thread> writers = new ArrayList<>();
     private final DistributionSummary batchSizes;
     private volatile boolean running = true;
+    /** The writers' time spent storing batches, all writers together. */
+    private final AtomicLong busyNanos = new AtomicLong();
+    /** The window the writers' load is being measured over: its start, and {@link #busyNanos} then. */
+    private volatile long windowStart = System.nanoTime();
+    private long busyAtWindowStart;
     /** Until when the door counts as crowded ({@link #crowded}), in {@link System#nanoTime} terms. */
     private volatile long crowdedUntil = System.nanoTime();
 
@@ -134,7 +141,11 @@ public class InboxWriter implements DisposableBean {
                 }
                 batch.add(first);
                 waiting.drainTo(batch, settings.writerBatch() - 1);
+                long started = System.nanoTime();
                 write(batch);
+                long ended = System.nanoTime();
+                busyNanos.addAndGet(ended - started);
+                measureLoad(ended);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -149,18 +160,33 @@ public class InboxWriter implements DisposableBean {
     }
 
     /**
-     * Whether webhooks queued at the door within the last {@link #CROWDED_FOR_NANOS}: a commit took more than one. A
-     * door that takes webhooks one at a time, however many a second, is not crowded.
+     * Whether the door is crowded: over the last {@link #LOAD_WINDOW_NANOS}, the writers were storing for at least
+     * half of their time, so webhooks queue for a writer. A door taking webhooks now and then, even several at once,
+     * is not crowded: the inbox workers would give way for nothing, and fall behind a load they could keep up with.
      */
     public boolean crowded() {
         return System.nanoTime() - crowdedUntil < 0;
     }
 
+    /** At the end of a window, whether the writers were busy for at least half of it: crowded for the next one. */
+    private void measureLoad(long now) {
+        if (now - windowStart < LOAD_WINDOW_NANOS) {
+            return;
+        }
+        synchronized (busyNanos) {
+            long elapsed = now - windowStart;
+            if (elapsed < LOAD_WINDOW_NANOS) {
+                return;
+            }
+            long busy = busyNanos.get() - busyAtWindowStart;
+            crowdedUntil = 2 * busy >= elapsed * writers.size() ? now + LOAD_WINDOW_NANOS : now;
+            busyAtWindowStart = busyNanos.get();
+            windowStart = now;
+        }
+    }
+
     /** Stores a batch and answers each of its callers; never throws. */
     private void write(List<Pending> batch) {
-        if (batch.size() > 1) {
-            crowdedUntil = System.nanoTime() + CROWDED_FOR_NANOS;
-        }
         // Two deliveries of one message in one batch: the first is written, the second is its duplicate.
         Map<Key, List<Pending>> byKey = new LinkedHashMap<>();
         for (Pending pending : batch) {
