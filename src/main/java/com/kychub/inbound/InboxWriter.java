@@ -179,7 +179,7 @@ public class InboxWriter implements DisposableBean {
                 return;
             }
             long busy = busyNanos.get() - busyAtWindowStart;
-            crowdedUntil = 2 * busy >= elapsed * writers.size() ? now + LOAD_WINDOW_NANOS : now;
+            crowdedUntil = 2 * busy >= elapsed * settings.writerThreads() ? now + LOAD_WINDOW_NANOS : now;
             busyAtWindowStart = busyNanos.get();
             windowStart = now;
         }
