@@ -51,6 +51,8 @@ public class InboxWriter implements DisposableBean {
 
     /** How long the writers' load is measured over: {@link #crowded} answers for the last such window. */
     private static final long LOAD_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Commits per writer a window must hold to count as crowded: a burst, not one slow commit (a WAL flush stall). */
+    private static final int CROWDED_COMMITS_PER_WRITER = 4;
 
     // unnest keeps the batch one statement with four parameters, whatever its size; ON CONFLICT DO NOTHING makes a
     // redelivery (or a message stored by a concurrent batch) insert nothing, and RETURNING names what was new.
@@ -79,11 +81,13 @@ public class InboxWriter implements DisposableBean {
     private final List<Thread> writers = new ArrayList<>();
     private final DistributionSummary batchSizes;
     private volatile boolean running = true;
-    /** The writers' time spent storing batches, all writers together. */
+    /** The writers' time spent storing batches, all writers together, and how many batches they stored. */
     private final AtomicLong busyNanos = new AtomicLong();
-    /** The window the writers' load is being measured over: its start, and {@link #busyNanos} then. */
+    private final AtomicLong commits = new AtomicLong();
+    /** The window the writers' load is being measured over: its start, and {@link #busyNanos} and commits then. */
     private volatile long windowStart = System.nanoTime();
     private long busyAtWindowStart;
+    private long commitsAtWindowStart;
     /** Until when the door counts as crowded ({@link #crowded}), in {@link System#nanoTime} terms. */
     private volatile long crowdedUntil = System.nanoTime();
 
@@ -145,6 +149,7 @@ public class InboxWriter implements DisposableBean {
                 write(batch);
                 long ended = System.nanoTime();
                 busyNanos.addAndGet(ended - started);
+                commits.incrementAndGet();
                 measureLoad(ended);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -161,8 +166,9 @@ public class InboxWriter implements DisposableBean {
 
     /**
      * Whether the door is crowded: over the last {@link #LOAD_WINDOW_NANOS}, the writers were storing for at least
-     * half of their time, so webhooks queue for a writer. A door taking webhooks now and then, even several at once,
-     * is not crowded: the inbox workers would give way for nothing, and fall behind a load they could keep up with.
+     * half of their time, in at least {@link #CROWDED_COMMITS_PER_WRITER} commits each, so webhooks queue for a writer.
+     * A door taking webhooks now and then, even several at once or in one slow commit, is not crowded: the inbox
+     * workers would give way for nothing, and fall behind a load they could keep up with.
      */
     public boolean crowded() {
         return System.nanoTime() - crowdedUntil < 0;
@@ -179,8 +185,12 @@ public class InboxWriter implements DisposableBean {
                 return;
             }
             long busy = busyNanos.get() - busyAtWindowStart;
-            crowdedUntil = 2 * busy >= elapsed * settings.writerThreads() ? now + LOAD_WINDOW_NANOS : now;
+            long committed = commits.get() - commitsAtWindowStart;
+            boolean crowded = 2 * busy >= elapsed * settings.writerThreads()
+                    && committed >= (long) CROWDED_COMMITS_PER_WRITER * settings.writerThreads();
+            crowdedUntil = crowded ? now + LOAD_WINDOW_NANOS : now;
             busyAtWindowStart = busyNanos.get();
+            commitsAtWindowStart = commits.get();
             windowStart = now;
         }
     }
