@@ -34,21 +34,10 @@ class ProviderActionsClaimIntegrationTest extends HubIntegrationTest {
         long oldest = jdbc.queryForObject("select id from provider_action where action = 'pending-1'", Long.class);
         long tempFilesBefore = tempFiles();
 
-        PendingAction claimed = transactions.execute(status -> {
-            // A sort of the backlog's payloads spills past this, so a temporary file would tell that one happened.
-            jdbc.execute("set local work_mem = '64kB'");
-            PendingAction action = actions.claimNext(PROVIDER);
-            // Counted at once when this session goes idle, not up to a second later.
-            jdbc.queryForList("select pg_stat_force_next_flush()");
-            return action;
-        });
+        // A sort of the backlog's payloads spills past 64 kB, so a temporary file would tell that one happened.
+        PendingAction claimed = claimWithSortsSpilling(() -> actions.claimNext(PROVIDER));
 
         assertThat(claimed.id()).isEqualTo(oldest);
         assertThat(tempFiles()).as("temporary files written by sorts in this database").isEqualTo(tempFilesBefore);
-    }
-
-    private long tempFiles() {
-        return jdbc.queryForObject("select temp_files from pg_stat_database where datname = current_database()",
-                Long.class);
     }
 }

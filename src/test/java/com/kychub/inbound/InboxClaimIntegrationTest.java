@@ -75,21 +75,10 @@ class InboxClaimIntegrationTest extends HubIntegrationTest {
                 Long.class);
         long tempFilesBefore = tempFiles();
 
-        InboundMessage claimed = transactions.execute(status -> {
-            jdbc.execute("set local work_mem = '64kB'");
-            InboundMessage message = inbox.claimNext(PROVIDER, InboxPosition.START);
-            // Counted at once when this session goes idle, not up to a second later.
-            jdbc.queryForList("select pg_stat_force_next_flush()");
-            return message;
-        });
+        InboundMessage claimed = claimWithSortsSpilling(() -> inbox.claimNext(PROVIDER, InboxPosition.START));
 
         assertThat(claimed.id()).isEqualTo(oldest);
         assertThat(tempFiles()).as("temporary files written by sorts in this database").isEqualTo(tempFilesBefore);
-    }
-
-    private long tempFiles() {
-        return jdbc.queryForObject("select temp_files from pg_stat_database where datname = current_database()",
-                Long.class);
     }
 
     private long store(String key, String dueAt) {

@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -309,6 +310,27 @@ public abstract class HubIntegrationTest {
             jdbc.queryForObject("select id from inbound_message where id = ? for update", Long.class, messageId);
             change.run();
         });
+    }
+
+    /**
+     * Runs {@code claim} in a transaction whose sorts spill to a temporary file past 64 kB of memory, and counts the
+     * files at once: with {@link #tempFiles} before and after, a test tells a claim that sorted its queue's backlog
+     * from one that read the due index in order.
+     */
+    protected <T> T claimWithSortsSpilling(Supplier<T> claim) {
+        return transactions.execute(status -> {
+            jdbc.execute("set local work_mem = '64kB'");
+            T claimed = claim.get();
+            // Counted at once when this session goes idle, not up to a second later.
+            jdbc.queryForList("select pg_stat_force_next_flush()");
+            return claimed;
+        });
+    }
+
+    /** The temporary files sorts (and hashes) have written in the test database so far. */
+    protected long tempFiles() {
+        return jdbc.queryForObject("select temp_files from pg_stat_database where datname = current_database()",
+                Long.class);
     }
 
     /** Waits until the inbox has no message left to process. */
