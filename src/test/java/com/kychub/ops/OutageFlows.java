@@ -51,7 +51,7 @@ abstract class OutageFlows extends HubIntegrationTest {
      */
     @AfterEach
     void quiesce() {
-        jdbc.update("update kyc_case set next_poll_at = null where next_poll_at is not null");
+        jdbc.update("delete from case_poll");
         int[] last = {-1};
         try {
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300)).until(() -> {
@@ -260,8 +260,7 @@ abstract class OutageFlows extends HubIntegrationTest {
         String path = "/v1/compliance/status/" + connectfiCustomerId;
         int before = calls(path);
         Instant due = Instant.now();
-        jdbc.update("update kyc_case set next_poll_at = now() where provider = 'connectfi' and provider_ref = ?",
-                onboardingId);
+        dueNow("connectfi", onboardingId);
         await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20)).until(() -> calls(path) > before);
         return Duration.between(due, Instant.now());
     }
