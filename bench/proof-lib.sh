@@ -135,7 +135,7 @@ ensure_database() {
 # taken at once without waiting (NOWAIT), tried again until they are free (ingest.sh empties the store between runs
 # under a running hub).
 STORE_TABLES="kyc_event, kyc_check, provider_action, inbound_message, provider_customer, customer_document,
-              width_customer_data, case_poll, kyc_case, customer"
+              width_customer_data, kyc_case, customer"
 reset_store() {
     local attempt error
     if [[ $(psql_db -c "select to_regclass('public.kyc_case') is not null") == t ]]; then

@@ -104,13 +104,14 @@ public class CanonicalStore {
                 update kyc_case
                 set status = ?, next_action = ?, reasons = ?::jsonb, provider_status = ?, provider_details = ?::jsonb,
                     provider_updated_at = coalesce(?, provider_updated_at), customer_id = coalesce(customer_id, ?),
+                    next_poll_at = case when ?::bigint is null then null
+                                        else coalesce(next_poll_at, now() + ?::bigint * interval '1 millisecond') end,
                     held_by_action = null, held_from = null, version = version + 1, updated_at = now(),
                     heard_at = now()
                 where id = ?""",
                 update.status().name(), update.nextAction().name(), write(update.reasons()),
                 update.providerStatus(), write(update.providerDetails()), timestamp(update.occurredAt()),
-                update.customerId(), current.id());
-        schedulePolls(current.id(), update.provider(), millis(update.pollEvery()));
+                update.customerId(), millis(update.pollEvery()), millis(update.pollEvery()), current.id());
         for (CheckResult check : update.checks()) {
             jdbc.update("""
                     insert into kyc_check (case_id, name, passed, required, detail)
@@ -292,35 +293,16 @@ public class CanonicalStore {
         }
     }
 
-    /**
-     * The case's polling, as the update says: none (a case its provider no longer needs polled, finished or pushed to
-     * by webhooks), or on, first due one period from now when it was not polled yet (a case polled already keeps its
-     * next look: the claim moved it on).
-     */
-    private void schedulePolls(UUID caseId, String provider, Long everyMillis) {
-        if (everyMillis == null) {
-            jdbc.update("delete from case_poll where case_id = ?", caseId);
-        } else {
-            jdbc.update("""
-                    insert into case_poll (case_id, provider, next_poll_at)
-                    values (?, ?, now() + ? * interval '1 millisecond')
-                    on conflict (case_id) do nothing""", caseId, provider, everyMillis);
-        }
-    }
-
     /** Asks the status pollers to look again at every polled case of the customer: their data changed. */
     public void pollSoonForCustomer(String customerId) {
-        jdbc.update("""
-                update case_poll set next_poll_at = now()
-                where case_id in (select id from kyc_case where customer_id = ?)""", customerId);
+        jdbc.update("update kyc_case set next_poll_at = now() where customer_id = ? and next_poll_at is not null",
+                customerId);
     }
 
-    /** Asks the provider's status poller to look at the case at its next tick (polled or not until now). */
+    /** Asks the provider's status poller to look at the case at its next tick. */
     public void pollSoon(String provider, String providerRef) {
-        jdbc.update("""
-                insert into case_poll (case_id, provider, next_poll_at)
-                select id, provider, now() from kyc_case where provider = ? and provider_ref = ?
-                on conflict (case_id) do update set next_poll_at = excluded.next_poll_at""", provider, providerRef);
+        jdbc.update("update kyc_case set next_poll_at = now() where provider = ? and provider_ref = ?",
+                provider, providerRef);
     }
 
     /**
@@ -329,8 +311,8 @@ public class CanonicalStore {
      */
     public void pollAfter(String provider, String providerRef, java.time.Duration delay) {
         jdbc.update("""
-                update case_poll set next_poll_at = now() + ? * interval '1 millisecond'
-                where case_id = (select id from kyc_case where provider = ? and provider_ref = ?)""",
+                update kyc_case set next_poll_at = now() + ? * interval '1 millisecond'
+                where provider = ? and provider_ref = ? and next_poll_at is not null""",
                 delay.toMillis(), provider, providerRef);
     }
 

@@ -15,8 +15,7 @@ import org.springframework.stereotype.Component;
  * {@code canonical-next-due}: how long until the next is ({@link #NEXT_DUE}); {@code canonical-claim-quiet}: the
  * ones due for reconciliation ({@code reconcile-sweep}, {@link #CLAIM_QUIET}). One statement, run through camel-jdbc:
  * it moves each due case's next look one period on and answers the cases it moved, so a case is looked at once a
- * period however many hub instances poll (a case another instance is claiming is skipped: SKIP LOCKED). The schedule
- * is {@code case_poll}, apart from the case (V22): moving it on does not rewrite the case row and its indexes.
+ * period however many hub instances poll (a case another instance is claiming is skipped: SKIP LOCKED).
  * <p>
  * In: the variables {@code provider}, {@code pollEvery} (a duration as Spring Boot reads one: {@code 3s},
  * {@code PT3S}) and {@code pollBatch} (at most that many cases). Out: the claimed cases, each a map of {@code id},
@@ -26,14 +25,11 @@ import org.springframework.stereotype.Component;
 public class DueCases extends RouteBuilder {
 
     static final String CLAIM = """
-            with claimed as (
-                     update case_poll set next_poll_at = now() + :?everyMillis * interval '1 millisecond'
-                     where case_id in (select case_id from case_poll
-                                       where provider = :?provider and next_poll_at <= now()
-                                       order by next_poll_at limit :?batch for update skip locked)
-                     returning case_id)
-            select k.id, k.customer_id, k.provider_ref, k.provider_details::text as provider_details
-            from claimed join kyc_case k on k.id = claimed.case_id""";
+            update kyc_case set next_poll_at = now() + :?everyMillis * interval '1 millisecond'
+            where id in (select id from kyc_case
+                         where provider = :?provider and next_poll_at <= now()
+                         order by next_poll_at limit :?batch for update skip locked)
+            returning id, customer_id, provider_ref, provider_details::text as provider_details""";
 
     /**
      * How long until the provider's earliest next look, in milliseconds (0 or less when one is due already; null when
@@ -41,7 +37,7 @@ public class DueCases extends RouteBuilder {
      */
     static final String NEXT_DUE = """
             select ceil(extract(epoch from min(next_poll_at) - clock_timestamp()) * 1000)::bigint
-            from case_poll where provider = :?provider""";
+            from kyc_case where provider = :?provider and next_poll_at is not null""";
 
     /**
      * The provider's quiet cases: not heard of (no webhook, no pulled answer) and not pulled for {@code after}, and

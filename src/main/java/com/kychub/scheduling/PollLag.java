@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class PollLag {
 
-    /** The providers whose cases are polled on a schedule ({@code case_poll}). */
+    /** The providers whose cases are polled on a schedule ({@code next_poll_at}). */
     static final List<String> POLLED = List.of("connectfi", "width");
 
     private static final Duration REFRESH = Duration.ofSeconds(1);
@@ -30,7 +30,7 @@ public class PollLag {
             StoreReading lag = new StoreReading("kyc.polls.lag of " + provider, REFRESH, () -> {
                 Double overdue = jdbc.queryForObject("""
                         select extract(epoch from clock_timestamp() - min(next_poll_at))::float8
-                        from case_poll where provider = ? and next_poll_at <= clock_timestamp()""", Double.class,
+                        from kyc_case where provider = ? and next_poll_at <= clock_timestamp()""", Double.class,
                         provider);
                 return overdue == null ? 0 : Math.max(0, overdue);
             });

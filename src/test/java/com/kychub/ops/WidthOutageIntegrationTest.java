@@ -147,7 +147,7 @@ class WidthOutageIntegrationTest extends OutageFlows {
 
     /** The latest claim of the WIDTH poller: it moves an execution's next poll on by poll-every when it claims it. */
     private Timestamp latestWidthClaim() {
-        return jdbc.queryForObject("select max(next_poll_at) from case_poll where provider = 'width'", Timestamp.class);
+        return jdbc.queryForObject("select max(next_poll_at) from kyc_case where provider = 'width'", Timestamp.class);
     }
 
     /**

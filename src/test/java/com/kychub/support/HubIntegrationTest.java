@@ -183,22 +183,7 @@ public abstract class HubIntegrationTest {
 
     /** Makes every polled case due now, as if its poll period had passed. */
     protected void pollNow() {
-        jdbc.update("update case_poll set next_poll_at = now()");
-    }
-
-    /** Makes the provider's case due now, as if its poll period had passed. */
-    protected void dueNow(String provider, String providerRef) {
-        jdbc.update("""
-                update case_poll set next_poll_at = now()
-                where case_id = (select id from kyc_case where provider = ? and provider_ref = ?)""",
-                provider, providerRef);
-    }
-
-    /** Whether the case is polled: it has a next look scheduled. */
-    protected boolean polled(String providerRef) {
-        return Boolean.TRUE.equals(jdbc.queryForObject("""
-                select exists (select 1 from case_poll p join kyc_case k on k.id = p.case_id
-                               where k.provider_ref = ?)""", Boolean.class, providerRef));
+        jdbc.update("update kyc_case set next_poll_at = now() where next_poll_at is not null");
     }
 
     /**

@@ -12,7 +12,7 @@ public final class Store {
 
     /** Every table the hub writes (not Flyway's nor Quartz's), children first. */
     private static final String TABLES = "event_delivery, outbound_event, event_endpoint, kyc_event_personal, kyc_event, "
-            + "kyc_check, provider_action, inbound_message, provider_customer, provider_report, customer_document, width_customer_data, case_poll, kyc_case, customer";
+            + "kyc_check, provider_action, inbound_message, provider_customer, provider_report, customer_document, width_customer_data, kyc_case, customer";
     /** PostgreSQL's lock_not_available (a lock_timeout ran out) and deadlock_detected. */
     private static final String LOCK_NOT_AVAILABLE = "55P03";
     private static final String DEADLOCK = "40P01";

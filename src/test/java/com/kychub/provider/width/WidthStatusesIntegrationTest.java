@@ -39,41 +39,12 @@ class WidthStatusesIntegrationTest extends WidthFlows {
         }
         for (String[] row : table) {
             awaitCase(row[1], row[3], row[4]);
-            assertThat(polled(row[1])).as(row[1]).isFalse();
+            assertThat(jdbc.queryForObject("select next_poll_at is null from kyc_case where provider_ref = ?",
+                    Boolean.class, row[1])).as(row[1]).isTrue();
         }
         int polls = requests("workflow.execution.status").size();
         await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3))
                 .until(() -> requests("workflow.execution.status").size() == polls);
-    }
-
-    /**
-     * Polls that find an execution as it was move its next look on (case_poll) and leave the case alone: until V22
-     * each claim rewrote the case row, and with it an entry in each of its eleven indexes. The row's version (xmin)
-     * is the same before and after three more polls.
-     */
-    @Test
-    void pollsThatFindNothingNewLeaveTheCaseRowAsItWas() {
-        String exec = "exec-steady";
-        stubStatus(exec, status(exec, "RUNNING"));
-        startOnboarding("c-s1", null, exec);
-        awaitCase(exec, c -> "RUNNING".equals(c.path("providerStatus").asText()));
-        awaitMorePolls(exec, 2);
-        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
-                "select count(*) from inbound_message where provider = 'width' and state <> 'PROCESSED'",
-                Integer.class) == 0);
-        String version = caseRowVersion(exec);
-        int stored = jdbc.queryForObject("select count(*) from inbound_message where subject = ?", Integer.class, exec);
-
-        awaitMorePolls(exec, 3);
-        assertThat(jdbc.queryForObject("select count(*) from inbound_message where subject = ?", Integer.class, exec))
-                .isEqualTo(stored);
-        assertThat(caseRowVersion(exec)).isEqualTo(version);
-        assertThat(polled(exec)).isTrue();
-    }
-
-    private String caseRowVersion(String executionId) {
-        return jdbc.queryForObject("select xmin::text from kyc_case where provider = 'width' and provider_ref = ?",
-                String.class, executionId);
     }
 
     /**
@@ -111,7 +82,8 @@ class WidthStatusesIntegrationTest extends WidthFlows {
         JsonNode approved = awaitCase(exec, "APPROVED", "NONE");
         assertThat(approved.at("/providerDetails/result").asText()).isEqualTo("APPROVED");
         assertThat(approved.at("/providerDetails/awaitingDecision").isMissingNode()).isTrue();
-        assertThat(polled(exec)).isFalse();
+        assertThat(jdbc.queryForObject("select next_poll_at is null from kyc_case where provider_ref = ?",
+                Boolean.class, exec)).isTrue();
         int afterDecision = requests("workflow.execution.status", exec).size();
         await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3))
                 .until(() -> requests("workflow.execution.status", exec).size() == afterDecision);
@@ -154,7 +126,8 @@ class WidthStatusesIntegrationTest extends WidthFlows {
         dueNow(exec);
         JsonNode rejected = awaitCase(exec, "REJECTED", "NONE");
         assertThat(rejected.get("reasons")).isEmpty();
-        assertThat(polled(exec)).isFalse();
+        assertThat(jdbc.queryForObject("select next_poll_at is null from kyc_case where provider_ref = ?",
+                Boolean.class, exec)).isTrue();
         assertThat(jdbc.queryForObject("select count(*) from inbound_message where provider = 'width' "
                 + "and state <> 'PROCESSED'", Integer.class)).isZero();
     }
@@ -246,15 +219,15 @@ class WidthStatusesIntegrationTest extends WidthFlows {
 
     /** As if review-poll-every had passed for the execution. */
     private void dueNow(String executionId) {
-        dueNow("width", executionId);
+        jdbc.update("update kyc_case set next_poll_at = now() where provider = 'width' and provider_ref = ?",
+                executionId);
     }
 
     /** The execution's next look is review-poll-every (default 1 min) from now, not poll-every. */
     private void awaitNextLookInAMinute(String executionId) {
         await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject("""
-                select p.next_poll_at between now() + interval '50 seconds' and now() + interval '61 seconds'
-                from case_poll p join kyc_case k on k.id = p.case_id
-                where k.provider = 'width' and k.provider_ref = ?""", Boolean.class, executionId));
+                select next_poll_at between now() + interval '50 seconds' and now() + interval '61 seconds'
+                from kyc_case where provider = 'width' and provider_ref = ?""", Boolean.class, executionId));
     }
 
     private static String completed(String executionId, String result) {

@@ -199,7 +199,8 @@ class WidthWorkflowIntegrationTest extends WidthFlows {
         PROVIDERS.setScenarioState("exec", "approved");
         JsonNode approved = awaitCase(EXEC, "APPROVED", "NONE");
         assertThat(approved.at("/providerDetails/result").asText()).isEqualTo("APPROVED");
-        assertThat(polled(EXEC)).isFalse();
+        assertThat(jdbc.queryForObject("select next_poll_at is null from kyc_case where provider_ref = ?",
+                Boolean.class, EXEC)).isTrue();
         assertThat(jdbc.queryForObject("select count(*) from inbound_message where provider = 'width' "
                 + "and state <> 'PROCESSED'", Integer.class)).isZero();
         assertThat(PROVIDERS.findAllUnmatchedRequests()).isEmpty();
