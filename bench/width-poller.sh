@@ -7,9 +7,10 @@
 # 2. Saturation (SATURATION=1): the hub restarted with a poll period of SAT_POLL_EVERY_MS, so that every execution is
 #    always due, and a rate limit far above what it can do: it polls as fast as it can (the stub restarted without
 #    its request journal). Measures polls per second and the poll time p50 / p99 (the hub's Micrometer timer of route
-#    width-poll-execution) and the hub's CPU per poll. Then, with the hub stopped, pgbench runs the SQL the hub runs per poll, taken from
-#    the code (DueCases.CLAIM, WidthPoller.storePolledStatus), -M prepared, with SAT_POLL_THREADS clients for
-#    the same warm-up and measured window, and the summary gives the ratios hub/pgbench.
+#    width-poll-execution), the hub's CPU per poll and the server's WAL per poll. Then, with the hub stopped, pgbench runs
+#    the SQL the hub runs per poll, taken from the code (DueCases.CLAIM, WidthPoller.storePolledStatus), -M prepared,
+#    with SAT_POLL_THREADS clients for the same warm-up and measured window, and the summary gives the ratios
+#    hub/pgbench (and pgbench's WAL per poll).
 #
 #   bench/width-poller.sh                                        # defaults below
 #   EXECUTIONS=100 DURATION=15 WARMUP=5 SAT_WARMUP=5 SAT_DURATION=10 LAST=0 bench/width-poller.sh   # smoke run
@@ -290,6 +291,8 @@ print(",".join("%dus" % v for v in b))')
     log "saturation: the hub polls $EXECUTIONS executions as fast as it can; warm-up ${SAT_WARMUP} s, measuring ${SAT_DURATION} s"
     # busy and total jiffies of the whole machine (all CPUs), from /proc/stat
     machine_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
+    # the WAL the server has written since its statistics were reset (every database: PostgreSQL counts it server-wide)
+    wal_bytes() { psql_db -c 'select wal_bytes from pg_stat_wal'; }
     # snapshot N: the window's start (0) or end (1), every figure taken as close together as possible
     snapshot() {
         local n=$1
@@ -300,8 +303,9 @@ print(",".join("%dus" % v for v in b))')
         curl -sf --max-time 10 -H "Authorization: Bearer $OPERATOR_KEY" "$HUB_URL/actuator/prometheus" | grep '^camel_route_policy_seconds' \
             | grep 'routeId="width-poll-execution' >"$PGB_DIR/hub-metrics-$n.txt" || die "cannot read the hub's metrics"
         SNAP_INBOX[n]=$(psql_db -c 'select count(*) from inbound_message')
+        SNAP_WAL[n]=$(wal_bytes)
     }
-    declare -a SNAP_MS SNAP_HUB_CPU SNAP_STUB_CPU SNAP_MACHINE SNAP_INBOX
+    declare -a SNAP_MS SNAP_HUB_CPU SNAP_STUB_CPU SNAP_MACHINE SNAP_INBOX SNAP_WAL
     [[ $(awk '{print $2}' "/proc/$HUB_PID/stat") == '(java)' ]] || die "pid $HUB_PID is not the hub's java process"
     sleep "$SAT_WARMUP"
     snapshot 0
@@ -313,10 +317,10 @@ print(",".join("%dus" % v for v in b))')
     HUB_RESULT=$(python3 - "$PGB_DIR/hub-metrics-0.txt" "$PGB_DIR/hub-metrics-1.txt" \
         $(( SNAP_MS[1] - SNAP_MS[0] )) \
         $(( (SNAP_HUB_CPU[1] - SNAP_HUB_CPU[0]) * 1000 / CLK )) $(( (SNAP_STUB_CPU[1] - SNAP_STUB_CPU[0]) * 1000 / CLK )) \
-        $(( (M1_BUSY - M0_BUSY) * 1000 / CLK )) $(( SNAP_INBOX[1] - SNAP_INBOX[0] )) <<'PY'
+        $(( (M1_BUSY - M0_BUSY) * 1000 / CLK )) $(( SNAP_INBOX[1] - SNAP_INBOX[0] )) $(( SNAP_WAL[1] - SNAP_WAL[0] )) <<'PY'
 import re, sys
 start, end = sys.argv[1:3]
-window_ms, hub_cpu_ms, stub_cpu_ms, busy_ms, inbox_added = map(int, sys.argv[3:])
+window_ms, hub_cpu_ms, stub_cpu_ms, busy_ms, inbox_added, wal_bytes = map(int, sys.argv[3:])
 line = re.compile(r'^(camel_route_policy_seconds_(bucket|count|sum))\{(.*)\} (\S+)$')
 def read(path):
     """route -> {"count": n, "sum": s, "buckets": {le: cumulative}}, summed over the series (failed or not)."""
@@ -353,12 +357,13 @@ claims, claim_sum, _ = delta("width-poll-executions")
 seconds = window_ms / 1000
 print("RESULT width-saturation-hub polls=%d polls_per_s=%.1f p50_ms=%.3f p99_ms=%.3f mean_ms=%.3f "
       "claims=%d polls_per_claim=%.1f claim_mean_ms=%.2f hub_cpu_ms_per_poll=%.3f hub_cpu_cores=%.2f stub_cpu_cores=%.2f "
-      "machine_busy_cores=%.2f inbox_rows_added=%d window_s=%.1f"
+      "machine_busy_cores=%.2f inbox_rows_added=%d wal_kb_per_poll=%.2f window_s=%.1f"
       % (polls, polls / seconds, quantile(0.50, poll_buckets, polls),
          quantile(0.99, poll_buckets, polls), poll_sum / polls * 1000 if polls else float("nan"),
          claims, polls / claims if claims else float("nan"), claim_sum / claims * 1000 if claims else float("nan"),
          hub_cpu_ms / polls if polls else float("nan"), hub_cpu_ms / 1000 / seconds,
-         stub_cpu_ms / 1000 / seconds, busy_ms / 1000 / seconds, inbox_added, seconds))
+         stub_cpu_ms / 1000 / seconds, busy_ms / 1000 / seconds, inbox_added,
+         wal_bytes / 1000 / polls if polls else float("nan"), seconds))
 PY
     )
     stop "$HUB_PID" hub; HUB_PID=
@@ -370,8 +375,8 @@ PY
     # them in the window: the claim (DueCases.CLAIM, which canonical-claim-due runs through camel-jdbc, its own
     # autocommit statement, limit = the hub's polls per claim) once per POLLS_PER_CLAIM checks. A check is what
     # WidthPoller.storePolledStatus reads when the status is the same as the last one stored (the stub answers the same
-    # RUNNING): the last status stored and when the case's inputs last changed (WidthPoller.lastStatus), one autocommit
-    # statement. The check reads the case
+    # RUNNING): the last status stored (Inbox.last), then whether anything changed since (Customers.updatedAt,
+    # WidthData.changedAt, ProviderActions.lastDoneAt), each its own autocommit statement. The check reads the case
     # its client claimed last (\aset keeps the last row). Polls = check transactions. The INSERT of storePolledStatus
     # runs only when a status changed; it ran in the window as often as inbox_rows_added says, and pgbench does not
     # run it.
@@ -396,8 +401,11 @@ claim = textwrap.dedent(re.search(r'CLAIM = """(.*?)"""', claim, re.S).group(1))
 for named, variable in (("everyMillis", "every"), ("provider", "provider"), ("batch", "batch")):
     claim = claim.replace(":?" + named, ":" + variable)
 open(out + "/claim.sql", "w").write(claim + " \\aset\n")
-open(out + "/check.sql", "w").write(statement("provider/width/WidthPoller.java", "private Optional<LastStatus> lastStatus(",
-    ["customer_id", "customer_id", "id", "provider", "message_type", "provider_ref"]) + ";\n")
+open(out + "/check.sql", "w").write("".join(sql + ";\n" for sql in (
+    statement("inbound/Inbox.java", "public Optional<Received> last(", ["provider", "message_type", "provider_ref"]),
+    statement("canonical/Customers.java", "public Optional<Instant> updatedAt(", ["customer_id"]),
+    statement("provider/width/WidthData.java", "public Optional<Instant> changedAt(", ["customer_id"]),
+    statement("action/ProviderActions.java", "public Optional<Instant> lastDoneAt(", ["id"]))))
 PY
     FIRST_REF=$(psql_db -c "select provider_ref from kyc_case where provider = 'width' and provider_ref like 'bench-exec-%' order by id limit 1")
     FIRST_CASE=$(psql_db -c "select id from kyc_case where provider_ref = '$FIRST_REF'")
@@ -419,8 +427,10 @@ PY
     PGB_PID=$!
     sleep "$SAT_WARMUP"
     PGB_M0=$(machine_ticks)
+    PGB_WAL0=$(wal_bytes)
     sleep "$SAT_DURATION"
     PGB_M1=$(machine_ticks)
+    PGB_WAL1=$(wal_bytes)
     wait "$PGB_PID" || { cat "$PGB_DIR/pgbench.txt" >&2; die "pgbench failed: see bench/results/width-pgbench/pgbench.txt"; }
     INBOX_AFTER=$(psql_db -c 'select count(*) from inbound_message')
     read -r P0_BUSY _ <<<"$PGB_M0"
@@ -429,7 +439,7 @@ PY
     # completes inside [start + SAT_WARMUP, start + SAT_WARMUP + SAT_DURATION), start = the earliest transaction start.
     PGB_RESULT=$(cat "$PGB_DIR"/log.* | python3 -c '
 import sys
-warmup, duration, busy_ms = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+warmup, duration, busy_ms, wal_bytes = map(int, sys.argv[1:5])
 done, failed = [], 0
 for line in sys.stdin:
     f = line.split()
@@ -444,11 +454,11 @@ checks = sorted(took for took, script in window if script == 1)
 claims = sorted(took for took, script in window if script == 0)
 rank = lambda v, p: v[max(0, -(-p * len(v) // 100) - 1)] / 1000 if v else float("nan")
 print("RESULT width-saturation-pgbench polls=%d polls_per_s=%.1f p50_ms=%.3f p99_ms=%.3f mean_ms=%.3f claims=%d "
-      "claim_p99_ms=%.3f failed=%d machine_busy_cores=%.2f"
+      "claim_p99_ms=%.3f failed=%d machine_busy_cores=%.2f wal_kb_per_poll=%.2f"
       % (len(checks), len(checks) / duration, rank(checks, 50), rank(checks, 99),
          sum(checks) / len(checks) / 1000 if checks else float("nan"), len(claims), rank(claims, 99), failed,
-         busy_ms / 1000 / duration))
-' "$SAT_WARMUP" "$SAT_DURATION" $(( (P1_BUSY - P0_BUSY) * 1000 / CLK )))
+         busy_ms / 1000 / duration, wal_bytes / 1000 / len(checks) if checks else float("nan")))
+' "$SAT_WARMUP" "$SAT_DURATION" $(( (P1_BUSY - P0_BUSY) * 1000 / CLK )) $(( PGB_WAL1 - PGB_WAL0 )))
     ratio() { python3 -c 'import sys; a, b = map(float, sys.argv[1:]); print("%.3f" % (a / b) if b else "n/a")' "$1" "$2"; }
     TPUT_RATIO=$(ratio "$(field "$HUB_RESULT" polls_per_s)" "$(field "$PGB_RESULT" polls_per_s)")
     P99_RATIO=$(ratio "$(field "$HUB_RESULT" p99_ms)" "$(field "$PGB_RESULT" p99_ms)")
@@ -462,13 +472,14 @@ print("RESULT width-saturation-pgbench polls=%d polls_per_s=%.1f p50_ms=%.3f p99
         ""
         "saturation: EXECUTIONS=$EXECUTIONS SAT_POLL_EVERY_MS=$SAT_POLL_EVERY_MS SAT_TICK_MILLIS=$SAT_TICK_MILLIS SAT_POLL_BATCH=$SAT_POLL_BATCH SAT_POLL_THREADS=$SAT_POLL_THREADS SAT_RPS=$SAT_RPS SAT_WARMUP=$SAT_WARMUP SAT_DURATION=$SAT_DURATION"
         "  hub     : restarted with the settings above, stub answering RUNNING (restarted with no request journal); polls = the hub's timer of route width-poll-execution (one per workflow.execution.status request); poll time = the hub's timer of route width-poll-execution (request, signature, rate limit, circuit breaker, HTTP call to the stub, inbox check), p50/p99 interpolated in its histogram (buckets 50 us apart below 2 ms, <= 5% apart above)"
-        "  pgbench : hub and stub stopped; $PGB_SHOWN; one transaction = one script: the claim (DueCases.CLAIM, limit $POLLS_PER_CLAIM: the hub's polls per claim) with weight 1, or the check (WidthPoller.storePolledStatus when the status is unchanged: the last status stored and when the inputs last changed, one autocommitted statement) with weight $POLLS_PER_CLAIM; polls = check transactions; p50/p99 = check transactions, nearest rank; SQL in bench/results/width-pgbench/"
+        "  pgbench : hub and stub stopped; $PGB_SHOWN; one transaction = one script: the claim (DueCases.CLAIM, limit $POLLS_PER_CLAIM: the hub's polls per claim) with weight 1, or the check (WidthPoller.storePolledStatus when the status is unchanged: the last status stored, then three changed-since reads, each autocommitted) with weight $POLLS_PER_CLAIM; polls = check transactions; p50/p99 = check transactions, nearest rank; SQL in bench/results/width-pgbench/"
         "$(printf '  %-8s %10s %9s %9s %9s' '' 'polls/s' 'p50 ms' 'p99 ms' 'mean ms')"
         "$(printf '  %-8s %10s %9s %9s %9s' hub "$(field "$HUB_RESULT" polls_per_s)" "$(field "$HUB_RESULT" p50_ms)" "$(field "$HUB_RESULT" p99_ms)" "$(field "$HUB_RESULT" mean_ms)")"
         "$(printf '  %-8s %10s %9s %9s %9s' pgbench "$(field "$PGB_RESULT" polls_per_s)" "$(field "$PGB_RESULT" p50_ms)" "$(field "$PGB_RESULT" p99_ms)" "$(field "$PGB_RESULT" mean_ms)")"
         "  hub/pgbench: throughput $TPUT_RATIO, p50 $P50_RATIO, p99 $P99_RATIO"
         "  hub claims: $(field "$HUB_RESULT" claims) runs of the continuous poller (route width-poll-executions: wait for a free poll thread, claim, hand out), $(field "$HUB_RESULT" polls_per_claim) polls per claim, $(field "$HUB_RESULT" claim_mean_ms) ms each on average (the wait for a free thread included)"
         "  hub CPU: $(field "$HUB_RESULT" hub_cpu_ms_per_poll) ms per poll, $(field "$HUB_RESULT" hub_cpu_cores) cores; stub $(field "$HUB_RESULT" stub_cpu_cores) cores; whole machine busy: $(field "$HUB_RESULT" machine_busy_cores) cores (hub phase), $(field "$PGB_RESULT" machine_busy_cores) cores (pgbench phase)"
+        "  WAL: $(field "$HUB_RESULT" wal_kb_per_poll) kB per poll (hub phase), $(field "$PGB_RESULT" wal_kb_per_poll) kB (pgbench phase; the server's whole WAL over the window, claims included)"
         "  valid: $VALID"
         "$HUB_RESULT"
         "$PGB_RESULT"

@@ -79,6 +79,13 @@ public class WidthData {
         return updatedAt(customerId, kind).map(Instant::toEpochMilli);
     }
 
+    /** When any kind was last handed over for the customer, if one was. */
+    public Optional<Instant> changedAt(String customerId) {
+        return Optional.ofNullable(jdbc.queryForObject(
+                "select max(updated_at) from width_customer_data where customer_id = ?", Timestamp.class, customerId))
+                .map(Timestamp::toInstant);
+    }
+
     /**
      * The database's clock now, in epoch milliseconds: the clock that stamps what is handed over, so that the two can
      * be compared (an OTP code newer than the OTP request).

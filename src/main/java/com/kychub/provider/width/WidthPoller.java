@@ -2,22 +2,23 @@ package com.kychub.provider.width;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kychub.KycProperties;
+import com.kychub.action.ProviderActions;
 import com.kychub.canonical.CanonicalStore;
+import com.kychub.canonical.Customers;
 import com.kychub.inbound.DedupKeys;
 import com.kychub.inbound.Inbox;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Variable;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,15 +30,19 @@ import org.springframework.stereotype.Component;
 public class WidthPoller {
 
     private final Inbox inbox;
-    private final JdbcTemplate jdbc;
+    private final Customers customers;
+    private final WidthData data;
+    private final ProviderActions actions;
     private final CanonicalStore store;
     private final ObjectMapper json;
     private final KycProperties.Width settings;
 
-    public WidthPoller(Inbox inbox, JdbcTemplate jdbc, CanonicalStore store, ObjectMapper json,
-                       KycProperties properties) {
+    public WidthPoller(Inbox inbox, Customers customers, WidthData data, ProviderActions actions,
+                       CanonicalStore store, ObjectMapper json, KycProperties properties) {
         this.inbox = inbox;
-        this.jdbc = jdbc;
+        this.customers = customers;
+        this.data = data;
+        this.actions = actions;
         this.store = store;
         this.json = json;
         this.settings = properties.providers().width();
@@ -80,9 +85,10 @@ public class WidthPoller {
      */
     public void storePolledStatus(@Body String status, @Variable("subject") String executionId,
                                   @Variable("customerId") String customerId, @Variable("caseId") UUID caseId) {
-        Optional<LastStatus> last = lastStatus(executionId, customerId, caseId);
-        if (last.isPresent() && last.get().body().equals(status) && last.get().inputsChangedAt() != null
-                && last.get().receivedAt().isAfter(last.get().inputsChangedAt())) {
+        Optional<Inbox.Received> last = inbox.last(WidthMapping.PROVIDER, WidthMapping.EXECUTION_STATUS,
+                executionId);
+        if (last.isPresent() && last.get().body().equals(status)
+                && !inputsChangedSince(last.get().receivedAt(), customerId, caseId)) {
             return;
         }
         inbox.storePolled(WidthMapping.PROVIDER, WidthMapping.EXECUTION_STATUS, executionId, null,
@@ -107,34 +113,12 @@ public class WidthPoller {
         return "ocr:" + executionId + ":" + callbackKey + (submittedAt == null ? "" : ":" + submittedAt);
     }
 
-    /**
-     * The last execution status stored, and when the case's inputs last changed: the customer's record, the data
-     * handed over for WIDTH, or a call made for the case, DONE or FAILED, whose answer may change what the hub does (null when nothing says when; PostgreSQL's greatest skips
-     * what is missing).
-     */
-    record LastStatus(String body, Instant receivedAt, Instant inputsChangedAt) {
-    }
-
-    /**
-     * One statement, not one per table: almost every poll of a running execution answers what the last one did, so
-     * this read is most of what a poll costs the database (four autocommitted reads before, each a round trip).
-     */
-    private Optional<LastStatus> lastStatus(String executionId, String customerId, UUID caseId) {
-        return jdbc.query("""
-                select m.body, m.received_at,
-                       greatest((select updated_at from customer where customer_id = ?),
-                                (select max(updated_at) from width_customer_data where customer_id = ?),
-                                (select max(done_at) from provider_action where case_id = ?)) as inputs_changed_at
-                from inbound_message m
-                where m.provider = ? and m.message_type = ? and m.subject = ?
-                order by m.id desc limit 1""",
-                (row, n) -> new LastStatus(row.getString("body"), instant(row.getTimestamp("received_at")),
-                        instant(row.getTimestamp("inputs_changed_at"))),
-                customerId, customerId, caseId, WidthMapping.PROVIDER, WidthMapping.EXECUTION_STATUS, executionId)
-                .stream().findFirst();
-    }
-
-    private static Instant instant(Timestamp timestamp) {
-        return timestamp == null ? null : timestamp.toInstant();
+    /** Whether the customer's data or the case's calls changed since that instant (or nothing says when). */
+    private boolean inputsChangedSince(Instant since, String customerId, UUID caseId) {
+        Optional<Instant> latest = Stream.of(customers.updatedAt(customerId), data.changedAt(customerId),
+                        actions.lastDoneAt(caseId))
+                .flatMap(Optional::stream)
+                .max(Instant::compareTo);
+        return latest.isEmpty() || !since.isAfter(latest.get());
     }
 }
