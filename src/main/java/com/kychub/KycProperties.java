@@ -51,8 +51,8 @@ public record KycProperties(
      * waiting webhooks, up to {@code writer-batch} per commit (group commit); a webhook waits at most
      * {@code ack-timeout} for its commit before it is answered 503, and at most {@code writer-queue} wait at once.
      * With {@code workers-give-way} (the default), the inbox workers give the door precedence while it is crowded
-     * (its writers busy at least half the time, in several commits each): after each message they wait as long as it took (at most 20 ms), so
-     * that a burst is acknowledged faster and processed later, never stopped.
+     * (its writers busy at least half the time, in several commits each): after each message they wait as long as it
+     * took (at most 20 ms), so that a burst is acknowledged faster and processed later, never stopped.
      */
     public record Inbox(
             @DefaultValue("1MB") DataSize maxBodySize,
