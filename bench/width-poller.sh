@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # WIDTH poller benchmark, two phases against a WireMock stand-in for WIDTH on loopback that answers RUNNING.
 #
-# 1. Lateness: EXECUTIONS concurrent WIDTH executions, each to be polled every POLL_EVERY. For every two consecutive
+# 1. Lateness: EXECUTIONS concurrent WIDTH executions started through the hub API (by a hub that polls each once, then
+#    not for an hour), then the hub restarted to poll each every POLL_EVERY. For every two consecutive
 #    workflow.execution.status requests of one execution (the later one inside the measured window), lateness = the
 #    time between them - POLL_EVERY. Reports p50 / p99 / max lateness and polls per second.
 # 2. Saturation (SATURATION=1): the hub restarted with a poll period of SAT_POLL_EVERY_MS, so that every execution is
@@ -18,7 +19,8 @@
 # Settings (environment):
 #   EXECUTIONS=500    executions started through the hub API (register + workflow.apply.submit each)
 #   DURATION=60       measured seconds
-#   WARMUP=10         seconds after every execution is polled, not counted
+#   WARMUP=30         seconds not counted once the measured hub polls every execution (it has just started: its JIT
+#                     compiles the poll path in the first seconds; 10 s on a hub warmed by the set-up until 2026-12-08)
 #   POLL_EVERY_MS=3000  kyc.providers.width.poll-every
 #   TICK_MILLIS=250   kyc.providers.width.poll-tick-millis (the continuous poller's longest wait when nothing is due)
 #   POLL_THREADS=8    kyc.providers.width.poll-threads (the bounded parallel split)
@@ -38,13 +40,13 @@
 #   NOTE=             a line added to the summary (say when the machine was shared)
 #
 # Output: a summary on stdout, also saved as bench/results/width-poller-<UTC timestamp>.txt (and bench/last/); the
-# hub's logs in bench/results/width-hub.log and width-hub-saturation.log, the stub's in bench/results/width-stub.log,
+# hub's logs in bench/results/width-hub-setup.log, width-hub.log and width-hub-saturation.log, the stub's in bench/results/width-stub.log,
 # pgbench's scripts, output and per-transaction log in bench/results/width-pgbench/.
 set -euo pipefail
 
 EXECUTIONS=${EXECUTIONS:-500}
 DURATION=${DURATION:-60}
-WARMUP=${WARMUP:-10}
+WARMUP=${WARMUP:-30}
 POLL_EVERY_MS=${POLL_EVERY_MS:-3000}
 TICK_MILLIS=${TICK_MILLIS:-250}
 POLL_THREADS=${POLL_THREADS:-8}
@@ -204,10 +206,13 @@ start_hub() {
 }
 WIDTH_API_KEY=$(openssl rand -hex 16)
 WIDTH_API_SECRET=$(openssl rand -hex 32)
-start_hub "$POLL_EVERY_MS" "$TICK_MILLIS" "$POLL_THREADS" "$RPS" 200 "$RESULTS/width-hub.log"
+# The set-up's hub polls each execution once (its first status, stored and processed as in production) and then
+# not for an hour: with EXECUTIONS=10000 a hub polling every POLL_EVERY_MS while the executions start spent most of
+# the machine on polls, and the set-up took 6 to 18 minutes.
+SETUP_POLL_EVERY_MS=3600000
+start_hub "$SETUP_POLL_EVERY_MS" "$TICK_MILLIS" "$POLL_THREADS" "$RPS" 200 "$RESULTS/width-hub-setup.log"
 curl -s -o /dev/null --max-time 5 "$STUB_URL/__admin/mappings" || die "the stub did not start: see bench/results/width-stub.log"
 reset_tables
-curl -s -o /dev/null -X DELETE "$STUB_URL/__admin/requests"
 
 # --- EXECUTIONS onboardings through the hub API ------------------------------------------------------------------
 log "starting $EXECUTIONS executions"
@@ -222,16 +227,32 @@ until [[ $(psql_db -c "select count(*) from kyc_case where provider = 'width' an
     (( SECONDS < deadline )) || die "not every execution started within 180 s"
     sleep 1
 done
+until [[ $(psql_db -c "select count(*) from inbound_message where state <> 'PROCESSED'") == 0 ]]; do
+    (( SECONDS < deadline )) || die "the first statuses were not processed within 180 s"
+    sleep 1
+done
+stop "$HUB_PID" hub; HUB_PID=
+# The measured hub, started while no execution is due; then each execution's next poll is spread at random over one
+# POLL_EVERY_MS, as a hub that has run for a while spreads them, and the stub's journal starts empty.
+start_hub "$POLL_EVERY_MS" "$TICK_MILLIS" "$POLL_THREADS" "$RPS" 200 "$RESULTS/width-hub.log"
+curl -s -o /dev/null -X DELETE "$STUB_URL/__admin/requests"
+psql_db -c "update kyc_case set next_poll_at = now() + random() * $POLL_EVERY_MS * interval '1 millisecond'
+            where provider = 'width' and next_poll_at is not null" >/dev/null
 START_MS=$(( $(date +%s%N) / 1000000 ))
-log "all $EXECUTIONS executions are polled; warm-up ${WARMUP} s, measuring ${DURATION} s"
+log "all $EXECUTIONS executions are polled every ${POLL_EVERY_MS} ms; warm-up ${WARMUP} s, measuring ${DURATION} s"
 # The hub's CPU time (user + system, from /proc) over the measured window, to divide by the polls made in it.
 HUB_JAVA=$(pgrep -f -- "-jar $RESULTS/.kyc-hub-width-bench.jar" | head -n 1)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# busy and total jiffies of the whole machine (all CPUs), from /proc/stat
+machine_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
+CLK=$(getconf CLK_TCK)
 sleep "$WARMUP"
-CPU0=$(cpu_ticks "$HUB_JAVA")
+CPU0=$(cpu_ticks "$HUB_JAVA"); STUB_CPU0=$(cpu_ticks "$STUB_PID"); read -r BUSY0 _ <<<"$(machine_ticks)"
 sleep "$DURATION"
-CPU1=$(cpu_ticks "$HUB_JAVA")
-HUB_CPU_MS=$(( (CPU1 - CPU0) * 1000 / $(getconf CLK_TCK) ))
+CPU1=$(cpu_ticks "$HUB_JAVA"); STUB_CPU1=$(cpu_ticks "$STUB_PID"); read -r BUSY1 _ <<<"$(machine_ticks)"
+HUB_CPU_MS=$(( (CPU1 - CPU0) * 1000 / CLK ))
+STUB_CPU_MS=$(( (STUB_CPU1 - STUB_CPU0) * 1000 / CLK ))
+BUSY_MS=$(( (BUSY1 - BUSY0) * 1000 / CLK ))
 sleep 1
 END_MS=$(( $(date +%s%N) / 1000000 ))
 INBOX=$(psql_db -F ' ' -c "select coalesce(string_agg(state || '=' || n, ' ' order by state), 'none')
@@ -241,9 +262,9 @@ curl -sf -X POST "$STUB_URL/__admin/requests/find" -H 'Content-Type: application
     -d '{"method": "POST", "urlPath": "/api/workflow.execution.status"}' >"$RESULTS/.width-journal.json" \
     || die "cannot read the stub's request journal"
 RESULT=$(python3 - "$RESULTS/.width-journal.json" "$START_MS" "$WARMUP" "$DURATION" "$POLL_EVERY_MS" "$EXECUTIONS" \
-    "$HUB_CPU_MS" <<'PY'
+    "$HUB_CPU_MS" "$STUB_CPU_MS" "$BUSY_MS" <<'PY'
 import json, sys
-journal, start, warmup, duration, every, executions, cpu_ms = sys.argv[1], *map(int, sys.argv[2:])
+journal, start, warmup, duration, every, executions, cpu_ms, stub_ms, busy_ms = sys.argv[1], *map(int, sys.argv[2:])
 frm, until = start + warmup * 1000, start + (warmup + duration) * 1000
 polls = {}
 for request in json.load(open(journal))["requests"]:
@@ -260,10 +281,12 @@ for execution, times in polls.items():
 late.sort()
 rank = lambda p: late[max(0, -(-p * len(late) // 100) - 1)] if late else float("nan")
 print("RESULT width-poller executions=%d polled=%d polls=%d polls_per_s=%.1f expected_per_s=%.1f "
-      "late_p50_ms=%d late_p99_ms=%d late_max_ms=%d late_min_ms=%d hub_cpu_ms_per_poll=%.2f hub_cpu_cores=%.2f"
+      "late_p50_ms=%d late_p99_ms=%d late_max_ms=%d late_min_ms=%d hub_cpu_ms_per_poll=%.2f hub_cpu_cores=%.2f "
+      "stub_cpu_cores=%.2f machine_busy_cores=%.2f"
       % (executions, len(seen), counted, counted / duration, executions * 1000 / every,
          rank(50), rank(99), late[-1] if late else -1, late[0] if late else -1,
-         cpu_ms / counted if counted else float("nan"), cpu_ms / 1000 / duration))
+         cpu_ms / counted if counted else float("nan"), cpu_ms / 1000 / duration,
+         stub_ms / 1000 / duration, busy_ms / 1000 / duration))
 PY
 )
 rm -f "$RESULTS/.width-journal.json"
@@ -289,8 +312,6 @@ print(",".join("%dus" % v for v in b))')
     start_hub "$SAT_POLL_EVERY_MS" "$SAT_TICK_MILLIS" "$SAT_POLL_THREADS" "$SAT_RPS" "$SAT_POLL_BATCH" \
         "$RESULTS/width-hub-saturation.log" --management.metrics.distribution.slo.camel.route.policy="$SLO"
     log "saturation: the hub polls $EXECUTIONS executions as fast as it can; warm-up ${SAT_WARMUP} s, measuring ${SAT_DURATION} s"
-    # busy and total jiffies of the whole machine (all CPUs), from /proc/stat
-    machine_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
     # the WAL the server has written since its statistics were reset (every database: PostgreSQL counts it server-wide)
     wal_bytes() { psql_db -c 'select wal_bytes from pg_stat_wal'; }
     # snapshot N: the window's start (0) or end (1), every figure taken as close together as possible
@@ -311,7 +332,6 @@ print(",".join("%dus" % v for v in b))')
     snapshot 0
     sleep "$SAT_DURATION"
     snapshot 1
-    CLK=$(getconf CLK_TCK)
     read -r M0_BUSY M0_ALL <<<"${SNAP_MACHINE[0]}"
     read -r M1_BUSY M1_ALL <<<"${SNAP_MACHINE[1]}"
     HUB_RESULT=$(python3 - "$PGB_DIR/hub-metrics-0.txt" "$PGB_DIR/hub-metrics-1.txt" \
