@@ -395,9 +395,9 @@ PY
     # them in the window: the claim (DueCases.CLAIM, which canonical-claim-due runs through camel-jdbc, its own
     # autocommit statement, limit = the hub's polls per claim) once per POLLS_PER_CLAIM checks. A check is what
     # WidthPoller.storePolledStatus reads when the status is the same as the last one stored (the stub answers the same
-    # RUNNING): the last status stored (Inbox.last), then whether anything changed since (Customers.updatedAt,
-    # WidthData.changedAt, ProviderActions.lastDoneAt), each its own autocommit statement. The check reads the case
-    # its client claimed last (\aset keeps the last row). Polls = check transactions. The INSERT of storePolledStatus
+    # RUNNING): the last status stored (Inbox.last), its own autocommit statement; whether anything the case depends on
+    # changed since came with the claim (kyc_case.inputs_changed_at, V22). The check reads the case its client claimed
+    # last (\aset keeps the last row). Polls = check transactions. The INSERT of storePolledStatus
     # runs only when a status changed; it ran in the window as often as inbox_rows_added says, and pgbench does not
     # run it.
     POLLS_PER_CLAIM=$(python3 -c "import sys; v = float(sys.argv[1]); print(max(1, min(int(sys.argv[2]), round(v))) if v == v else int(sys.argv[2]))" \
@@ -422,10 +422,7 @@ for named, variable in (("everyMillis", "every"), ("provider", "provider"), ("ba
     claim = claim.replace(":?" + named, ":" + variable)
 open(out + "/claim.sql", "w").write(claim + " \\aset\n")
 open(out + "/check.sql", "w").write("".join(sql + ";\n" for sql in (
-    statement("inbound/Inbox.java", "public Optional<Received> last(", ["provider", "message_type", "provider_ref"]),
-    statement("canonical/Customers.java", "public Optional<Instant> updatedAt(", ["customer_id"]),
-    statement("provider/width/WidthData.java", "public Optional<Instant> changedAt(", ["customer_id"]),
-    statement("action/ProviderActions.java", "public Optional<Instant> lastDoneAt(", ["id"]))))
+    statement("inbound/Inbox.java", "public Optional<Received> last(", ["provider", "message_type", "provider_ref"]),)))
 PY
     FIRST_REF=$(psql_db -c "select provider_ref from kyc_case where provider = 'width' and provider_ref like 'bench-exec-%' order by id limit 1")
     FIRST_CASE=$(psql_db -c "select id from kyc_case where provider_ref = '$FIRST_REF'")
@@ -492,7 +489,7 @@ print("RESULT width-saturation-pgbench polls=%d polls_per_s=%.1f p50_ms=%.3f p99
         ""
         "saturation: EXECUTIONS=$EXECUTIONS SAT_POLL_EVERY_MS=$SAT_POLL_EVERY_MS SAT_TICK_MILLIS=$SAT_TICK_MILLIS SAT_POLL_BATCH=$SAT_POLL_BATCH SAT_POLL_THREADS=$SAT_POLL_THREADS SAT_RPS=$SAT_RPS SAT_WARMUP=$SAT_WARMUP SAT_DURATION=$SAT_DURATION"
         "  hub     : restarted with the settings above, stub answering RUNNING (restarted with no request journal); polls = the hub's timer of route width-poll-execution (one per workflow.execution.status request); poll time = the hub's timer of route width-poll-execution (request, signature, rate limit, circuit breaker, HTTP call to the stub, inbox check), p50/p99 interpolated in its histogram (buckets 50 us apart below 2 ms, <= 5% apart above)"
-        "  pgbench : hub and stub stopped; $PGB_SHOWN; one transaction = one script: the claim (DueCases.CLAIM, limit $POLLS_PER_CLAIM: the hub's polls per claim) with weight 1, or the check (WidthPoller.storePolledStatus when the status is unchanged: the last status stored, then three changed-since reads, each autocommitted) with weight $POLLS_PER_CLAIM; polls = check transactions; p50/p99 = check transactions, nearest rank; SQL in bench/results/width-pgbench/"
+        "  pgbench : hub and stub stopped; $PGB_SHOWN; one transaction = one script: the claim (DueCases.CLAIM, limit $POLLS_PER_CLAIM: the hub's polls per claim) with weight 1, or the check (WidthPoller.storePolledStatus when the status is unchanged: the last status stored, autocommitted; when the case's inputs last changed comes with the claim) with weight $POLLS_PER_CLAIM; polls = check transactions; p50/p99 = check transactions, nearest rank; SQL in bench/results/width-pgbench/"
         "$(printf '  %-8s %10s %9s %9s %9s' '' 'polls/s' 'p50 ms' 'p99 ms' 'mean ms')"
         "$(printf '  %-8s %10s %9s %9s %9s' hub "$(field "$HUB_RESULT" polls_per_s)" "$(field "$HUB_RESULT" p50_ms)" "$(field "$HUB_RESULT" p99_ms)" "$(field "$HUB_RESULT" mean_ms)")"
         "$(printf '  %-8s %10s %9s %9s %9s' pgbench "$(field "$PGB_RESULT" polls_per_s)" "$(field "$PGB_RESULT" p50_ms)" "$(field "$PGB_RESULT" p99_ms)" "$(field "$PGB_RESULT" mean_ms)")"

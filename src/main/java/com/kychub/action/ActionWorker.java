@@ -94,6 +94,7 @@ public class ActionWorker {
                         throw failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);
                     }
                     actions.markFailed(action.id(), permanent);
+                    inputsChanged(action);
                     hold(action, CanonicalStore.ACTION_FAILED, failedReason(action.kind(),
                             Failures.refusalCode(failure)));
                     log.warn("Action {} {} of {} was refused and is FAILED: {}", action.id(), action.action(),
@@ -107,6 +108,7 @@ public class ActionWorker {
                     inbox.storePolled(action.provider(), answerType, subject, null, "action:" + action.id(), reply);
                 }
                 actions.markDone(action.id());
+                inputsChanged(action);
                 if (action.caseId() != null) {
                     store.releaseHold(action.caseId(), action.id());
                 }
@@ -135,6 +137,13 @@ public class ActionWorker {
     /** {@code ACTION_DEAD:<kind>}: the call ran out of attempts (the last error is on the action). */
     static String deadReason(String kind) {
         return "ACTION_DEAD:" + bounded(kind);
+    }
+
+    /** The case's poller passes the provider's next status on again, even unchanged: the call's outcome may count. */
+    private void inputsChanged(PendingAction action) {
+        if (action.caseId() != null) {
+            store.inputsChanged(action.caseId());
+        }
     }
 
     private void hold(PendingAction action, String eventType, String reason) {

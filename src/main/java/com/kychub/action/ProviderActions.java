@@ -115,12 +115,6 @@ public class ProviderActions extends DurableQueue implements ProviderAction.Plan
                 Boolean.class, provider, customerId, action));
     }
 
-    /** When the case's last call was made (DONE or FAILED), if one was: its answer may change what the hub does. */
-    public Optional<Instant> lastDoneAt(UUID caseId) {
-        return Optional.ofNullable(jdbc.queryForObject("select max(done_at) from provider_action where case_id = ?",
-                Timestamp.class, caseId)).map(Timestamp::toInstant);
-    }
-
     /** Makes a FAILED or DEAD action pending again, unless another one of its kind is pending. */
     public boolean replay(long id) {
         return jdbc.update("""

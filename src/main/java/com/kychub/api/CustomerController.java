@@ -27,6 +27,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -60,12 +61,14 @@ public class CustomerController {
     private final CaseQueries cases;
     private final CanonicalStore store;
     private final Map<String, OnboardingStarter> starters;
+    private final TransactionTemplate transaction;
 
     public CustomerController(Customers customers, CaseQueries cases, CanonicalStore store,
-                              List<OnboardingStarter> starters) {
+                              List<OnboardingStarter> starters, TransactionTemplate transaction) {
         this.customers = customers;
         this.cases = cases;
         this.store = store;
+        this.transaction = transaction;
         this.starters = starters.stream().collect(Collectors.toMap(OnboardingStarter::provider, s -> s));
     }
 
@@ -122,11 +125,13 @@ public class CustomerController {
         if (!changes(customerId, change)) {
             return new Created(customerId);
         }
-        if (!customers.update(customerId, change.email(), change.kyc())) {
-            throw ErrorAnswer.notFound("no customer " + customerId);
-        }
-        // Providers waiting for this data get it at their next status look.
-        store.pollSoonForCustomer(customerId);
+        // Providers waiting for this data get it at their next status look; with the change or not at all.
+        transaction.executeWithoutResult(status -> {
+            if (!customers.update(customerId, change.email(), change.kyc())) {
+                throw ErrorAnswer.notFound("no customer " + customerId);
+            }
+            store.pollSoonForCustomer(customerId);
+        });
         return new Created(customerId);
     }
 
@@ -159,9 +164,12 @@ public class CustomerController {
             return ResponseEntity.ok(new StoredDocument(newest.get().id(), customerId, document.type(),
                     content.length));
         }
-        long id = customers.addDocument(customerId, document.type(), document.fileName(), document.contentType(),
-                content);
-        store.pollSoonForCustomer(customerId);
+        long id = transaction.execute(status -> {
+            long added = customers.addDocument(customerId, document.type(), document.fileName(),
+                    document.contentType(), content);
+            store.pollSoonForCustomer(customerId);
+            return added;
+        });
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(new StoredDocument(id, customerId, document.type(), content.length));
     }

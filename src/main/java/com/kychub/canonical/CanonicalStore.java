@@ -293,10 +293,25 @@ public class CanonicalStore {
         }
     }
 
-    /** Asks the status pollers to look again at every polled case of the customer: their data changed. */
+    /**
+     * The customer's data changed (profile, documents, data a provider asks for): the status pollers look again at
+     * every polled case of theirs, and pass the provider's status on again even when it is the one they stored last
+     * (the case's {@code inputs_changed_at}). Run it in the transaction that changed the data: a change without it
+     * would wait, unseen, for the provider's status to change.
+     */
     public void pollSoonForCustomer(String customerId) {
-        jdbc.update("update kyc_case set next_poll_at = now() where customer_id = ? and next_poll_at is not null",
-                customerId);
+        jdbc.update("""
+                update kyc_case set inputs_changed_at = now(),
+                                    next_poll_at = case when next_poll_at is null then null else now() end
+                where customer_id = ?""", customerId);
+    }
+
+    /**
+     * One of the case's calls was answered or refused: its poller passes the provider's next status on again even
+     * when it is the one it stored last, since what the hub does with it may now differ.
+     */
+    public void inputsChanged(UUID caseId) {
+        jdbc.update("update kyc_case set inputs_changed_at = now() where id = ?", caseId);
     }
 
     /** Asks the provider's status poller to look at the case at its next tick. */

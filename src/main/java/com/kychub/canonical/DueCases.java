@@ -19,7 +19,9 @@ import org.springframework.stereotype.Component;
  * <p>
  * In: the variables {@code provider}, {@code pollEvery} (a duration as Spring Boot reads one: {@code 3s},
  * {@code PT3S}) and {@code pollBatch} (at most that many cases). Out: the claimed cases, each a map of {@code id},
- * {@code customer_id}, {@code provider_ref} and {@code provider_details} (JSON text).
+ * {@code customer_id}, {@code provider_ref}, {@code provider_details} (JSON text) and {@code inputs_changed_at} (when
+ * what the case's next step depends on, beside the provider's answer, last changed; null when nothing did since the
+ * case began: {@link CanonicalStore#pollSoonForCustomer}, {@link CanonicalStore#inputsChanged}).
  */
 @Component
 public class DueCases extends RouteBuilder {
@@ -29,7 +31,7 @@ public class DueCases extends RouteBuilder {
             where id in (select id from kyc_case
                          where provider = :?provider and next_poll_at <= now()
                          order by next_poll_at limit :?batch for update skip locked)
-            returning id, customer_id, provider_ref, provider_details::text as provider_details""";
+            returning id, customer_id, provider_ref, provider_details::text as provider_details, inputs_changed_at""";
 
     /**
      * How long until the provider's earliest next look, in milliseconds (0 or less when one is due already; null when

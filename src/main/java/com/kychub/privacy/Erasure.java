@@ -231,6 +231,8 @@ public class Erasure {
             rows.put("kyc_event_personal", jdbc.update("""
                     delete from kyc_event_personal p using kyc_event e
                     where p.event_id = e.id and (e.case_id = any(?) or e.customer_id = ?)""", cases, customerId));
+            // What the customer's cases' next steps depend on changed: their pollers pass the status on again.
+            jdbc.update("update kyc_case set inputs_changed_at = now() where customer_id = ?", customerId);
             rows.put("customer", jdbc.update("""
                     update customer set personal_data = '{}'::jsonb, email = null,
                                         erased_at = coalesce(erased_at, now()), updated_at = now()

@@ -8,9 +8,11 @@ import java.util.Optional;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.kychub.canonical.CanonicalStore;
 import com.kychub.canonical.Customers;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * What the hub holds for WIDTH's nodes, per customer and kind ({@code particulars}, {@code identity-document},
@@ -29,35 +31,46 @@ public class WidthData {
 
     private final JdbcTemplate jdbc;
     private final Customers customers;
+    private final CanonicalStore store;
     private final ObjectMapper json;
 
-    public WidthData(JdbcTemplate jdbc, Customers customers, ObjectMapper json) {
+    public WidthData(JdbcTemplate jdbc, Customers customers, CanonicalStore store, ObjectMapper json) {
         this.jdbc = jdbc;
         this.customers = customers;
+        this.store = store;
         this.json = json;
     }
 
     /**
      * Replaces what is held of that kind; the customer row is created bare when missing. The same data handed over
-     * again is no new datum: nothing is written, its version stays, and nothing is submitted again.
+     * again is no new datum: nothing is written, its version stays, and nothing is submitted again. New data makes the
+     * customer's WIDTH execution looked at again and its status passed on again ({@link CanonicalStore#pollSoonForCustomer}),
+     * in the same transaction, so that no datum waits unseen for WIDTH's status to change.
      *
      * @return whether the data is new (stored), false when it is what the hub held already
      */
+    @Transactional
     public boolean put(String customerId, String kind, JsonNode data) {
         customers.ensure(customerId);
-        return jdbc.update("""
+        boolean stored = jdbc.update("""
                 insert into width_customer_data (customer_id, kind, data) values (?, ?, ?::jsonb)
                 on conflict (customer_id, kind) do update set data = excluded.data, updated_at = now()
                 where width_customer_data.data is distinct from excluded.data""",
                 customerId, kind, write(data)) == 1;
+        if (stored) {
+            store.pollSoonForCustomer(customerId);
+        }
+        return stored;
     }
 
-    /** Records that the customer asked for a new OTP, now: each request is new. */
+    /** Records that the customer asked for a new OTP, now: each request is new (and seen as {@link #put} says). */
+    @Transactional
     public void requestOtpResend(String customerId) {
         customers.ensure(customerId);
         jdbc.update("""
                 insert into width_customer_data (customer_id, kind, data) values (?, ?, '{}'::jsonb)
                 on conflict (customer_id, kind) do update set updated_at = now()""", customerId, OTP_RESEND);
+        store.pollSoonForCustomer(customerId);
     }
 
     public Optional<JsonNode> get(String customerId, String kind) {
@@ -77,13 +90,6 @@ public class WidthData {
      */
     public Optional<Long> version(String customerId, String kind) {
         return updatedAt(customerId, kind).map(Instant::toEpochMilli);
-    }
-
-    /** When any kind was last handed over for the customer, if one was. */
-    public Optional<Instant> changedAt(String customerId) {
-        return Optional.ofNullable(jdbc.queryForObject(
-                "select max(updated_at) from width_customer_data where customer_id = ?", Timestamp.class, customerId))
-                .map(Timestamp::toInstant);
     }
 
     /**

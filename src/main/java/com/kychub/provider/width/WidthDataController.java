@@ -95,7 +95,6 @@ public class WidthDataController {
         if (!data.put(customerId, kind, body)) {
             return ResponseEntity.ok(new Stored(customerId, kind));
         }
-        store.pollSoonForCustomer(customerId);
         return ResponseEntity.status(HttpStatus.CREATED).body(new Stored(customerId, kind));
     }
 
@@ -109,7 +108,6 @@ public class WidthDataController {
             throw bad("'code' must be 4 to 10 digits");
         }
         data.put(customerId, "otp", json.createObjectNode().put("code", otp.code()));
-        store.pollSoonForCustomer(customerId);
         return new Stored(customerId, "otp");
     }
 

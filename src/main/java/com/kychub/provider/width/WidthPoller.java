@@ -2,18 +2,15 @@ package com.kychub.provider.width;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kychub.KycProperties;
-import com.kychub.action.ProviderActions;
 import com.kychub.canonical.CanonicalStore;
-import com.kychub.canonical.Customers;
 import com.kychub.inbound.DedupKeys;
 import com.kychub.inbound.Inbox;
 import org.apache.camel.Body;
@@ -30,19 +27,12 @@ import org.springframework.stereotype.Component;
 public class WidthPoller {
 
     private final Inbox inbox;
-    private final Customers customers;
-    private final WidthData data;
-    private final ProviderActions actions;
     private final CanonicalStore store;
     private final ObjectMapper json;
     private final KycProperties.Width settings;
 
-    public WidthPoller(Inbox inbox, Customers customers, WidthData data, ProviderActions actions,
-                       CanonicalStore store, ObjectMapper json, KycProperties properties) {
+    public WidthPoller(Inbox inbox, CanonicalStore store, ObjectMapper json, KycProperties properties) {
         this.inbox = inbox;
-        this.customers = customers;
-        this.data = data;
-        this.actions = actions;
         this.store = store;
         this.json = json;
         this.settings = properties.providers().width();
@@ -51,7 +41,8 @@ public class WidthPoller {
     /**
      * Puts one claimed case into the variables the poll steps read: {@code subject} (the execution; null for a case
      * WIDTH has not named yet, which there is nothing to poll for), {@code caseId}, {@code customerId},
-     * {@code referenceId}, {@code ocrPending} and {@code callbackKey}. An execution awaiting a human's decision
+     * {@code referenceId}, {@code ocrPending}, {@code callbackKey} and {@code inputsChangedAt} (an {@link Instant},
+     * null when nothing the case depends on changed since it began). An execution awaiting a human's decision
      * was claimed one poll-every on, like every execution: its next look moves to one review-poll-every from now.
      *
      * @param dueCase a case as {@code canonical-claim-due} claimed it
@@ -77,18 +68,22 @@ public class WidthPoller {
         exchange.setVariable("ocrPending", ocrPending);
         exchange.setVariable("callbackKey", callbackKey);
         exchange.setVariable("ocrKey", ocrKey);
+        Timestamp inputsChangedAt = (Timestamp) dueCase.get("inputs_changed_at");
+        exchange.setVariable("inputsChangedAt", inputsChangedAt == null ? null : inputsChangedAt.toInstant());
     }
 
     /**
      * Stores a polled execution status, unless it says exactly what the last one said and nothing happened since
-     * that may change what the hub does with it: the customer handed over data, or one of the case's calls was made.
+     * that may change what the hub does with it: the customer handed over data, one of the case's calls was answered
+     * (the case's {@code inputs_changed_at}, which the claim read with the case: a poll that finds nothing new makes
+     * one read, the inbox's last status).
      */
     public void storePolledStatus(@Body String status, @Variable("subject") String executionId,
-                                  @Variable("customerId") String customerId, @Variable("caseId") UUID caseId) {
+                                  @Variable("inputsChangedAt") Instant inputsChangedAt) {
         Optional<Inbox.Received> last = inbox.last(WidthMapping.PROVIDER, WidthMapping.EXECUTION_STATUS,
                 executionId);
         if (last.isPresent() && last.get().body().equals(status)
-                && !inputsChangedSince(last.get().receivedAt(), customerId, caseId)) {
+                && (inputsChangedAt == null || last.get().receivedAt().isAfter(inputsChangedAt))) {
             return;
         }
         inbox.storePolled(WidthMapping.PROVIDER, WidthMapping.EXECUTION_STATUS, executionId, null,
@@ -111,14 +106,5 @@ public class WidthPoller {
      */
     static String ocrDedupKey(String executionId, String callbackKey, String submittedAt) {
         return "ocr:" + executionId + ":" + callbackKey + (submittedAt == null ? "" : ":" + submittedAt);
-    }
-
-    /** Whether the customer's data or the case's calls changed since that instant (or nothing says when). */
-    private boolean inputsChangedSince(Instant since, String customerId, UUID caseId) {
-        Optional<Instant> latest = Stream.of(customers.updatedAt(customerId), data.changedAt(customerId),
-                        actions.lastDoneAt(caseId))
-                .flatMap(Optional::stream)
-                .max(Instant::compareTo);
-        return latest.isEmpty() || !since.isAfter(latest.get());
     }
 }

@@ -61,6 +61,39 @@ class WidthNewDataIntegrationTest extends WidthFlows {
                 .allMatch(row -> row.matches("PARTICULAR:" + EXEC + ":n-part:\\d{13} DONE"));
     }
 
+    /**
+     * A poll that finds the status WIDTH answered last stores nothing; what the case's next step depends on changing
+     * (the profile, data handed over, a call answered: the case's inputs_changed_at, read with the claim) has the same
+     * status stored and processed again, once per change.
+     */
+    @Test
+    void theSameStatusIsPassedOnAgainOncePerChangeOfWhatTheCaseDependsOn() {
+        stubStatus(EXEC, waiting(EXEC, "n-part", WidthMapping.PARTICULAR));
+        stubMethod("workflow.kyc.particular.data", "{\"success\":true}");
+        startOnboarding("c-wn", null, EXEC);
+        awaitCase(EXEC, "ACTION_REQUIRED", "PROVIDE_PERSONAL_DATA");
+        awaitMorePolls(EXEC, 2);
+        int stored = statusesStored();
+        awaitMorePolls(EXEC, 3);
+        assertThat(statusesStored()).isEqualTo(stored);
+
+        // The profile changed: stored again once, though WIDTH's answer is the same.
+        assertThat(apiSend("PATCH", "/api/v1/customers/c-wn", "{\"email\":\"wn@example.com\"}").statusCode())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> statusesStored() == stored + 1);
+        awaitMorePolls(EXEC, 3);
+        assertThat(statusesStored()).isEqualTo(stored + 1);
+
+        // Particulars handed over: stored again (which plans the submission), and again once the submission was
+        // answered (what the node router makes of the same status may differ after it); then nothing more.
+        assertThat(handOver("c-wn", "particulars", PARTICULARS)).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(20)).until(() -> namesSubmitted().equals(List.of("John Smith")));
+        await().atMost(Duration.ofSeconds(20)).until(() -> statusesStored() == stored + 3);
+        awaitMorePolls(EXEC, 3);
+        assertThat(statusesStored()).isEqualTo(stored + 3);
+        assertThat(namesSubmitted()).containsExactly("John Smith");
+    }
+
     @Test
     void aRefusedSubmissionIsNotRepeatedButNewDataIsTried() {
         stubStatus(EXEC, waiting(EXEC, "n-part", WidthMapping.PARTICULAR));
@@ -195,6 +228,12 @@ class WidthNewDataIntegrationTest extends WidthFlows {
                     .willReturn(okJson("{\"requestId\":\"" + requestIds.get(i) + "\"}")));
             state = next;
         }
+    }
+
+    /** The execution statuses of EXEC stored in the inbox from polls. */
+    private int statusesStored() {
+        return jdbc.queryForObject("select count(*) from inbound_message where provider = 'width' "
+                + "and message_type = 'execution-status' and subject = ?", Integer.class, EXEC);
     }
 
     private int handOver(String customerId, String kind, String body) {
