@@ -20,7 +20,7 @@
 #   EXECUTIONS=500    executions started through the hub API (register + workflow.apply.submit each)
 #   DURATION=60       measured seconds
 #   WARMUP=30         seconds not counted once the measured hub polls every execution (it has just started: its JIT
-#                     compiles the poll path in the first seconds; 10 s on a hub warmed by the set-up until 2026-12-08)
+#                     compiles the poll path in the first seconds; 10 s on a hub warmed by the set-up until 2026-12-07 21:00)
 #   POLL_EVERY_MS=3000  kyc.providers.width.poll-every
 #   TICK_MILLIS=250   kyc.providers.width.poll-tick-millis (the continuous poller's longest wait when nothing is due)
 #   POLL_THREADS=8    kyc.providers.width.poll-threads (the bounded parallel split)
