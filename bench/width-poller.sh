@@ -207,8 +207,9 @@ start_hub() {
 WIDTH_API_KEY=$(openssl rand -hex 16)
 WIDTH_API_SECRET=$(openssl rand -hex 32)
 # The set-up's hub polls each execution once (its first status, stored and processed as in production) and then
-# not for an hour: with EXECUTIONS=10000 a hub polling every POLL_EVERY_MS while the executions start spent most of
-# the machine on polls, and the set-up took 6 to 18 minutes.
+# not for an hour, so that the measured hub starts on executions spread over one POLL_EVERY_MS, not on the set-up's
+# order, with a JIT of its own (WARMUP) and the stub's journal holding only its polls. (With EXECUTIONS=10000 the
+# set-up takes about 11.5 minutes on 2 cores either way: the onboardings themselves, not the polls.)
 SETUP_POLL_EVERY_MS=3600000
 start_hub "$SETUP_POLL_EVERY_MS" "$TICK_MILLIS" "$POLL_THREADS" "$RPS" 200 "$RESULTS/width-hub-setup.log"
 curl -s -o /dev/null --max-time 5 "$STUB_URL/__admin/mappings" || die "the stub did not start: see bench/results/width-stub.log"
