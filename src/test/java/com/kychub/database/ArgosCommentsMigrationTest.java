@@ -3,15 +3,11 @@ package com.kychub.database;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 
-import org.flywaydb.core.Flyway;
+import com.kychub.support.MigrationDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -21,28 +17,20 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 class ArgosCommentsMigrationTest {
 
-    private static final String DATABASE = System.getProperty("kyc.test.database", "kyc_hub_test") + "_migration";
     private static final String COMMENT = "Ada Lovelace's photo is blurry.";
 
+    private MigrationDatabase database;
     private JdbcTemplate jdbc;
-    private PGSimpleDataSource source;
 
     @BeforeEach
     void freshDatabase() throws SQLException {
-        try (Connection server = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres",
-                null); Statement statement = server.createStatement()) {
-            statement.execute("drop database if exists " + DATABASE + " with (force)");
-            statement.execute("create database " + DATABASE);
-        }
-        source = new PGSimpleDataSource();
-        source.setUrl("jdbc:postgresql://127.0.0.1:5432/" + DATABASE);
-        source.setUser("postgres");
-        jdbc = new JdbcTemplate(source);
+        database = new MigrationDatabase("migration");
+        jdbc = database.jdbc();
     }
 
     @Test
     void argosCommentsLeaveTheReasonsOfCasesAndEventsAndCodesStay() {
-        migrate("14");
+        database.migrate("14");
         jdbc.update("insert into customer (customer_id) values ('c-1')");
         String reasons = "[\"ID_BLUR\", \"" + COMMENT + "\", \"AML:RED_FLAG\"]";
         String argos = jdbc.queryForObject("""
@@ -61,7 +49,7 @@ class ArgosCommentsMigrationTest {
                 insert into kyc_event (case_id, type, detail)
                 values (?::uuid, 'STATUS_CHANGED', '{"reasons": ["Striga reason with spaces"]}')""", striga);
 
-        migrate("latest");
+        database.migrate("latest");
 
         assertThat(jdbc.queryForObject("select reasons::text from kyc_case where id = ?::uuid", String.class, argos))
                 .isEqualTo("[\"ID_BLUR\", \"AML:RED_FLAG\"]");
@@ -75,9 +63,5 @@ class ArgosCommentsMigrationTest {
                 "%Lovelace%")).isZero();
         assertThatThrownBy(() -> jdbc.update("update kyc_event set detail = '{}'"))
                 .hasMessageContaining("append-only");
-    }
-
-    private void migrate(String target) {
-        Flyway.configure().dataSource(source).locations("classpath:db/migration").target(target).load().migrate();
     }
 }

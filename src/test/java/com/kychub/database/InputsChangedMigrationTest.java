@@ -2,15 +2,11 @@ package com.kychub.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 
-import org.flywaydb.core.Flyway;
+import com.kychub.support.MigrationDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -21,27 +17,18 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 class InputsChangedMigrationTest {
 
-    private static final String DATABASE = System.getProperty("kyc.test.database", "kyc_hub_test") + "_migration22";
-
+    private MigrationDatabase database;
     private JdbcTemplate jdbc;
-    private PGSimpleDataSource source;
 
     @BeforeEach
     void freshDatabase() throws SQLException {
-        try (Connection server = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres",
-                null); Statement statement = server.createStatement()) {
-            statement.execute("drop database if exists " + DATABASE + " with (force)");
-            statement.execute("create database " + DATABASE);
-        }
-        source = new PGSimpleDataSource();
-        source.setUrl("jdbc:postgresql://127.0.0.1:5432/" + DATABASE);
-        source.setUser("postgres");
-        jdbc = new JdbcTemplate(source);
+        database = new MigrationDatabase("migration22");
+        jdbc = database.jdbc();
     }
 
     @Test
     void polledCasesStartWithTheNewestChangeTheirPollerRead() {
-        migrate("21");
+        database.migrate("21");
         jdbc.update("insert into customer (customer_id, updated_at) values ('c-1', '2026-01-01T10:00:00Z')");
         jdbc.update("insert into customer (customer_id, updated_at) values ('c-2', '2026-01-01T10:00:00Z')");
         String polled = newCase("c-1", "exec-1", "2026-01-01T12:00:00Z");
@@ -56,7 +43,7 @@ class InputsChangedMigrationTest {
                        ('width', ?::uuid, 'c-2', 'OTP_SEND:exec-2', 'OTP_SEND', 'FAILED', '2026-01-01T11:30:00Z')""",
                 polled, calledLast);
 
-        migrate("latest");
+        database.migrate("latest");
 
         assertThat(inputsChangedAt(polled)).isEqualTo("2026-01-01 11:00:00+00");
         assertThat(inputsChangedAt(calledLast)).isEqualTo("2026-01-01 11:30:00+00");
@@ -73,9 +60,5 @@ class InputsChangedMigrationTest {
     private String inputsChangedAt(String caseId) {
         return jdbc.queryForObject("select inputs_changed_at at time zone 'UTC' || '+00' from kyc_case "
                 + "where id = ?::uuid", String.class, caseId);
-    }
-
-    private void migrate(String target) {
-        Flyway.configure().dataSource(source).locations("classpath:db/migration").target(target).load().migrate();
     }
 }
