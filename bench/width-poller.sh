@@ -426,8 +426,6 @@ open(out + "/check.sql", "w").write("".join(sql + ";\n" for sql in (
     statement("inbound/Inbox.java", "public Optional<Received> last(", ["provider", "message_type", "provider_ref"]),)))
 PY
     FIRST_REF=$(psql_db -c "select provider_ref from kyc_case where provider = 'width' and provider_ref like 'bench-exec-%' order by id limit 1")
-    FIRST_CASE=$(psql_db -c "select id from kyc_case where provider_ref = '$FIRST_REF'")
-    FIRST_CUSTOMER=$(psql_db -c "select customer_id from kyc_case where provider_ref = '$FIRST_REF'")
     INBOX_BEFORE=$(psql_db -c 'select count(*) from inbound_message')
     PGB_JOBS=$(( SAT_POLL_THREADS < $(nproc) ? SAT_POLL_THREADS : $(nproc) ))
     # One extra second, so that the measured window is under full load to its end; the window is cut from the log.
@@ -435,7 +433,7 @@ PY
     PGB_ARGS=(-n -M prepared -c "$SAT_POLL_THREADS" -j "$PGB_JOBS" -T "$PGB_SECONDS"
               -f "$PGB_DIR/claim.sql@1" -f "$PGB_DIR/check.sql@$POLLS_PER_CLAIM"
               -D every="$SAT_POLL_EVERY_MS" -D batch="$POLLS_PER_CLAIM" -D provider=width -D provider_ref="$FIRST_REF"
-              -D message_type=execution-status -D customer_id="$FIRST_CUSTOMER" -D id="$FIRST_CASE")
+              -D message_type=execution-status)
     PGB_SHOWN="pgbench ${PGB_ARGS[*]}"
     PGB_SHOWN=${PGB_SHOWN//"$ROOT"\//}
     log "$PGB_SHOWN (hub and stub stopped; warm-up ${SAT_WARMUP} s cut from the log)"
